@@ -1,0 +1,22 @@
+//! Synapse Lab's simulation core: a glutamatergic synapse as a deterministic,
+//! particle-based model with Markov receptors, transporters, release and
+//! the glutamate–glutamine cycle. No Bevy: the app, the CLI and the tests
+//! all drive the same [`sim::Simulation`].
+
+pub mod gaba;
+pub mod membrane;
+pub mod metabolism;
+pub mod molecules;
+pub mod receptors;
+pub mod recorder;
+pub mod release;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+pub mod stats;
+pub mod units;
+pub mod uptake;
+pub mod validation;
+
+pub use scenario::Scenario;
+pub use sim::{Control, Simulation};

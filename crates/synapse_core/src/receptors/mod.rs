@@ -1,0 +1,333 @@
+//! Receptors as individual channels on the membranes bounding the cleft,
+//! each with its own Markov state, bound and unbound by the glutamate
+//! molecules around it.
+//!
+//! Binding rule (local concentration, exact mass action): each receptor
+//! samples a column of cleft of radius `binding_column_radius_nm` spanning
+//! the cleft height (vertical mixing across 20 nm takes ~0.6 µs, under one
+//! step). One molecule in that column stands for c₁ = 1/(N_A·V_column) of
+//! glutamate, so a receptor in a state with binding rate k_b (mM⁻¹ms⁻¹)
+//! catches each molecule in its column with probability 1 − e^(−k_b·c₁·dt)
+//! per step; unbinding puts the molecule back at a uniformly random place in
+//! the column. Because placement on release is uniform over the same volume
+//! that binding samples, detailed balance gives the mass-action equilibrium
+//! θ = c/(c + K_D) at any dt; `tests/statistics.rs` checks this at two dt values.
+
+pub mod ampa;
+pub mod kainate;
+pub mod mglur;
+pub mod nmda;
+pub mod scheme;
+
+use crate::molecules::Molecules;
+use crate::rng::{Stream, unit_f64};
+use rand::Rng;
+use scheme::{RateMods, Scheme, StepTable};
+
+/// The receptor types, in drawing and recording order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReceptorKind {
+    Ampa,
+    Nmda2A,
+    Nmda2B,
+    Kainate,
+    MgluGroup1,
+    MgluGroup2,
+}
+
+impl ReceptorKind {
+    pub const ALL: [ReceptorKind; 6] = [Self::Ampa, Self::Nmda2A, Self::Nmda2B, Self::Kainate, Self::MgluGroup1, Self::MgluGroup2];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ampa => "AMPA",
+            Self::Nmda2A => "NMDA (GluN2A)",
+            Self::Nmda2B => "NMDA (GluN2B)",
+            Self::Kainate => "kainate",
+            Self::MgluGroup1 => "mGlu1/5",
+            Self::MgluGroup2 => "mGlu2/3",
+        }
+    }
+
+    pub fn scheme(self) -> Scheme {
+        match self {
+            Self::Ampa => ampa::scheme(),
+            Self::Nmda2A => nmda::scheme(nmda::Subunit::GluN2A),
+            Self::Nmda2B => nmda::scheme(nmda::Subunit::GluN2B),
+            Self::Kainate => kainate::scheme(),
+            Self::MgluGroup1 => mglur::scheme(mglur::Group::I),
+            Self::MgluGroup2 => mglur::scheme(mglur::Group::II),
+        }
+    }
+
+    /// Presynaptic receptors sit on the top membrane of the cleft.
+    pub fn presynaptic(self) -> bool {
+        self == Self::MgluGroup2
+    }
+}
+
+/// A receptor type's scheme, rate modifiers and current step tables.
+#[derive(Clone, Debug)]
+pub struct ReceptorType {
+    pub kind: ReceptorKind,
+    pub scheme: Scheme,
+    pub mods: RateMods,
+    pub table: StepTable,
+}
+
+/// Every receptor, struct-of-arrays.
+#[derive(Clone, Debug)]
+pub struct Receptors {
+    pub types: Vec<ReceptorType>,
+    /// Index into `types`.
+    pub kind: Vec<u8>,
+    pub x_um: Vec<f32>,
+    pub y_um: Vec<f32>,
+    pub state: Vec<u8>,
+    /// Whether a receptor already changed state this step (one move per step).
+    moved: Vec<bool>,
+    grid: ColumnGrid,
+    column_r_um: f32,
+    height_um: f32,
+    dt_ms: f64,
+    c1_mm: f64,
+}
+
+/// Which receptor columns overlap each square cell of a grid over the PSD.
+#[derive(Clone, Debug)]
+struct ColumnGrid {
+    origin_um: f32,
+    cell_um: f32,
+    side: usize,
+    start: Vec<u32>,
+    items: Vec<u16>,
+}
+
+impl ColumnGrid {
+    fn build(xs: &[f32], ys: &[f32], r_um: f32, half_extent_um: f32) -> Self {
+        let cell_um = 2.0 * r_um;
+        let side = ((2.0 * half_extent_um / cell_um).ceil() as usize).max(1);
+        let origin_um = -half_extent_um;
+        let mut lists = vec![Vec::new(); side * side];
+        for (k, (&x, &y)) in xs.iter().zip(ys).enumerate() {
+            let lo_i = (((x - r_um - origin_um) / cell_um).floor().max(0.0) as usize).min(side - 1);
+            let hi_i = (((x + r_um - origin_um) / cell_um).floor().max(0.0) as usize).min(side - 1);
+            let lo_j = (((y - r_um - origin_um) / cell_um).floor().max(0.0) as usize).min(side - 1);
+            let hi_j = (((y + r_um - origin_um) / cell_um).floor().max(0.0) as usize).min(side - 1);
+            for j in lo_j..=hi_j {
+                for i in lo_i..=hi_i {
+                    lists[j * side + i].push(k as u16);
+                }
+            }
+        }
+        let mut start = Vec::with_capacity(side * side + 1);
+        let mut items = Vec::new();
+        start.push(0);
+        for l in lists {
+            items.extend(l);
+            start.push(items.len() as u32);
+        }
+        Self { origin_um, cell_um, side, start, items }
+    }
+
+    #[inline]
+    fn candidates(&self, x: f32, y: f32) -> &[u16] {
+        let i = ((x - self.origin_um) / self.cell_um).floor();
+        let j = ((y - self.origin_um) / self.cell_um).floor();
+        if i < 0.0 || j < 0.0 || i >= self.side as f32 || j >= self.side as f32 {
+            return &[];
+        }
+        let c = j as usize * self.side + i as usize;
+        &self.items[self.start[c] as usize..self.start[c + 1] as usize]
+    }
+}
+
+/// Where to put receptors of one type.
+pub struct Placement {
+    pub kind: ReceptorKind,
+    pub count: u32,
+    /// Annulus (inner, outer radius, µm) in which they are placed.
+    pub r_min_um: f64,
+    pub r_max_um: f64,
+}
+
+/// Receptors closer than this are re-drawn: a receptor is ~10–15 nm across
+/// (assumption from GluA2 structures), so centres keep 12 nm apart.
+pub const MIN_SPACING_UM: f64 = 0.012;
+
+impl Receptors {
+    /// Place receptors uniformly at random in their annuli (seeded), keeping
+    /// `MIN_SPACING_UM` between centres.
+    pub fn place(placements: &[Placement], column_r_um: f64, height_um: f64, dt_ms: f64, rng: &mut Stream) -> Self {
+        let mut kind = Vec::new();
+        let mut xs: Vec<f32> = Vec::new();
+        let mut ys: Vec<f32> = Vec::new();
+        let mut types = Vec::new();
+        let mut extent: f64 = 0.0;
+        for p in placements {
+            let ti = types.len() as u8;
+            let scheme = p.kind.scheme();
+            types.push(ReceptorType { kind: p.kind, scheme, mods: RateMods::default(), table: StepTable::default() });
+            extent = extent.max(p.r_max_um);
+            for _ in 0..p.count {
+                let mut tries = 0;
+                loop {
+                    // Uniform in an annulus: r = sqrt(U·(R² − r²) + r²).
+                    let r = (unit_f64(rng.next_u64()) * (p.r_max_um.powi(2) - p.r_min_um.powi(2)) + p.r_min_um.powi(2)).sqrt();
+                    let a = unit_f64(rng.next_u64()) * std::f64::consts::TAU;
+                    let (x, y) = ((r * a.cos()) as f32, (r * a.sin()) as f32);
+                    let clear = xs.iter().zip(&ys).all(|(&u, &v)| ((u - x).powi(2) + (v - y).powi(2)) as f64 >= MIN_SPACING_UM.powi(2));
+                    tries += 1;
+                    if clear || tries > 2000 {
+                        xs.push(x);
+                        ys.push(y);
+                        kind.push(ti);
+                        break;
+                    }
+                }
+            }
+        }
+        let n = kind.len();
+        let column_area = std::f64::consts::PI * column_r_um * column_r_um;
+        let c1_mm = crate::units::molecules_to_mm(1.0, column_area * height_um);
+        let grid = ColumnGrid::build(&xs, &ys, column_r_um as f32, (extent + column_r_um) as f32);
+        let mut me = Self { types, kind, x_um: xs, y_um: ys, state: vec![0; n], moved: vec![false; n], grid, column_r_um: column_r_um as f32, height_um: height_um as f32, dt_ms, c1_mm };
+        me.rebuild_tables();
+        me
+    }
+
+    /// Recompute the per-step tables after a change of rate modifiers.
+    pub fn rebuild_tables(&mut self) {
+        for t in &mut self.types {
+            t.table = StepTable::build(&t.scheme, &t.mods, self.dt_ms, self.c1_mm);
+        }
+    }
+
+    /// Set the rate modifiers of one receptor kind (no-op if absent).
+    pub fn set_mods(&mut self, kind: ReceptorKind, mods: RateMods) {
+        if let Some(t) = self.types.iter_mut().find(|t| t.kind == kind) {
+            if t.mods != mods {
+                t.mods = mods;
+                t.table = StepTable::build(&t.scheme, &t.mods, self.dt_ms, self.c1_mm);
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.kind.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kind.is_empty()
+    }
+
+    /// Concentration one molecule in a binding column stands for (mM).
+    pub fn column_molecule_mm(&self) -> f64 {
+        self.c1_mm
+    }
+
+    pub fn begin_step(&mut self) {
+        self.moved.iter_mut().for_each(|m| *m = false);
+    }
+
+    /// A free molecule at (x, y) meets the receptors whose columns hold it;
+    /// returns true if one of them bound it. Draws come from `rng`.
+    #[inline]
+    pub fn try_bind(&mut self, x: f32, y: f32, rng: &mut Stream) -> bool {
+        let r2 = self.column_r_um * self.column_r_um;
+        let grid = &self.grid;
+        for &k in grid.candidates(x, y) {
+            let k = k as usize;
+            if self.moved[k] {
+                continue;
+            }
+            let dx = self.x_um[k] - x;
+            let dy = self.y_um[k] - y;
+            if dx * dx + dy * dy >= r2 {
+                continue;
+            }
+            let ty = &self.types[self.kind[k] as usize];
+            if let Some((thr, to)) = ty.table.bind[self.state[k] as usize] {
+                if rng.next_u64() < thr {
+                    self.state[k] = to;
+                    self.moved[k] = true;
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// First-order transitions of every receptor that has not moved this
+    /// step; a receptor that loses a glutamate puts it back in its column.
+    pub fn step_unimolecular(&mut self, rng: &mut Stream, molecules: &mut Molecules) {
+        for k in 0..self.len() {
+            if self.moved[k] {
+                continue;
+            }
+            let ty = &self.types[self.kind[k] as usize];
+            let s = self.state[k];
+            if ty.table.exits[s as usize].is_empty() {
+                continue;
+            }
+            if let Some(to) = ty.table.exit(s, rng.next_u64()) {
+                let lost = ty.scheme.states[s as usize].glu_bound as i32 - ty.scheme.states[to as usize].glu_bound as i32;
+                self.state[k] = to;
+                self.moved[k] = true;
+                for _ in 0..lost.max(0) {
+                    // Uniform in the column: disc by rejection, height uniform.
+                    let (dx, dy) = loop {
+                        let a = (unit_f64(rng.next_u64()) * 2.0 - 1.0) as f32;
+                        let b = (unit_f64(rng.next_u64()) * 2.0 - 1.0) as f32;
+                        if a * a + b * b < 1.0 {
+                            break (a * self.column_r_um, b * self.column_r_um);
+                        }
+                    };
+                    let z = unit_f64(rng.next_u64()) as f32 * self.height_um;
+                    molecules.push(self.x_um[k] + dx, self.y_um[k] + dy, z);
+                }
+            }
+        }
+    }
+
+    /// Glutamate molecules held by all receptors.
+    pub fn bound_glutamate(&self) -> u64 {
+        (0..self.len()).map(|k| self.types[self.kind[k] as usize].scheme.states[self.state[k] as usize].glu_bound as u64).sum()
+    }
+
+    /// Counts of (total, open, desensitised, any glutamate bound) for one kind.
+    pub fn counts(&self, kind: ReceptorKind) -> KindCounts {
+        let mut c = KindCounts::default();
+        let Some(ti) = self.types.iter().position(|t| t.kind == kind) else { return c };
+        let scheme = &self.types[ti].scheme;
+        for k in 0..self.len() {
+            if self.kind[k] as usize == ti {
+                let s = &scheme.states[self.state[k] as usize];
+                c.total += 1;
+                c.open += s.open as u32;
+                c.desensitized += s.desensitized as u32;
+                c.bound += (s.glu_bound > 0) as u32;
+            }
+        }
+        c
+    }
+
+    /// Hash input: every receptor's state.
+    pub fn states(&self) -> &[u8] {
+        &self.state
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KindCounts {
+    pub total: u32,
+    pub open: u32,
+    pub desensitized: u32,
+    pub bound: u32,
+}
+
+impl KindCounts {
+    pub fn open_fraction(&self) -> f64 {
+        if self.total == 0 { 0.0 } else { self.open as f64 / self.total as f64 }
+    }
+}

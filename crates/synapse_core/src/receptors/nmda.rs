@@ -1,0 +1,109 @@
+//! NMDA receptors: the 5-state scheme (C0–C1–C2–O, C2–D) of Destexhe, Mainen
+//! & Sejnowski (1998, nmda5.mod, after Lester & Jahr 1992), in two variants
+//! retuned to the deactivation of GluN1/GluN2A and GluN1/GluN2B receptors
+//! (Vicini et al. 1998; Traynelis et al. 2010 Table 16), plus the obligatory
+//! glycine/D-serine site and the Mg²⁺ block of Jahr & Stevens (1990).
+//!
+//! Retuning: the Destexhe rates give a deactivation τ ≈ 145 ms, neither
+//! subtype (parameters.md §10). Each variant multiplies the unbinding rate by
+//! one factor and the gating and desensitisation rates by another (binding
+//! rate kept), chosen so that the master equation's weighted decay after a
+//! 1 mM × 1 ms pulse falls in the subtype's range (2A: 40–90 ms, ≈ 73 ms;
+//! 2B: 300–600 ms, ≈ 500 ms) with a 5–12 ms rise. The factors are fitted
+//! numbers (`examples/tune_nmda.rs` prints the grid), checked by
+//! `synapse-lab validate`.
+
+use super::scheme::{Gate, RateKind, Scheme, StateDef, TransitionDef};
+
+/// Destexhe 1998 nmda5.mod rates (ms⁻¹; Rb in mM⁻¹ms⁻¹) ✔ parameters.md §3a.
+const RB: f64 = 5.0;
+const RU: f64 = 12.9e-3;
+const RD: f64 = 8.4e-3;
+const RR: f64 = 6.8e-3;
+const RO: f64 = 46.5e-3;
+const RC: f64 = 73.8e-3;
+
+/// GluN2A variant: factors on (unbinding Ru; gating and desensitisation
+/// Ro, Rc, Rd, Rr), fitted so deactivation τw falls in 40–90 ms and the
+/// EPSC rises in 5–10 ms (Vicini et al. 1998; Lester et al. 1990).
+pub const GLUN2A_FACTORS: (f64, f64) = (2.2, 1.8);
+/// GluN2B variant: slower unbinding gives τw in 300–600 ms (Vicini 1998).
+pub const GLUN2B_FACTORS: (f64, f64) = (0.3, 1.0);
+
+/// Glycine-site EC50 at GluN1/GluN2A: 1–3 µM (Traynelis 2010, approx.).
+pub const GLY_EC50_2A_UM: f64 = 2.0;
+/// Glycine-site EC50 at GluN1/GluN2B: 0.3–0.7 µM (Traynelis 2010, approx.).
+pub const GLY_EC50_2B_UM: f64 = 0.5;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subunit {
+    GluN2A,
+    GluN2B,
+}
+
+pub fn scheme(subunit: Subunit) -> Scheme {
+    let (fu, fg) = match subunit {
+        Subunit::GluN2A => GLUN2A_FACTORS,
+        Subunit::GluN2B => GLUN2B_FACTORS,
+    };
+    scheme_with(subunit, fu, fg)
+}
+
+/// The 5-state scheme with unbinding scaled by `fu` and gating and
+/// desensitisation by `fg`.
+pub fn scheme_with(subunit: Subunit, fu: f64, fg: f64) -> Scheme {
+    let st = |name, glu_bound, open, desensitized| StateDef { name, glu_bound, open, desensitized };
+    let states = vec![st("C0", 0, false, false), st("C1", 1, false, false), st("C2", 2, false, false), st("D", 2, false, true), st("O", 2, true, false)];
+    let (c0, c1, c2, d, o) = (0, 1, 2, 3, 4);
+    let t = |from, to, rate, kind, gate| TransitionDef { from, to, rate, kind, gate };
+    use Gate::{Coagonist, None as G0};
+    use RateKind::{GluBinding as B, Unimolecular as U};
+    let transitions = vec![
+        t(c0, c1, RB, B, G0),
+        t(c1, c0, RU * fu, U, G0),
+        t(c1, c2, RB, B, G0),
+        t(c2, c1, RU * fu, U, G0),
+        t(c2, d, RD * fg, U, G0),
+        t(d, c2, RR * fg, U, G0),
+        // Opening needs the co-agonist site occupied (fast-equilibrium simplification).
+        t(c2, o, RO * fg, U, Coagonist),
+        t(o, c2, RC * fg, U, G0),
+    ];
+    let name = match subunit {
+        Subunit::GluN2A => "NMDA GluN1/GluN2A (Destexhe 1998, retuned)",
+        Subunit::GluN2B => "NMDA GluN1/GluN2B (Destexhe 1998, retuned)",
+    };
+    Scheme { name, source: "Destexhe, Mainen & Sejnowski 1998; Vicini et al. 1998", states, transitions }
+}
+
+/// Fraction of NMDA receptors whose GluN1 site holds a co-agonist, for
+/// glycine and D-serine at `gly_um`, `dser_um` (E5 of parameters.md §9 with
+/// both full agonists, ε = 1; D-serine taken as equipotent, Mothet 2000, approx.).
+pub fn coagonist_occupancy(subunit: Subunit, gly_um: f64, dser_um: f64) -> f64 {
+    let k = match subunit {
+        Subunit::GluN2A => GLY_EC50_2A_UM,
+        Subunit::GluN2B => GLY_EC50_2B_UM,
+    };
+    let x = gly_um / k + dser_um / k;
+    x / (1.0 + x)
+}
+
+/// Jahr & Stevens (1990) ✔: fraction of NMDA channels not blocked by Mg²⁺,
+/// B(V) = 1 / (1 + [Mg]/3.57 mM · e^(−0.062 V)).
+pub fn mg_unblock(v_mv: f64, mg_mm: f64) -> f64 {
+    1.0 / (1.0 + mg_mm / 3.57 * (-0.062 * v_mv).exp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mg_block_matches_jahr_stevens_values() {
+        // parameters.md §10: B(−70, 1 mM) = 0.0445, B(−40) = 0.230, B(−20) = 0.508.
+        assert!((mg_unblock(-70.0, 1.0) - 0.0445).abs() < 5e-4);
+        assert!((mg_unblock(-40.0, 1.0) - 0.230).abs() < 1e-3);
+        assert!((mg_unblock(-20.0, 1.0) - 0.508).abs() < 1e-3);
+        assert_eq!(mg_unblock(-70.0, 0.0), 1.0);
+    }
+}

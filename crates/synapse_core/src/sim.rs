@@ -1,0 +1,393 @@
+//! The simulation: one synapse stepped by a fixed dt on an integer clock.
+//!
+//! `Simulation::step` is the only way time moves. Order within a step:
+//! scheduled stimuli and controls → presynaptic channels, sensors, fusion
+//! pores → Brownian step → surface pass (escape at the rim, binding to
+//! receptors and transporters, compaction) → receptor and transporter
+//! first-order transitions → currents and membrane → mGluR cascades →
+//! glutamate–glutamine cycle and the GABAergic terminal.
+//!
+//! Conservation holds exactly at the end of every step:
+//! released = free + bound to receptors + bound to transporters + taken up + escaped.
+
+use crate::gaba::Interneuron;
+use crate::membrane::Membrane;
+use crate::metabolism::Metabolism;
+use crate::molecules::{Molecules, StepBounds, diffuse};
+use crate::receptors::mglur::GCascade;
+use crate::receptors::nmda::{Subunit, coagonist_occupancy, mg_unblock};
+use crate::receptors::scheme::RateMods;
+use crate::receptors::{Placement, ReceptorKind, Receptors};
+use crate::release::{Presynaptic, ReleaseEvents};
+use crate::rng::{domain, stream};
+use crate::scenario::{ClampMode, Rim, Scenario, SolutionConfig, Stimulus};
+use crate::units::{current_pa, molecules_to_mm};
+use crate::uptake::Transporters;
+
+/// Things a user (or a protocol) can do to a running synapse. The app sends
+/// these as messages; the protocol's stimuli become these at their step.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Control {
+    Spike,
+    Mini,
+    InterneuronSpike,
+    SetHoldingMv(f64),
+    SetInjectPa(f64),
+    SetClamp(ClampMode),
+    SetMgMm(f64),
+    SetCaMm(f64),
+    SetGlycineUm(f64),
+    SetDSerineUm(f64),
+}
+
+/// Synaptic currents of the last step (pA, inward negative).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Currents {
+    pub ampa_pa: f64,
+    pub nmda_pa: f64,
+    pub kainate_pa: f64,
+    pub gaba_pa: f64,
+}
+
+/// Exact molecule bookkeeping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ledger {
+    pub released: u64,
+    pub free: u64,
+    pub bound_receptors: u64,
+    pub bound_transporters: u64,
+    pub taken_up: u64,
+    pub escaped: u64,
+}
+
+impl Ledger {
+    pub fn balanced(&self) -> bool {
+        self.released == self.free + self.bound_receptors + self.bound_transporters + self.taken_up + self.escaped
+    }
+}
+
+pub struct Simulation {
+    pub scenario: Scenario,
+    pub step_index: u64,
+    dt_ms: f64,
+    sigma_um: f32,
+    bounds: StepBounds,
+    absorbing: bool,
+    pub molecules: Molecules,
+    pub receptors: Receptors,
+    pub transporters: Transporters,
+    pub pre: Presynaptic,
+    pub membrane: Membrane,
+    pub metabolism: Metabolism,
+    pub interneuron: Interneuron,
+    pub mglu1: GCascade,
+    pub mglu2: GCascade,
+    pub solution: SolutionConfig,
+    pub currents: Currents,
+    pub escaped: u64,
+    /// Spread diffusion over threads (same bits either way).
+    pub parallel: bool,
+    /// Binding to receptors and transporters (off only for diffusion benchmarks).
+    pub binding: bool,
+    schedule: Vec<(u64, Control)>,
+    next_scheduled: usize,
+    pending: Vec<Control>,
+    /// Events of the last step.
+    pub last_events: ReleaseEvents,
+    psd_r2: f32,
+    receptor_r2: f32,
+    astro_r2: f32,
+    outer_r2: f32,
+}
+
+impl Simulation {
+    /// Build the synapse a scenario describes (the scenario must be valid).
+    pub fn new(scenario: &Scenario) -> Self {
+        let s = scenario.clone();
+        let g = &s.geometry;
+        let dt_ms = s.dt_ms();
+        let h_um = g.cleft_height_nm * 1e-3;
+        let col_um = g.binding_column_radius_nm * 1e-3;
+        let mut place_rng = stream(s.seed, domain::PLACEMENT, 0, 0);
+        let r = &s.receptors;
+        let psd = g.psd_radius_um - col_um;
+        let placements = [
+            Placement { kind: ReceptorKind::Ampa, count: r.ampa, r_min_um: 0.0, r_max_um: psd },
+            Placement { kind: ReceptorKind::Nmda2A, count: r.nmda_2a, r_min_um: 0.0, r_max_um: psd },
+            Placement { kind: ReceptorKind::Nmda2B, count: r.nmda_2b, r_min_um: 0.0, r_max_um: psd },
+            Placement { kind: ReceptorKind::Kainate, count: r.kainate, r_min_um: 0.0, r_max_um: psd },
+            Placement { kind: ReceptorKind::MgluGroup1, count: r.mglu_group1, r_min_um: g.psd_radius_um, r_max_um: g.astro_inner_radius_um },
+            Placement { kind: ReceptorKind::MgluGroup2, count: r.mglu_group2, r_min_um: g.psd_radius_um, r_max_um: g.astro_inner_radius_um },
+        ];
+        let mut receptors = Receptors::place(&placements, col_um, h_um, dt_ms, &mut place_rng);
+        // AMPA rates were measured at 22 °C: scale by Q10.
+        let q = r.ampa_q10.powf((s.temperature_c - crate::receptors::ampa::AMPA_RATES_TEMPERATURE_C) / 10.0);
+        for t in &mut receptors.types {
+            if t.kind == ReceptorKind::Ampa {
+                t.scheme = std::mem::replace(&mut t.scheme, crate::receptors::ampa::scheme()).scaled(q);
+            }
+        }
+        receptors.rebuild_tables();
+        let transporters = Transporters::new(g, &s.uptake, dt_ms, &mut place_rng);
+        let pre = Presynaptic::new(&s.presynaptic, g.active_zone_radius_um, h_um, s.solution.ca_mm, &mut place_rng);
+        let mut schedule = Vec::new();
+        let at = |t_ms: f64| (t_ms / dt_ms).round() as u64;
+        for stim in &s.protocol {
+            match *stim {
+                Stimulus::Spike { at_ms } => schedule.push((at(at_ms), Control::Spike)),
+                Stimulus::Mini { at_ms } => schedule.push((at(at_ms), Control::Mini)),
+                Stimulus::InterneuronSpike { at_ms } => schedule.push((at(at_ms), Control::InterneuronSpike)),
+                Stimulus::HoldStep { at_ms, v_mv } => schedule.push((at(at_ms), Control::SetHoldingMv(v_mv))),
+                Stimulus::CurrentStep { at_ms, i_pa } => schedule.push((at(at_ms), Control::SetInjectPa(i_pa))),
+                Stimulus::Train { start_ms, rate_hz, count } => {
+                    for k in 0..count {
+                        schedule.push((at(start_ms + k as f64 * 1e3 / rate_hz), Control::Spike));
+                    }
+                }
+            }
+        }
+        schedule.sort_by_key(|(step, _)| *step);
+        let rim_r = g.outer_radius_um as f32;
+        let mut sim = Self {
+            dt_ms,
+            sigma_um: (2.0 * g.d_glu_um2_per_ms * dt_ms).sqrt() as f32,
+            bounds: StepBounds { height_um: h_um as f32, reflect_radius_um: (g.rim == Rim::Reflecting).then_some(rim_r) },
+            absorbing: g.rim == Rim::Absorbing,
+            molecules: Molecules::default(),
+            receptors,
+            transporters,
+            pre,
+            membrane: Membrane::new(&s.membrane),
+            metabolism: Metabolism::new(&s.metabolism),
+            interneuron: Interneuron::new(&s.interneuron, &s.metabolism),
+            mglu1: GCascade::default(),
+            mglu2: GCascade::default(),
+            solution: s.solution.clone(),
+            currents: Currents::default(),
+            escaped: 0,
+            parallel: true,
+            binding: true,
+            schedule,
+            next_scheduled: 0,
+            pending: Vec::new(),
+            last_events: ReleaseEvents::default(),
+            psd_r2: (g.psd_radius_um as f32).powi(2),
+            receptor_r2: ((g.astro_inner_radius_um + col_um) as f32).powi(2),
+            astro_r2: (g.astro_inner_radius_um as f32).powi(2),
+            outer_r2: rim_r * rim_r,
+            step_index: 0,
+            scenario: s,
+        };
+        sim.update_coagonist();
+        sim
+    }
+
+    pub fn dt_ms(&self) -> f64 {
+        self.dt_ms
+    }
+
+    /// Biological time (ms) on the integer clock.
+    pub fn t_ms(&self) -> f64 {
+        self.step_index as f64 * self.dt_ms
+    }
+
+    /// Queue a control; it takes effect at the start of the next step.
+    pub fn apply(&mut self, c: Control) {
+        self.pending.push(c);
+    }
+
+    fn update_coagonist(&mut self) {
+        for (kind, sub) in [(ReceptorKind::Nmda2A, Subunit::GluN2A), (ReceptorKind::Nmda2B, Subunit::GluN2B)] {
+            let occ = coagonist_occupancy(sub, self.solution.glycine_um, self.solution.d_serine_um);
+            self.receptors.set_mods(kind, RateMods { coagonist: occ, ..RateMods::default() });
+        }
+    }
+
+    fn execute(&mut self, c: Control) {
+        let t = self.t_ms();
+        match c {
+            Control::Spike => {
+                let mut rng = stream(self.scenario.seed, domain::RELEASE, self.step_index, 1);
+                self.last_events.channels_opened += self.pre.spike(&mut rng);
+            }
+            Control::Mini => {
+                let mut rng = stream(self.scenario.seed, domain::RELEASE, self.step_index, 2);
+                if let Some(s) = self.pre.mini(t, &mut rng) {
+                    self.last_events.fused_sites.push(s);
+                }
+            }
+            Control::InterneuronSpike => {
+                let mut rng = stream(self.scenario.seed, domain::INTERNEURON, self.step_index, 1);
+                self.interneuron.spike(t, &mut rng);
+            }
+            Control::SetHoldingMv(v) => self.membrane.hold_mv = v,
+            Control::SetInjectPa(i) => self.membrane.inject_pa = i,
+            Control::SetClamp(m) => self.membrane.mode = m,
+            Control::SetMgMm(v) => self.solution.mg_mm = v.max(0.0),
+            Control::SetCaMm(v) => {
+                self.solution.ca_mm = v.max(0.0);
+                self.pre.ca_ext_mm = self.solution.ca_mm;
+            }
+            Control::SetGlycineUm(v) => {
+                self.solution.glycine_um = v.max(0.0);
+                self.update_coagonist();
+            }
+            Control::SetDSerineUm(v) => {
+                self.solution.d_serine_um = v.max(0.0);
+                self.update_coagonist();
+            }
+        }
+    }
+
+    /// Advance by one dt.
+    pub fn step(&mut self) {
+        let seed = self.scenario.seed;
+        let step = self.step_index;
+        let t = self.t_ms();
+        let dt = self.dt_ms;
+        self.last_events = ReleaseEvents::default();
+        for c in std::mem::take(&mut self.pending) {
+            self.execute(c);
+        }
+        while self.next_scheduled < self.schedule.len() && self.schedule[self.next_scheduled].0 <= step {
+            let c = self.schedule[self.next_scheduled].1.clone();
+            self.next_scheduled += 1;
+            self.execute(c);
+        }
+        self.receptors.begin_step();
+
+        let mut rng = stream(seed, domain::RELEASE, step, 0);
+        let mut events = std::mem::take(&mut self.last_events);
+        self.pre.step(t, dt, &mut rng, &mut self.molecules, &mut self.metabolism.neuron_glu, &mut events);
+        self.last_events = events;
+
+        diffuse(&mut self.molecules, self.sigma_um, self.bounds, seed, step, self.parallel);
+        let escaped_before = self.escaped;
+        if self.binding || self.absorbing {
+            self.surface_pass(seed, step);
+        }
+
+        let mut rng = stream(seed, domain::RECEPTORS, step, 0);
+        self.receptors.step_unimolecular(&mut rng, &mut self.molecules);
+        let taken_before = self.transporters.taken_up;
+        let mut rng = stream(seed, domain::UPTAKE, step, 0);
+        self.transporters.step(&mut rng, &mut self.molecules);
+
+        // Currents and membrane.
+        let v = self.membrane.v_mv;
+        let r = &self.scenario.receptors;
+        let e = r.e_glu_mv;
+        let ampa = self.receptors.counts(ReceptorKind::Ampa).open as f64;
+        let nmda = (self.receptors.counts(ReceptorKind::Nmda2A).open + self.receptors.counts(ReceptorKind::Nmda2B).open) as f64;
+        let kai = self.receptors.counts(ReceptorKind::Kainate).open as f64;
+        self.currents = Currents {
+            ampa_pa: current_pa(ampa * r.ampa_conductance_ps, v, e),
+            nmda_pa: current_pa(nmda * r.nmda_conductance_ps * mg_unblock(v, self.solution.mg_mm), v, e),
+            kainate_pa: current_pa(kai * r.kainate_conductance_ps, v, e),
+            gaba_pa: self.interneuron.gaba_a_current_pa(v),
+        };
+        let c = self.currents;
+        self.membrane.step(c.ampa_pa + c.nmda_pa + c.kainate_pa + c.gaba_pa, dt);
+
+        // Slow signalling.
+        self.mglu1.step(self.receptors.counts(ReceptorKind::MgluGroup1).open_fraction(), dt);
+        self.mglu2.step(self.receptors.counts(ReceptorKind::MgluGroup2).open_fraction(), dt);
+        self.pre.mglu2_effector = self.mglu2.effector;
+        let mut rng = stream(seed, domain::INTERNEURON, step, 0);
+        let gln = std::mem::take(&mut self.metabolism.to_interneuron_gln);
+        let gaba_back = self.interneuron.step(t, dt, &mut rng, gln);
+        self.metabolism.step(dt, self.transporters.taken_up - taken_before, self.escaped - escaped_before, gaba_back);
+
+        self.step_index += 1;
+    }
+
+    /// Escape at the rim, binding, and compaction of the free arrays.
+    fn surface_pass(&mut self, seed: u64, step: u64) {
+        let mut rng = stream(seed, domain::BINDING, step, 0);
+        let n = self.molecules.len();
+        let mut w = 0;
+        for i in 0..n {
+            let (x, y, z) = (self.molecules.x[i], self.molecules.y[i], self.molecules.z[i]);
+            let r2 = x * x + y * y;
+            if self.absorbing && r2 > self.outer_r2 {
+                self.escaped += 1;
+                continue;
+            }
+            if self.binding {
+                if r2 < self.receptor_r2 && self.receptors.try_bind(x, y, &mut rng) {
+                    continue;
+                }
+                if r2 >= self.astro_r2 && self.transporters.try_bind(x, y, &mut rng) {
+                    continue;
+                }
+            }
+            self.molecules.x[w] = x;
+            self.molecules.y[w] = y;
+            self.molecules.z[w] = z;
+            w += 1;
+        }
+        self.molecules.truncate(w);
+    }
+
+    /// Step until the clock reaches `t_ms`.
+    pub fn run_until(&mut self, t_ms: f64) {
+        let end = (t_ms / self.dt_ms).round() as u64;
+        while self.step_index < end {
+            self.step();
+        }
+    }
+
+    pub fn ledger(&self) -> Ledger {
+        Ledger {
+            released: self.pre.released,
+            free: self.molecules.len() as u64,
+            bound_receptors: self.receptors.bound_glutamate(),
+            bound_transporters: self.transporters.bound_glutamate(),
+            taken_up: self.transporters.taken_up,
+            escaped: self.escaped,
+        }
+    }
+
+    /// Free glutamate over the PSD (r < PSD radius), as a concentration (µM).
+    pub fn glu_cleft_um(&self) -> f64 {
+        let n = self.molecules.x.iter().zip(&self.molecules.y).filter(|&(&x, &y)| x * x + y * y < self.psd_r2).count();
+        let g = &self.scenario.geometry;
+        let v = std::f64::consts::PI * g.psd_radius_um.powi(2) * g.cleft_height_nm * 1e-3;
+        molecules_to_mm(n as f64, v) * 1e3
+    }
+
+    /// A 64-bit FNV-1a hash of the whole dynamic state (positions as bits).
+    pub fn state_hash(&self) -> u64 {
+        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+        use std::hash::Hasher;
+        h.write_u64(self.step_index);
+        for v in [&self.molecules.x, &self.molecules.y, &self.molecules.z] {
+            for f in v.iter() {
+                h.write_u32(f.to_bits());
+            }
+        }
+        h.write(self.receptors.states());
+        self.transporters.hash_into(&mut h);
+        h.write_u64(self.pre.released);
+        h.write_u64(self.escaped);
+        h.write_u64(self.membrane.v_mv.to_bits());
+        h.write_u64(self.metabolism.astro_glu.to_bits());
+        h.finish()
+    }
+}
+
+/// FNV-1a: a fixed, documented hash, so a pinned value means the same thing
+/// on every Rust version.
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= *b as u64;
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}

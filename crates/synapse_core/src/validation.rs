@@ -1,0 +1,321 @@
+//! Validation against the literature (`synapse-lab validate`), and the
+//! benchmark workload (`synapse-lab bench`).
+//!
+//! Each row runs the model (particles, or the master equation of a scheme
+//! where the row is about the scheme itself), measures one number, and
+//! compares it with a literature value and range. Rows run in parallel; each
+//! simulation inside is deterministic, so the table is the same every run.
+
+use crate::molecules::{Molecules, StepBounds, diffuse};
+use crate::receptors::ReceptorKind;
+use crate::receptors::nmda::{self, Subunit};
+use crate::receptors::scheme::RateMods;
+use crate::recorder::{Trace, transient};
+use crate::rng::{NormalTable, domain, norm_cdf, stream, unit_f64};
+use crate::scenario::{Rim, Scenario, Stimulus};
+use crate::sim::Simulation;
+use crate::stats::{ks_p_value, ks_statistic, mean_var};
+use crate::units::molecules_to_mm;
+use rand::Rng;
+use rayon::prelude::*;
+
+pub struct BenchResult {
+    pub molecule_steps: u64,
+    pub wall_s: f64,
+}
+
+/// Fill the slab uniformly with `n` molecules (seeded).
+fn fill_uniform(sim: &mut Simulation, n: usize, seed: u64) {
+    let g = sim.scenario.geometry.clone();
+    let mut rng = stream(seed, domain::BENCH, 0, 0);
+    let h = (g.cleft_height_nm * 1e-3) as f32;
+    for _ in 0..n {
+        let r = g.outer_radius_um * unit_f64(rng.next_u64()).sqrt();
+        let a = unit_f64(rng.next_u64()) * std::f64::consts::TAU;
+        sim.molecules.push((r * a.cos()) as f32, (r * a.sin()) as f32, unit_f64(rng.next_u64()) as f32 * h);
+    }
+}
+
+/// The benchmark workload: `n` molecules spread uniformly over the slab
+/// (a closed box: reflecting rim, so the count stays fixed for diffusion),
+/// stepped `steps` times. With `binding`, receptors and transporters bind
+/// and release them as in a run; molecule-steps count the molecules actually
+/// stepped.
+pub fn bench(n: usize, steps: u64, binding: bool) -> BenchResult {
+    let mut s = Scenario::default();
+    s.geometry.rim = Rim::Reflecting;
+    s.protocol.clear();
+    let mut sim = Simulation::new(&s);
+    sim.binding = binding;
+    fill_uniform(&mut sim, n, s.seed);
+    let start = std::time::Instant::now();
+    let mut molecule_steps = 0;
+    for _ in 0..steps {
+        molecule_steps += sim.molecules.len() as u64;
+        sim.step();
+    }
+    BenchResult { molecule_steps, wall_s: start.elapsed().as_secs_f64() }
+}
+
+/// One line of the validation table.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub quantity: String,
+    pub model: f64,
+    pub literature: String,
+    pub lo: f64,
+    pub hi: f64,
+    pub source: String,
+    pub pass: bool,
+}
+
+fn row(quantity: &str, model: f64, literature: &str, lo: f64, hi: f64, source: &str) -> Row {
+    Row { quantity: quantity.into(), model, literature: literature.into(), lo, hi, source: source.into(), pass: model.is_finite() && model >= lo && model <= hi }
+}
+
+/// Minis: one vesicle at 1 ms, voltage-clamped at −70 mV, per seed.
+fn mini_traces(n: u64, duration_ms: f64, edit: impl Fn(&mut Scenario) + Sync) -> Vec<Trace> {
+    (0..n)
+        .into_par_iter()
+        .map(|k| {
+            let mut s = Scenario::default();
+            s.seed = 1000 + k;
+            s.protocol = vec![Stimulus::Mini { at_ms: 1.0 }];
+            s.record.every_us = 10.0;
+            edit(&mut s);
+            let mut sim = Simulation::new(&s);
+            sim.parallel = false;
+            Trace::record(&mut sim, duration_ms, s.record.every_us * 1e-3)
+        })
+        .collect()
+}
+
+fn mean_waveform(traces: &[Trace], f: impl Fn(&crate::recorder::Observables) -> f64) -> (Vec<f64>, Vec<f64>) {
+    let t = traces[0].column(|r| r.t_ms);
+    let mut y = vec![0.0; t.len()];
+    for tr in traces {
+        for (acc, r) in y.iter_mut().zip(&tr.rows) {
+            *acc += f(r) / traces.len() as f64;
+        }
+    }
+    (t, y)
+}
+
+/// Weighted decay τw = ∫ y dt / y_peak from the peak on.
+fn weighted_tau(t: &[f64], y: &[f64]) -> f64 {
+    let (ip, peak) = y.iter().enumerate().max_by(|a, b| a.1.abs().total_cmp(&b.1.abs())).map(|(i, v)| (i, *v)).unwrap();
+    let dt = t[1] - t[0];
+    y[ip..].iter().sum::<f64>() * dt / peak
+}
+
+fn rows_cleft_and_mepsc(quick: bool) -> Vec<Row> {
+    let n = if quick { 8 } else { 24 };
+    let traces = mini_traces(n, 20.0, |_| {});
+    let peaks: Vec<f64> = traces.iter().map(|t| t.summary().peak_glu_cleft_mm).collect();
+    let taus: Vec<f64> = traces.iter().map(|t| t.summary().glu_decay_tau_ms).collect();
+    let amps: Vec<f64> = traces.iter().map(|t| transient(&t.column(|r| r.t_ms), &t.column(|r| r.i_ampa_pA)).peak.abs()).collect();
+    let (t, i) = mean_waveform(&traces, |r| r.i_ampa_pA);
+    let avg = transient(&t, &i);
+    vec![
+        row("peak cleft [Glu], one vesicle (mM)", mean_var(&peaks).0, "1.1 (models 0.5-5)", 0.5, 5.0, "Clements et al. 1992"),
+        row("cleft [Glu] decay, 1/e (ms)", mean_var(&taus).0, "1.2 slow; fast 0.1-0.2", 0.1, 1.2, "Clements 1992; Diamond & Jahr 1997"),
+        row("mEPSC amplitude at -70 mV (pA)", mean_var(&amps).0, "10-30", 10.0, 30.0, "Hestrin et al. 1990"),
+        row("mEPSC rise 10-90% (ms)", avg.rise_10_90, "0.2-0.5", 0.2, 0.5, "Hestrin et al. 1990"),
+        row("mEPSC decay 1/e (ms)", avg.decay_tau, "2-5", 2.0, 5.0, "Hestrin et al. 1990"),
+    ]
+}
+
+fn rows_nmda_master_equation() -> Vec<Row> {
+    let mut rows = Vec::new();
+    for (sub, label, lit, lo, hi) in [(Subunit::GluN2A, "GluN2A", "40-90 (weighted 87)", 40.0, 90.0), (Subunit::GluN2B, "GluN2B", "300-600 (default 500)", 300.0, 600.0)] {
+        let s = nmda::scheme(sub);
+        let dt = 0.01;
+        let p = s.mean_field_open(&RateMods::default(), |t| if t < 1.0 { 1.0 } else { 0.0 }, dt, 5000.0);
+        let t: Vec<f64> = (0..p.len()).map(|i| i as f64 * dt).collect();
+        rows.push(row(&format!("NMDA {label} deactivation tau_w, 1 mM x 1 ms (ms)"), weighted_tau(&t, &p), lit, lo, hi, "Vicini et al. 1998; Traynelis 2010"));
+    }
+    rows
+}
+
+fn rows_nmda_particles(quick: bool) -> Vec<Row> {
+    let n = if quick { 3 } else { 6 };
+    let mut rows = Vec::new();
+    for (kind, label, dur, lo, hi) in [(ReceptorKind::Nmda2A, "GluN2A", 500.0, 40.0, 90.0), (ReceptorKind::Nmda2B, "GluN2B", 2500.0, 300.0, 600.0)] {
+        let traces = mini_traces(n, dur, |s| {
+            s.receptors.ampa = 0;
+            s.receptors.kainate = 0;
+            s.receptors.nmda_2a = if kind == ReceptorKind::Nmda2A { 60 } else { 0 };
+            s.receptors.nmda_2b = if kind == ReceptorKind::Nmda2B { 60 } else { 0 };
+            s.solution.mg_mm = 0.0;
+            s.solution.glycine_um = 100.0;
+            s.record.every_us = 100.0;
+        });
+        let (t, i) = mean_waveform(&traces, |r| r.i_nmda_pA);
+        rows.push(row(&format!("NMDA EPSC decay tau_w, {label}-only synapse, 0 Mg (ms)"), weighted_tau(&t, &i), if lo < 100.0 { "40-90" } else { "300-600" }, lo, hi, "Vicini et al. 1998"));
+    }
+    rows
+}
+
+fn rows_mg_block() -> Vec<Row> {
+    // Same seed with and without Mg²⁺: gating is identical, so the current
+    // ratio is the unblocked fraction the simulation applied.
+    [(-70.0, 0.0445), (-40.0, 0.230), (-20.0, 0.508)]
+        .into_par_iter()
+        .map(|(v, lit)| {
+            let run = |mg: f64| {
+                let tr = mini_traces(1, 60.0, |s| {
+                    s.solution.mg_mm = mg;
+                    s.membrane.hold_mv = v;
+                    s.receptors.nmda_2a = 40;
+                    s.receptors.nmda_2b = 40;
+                });
+                tr[0].column(|r| r.i_nmda_pA).iter().sum::<f64>()
+            };
+            let ratio = run(1.0) / run(0.0);
+            row(&format!("Mg block: I_NMDA(1 mM)/I_NMDA(0) at {v} mV"), ratio, &format!("{lit}"), lit * 0.98, lit * 1.02, "Jahr & Stevens 1990")
+        })
+        .collect()
+}
+
+fn rows_release(quick: bool) -> Vec<Row> {
+    let spikes = if quick { 40 } else { 120 };
+    let fused: u64 = (0..spikes)
+        .into_par_iter()
+        .map(|k| {
+            let mut s = Scenario::default();
+            s.seed = 5000 + k;
+            s.receptors.ampa = 0;
+            let mut sim = Simulation::new(&s);
+            sim.run_until(5.0);
+            sim.pre.fusions
+        })
+        .sum();
+    let sites = Scenario::default().presynaptic.docked_sites as f64;
+    vec![row("release probability per docked vesicle", fused as f64 / (spikes as f64 * sites), "median 0.2-0.3 (0.05-0.9)", 0.15, 0.4, "Dobrunz & Stevens 1997")]
+}
+
+/// Free 3D walkers: MSD against 2·d·D·t, and a KS test of single steps.
+fn rows_diffusion() -> Vec<Row> {
+    let n = 100_000;
+    let steps = 1000;
+    let d = 0.33;
+    let dt = 1e-3;
+    let sigma = (2.0 * d * dt as f64).sqrt() as f32;
+    let mut m = Molecules::default();
+    for _ in 0..n {
+        m.push(0.0, 0.0, 0.0);
+    }
+    let free = StepBounds { height_um: f32::INFINITY, reflect_radius_um: None };
+    for s in 0..steps {
+        diffuse(&mut m, sigma, free, 77, s, true);
+    }
+    let r2: Vec<f64> = (0..n).map(|i| (m.x[i] as f64).powi(2) + (m.y[i] as f64).powi(2) + (m.z[i] as f64).powi(2)).collect();
+    let msd = mean_var(&r2).0;
+    let expect = 2.0 * 3.0 * d * steps as f64 * dt;
+    // sd of the mean of r² for a 3D Gaussian: sqrt(6)·(2Dt)/sqrt(n).
+    let sd = 6f64.sqrt() * 2.0 * d * steps as f64 * dt / (n as f64).sqrt();
+    let table = NormalTable::get();
+    let mut rng = stream(78, domain::BENCH, 0, 0);
+    let xs: Vec<f64> = (0..1_000_000).map(|_| table.sample(rng.next_u64() as u32) as f64).collect();
+    let dks = ks_statistic(&xs, norm_cdf);
+    vec![
+        row("MSD of 1e5 walkers, 1000 x 1 us, D 0.33 (um^2)", msd, &format!("2dDt = {expect:.3} +/- 5 sd"), expect - 5.0 * sd, expect + 5.0 * sd, "Einstein; parameters.md 10"),
+        row("KS p-value of 1e6 normal steps", ks_p_value(dks, xs.len()), "> 0.001", 0.001, 1.0, "Kolmogorov-Smirnov"),
+    ]
+}
+
+/// Equilibrium occupancy of a 2-state receptor (the group I mGluR scheme)
+/// in a closed box against mass action θ = c/(c + K_D), at a given dt.
+pub fn occupancy_vs_mass_action(dt_us: f64, molecules: usize, receptors: u32, t_ms: f64) -> (f64, f64) {
+    let mut s = Scenario::default();
+    s.dt_us = dt_us;
+    s.geometry.rim = Rim::Reflecting;
+    s.protocol.clear();
+    s.receptors = crate::scenario::ReceptorConfig { ampa: 0, nmda_2a: 0, nmda_2b: 0, kainate: 0, mglu_group1: receptors, mglu_group2: 0, ..Default::default() };
+    s.uptake.glt1_per_um2 = 0.0;
+    s.uptake.glast_per_um2 = 0.0;
+    let mut sim = Simulation::new(&s);
+    sim.parallel = false;
+    fill_uniform(&mut sim, molecules, 11);
+    let g = &s.geometry;
+    let volume = std::f64::consts::PI * g.outer_radius_um.powi(2) * g.cleft_height_nm * 1e-3;
+    let burn_in = (t_ms * 0.2 / s.dt_ms()) as u64;
+    let total = (t_ms / s.dt_ms()) as u64;
+    let (mut occ, mut free, mut k) = (0.0, 0.0, 0.0);
+    for step in 0..total {
+        sim.step();
+        if step >= burn_in && step % 10 == 0 {
+            occ += sim.receptors.counts(ReceptorKind::MgluGroup1).open_fraction();
+            free += sim.molecules.len() as f64;
+            k += 1.0;
+        }
+    }
+    let c_mm = molecules_to_mm(free / k, volume);
+    let kd = crate::receptors::mglur::GROUP1_KD_MM;
+    (occ / k, c_mm / (c_mm + kd))
+}
+
+fn rows_mass_action(quick: bool) -> Vec<Row> {
+    let t = if quick { 1200.0 } else { 2500.0 };
+    [1.0, 4.0]
+        .into_par_iter()
+        .map(|dt| {
+            let (sim, theory) = occupancy_vs_mass_action(dt, 110, 150, t);
+            row(&format!("mGlu1 occupancy / mass action, dt {dt} us"), sim / theory, &format!("1 (theta = {theory:.3})"), 0.95, 1.05, "mass action; local-concentration rule")
+        })
+        .collect()
+}
+
+fn rows_conservation_and_determinism() -> Vec<Row> {
+    let mut s = Scenario::default();
+    s.protocol = vec![Stimulus::Train { start_ms: 1.0, rate_hz: 100.0, count: 5 }];
+    let run = || {
+        let mut sim = Simulation::new(&s);
+        let mut worst = 0i64;
+        while sim.t_ms() < 60.0 {
+            sim.step();
+            let l = sim.ledger();
+            let gap = l.released as i64 - (l.free + l.bound_receptors + l.bound_transporters + l.taken_up + l.escaped) as i64;
+            worst = worst.max(gap.abs());
+        }
+        (worst, sim.state_hash(), sim.pre.released)
+    };
+    let (worst, h1, released) = run();
+    let (_, h2, _) = run();
+    vec![
+        row(&format!("molecules unaccounted, worst step ({released} released)"), worst as f64, "0 (exact)", 0.0, 0.0, "conservation"),
+        row("replay with the same seed gives the same state hash", if h1 == h2 { 1.0 } else { 0.0 }, "1 (bit-identical)", 1.0, 1.0, "determinism"),
+    ]
+}
+
+/// Every validation row. `quick` uses fewer repeats.
+pub fn run_all(quick: bool) -> Vec<Row> {
+    type Job = Box<dyn Fn(bool) -> Vec<Row> + Send + Sync>;
+    let jobs: Vec<Job> = vec![
+        Box::new(rows_cleft_and_mepsc),
+        Box::new(|_| rows_nmda_master_equation()),
+        Box::new(rows_nmda_particles),
+        Box::new(|_| rows_mg_block()),
+        Box::new(rows_release),
+        Box::new(|_| rows_diffusion()),
+        Box::new(rows_mass_action),
+        Box::new(|_| rows_conservation_and_determinism()),
+    ];
+    jobs.par_iter().flat_map(|j| j(quick)).collect()
+}
+
+/// The table `synapse-lab validate` prints.
+pub fn format_table(rows: &[Row]) -> String {
+    let w = rows.iter().map(|r| r.quantity.len()).max().unwrap_or(8);
+    let lw = rows.iter().map(|r| r.literature.len()).max().unwrap_or(8);
+    let mut out = format!("{:<w$}  {:>10}  {:<lw$}  {:<21}  {:<36}  {}\n", "quantity", "model", "literature", "accepted range", "source", "result");
+    for r in rows {
+        let range = format!("[{}, {}]", fmt_num(r.lo), fmt_num(r.hi));
+        out.push_str(&format!("{:<w$}  {:>10}  {:<lw$}  {:<21}  {:<36}  {}\n", r.quantity, fmt_num(r.model), r.literature, range, r.source, if r.pass { "pass" } else { "FAIL" }));
+    }
+    out
+}
+
+fn fmt_num(v: f64) -> String {
+    if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e5) { format!("{v:.4}").trim_end_matches('0').trim_end_matches('.').to_string() } else { format!("{v:.3e}") }
+}

@@ -1,0 +1,172 @@
+//! The command line: `run` (a scenario to a CSV/JSON trace and a summary),
+//! `bench` (molecule-steps per second), `validate` (the model against the
+//! literature). None of them opens a window or needs a GPU.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use synapse_core::Scenario;
+use synapse_core::recorder::Trace;
+
+/// The scenario `synapse-lab` uses when none is given.
+pub const DEFAULT_SCENARIO: &str = "assets/scenarios/single_spike.ron";
+
+#[derive(Parser, Debug)]
+#[command(name = "synapse-lab", version, about = "A simulated glutamatergic synapse for teaching")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Simulate a scenario and write its trace (CSV or JSON by extension).
+    Run(RunArgs),
+    /// Time the particle core: prints molecule_steps_per_s and ns_per_molecule_step.
+    Bench(BenchArgs),
+    /// Run the model against literature values; exits 1 if any row fails.
+    Validate(ValidateArgs),
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Scenario file (RON).
+    #[arg(long, default_value = DEFAULT_SCENARIO)]
+    scenario: PathBuf,
+    /// Simulated time, with a unit (50ms, 2s); default: the scenario's.
+    #[arg(long)]
+    duration: Option<String>,
+    /// Output file: .csv or .json.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Override a scenario field, e.g. --set solution.mg_mm=0 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    sets: Vec<String>,
+    /// Run diffusion on one thread (results are identical; for timing).
+    #[arg(long)]
+    single_thread: bool,
+}
+
+#[derive(Args, Debug)]
+struct BenchArgs {
+    /// Molecules in the slab.
+    #[arg(long, default_value_t = 100_000)]
+    molecules: usize,
+    /// Steps to time.
+    #[arg(long, default_value_t = 1000)]
+    steps: u64,
+    /// Include binding to receptors and transporters.
+    #[arg(long)]
+    binding: bool,
+    /// Worker threads (default: all cores). 1 measures a single core.
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+struct ValidateArgs {
+    /// Fewer repeats (a quicker, noisier check).
+    #[arg(long)]
+    quick: bool,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Run(a)) => run(a),
+        Some(Command::Bench(a)) => bench(a),
+        Some(Command::Validate(a)) => validate(a),
+        None => {
+            eprintln!(
+                "synapse-lab: the 3D window is not built yet. Headless commands:\n  synapse-lab run --scenario {DEFAULT_SCENARIO} --out trace.csv\n  synapse-lab validate\n  synapse-lab bench\n(see --help)"
+            );
+            Err(String::new())
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(msg) => {
+            if !msg.is_empty() {
+                eprintln!("error: {msg}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(path: &Path, sets: &[String]) -> Result<Scenario, String> {
+    let s = Scenario::load(path).map_err(|e| e.to_string())?;
+    if sets.is_empty() { Ok(s) } else { s.with_overrides(sets).map_err(|e| e.to_string()) }
+}
+
+fn run(a: RunArgs) -> Result<ExitCode, String> {
+    let scenario = load(&a.scenario, &a.sets)?;
+    let duration_ms = match &a.duration {
+        Some(d) => synapse_core::units::parse_duration_ms(d).map_err(|e| format!("--duration {e}"))?,
+        None => scenario.duration_ms,
+    };
+    let out = a.out.clone();
+    if let Some(p) = &out {
+        match p.extension().and_then(|e| e.to_str()) {
+            Some("csv") | Some("json") => {}
+            _ => return Err(format!("--out {}: use a .csv or .json file name", p.display())),
+        }
+    }
+    let mut sim = synapse_core::Simulation::new(&scenario);
+    sim.parallel = !a.single_thread;
+    let started = std::time::Instant::now();
+    let trace = Trace::record(&mut sim, duration_ms, scenario.record.every_us * 1e-3);
+    let wall = started.elapsed().as_secs_f64();
+    if let Some(p) = &out {
+        let file = std::fs::File::create(p).map_err(|e| format!("{}: cannot write: {e}", p.display()))?;
+        let w = std::io::BufWriter::new(file);
+        let res = if p.extension().and_then(|e| e.to_str()) == Some("json") { trace.write_json(w) } else { trace.write_csv(w) };
+        res.map_err(|e| format!("{}: cannot write: {e}", p.display()))?;
+    }
+    println!("scenario: {} ({}), seed {}, {} ms at dt {} µs", scenario.name, a.scenario.display(), scenario.seed, duration_ms, scenario.dt_us);
+    println!("{}", trace.summary());
+    let l = sim.ledger();
+    println!(
+        "molecules: released {} = free {} + receptor-bound {} + in transporters {} + taken up {} + escaped {} ({})",
+        l.released,
+        l.free,
+        l.bound_receptors,
+        l.bound_transporters,
+        l.taken_up,
+        l.escaped,
+        if l.balanced() { "balanced" } else { "NOT BALANCED" }
+    );
+    match &out {
+        Some(p) => println!("wrote {} rows to {} in {wall:.2} s", trace.rows.len(), p.display()),
+        None => println!("simulated in {wall:.2} s (no --out given, trace not written)"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench(a: BenchArgs) -> Result<ExitCode, String> {
+    if a.molecules == 0 || a.steps == 0 {
+        return Err("--molecules and --steps must be positive".into());
+    }
+    let threads = a.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+    let r = pool.install(|| synapse_core::validation::bench(a.molecules, a.steps, a.binding));
+    println!(
+        "bench: molecules={} steps={} binding={} threads={} wall_s={:.3} molecule_steps_per_s={:.4e} ns_per_molecule_step={:.3}",
+        a.molecules,
+        a.steps,
+        a.binding,
+        threads,
+        r.wall_s,
+        r.molecule_steps as f64 / r.wall_s,
+        r.wall_s * 1e9 / r.molecule_steps as f64
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn validate(a: ValidateArgs) -> Result<ExitCode, String> {
+    let rows = synapse_core::validation::run_all(a.quick);
+    print!("{}", synapse_core::validation::format_table(&rows));
+    let failed = rows.iter().filter(|r| !r.pass).count();
+    println!("{} passed, {} failed", rows.len() - failed, failed);
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
