@@ -100,11 +100,14 @@ pub fn norm_cdf(x: f64) -> f64 {
 
 const TABLE_BITS: u32 = 12;
 const TABLE_CELLS: usize = 1 << TABLE_BITS;
-const FRAC_BITS: u32 = 32 - TABLE_BITS;
+/// Bits that interpolate inside a cell (16-bit samples: 4,096 × 16 levels).
+const FRAC_BITS: u32 = 16 - TABLE_BITS;
 
-/// Normal deviates from 32 random bits: the top 12 bits pick one of 4,096
-/// equal-probability cells, the other 20 interpolate linearly inside it. The
-/// two tail cells (probability 1/2,048 together) are sampled exactly.
+/// Normal deviates from 16 random bits: the top 12 bits pick one of 4,096
+/// equal-probability cells of the inverse CDF, the low 4 interpolate linearly
+/// inside it (65,536 equally likely values, a 32 KiB table that stays in L1).
+/// The two tail cells (probability 1/2,048 together) draw fresh bits and
+/// invert the CDF exactly, so the tails are not truncated.
 pub struct NormalTable {
     lo: [f32; TABLE_CELLS],
     width: [f32; TABLE_CELLS],
@@ -117,8 +120,9 @@ impl NormalTable {
         for i in 1..TABLE_CELLS - 1 {
             let a = inv_norm_cdf(i as f64 / TABLE_CELLS as f64);
             let b = inv_norm_cdf((i + 1) as f64 / TABLE_CELLS as f64);
-            lo[i] = a as f32;
-            width[i] = ((b - a) / (1u64 << FRAC_BITS) as f64) as f32;
+            // Sample at the midpoints of 16 sub-cells: (f + 0.5)/16 of the way.
+            lo[i] = (a + (b - a) * 0.5 / (1 << FRAC_BITS) as f64) as f32;
+            width[i] = ((b - a) / (1 << FRAC_BITS) as f64) as f32;
         }
         Self { lo, width }
     }
@@ -129,15 +133,23 @@ impl NormalTable {
         TABLE.get_or_init(NormalTable::build)
     }
 
-    /// One standard normal deviate from 32 random bits.
+    /// One standard normal deviate from 16 random bits (`rng` only for the tails).
     #[inline(always)]
-    pub fn sample(&self, bits: u32) -> f32 {
+    pub fn sample(&self, bits: u16, rng: &mut Stream) -> f32 {
         let idx = (bits >> FRAC_BITS) as usize;
         if idx == 0 || idx == TABLE_CELLS - 1 {
-            return inv_norm_cdf((bits as f64 + 0.5) / 4_294_967_296.0) as f32;
+            return self.tail(idx == 0, rng);
         }
         let frac = (bits & ((1 << FRAC_BITS) - 1)) as f32;
         self.lo[idx] + frac * self.width[idx]
+    }
+
+    #[cold]
+    fn tail(&self, lower: bool, rng: &mut Stream) -> f32 {
+        // Uniform inside the tail cell's probability interval, inverted exactly.
+        let u = (unit_f64(rng.next_u64()) + f64::EPSILON) / TABLE_CELLS as f64;
+        let p = if lower { u } else { 1.0 - u };
+        inv_norm_cdf(p.clamp(1e-300, 1.0 - 1e-16)) as f32
     }
 }
 

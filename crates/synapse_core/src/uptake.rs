@@ -126,12 +126,17 @@ impl Transporters {
 
     #[inline]
     fn patch_at(&self, x: f32, y: f32) -> Option<usize> {
-        let i = ((x - self.origin_um) / self.patch_um).floor();
-        let j = ((y - self.origin_um) / self.patch_um).floor();
-        if i < 0.0 || j < 0.0 || i >= self.side as f32 || j >= self.side as f32 {
+        // Truncation equals floor for the non-negative values kept here
+        // (f32::floor is a libm call on baseline x86-64).
+        let (fi, fj) = ((x - self.origin_um) / self.patch_um, (y - self.origin_um) / self.patch_um);
+        if fi < 0.0 || fj < 0.0 {
             return None;
         }
-        let p = self.patch_of_cell[j as usize * self.side + i as usize];
+        let (i, j) = (fi as usize, fj as usize);
+        if i >= self.side || j >= self.side {
+            return None;
+        }
+        let p = self.patch_of_cell[j * self.side + i];
         (p != u32::MAX).then_some(p as usize)
     }
 

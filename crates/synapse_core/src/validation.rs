@@ -216,7 +216,7 @@ fn rows_diffusion() -> Vec<Row> {
     let sd = 6f64.sqrt() * 2.0 * d * steps as f64 * dt / (n as f64).sqrt();
     let table = NormalTable::get();
     let mut rng = stream(78, domain::BENCH, 0, 0);
-    let xs: Vec<f64> = (0..1_000_000).map(|_| table.sample(rng.next_u64() as u32) as f64).collect();
+    let xs: Vec<f64> = (0..1_000_000).map(|_| { let b = rng.next_u64() as u16; table.sample(b, &mut rng) as f64 }).collect();
     let dks = ks_statistic(&xs, norm_cdf);
     vec![
         row("MSD of 1e5 walkers, 1000 x 1 us, D 0.33 (um^2)", msd, &format!("2dDt = {expect:.3} +/- 5 sd"), expect - 5.0 * sd, expect + 5.0 * sd, "Einstein; parameters.md 10"),

@@ -132,12 +132,16 @@ impl ColumnGrid {
 
     #[inline]
     fn candidates(&self, x: f32, y: f32) -> &[u16] {
-        let i = ((x - self.origin_um) / self.cell_um).floor();
-        let j = ((y - self.origin_um) / self.cell_um).floor();
-        if i < 0.0 || j < 0.0 || i >= self.side as f32 || j >= self.side as f32 {
+        // Truncation equals floor for the non-negative values kept here.
+        let (fi, fj) = ((x - self.origin_um) / self.cell_um, (y - self.origin_um) / self.cell_um);
+        if fi < 0.0 || fj < 0.0 {
             return &[];
         }
-        let c = j as usize * self.side + i as usize;
+        let (i, j) = (fi as usize, fj as usize);
+        if i >= self.side || j >= self.side {
+            return &[];
+        }
+        let c = j * self.side + i;
         &self.items[self.start[c] as usize..self.start[c + 1] as usize]
     }
 }
