@@ -656,14 +656,21 @@ impl Scenario {
     }
 }
 
-/// The 1-based line where the last segment of `field` is written, if it is.
+/// The 1-based line where the last segment of `field` is written as a key
+/// (`key:`), if it is; comments are skipped.
 fn line_of_field(text: &str, field: &str) -> Option<usize> {
-    let key = field.rsplit('.').next()?;
-    let key = key.split('[').next()?;
-    text.lines().position(|l| {
-        let t = l.trim_start();
-        t.starts_with(key) && t[key.len()..].trim_start().starts_with(':')
-    }).map(|i| i + 1)
+    let key = field.rsplit('.').next()?.split('[').next()?;
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.lines()
+        .position(|l| {
+            let code = l.split("//").next().unwrap_or("");
+            code.match_indices(key).any(|(i, _)| {
+                let before_ok = code[..i].chars().next_back().is_none_or(|c| !is_ident(c));
+                let after = &code[i + key.len()..];
+                before_ok && !after.starts_with(is_ident) && after.trim_start().starts_with(':')
+            })
+        })
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]

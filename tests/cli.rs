@@ -1,0 +1,104 @@
+//! The headless commands as a user (or a script) calls them: exact column
+//! names, the bench line format, overrides, and clear errors on bad input.
+
+use std::process::{Command, Output};
+
+fn synapse_lab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_synapse-lab")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("the binary runs")
+}
+
+fn text(o: &Output) -> (String, String) {
+    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("synapse-lab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn run_writes_the_named_columns_and_a_summary() {
+    let out = tmp("trace.csv");
+    let o = synapse_lab(&["run", "--scenario", "assets/scenarios/single_spike.ron", "--duration", "20ms", "--out", out.to_str().unwrap()]);
+    let (stdout, stderr) = text(&o);
+    assert!(o.status.success(), "{stderr}");
+    for needle in ["peak cleft glutamate", "decay", "peak EPSC", "rise", "balanced"] {
+        assert!(stdout.contains(needle), "summary lacks '{needle}':\n{stdout}");
+    }
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.starts_with("t_ms,glu_cleft_uM,glu_free,glu_bound,glu_uptaken,glu_escaped,ampa_open_frac,nmda_open_frac,i_ampa_pA,i_nmda_pA,vm_mV"),
+        "{header}"
+    );
+    // 20 ms at 10 µs per row, plus t = 0.
+    assert_eq!(csv.lines().count(), 1 + 2001);
+    let last: Vec<f64> = csv.lines().last().unwrap().split(',').map(|v| v.parse().unwrap()).collect();
+    assert!((last[0] - 20.0).abs() < 1e-9);
+    assert_eq!(last[10], -70.0);
+}
+
+#[test]
+fn run_writes_json_and_set_overrides_fields() {
+    let out = tmp("trace.json");
+    let o = synapse_lab(&["run", "--duration", "2ms", "--set", "membrane.hold_mv=-40", "--set", "seed=3", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let cols = doc["columns"].as_array().unwrap();
+    let vm = cols.iter().position(|c| c == "vm_mV").unwrap();
+    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(rows.last().unwrap()[vm].as_f64().unwrap(), -40.0);
+    assert!(text(&o).0.contains("seed 3"));
+}
+
+#[test]
+fn bad_inputs_get_clear_messages_and_exit_2() {
+    let bad = tmp("bad.ron");
+    std::fs::write(&bad, "Scenario(\n  version: 1,\n  solution: (mg_mm: -1.0),\n)\n").unwrap();
+    let o = synapse_lab(&["run", "--scenario", bad.to_str().unwrap()]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("bad.ron:3:") && err.contains("solution.mg_mm") && err.contains("0 to 20 mM"), "{err}");
+
+    std::fs::write(&bad, "Scenario(\n  version: 1\n  seed: 2,\n)\n").unwrap();
+    let (_, err) = text(&synapse_lab(&["run", "--scenario", bad.to_str().unwrap()]));
+    assert!(err.contains("bad.ron:3:"), "{err}");
+
+    let (_, err) = text(&synapse_lab(&["run", "--scenario", "no/such/file.ron"]));
+    assert!(err.contains("no/such/file.ron") && err.contains("cannot read"), "{err}");
+
+    let o = synapse_lab(&["run", "--set", "solution.magnesium=1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("magnesium"));
+
+    let o = synapse_lab(&["run", "--duration", "50"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("no unit"));
+
+    let o = synapse_lab(&["run", "--out", "trace.txt"]);
+    assert!(text(&o).1.contains(".csv or .json"));
+}
+
+#[test]
+fn bench_prints_one_line_with_the_rates() {
+    let o = synapse_lab(&["bench", "--molecules", "20000", "--steps", "20", "--binding"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let line = out.trim_end();
+    assert_eq!(line.lines().count(), 1);
+    let tail: Vec<&str> = line.rsplit(' ').take(2).collect();
+    assert!(tail[1].starts_with("molecule_steps_per_s=") && tail[0].starts_with("ns_per_molecule_step="), "{line}");
+    let rate: f64 = tail[1].split('=').nth(1).unwrap().parse().unwrap();
+    let ns: f64 = tail[0].split('=').nth(1).unwrap().parse().unwrap();
+    assert!(rate > 0.0 && (rate * ns * 1e-9 - 1.0).abs() < 0.01, "{line}");
+}
+
+#[test]
+fn validate_passes_every_row() {
+    let o = synapse_lab(&["validate", "--quick"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    assert!(out.contains("quantity") && out.contains("Clements") && out.contains("Jahr & Stevens"), "{out}");
+    assert!(out.trim_end().ends_with("0 failed"), "{out}");
+}
