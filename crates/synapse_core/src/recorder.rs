@@ -69,10 +69,11 @@ observables!(
 
 impl Observables {
     pub fn of(sim: &Simulation) -> Self {
-        let r = &sim.receptors;
-        let ampa = r.counts(ReceptorKind::Ampa);
-        let n2a = r.counts(ReceptorKind::Nmda2A);
-        let n2b = r.counts(ReceptorKind::Nmda2B);
+        let counts = sim.receptors.counts_all();
+        let of = |k: ReceptorKind| counts[k as usize];
+        let ampa = of(ReceptorKind::Ampa);
+        let n2a = of(ReceptorKind::Nmda2A);
+        let n2b = of(ReceptorKind::Nmda2B);
         let nmda_total = n2a.total + n2b.total;
         let frac = |a: u32, b: u32| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let l = sim.ledger();
@@ -96,9 +97,9 @@ impl Observables {
             ampa_desens_frac: frac(ampa.desensitized, ampa.total),
             nmda2a_open_frac: n2a.open_fraction(),
             nmda2b_open_frac: n2b.open_fraction(),
-            kainate_open_frac: r.counts(ReceptorKind::Kainate).open_fraction(),
-            mglu1_active_frac: r.counts(ReceptorKind::MgluGroup1).open_fraction(),
-            mglu2_active_frac: r.counts(ReceptorKind::MgluGroup2).open_fraction(),
+            kainate_open_frac: of(ReceptorKind::Kainate).open_fraction(),
+            mglu1_active_frac: of(ReceptorKind::MgluGroup1).open_fraction(),
+            mglu2_active_frac: of(ReceptorKind::MgluGroup2).open_fraction(),
             mglu1_gq: sim.mglu1.effector,
             mglu2_gi: sim.mglu2.effector,
             i_kainate_pA: sim.currents.kainate_pa,

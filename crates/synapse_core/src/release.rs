@@ -62,6 +62,8 @@ pub struct Presynaptic {
     pub ca_ext_mm: f64,
     /// Group II mGluR effector level (0–1), set by the simulation.
     pub mglu2_effector: f64,
+    /// Hook for drugs acting on release (e.g. riluzole): scales Ca²⁺ entry.
+    pub ca_entry_scale: f64,
     pub ca_local_um: f64,
     /// Glutamate molecules emitted into the cleft (cumulative).
     pub released: u64,
@@ -100,6 +102,7 @@ impl Presynaptic {
             fusing: Vec::new(),
             ca_ext_mm,
             mglu2_effector: 0.0,
+            ca_entry_scale: 1.0,
             ca_local_um: cfg.ca_rest_um,
             released: 0,
             fusions: 0,
@@ -156,7 +159,7 @@ impl Presynaptic {
             n_open += *open as u32;
         }
         // Nanodomain Ca²⁺ at the sensors; entry ∝ external Ca²⁺ (2 mM reference).
-        let entry = c.ca_per_open_channel_um * (self.ca_ext_mm / 2.0) * (1.0 - MGLU2_MAX_CA_INHIBITION * self.mglu2_effector);
+        let entry = c.ca_per_open_channel_um * (self.ca_ext_mm / 2.0) * (1.0 - MGLU2_MAX_CA_INHIBITION * self.mglu2_effector) * self.ca_entry_scale;
         self.ca_local_um = c.ca_rest_um + n_open as f64 * entry;
         // Sensors and fusion.
         let spont = threshold(p_event(c.spontaneous_per_s * 1e-3, dt_ms));

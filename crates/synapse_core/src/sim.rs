@@ -38,6 +38,13 @@ pub enum Control {
     SetCaMm(f64),
     SetGlycineUm(f64),
     SetDSerineUm(f64),
+    /// Drug hook: rate multipliers for one receptor kind (the co-agonist
+    /// factor of NMDA receptors is applied on top by the simulation).
+    SetReceptorMods { kind: ReceptorKind, mods: RateMods },
+    /// Drug hook: scale of presynaptic Ca²⁺ entry (release).
+    SetReleaseScale(f64),
+    /// Drug hook: scale of transporter expression (uptake).
+    SetUptakeScale(f64),
 }
 
 /// Synaptic currents of the last step (pA, inward negative).
@@ -83,6 +90,8 @@ pub struct Simulation {
     pub mglu1: GCascade,
     pub mglu2: GCascade,
     pub solution: SolutionConfig,
+    /// Rate multipliers set through `Control::SetReceptorMods`, by kind.
+    pub receptor_mods: [RateMods; 6],
     pub currents: Currents,
     pub escaped: u64,
     /// Spread diffusion over threads (same bits either way).
@@ -163,6 +172,7 @@ impl Simulation {
             mglu1: GCascade::default(),
             mglu2: GCascade::default(),
             solution: s.solution.clone(),
+            receptor_mods: [RateMods::default(); 6],
             currents: Currents::default(),
             escaped: 0,
             parallel: true,
@@ -178,7 +188,7 @@ impl Simulation {
             step_index: 0,
             scenario: s,
         };
-        sim.update_coagonist();
+        sim.update_mods();
         sim
     }
 
@@ -196,10 +206,20 @@ impl Simulation {
         self.pending.push(c);
     }
 
-    fn update_coagonist(&mut self) {
-        for (kind, sub) in [(ReceptorKind::Nmda2A, Subunit::GluN2A), (ReceptorKind::Nmda2B, Subunit::GluN2B)] {
-            let occ = coagonist_occupancy(sub, self.solution.glycine_um, self.solution.d_serine_um);
-            self.receptors.set_mods(kind, RateMods { coagonist: occ, ..RateMods::default() });
+    /// Push the drug multipliers, with the NMDA co-agonist factor of the
+    /// current solution, into the receptors' step tables.
+    fn update_mods(&mut self) {
+        for kind in ReceptorKind::ALL {
+            let mut mods = self.receptor_mods[kind as usize];
+            let sub = match kind {
+                ReceptorKind::Nmda2A => Some(Subunit::GluN2A),
+                ReceptorKind::Nmda2B => Some(Subunit::GluN2B),
+                _ => None,
+            };
+            if let Some(sub) = sub {
+                mods.coagonist *= coagonist_occupancy(sub, self.solution.glycine_um, self.solution.d_serine_um);
+            }
+            self.receptors.set_mods(kind, mods);
         }
     }
 
@@ -230,12 +250,18 @@ impl Simulation {
             }
             Control::SetGlycineUm(v) => {
                 self.solution.glycine_um = v.max(0.0);
-                self.update_coagonist();
+                self.update_mods();
             }
             Control::SetDSerineUm(v) => {
                 self.solution.d_serine_um = v.max(0.0);
-                self.update_coagonist();
+                self.update_mods();
             }
+            Control::SetReceptorMods { kind, mods } => {
+                self.receptor_mods[kind as usize] = mods;
+                self.update_mods();
+            }
+            Control::SetReleaseScale(f) => self.pre.ca_entry_scale = f.max(0.0),
+            Control::SetUptakeScale(f) => self.transporters.set_expression_scale(f),
         }
     }
 
@@ -277,9 +303,11 @@ impl Simulation {
         let v = self.membrane.v_mv;
         let r = &self.scenario.receptors;
         let e = r.e_glu_mv;
-        let ampa = self.receptors.counts(ReceptorKind::Ampa).open as f64;
-        let nmda = (self.receptors.counts(ReceptorKind::Nmda2A).open + self.receptors.counts(ReceptorKind::Nmda2B).open) as f64;
-        let kai = self.receptors.counts(ReceptorKind::Kainate).open as f64;
+        let counts = self.receptors.counts_all();
+        let open = |k: ReceptorKind| counts[k as usize].open as f64;
+        let ampa = open(ReceptorKind::Ampa);
+        let nmda = open(ReceptorKind::Nmda2A) + open(ReceptorKind::Nmda2B);
+        let kai = open(ReceptorKind::Kainate);
         self.currents = Currents {
             ampa_pa: current_pa(ampa * r.ampa_conductance_ps, v, e),
             nmda_pa: current_pa(nmda * r.nmda_conductance_ps * mg_unblock(v, self.solution.mg_mm), v, e),
@@ -290,8 +318,8 @@ impl Simulation {
         self.membrane.step(c.ampa_pa + c.nmda_pa + c.kainate_pa + c.gaba_pa, dt);
 
         // Slow signalling.
-        self.mglu1.step(self.receptors.counts(ReceptorKind::MgluGroup1).open_fraction(), dt);
-        self.mglu2.step(self.receptors.counts(ReceptorKind::MgluGroup2).open_fraction(), dt);
+        self.mglu1.step(counts[ReceptorKind::MgluGroup1 as usize].open_fraction(), dt);
+        self.mglu2.step(counts[ReceptorKind::MgluGroup2 as usize].open_fraction(), dt);
         self.pre.mglu2_effector = self.mglu2.effector;
         let mut rng = stream(seed, domain::INTERNEURON, step, 0);
         let gln = std::mem::take(&mut self.metabolism.to_interneuron_gln);

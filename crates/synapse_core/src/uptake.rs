@@ -39,6 +39,11 @@ pub struct Transporters {
     pub cycling: Vec<u16>,
     /// Binding threshold per molecule, by the patch's free-carrier count.
     bind_thr: Vec<u64>,
+    /// What `bind_thr` is built from: k_on (mM⁻¹ms⁻¹), one carrier as a
+    /// concentration over its patch (mM), dt (ms).
+    kon_per_mm_ms: f64,
+    c1_mm: f64,
+    dt_ms: f64,
     off_thr: u64,
     /// Cumulative threshold for "off or translocate" (off first).
     leave_thr: u64,
@@ -47,6 +52,10 @@ pub struct Transporters {
     is_active: Vec<bool>,
     /// Glutamate molecules translocated into the astrocyte (cumulative).
     pub taken_up: u64,
+}
+
+fn bind_thresholds(kon_per_mm_ms: f64, c1_mm: f64, dt_ms: f64, max_n: usize) -> Vec<u64> {
+    (0..=max_n).map(|n| threshold(p_event(kon_per_mm_ms * n as f64 * c1_mm, dt_ms))).collect()
 }
 
 impl Transporters {
@@ -83,7 +92,7 @@ impl Transporters {
         }
         let max_n = total.iter().copied().max().unwrap_or(0) as usize;
         let c1_mm = crate::units::molecules_to_mm(1.0, (patch_um as f64).powi(2) * height_um as f64);
-        let bind_thr = (0..=max_n).map(|n| threshold(p_event(u.kon_per_mm_ms * n as f64 * c1_mm, dt_ms))).collect();
+        let bind_thr = bind_thresholds(u.kon_per_mm_ms, c1_mm, dt_ms, max_n);
         let k_leave = u.koff_per_ms + u.translocate_per_ms;
         let p_leave = p_event(k_leave, dt_ms);
         let off_share = if k_leave > 0.0 { u.koff_per_ms / k_leave } else { 0.0 };
@@ -101,6 +110,9 @@ impl Transporters {
             bound: vec![0; n],
             cycling: vec![0; n],
             bind_thr,
+            kon_per_mm_ms: u.kon_per_mm_ms,
+            c1_mm,
+            dt_ms,
             off_thr: threshold(p_leave * off_share),
             leave_thr: threshold(p_leave),
             ret_thr: threshold(p_event(u.return_per_ms, dt_ms)),
@@ -108,6 +120,14 @@ impl Transporters {
             is_active: vec![false; n],
             taken_up: 0,
         }
+    }
+
+    /// Hook for drugs acting on uptake (e.g. ceftriaxone raising GLT-1):
+    /// scales the carriers' binding rate, as a proportional change in
+    /// expression would (teaching simplification: capacity is not changed).
+    pub fn set_expression_scale(&mut self, scale: f64) {
+        let max_n = self.bind_thr.len() - 1;
+        self.bind_thr = bind_thresholds(self.kon_per_mm_ms * scale.max(0.0), self.c1_mm, self.dt_ms, max_n);
     }
 
     /// Total carriers on the sheath.

@@ -138,14 +138,14 @@ fn rows_nmda_master_equation() -> Vec<Row> {
 }
 
 fn rows_nmda_particles(quick: bool) -> Vec<Row> {
-    let n = if quick { 3 } else { 6 };
+    let n = if quick { 4 } else { 8 };
     let mut rows = Vec::new();
     for (kind, label, dur, lo, hi) in [(ReceptorKind::Nmda2A, "GluN2A", 500.0, 40.0, 90.0), (ReceptorKind::Nmda2B, "GluN2B", 2500.0, 300.0, 600.0)] {
         let traces = mini_traces(n, dur, |s| {
             s.receptors.ampa = 0;
             s.receptors.kainate = 0;
-            s.receptors.nmda_2a = if kind == ReceptorKind::Nmda2A { 60 } else { 0 };
-            s.receptors.nmda_2b = if kind == ReceptorKind::Nmda2B { 60 } else { 0 };
+            s.receptors.nmda_2a = if kind == ReceptorKind::Nmda2A { 100 } else { 0 };
+            s.receptors.nmda_2b = if kind == ReceptorKind::Nmda2B { 100 } else { 0 };
             s.solution.mg_mm = 0.0;
             s.solution.glycine_um = 100.0;
             s.record.every_us = 100.0;
@@ -266,6 +266,13 @@ fn rows_mass_action(quick: bool) -> Vec<Row> {
         .collect()
 }
 
+fn rows_transporters() -> Vec<Row> {
+    let s = Scenario::default();
+    let sim = Simulation::new(&s);
+    let ratio = sim.transporters.count() as f64 / s.presynaptic.glutamate_per_vesicle as f64;
+    vec![row("EAAT carriers per synapse / glutamate per vesicle", ratio, "3-5", 3.0, 5.0, "Lehre & Danbolt 1998")]
+}
+
 fn rows_conservation_and_determinism() -> Vec<Row> {
     let mut s = Scenario::default();
     s.protocol = vec![Stimulus::Train { start_ms: 1.0, rate_hz: 100.0, count: 5 }];
@@ -299,6 +306,7 @@ pub fn run_all(quick: bool) -> Vec<Row> {
         Box::new(rows_release),
         Box::new(|_| rows_diffusion()),
         Box::new(rows_mass_action),
+        Box::new(|_| rows_transporters()),
         Box::new(|_| rows_conservation_and_determinism()),
     ];
     jobs.par_iter().flat_map(|j| j(quick)).collect()

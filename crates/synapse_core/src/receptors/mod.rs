@@ -301,19 +301,22 @@ impl Receptors {
 
     /// Counts of (total, open, desensitised, any glutamate bound) for one kind.
     pub fn counts(&self, kind: ReceptorKind) -> KindCounts {
-        let mut c = KindCounts::default();
-        let Some(ti) = self.types.iter().position(|t| t.kind == kind) else { return c };
-        let scheme = &self.types[ti].scheme;
+        self.counts_all()[kind as usize]
+    }
+
+    /// Counts for every kind in one pass, indexed by `ReceptorKind as usize`.
+    pub fn counts_all(&self) -> [KindCounts; 6] {
+        let mut out = [KindCounts::default(); 6];
         for k in 0..self.len() {
-            if self.kind[k] as usize == ti {
-                let s = &scheme.states[self.state[k] as usize];
-                c.total += 1;
-                c.open += s.open as u32;
-                c.desensitized += s.desensitized as u32;
-                c.bound += (s.glu_bound > 0) as u32;
-            }
+            let ty = &self.types[self.kind[k] as usize];
+            let s = &ty.scheme.states[self.state[k] as usize];
+            let c = &mut out[ty.kind as usize];
+            c.total += 1;
+            c.open += s.open as u32;
+            c.desensitized += s.desensitized as u32;
+            c.bound += (s.glu_bound > 0) as u32;
         }
-        c
+        out
     }
 
     /// Hash input: every receptor's state.

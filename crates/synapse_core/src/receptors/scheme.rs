@@ -52,20 +52,27 @@ pub struct Scheme {
     pub transitions: Vec<TransitionDef>,
 }
 
-/// Multipliers applied to rates; the hook drugs will use (binding, gating).
+/// Multipliers applied to rates: the hook through which the solution and
+/// drugs act on binding and gating (a competitive antagonist scales
+/// `binding`, a negative allosteric modulator `opening`, a PAM divides
+/// `closing`, E4/E6 of parameters.md §9).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RateMods {
     /// Co-agonist occupancy factor on `Gate::Coagonist` transitions (0–1).
     pub coagonist: f64,
     /// Scale of every glutamate-binding rate.
     pub binding: f64,
+    /// Scale of every transition that loses a glutamate.
+    pub unbinding: f64,
     /// Scale of every transition into an open state.
     pub opening: f64,
+    /// Scale of every transition out of an open state.
+    pub closing: f64,
 }
 
 impl Default for RateMods {
     fn default() -> Self {
-        Self { coagonist: 1.0, binding: 1.0, opening: 1.0 }
+        Self { coagonist: 1.0, binding: 1.0, unbinding: 1.0, opening: 1.0, closing: 1.0 }
     }
 }
 
@@ -93,8 +100,15 @@ impl Scheme {
         if t.gate == Gate::Coagonist {
             k *= mods.coagonist;
         }
-        if self.states[t.to].open && !self.states[t.from].open {
+        let (from, to) = (&self.states[t.from], &self.states[t.to]);
+        if to.glu_bound < from.glu_bound {
+            k *= mods.unbinding;
+        }
+        if to.open && !from.open {
             k *= mods.opening;
+        }
+        if from.open && !to.open {
+            k *= mods.closing;
         }
         k
     }
