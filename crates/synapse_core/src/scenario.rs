@@ -439,7 +439,7 @@ pub enum ScenarioError {
     Io { file: String, message: String },
     Parse { file: String, line: usize, col: usize, message: String },
     Version { file: String, found: u32 },
-    Range { file: String, line: Option<usize>, field: String, value: String, allowed: String },
+    Range { file: String, at: Option<(usize, usize)>, field: String, value: String, allowed: String },
     Override { arg: String, message: String },
 }
 
@@ -455,12 +455,12 @@ impl fmt::Display for ScenarioError {
                 f,
                 "{file}: scenario version {found} is not supported; this build reads version {SCENARIO_VERSION}. Set `version: {SCENARIO_VERSION}`"
             ),
-            Self::Range { file, line, field, value, allowed } => {
-                match line {
-                    Some(l) => write!(f, "{file}:{l}: ")?,
+            Self::Range { file, at, field, value, allowed } => {
+                match at {
+                    Some((line, col)) => write!(f, "{file}:{line}:{col}: ")?,
                     None => write!(f, "{file}: ")?,
                 }
-                write!(f, "{field} = {value} is out of range; allowed: {allowed}")
+                write!(f, "{field} = {value} is out of range; allowed: {allowed}. Change the value in the file or with --set {field}=...")
             }
             Self::Override { arg, message } => write!(f, "--set {arg}: {message}"),
         }
@@ -506,7 +506,7 @@ impl Scenario {
         }
         let err = |field: &str, value: f64, lo: f64, hi: f64, unit: &str| ScenarioError::Range {
             file: file.into(),
-            line: text.and_then(|t| line_of_field(t, field)),
+            at: text.and_then(|t| position_of_field(t, field)),
             field: field.into(),
             value: format!("{value}"),
             allowed: format!("{lo} to {hi} {unit}").trim_end().to_string(),
@@ -657,21 +657,21 @@ impl Scenario {
     }
 }
 
-/// The 1-based line where the last segment of `field` is written as a key
-/// (`key:`), if it is; comments are skipped.
-fn line_of_field(text: &str, field: &str) -> Option<usize> {
+/// The 1-based (line, column) where the last segment of `field` is written
+/// as a key (`key:`), if it is; comments are skipped.
+fn position_of_field(text: &str, field: &str) -> Option<(usize, usize)> {
     let key = field.rsplit('.').next()?.split('[').next()?;
     let is_ident = |c: char| c.is_alphanumeric() || c == '_';
-    text.lines()
-        .position(|l| {
-            let code = l.split("//").next().unwrap_or("");
-            code.match_indices(key).any(|(i, _)| {
+    text.lines().enumerate().find_map(|(n, l)| {
+        let code = l.split("//").next().unwrap_or("");
+        code.match_indices(key)
+            .find(|&(i, _)| {
                 let before_ok = code[..i].chars().next_back().is_none_or(|c| !is_ident(c));
                 let after = &code[i + key.len()..];
                 before_ok && !after.starts_with(is_ident) && after.trim_start().starts_with(':')
             })
-        })
-        .map(|i| i + 1)
+            .map(|(i, _)| (n + 1, code[..i].chars().count() + 1))
+    })
 }
 
 #[cfg(test)]
@@ -705,7 +705,7 @@ mod tests {
         let text = "Scenario(\n  version: 1,\n  solution: (\n    mg_mm: -1.0,\n  ),\n)";
         let e = Scenario::from_ron(text, "neg.ron").unwrap_err();
         let msg = e.to_string();
-        assert!(msg.contains("neg.ron:4:"), "{msg}");
+        assert!(msg.contains("neg.ron:4:5:"), "{msg}");
         assert!(msg.contains("solution.mg_mm = -1"), "{msg}");
         assert!(msg.contains("0 to 20 mM"), "{msg}");
     }
