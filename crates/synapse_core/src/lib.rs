@@ -4,6 +4,7 @@
 //! all drive the same [`sim::Simulation`].
 
 pub mod gaba;
+pub mod grid;
 pub mod membrane;
 pub mod metabolism;
 pub mod molecules;

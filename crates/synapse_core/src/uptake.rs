@@ -17,6 +17,7 @@
 //! Cy —k_ret→ F. With the defaults, Km = k_ret(k_off + k_tr)/(k_on(k_tr + k_ret))
 //! = 15 µM (Wadiche et al. 1995 ✔) and a 20 ms cycle (~37 °C, approx.).
 
+use crate::grid::SquareGrid;
 use crate::molecules::Molecules;
 use crate::rng::{Stream, p_event, threshold, unit_f64};
 use crate::scenario::{GeometryConfig, UptakeConfig};
@@ -24,9 +25,7 @@ use rand::Rng;
 
 #[derive(Clone, Debug)]
 pub struct Transporters {
-    origin_um: f32,
-    patch_um: f32,
-    side: usize,
+    grid: SquareGrid,
     height_um: f32,
     /// Patch index of each grid cell, or u32::MAX where there is no astrocyte.
     patch_of_cell: Vec<u32>,
@@ -62,17 +61,15 @@ impl Transporters {
     pub fn new(g: &GeometryConfig, u: &UptakeConfig, dt_ms: f64, rng: &mut Stream) -> Self {
         let patch_um = (g.eaat_patch_nm * 1e-3) as f32;
         let r_out = g.outer_radius_um as f32;
-        let side = (2.0 * r_out / patch_um).ceil() as usize;
-        let origin_um = -(side as f32) * patch_um / 2.0;
+        let grid = SquareGrid::covering(r_out, patch_um);
         let height_um = (g.cleft_height_nm * 1e-3) as f32;
         let density = u.glt1_per_um2 + u.glast_per_um2;
         let per_patch = density * (patch_um as f64).powi(2);
-        let mut patch_of_cell = vec![u32::MAX; side * side];
+        let mut patch_of_cell = vec![u32::MAX; grid.cells()];
         let (mut px, mut py, mut total) = (Vec::new(), Vec::new(), Vec::new());
-        for j in 0..side {
-            for i in 0..side {
-                let x0 = origin_um + i as f32 * patch_um;
-                let y0 = origin_um + j as f32 * patch_um;
+        for j in 0..grid.side {
+            for i in 0..grid.side {
+                let (x0, y0) = grid.corner(i, j);
                 let (cx, cy) = ((x0 + patch_um / 2.0) as f64, (y0 + patch_um / 2.0) as f64);
                 let r = (cx * cx + cy * cy).sqrt();
                 if r < g.astro_inner_radius_um || r > g.outer_radius_um {
@@ -84,7 +81,7 @@ impl Transporters {
                 }
                 // Stochastic rounding keeps the mean density exact.
                 let n = per_patch.floor() + if unit_f64(rng.next_u64()) < per_patch.fract() { 1.0 } else { 0.0 };
-                patch_of_cell[j * side + i] = px.len() as u32;
+                patch_of_cell[j * grid.side + i] = px.len() as u32;
                 px.push(x0);
                 py.push(y0);
                 total.push(n as u16);
@@ -98,9 +95,7 @@ impl Transporters {
         let off_share = if k_leave > 0.0 { u.koff_per_ms / k_leave } else { 0.0 };
         let n = px.len();
         Self {
-            origin_um,
-            patch_um,
-            side,
+            grid,
             height_um,
             patch_of_cell,
             patch_x_um: px,
@@ -146,17 +141,7 @@ impl Transporters {
 
     #[inline]
     fn patch_at(&self, x: f32, y: f32) -> Option<usize> {
-        // Truncation equals floor for the non-negative values kept here
-        // (f32::floor is a libm call on baseline x86-64).
-        let (fi, fj) = ((x - self.origin_um) / self.patch_um, (y - self.origin_um) / self.patch_um);
-        if fi < 0.0 || fj < 0.0 {
-            return None;
-        }
-        let (i, j) = (fi as usize, fj as usize);
-        if i >= self.side || j >= self.side {
-            return None;
-        }
-        let p = self.patch_of_cell[j * self.side + i];
+        let p = self.patch_of_cell[self.grid.cell(x, y)?];
         (p != u32::MAX).then_some(p as usize)
     }
 
@@ -203,8 +188,8 @@ impl Transporters {
             self.free[p] += off + ret;
             self.taken_up += tr as u64;
             for _ in 0..off {
-                let x = self.patch_x_um[p] + unit_f64(rng.next_u64()) as f32 * self.patch_um;
-                let y = self.patch_y_um[p] + unit_f64(rng.next_u64()) as f32 * self.patch_um;
+                let x = self.patch_x_um[p] + unit_f64(rng.next_u64()) as f32 * self.grid.cell_um;
+                let y = self.patch_y_um[p] + unit_f64(rng.next_u64()) as f32 * self.grid.cell_um;
                 let z = unit_f64(rng.next_u64()) as f32 * self.height_um;
                 molecules.push(x, y, z);
             }

@@ -19,6 +19,7 @@ pub mod mglur;
 pub mod nmda;
 pub mod scheme;
 
+use crate::grid::SquareGrid;
 use crate::molecules::Molecules;
 use crate::rng::{Stream, unit_f64};
 use rand::Rng;
@@ -96,53 +97,38 @@ pub struct Receptors {
 /// Which receptor columns overlap each square cell of a grid over the PSD.
 #[derive(Clone, Debug)]
 struct ColumnGrid {
-    origin_um: f32,
-    cell_um: f32,
-    side: usize,
+    grid: SquareGrid,
     start: Vec<u32>,
     items: Vec<u16>,
 }
 
 impl ColumnGrid {
     fn build(xs: &[f32], ys: &[f32], r_um: f32, half_extent_um: f32) -> Self {
-        let cell_um = 2.0 * r_um;
-        let side = ((2.0 * half_extent_um / cell_um).ceil() as usize).max(1);
-        let origin_um = -half_extent_um;
-        let mut lists = vec![Vec::new(); side * side];
+        let grid = SquareGrid::covering(half_extent_um, 2.0 * r_um);
+        let mut lists = vec![Vec::new(); grid.cells()];
         for (k, (&x, &y)) in xs.iter().zip(ys).enumerate() {
-            let lo_i = (((x - r_um - origin_um) / cell_um).floor().max(0.0) as usize).min(side - 1);
-            let hi_i = (((x + r_um - origin_um) / cell_um).floor().max(0.0) as usize).min(side - 1);
-            let lo_j = (((y - r_um - origin_um) / cell_um).floor().max(0.0) as usize).min(side - 1);
-            let hi_j = (((y + r_um - origin_um) / cell_um).floor().max(0.0) as usize).min(side - 1);
-            for j in lo_j..=hi_j {
-                for i in lo_i..=hi_i {
-                    lists[j * side + i].push(k as u16);
+            for j in grid.span(y - r_um, y + r_um) {
+                for i in grid.span(x - r_um, x + r_um) {
+                    lists[j * grid.side + i].push(k as u16);
                 }
             }
         }
-        let mut start = Vec::with_capacity(side * side + 1);
+        let mut start = Vec::with_capacity(grid.cells() + 1);
         let mut items = Vec::new();
         start.push(0);
         for l in lists {
             items.extend(l);
             start.push(items.len() as u32);
         }
-        Self { origin_um, cell_um, side, start, items }
+        Self { grid, start, items }
     }
 
     #[inline]
     fn candidates(&self, x: f32, y: f32) -> &[u16] {
-        // Truncation equals floor for the non-negative values kept here.
-        let (fi, fj) = ((x - self.origin_um) / self.cell_um, (y - self.origin_um) / self.cell_um);
-        if fi < 0.0 || fj < 0.0 {
-            return &[];
+        match self.grid.cell(x, y) {
+            Some(c) => &self.items[self.start[c] as usize..self.start[c + 1] as usize],
+            None => &[],
         }
-        let (i, j) = (fi as usize, fj as usize);
-        if i >= self.side || j >= self.side {
-            return &[];
-        }
-        let c = j * self.side + i;
-        &self.items[self.start[c] as usize..self.start[c + 1] as usize]
     }
 }
 
