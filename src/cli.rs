@@ -11,6 +11,11 @@ use synapse_core::recorder::Trace;
 /// The scenario `synapse-lab` uses when none is given.
 pub const DEFAULT_SCENARIO: &str = "assets/scenarios/single_spike.ron";
 
+/// Longest particle run `run` accepts (~30 min of computing for one vesicle).
+const MAX_STEPS: f64 = 1e9;
+/// Most trace rows `run` keeps in memory (~320 MB at 40 columns).
+const MAX_ROWS: f64 = 1e6;
+
 #[derive(Parser, Debug)]
 #[command(name = "synapse-lab", version, about = "A simulated glutamatergic synapse for teaching")]
 struct Cli {
@@ -105,6 +110,21 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
         Some(d) => synapse_core::units::parse_duration_ms(d).map_err(|e| format!("--duration {e}"))?,
         None => scenario.duration_ms,
     };
+    // Guard against runs that would not finish or would not fit in memory.
+    let steps = duration_ms / scenario.dt_ms();
+    if steps > MAX_STEPS {
+        return Err(format!(
+            "{duration_ms} ms at dt {} µs is {steps:.2e} particle steps (over {MAX_STEPS:.0e}, hours of computing); shorten --duration or raise --set dt_us=",
+            scenario.dt_us
+        ));
+    }
+    let rows = duration_ms / (scenario.record.every_us * 1e-3);
+    if rows > MAX_ROWS {
+        return Err(format!(
+            "the trace would hold {rows:.2e} rows (over {MAX_ROWS:.0e}); record less often, e.g. --set record.every_us={:.0}",
+            (duration_ms * 1e3 / MAX_ROWS).ceil()
+        ));
+    }
     let out = a.out.clone();
     if let Some(p) = &out {
         match p.extension().and_then(|e| e.to_str()) {

@@ -76,6 +76,13 @@ fn bad_inputs_get_clear_messages_and_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("no unit"));
 
+    let o = synapse_lab(&["run", "--duration", "24h"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("shorten --duration"), "{}", text(&o).1);
+
+    let o = synapse_lab(&["run", "--duration", "20s", "--set", "dt_us=10"]);
+    assert!(text(&o).1.contains("record.every_us="), "{}", text(&o).1);
+
     let o = synapse_lab(&["run", "--out", "trace.txt"]);
     assert!(text(&o).1.contains(".csv or .json"));
 }

@@ -133,7 +133,7 @@ impl Simulation {
         let q = r.ampa_q10.powf((s.temperature_c - crate::receptors::ampa::AMPA_RATES_TEMPERATURE_C) / 10.0);
         for t in &mut receptors.types {
             if t.kind == ReceptorKind::Ampa {
-                t.scheme = std::mem::replace(&mut t.scheme, crate::receptors::ampa::scheme()).scaled(q);
+                t.scheme = t.scheme.clone().scaled(q);
             }
         }
         receptors.rebuild_tables();
