@@ -1,6 +1,8 @@
-//! The command line: `run` (a scenario to a CSV/JSON trace and a summary),
-//! `bench` (molecule-steps per second), `validate` (the model against the
-//! literature). None of them opens a window or needs a GPU.
+//! The command line. With no subcommand: the 3D app on the default scenario
+//! (or `--scenario FILE`); `screenshot` renders one frame to PNG. The
+//! headless commands `run` (a scenario to a CSV/JSON trace and a summary),
+//! `bench` (molecule-steps per second) and `validate` (the model against the
+//! literature) never open a window or need a GPU.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -19,6 +21,15 @@ const MAX_ROWS: f64 = 1e6;
 #[derive(Parser, Debug)]
 #[command(name = "synapse-lab", version, about = "A simulated glutamatergic synapse for teaching")]
 struct Cli {
+    /// Scenario for the 3D app (default: the single spike at rest).
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Window size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720")]
+    size: String,
+    /// Starting viewpoint: whole, cleft, receptor or astrocyte.
+    #[arg(long, default_value = "whole")]
+    view: String,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -31,6 +42,27 @@ enum Command {
     Bench(BenchArgs),
     /// Run the model against literature values; exits 1 if any row fails.
     Validate(ValidateArgs),
+    /// Render the scene (panels included) at a biological time to a PNG, then exit.
+    Screenshot(ScreenshotArgs),
+}
+
+#[derive(Args, Debug)]
+struct ScreenshotArgs {
+    /// Scenario file (RON); default: the single spike at rest.
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Biological time of the frame, with a unit (2ms, 500us).
+    #[arg(long, default_value = "2ms")]
+    at: String,
+    /// Output PNG.
+    #[arg(long)]
+    out: PathBuf,
+    /// Image size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720")]
+    size: String,
+    /// Viewpoint: whole, cleft, receptor or astrocyte.
+    #[arg(long, default_value = "whole")]
+    view: String,
 }
 
 #[derive(Args, Debug)]
@@ -81,12 +113,8 @@ pub fn main() -> ExitCode {
         Some(Command::Run(a)) => run(a),
         Some(Command::Bench(a)) => bench(a),
         Some(Command::Validate(a)) => validate(a),
-        None => {
-            eprintln!(
-                "synapse-lab: the 3D window is not built yet. Headless commands:\n  synapse-lab run --scenario {DEFAULT_SCENARIO} --out trace.csv\n  synapse-lab validate\n  synapse-lab bench\n(see --help)"
-            );
-            Err(String::new())
-        }
+        Some(Command::Screenshot(a)) => screenshot(a),
+        None => window(cli.scenario.as_deref(), &cli.size, &cli.view),
     };
     match result {
         Ok(code) => code,
@@ -97,6 +125,56 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The default scenario, from the file when run in the repository and
+/// from the copy built into the binary anywhere else.
+fn load_or_default(path: Option<&Path>) -> Result<(Scenario, String), String> {
+    match path {
+        Some(p) => Ok((Scenario::load(p).map_err(|e| e.to_string())?, p.display().to_string())),
+        None if Path::new(DEFAULT_SCENARIO).exists() => load_or_default(Some(Path::new(DEFAULT_SCENARIO))),
+        None => Ok((
+            Scenario::from_ron(include_str!("../assets/scenarios/single_spike.ron"), DEFAULT_SCENARIO).map_err(|e| e.to_string())?,
+            DEFAULT_SCENARIO.to_string(),
+        )),
+    }
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let err = || format!("--size {text}: write WIDTHxHEIGHT, e.g. 1280x720 (each 320 to 7680)");
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(err)?;
+    let (w, h): (u32, u32) = (w.trim().parse().map_err(|_| err())?, h.trim().parse().map_err(|_| err())?);
+    if !(320..=7680).contains(&w) || !(240..=4320).contains(&h) {
+        return Err(err());
+    }
+    Ok((w, h))
+}
+
+fn parse_view(text: &str) -> Result<crate::app::camera::Viewpoint, String> {
+    crate::app::camera::Viewpoint::from_key(text).ok_or_else(|| format!("--view {text}: use whole, cleft, receptor or astrocyte"))
+}
+
+fn window(scenario: Option<&Path>, size: &str, view: &str) -> Result<ExitCode, String> {
+    let (scenario, source) = load_or_default(scenario)?;
+    let size = parse_size(size)?;
+    let view = parse_view(view)?;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, screenshot: None })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
+    let (scenario, source) = load_or_default(a.scenario.as_deref())?;
+    let size = parse_size(&a.size)?;
+    let view = parse_view(&a.view)?;
+    let at_ms = synapse_core::units::parse_duration_ms(&a.at).map_err(|e| format!("--at {e}"))?;
+    if at_ms / scenario.dt_ms() > MAX_STEPS {
+        return Err(format!("--at {}: too far for the particle model; pick a time under {} s", a.at, MAX_STEPS * scenario.dt_ms() * 1e-3));
+    }
+    if a.out.extension().and_then(|e| e.to_str()) != Some("png") {
+        return Err(format!("--out {}: use a .png file name", a.out.display()));
+    }
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, screenshot: Some(crate::app::ScreenshotRequest { at_ms, out: a.out }) })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn load(path: &Path, sets: &[String]) -> Result<Scenario, String> {

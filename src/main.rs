@@ -1,8 +1,5 @@
-//! `synapse-lab`: the Synapse Lab binary. Today it carries the headless
-//! commands (run, bench, validate); the 3D app joins it in a later issue.
-
-mod cli;
+//! `synapse-lab`: opens the 3D synapse, or runs a headless command.
 
 fn main() -> std::process::ExitCode {
-    cli::main()
+    synapse_lab::cli::main()
 }

@@ -1,0 +1,89 @@
+//! `synapse-lab screenshot`: step the model to the requested biological time
+//! in whole dt, render a few warm-up frames (the first frames after start can
+//! be blank), capture the window with its panels to PNG, report the frame
+//! time, and exit.
+
+use super::ScreenshotRequest;
+use super::sim_bridge::{History, PendingSpikes, Playback, SimState, run_to};
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
+use std::sync::{Arc, Mutex};
+
+/// Frames rendered before the capture (pipelines compile, egui lays out).
+const WARMUP_FRAMES: u32 = 8;
+/// Give up if no capture arrives by then.
+const MAX_FRAMES: u32 = 600;
+
+pub struct ExportPlugin(pub ScreenshotRequest);
+
+#[derive(Resource)]
+struct Export {
+    req: ScreenshotRequest,
+    frames: u32,
+    requested: bool,
+    frame_ms: Vec<f64>,
+    result: Arc<Mutex<Option<Result<(), String>>>>,
+}
+
+impl Plugin for ExportPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(Export { req: self.0.clone(), frames: 0, requested: false, frame_ms: Vec::new(), result: Arc::new(Mutex::new(None)) })
+            .add_systems(Startup, jump_to_time)
+            .add_systems(Last, capture);
+    }
+}
+
+fn jump_to_time(export: Res<Export>, mut state: ResMut<SimState>, mut pending: ResMut<PendingSpikes>, mut history: ResMut<History>, mut playback: ResMut<Playback>) {
+    run_to(&mut state, &mut pending, &mut history, export.req.at_ms);
+    playback.playing = false;
+}
+
+fn capture(mut commands: Commands, mut export: ResMut<Export>, time: Res<Time<Real>>, state: Res<SimState>, mut exit: MessageWriter<AppExit>) {
+    export.frames += 1;
+    if export.frames > 2 {
+        let ms = time.delta_secs_f64() * 1e3;
+        export.frame_ms.push(ms);
+    }
+    if let Some(result) = export.result.lock().map(|mut r| r.take()).unwrap_or(None) {
+        let n = export.frame_ms.len().max(1) as f64;
+        let mean = export.frame_ms.iter().sum::<f64>() / n;
+        match result {
+            Ok(()) => {
+                println!(
+                    "wrote {} at t = {:.3} ms; {} molecules drawn; mean frame time {:.1} ms over {} frames",
+                    export.req.out.display(),
+                    state.sim.t_ms(),
+                    state.sim.molecules.len(),
+                    mean,
+                    export.frame_ms.len()
+                );
+                exit.write(AppExit::Success);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                exit.write(AppExit::error());
+            }
+        }
+        return;
+    }
+    if !export.requested && export.frames >= WARMUP_FRAMES {
+        export.requested = true;
+        let path = export.req.out.clone();
+        let slot = export.result.clone();
+        commands.spawn(Screenshot::primary_window()).observe(move |shot: On<ScreenshotCaptured>| {
+            let outcome = shot
+                .image
+                .clone()
+                .try_into_dynamic()
+                .map_err(|e| format!("cannot convert the frame: {e:?}"))
+                .and_then(|img| img.to_rgb8().save(&path).map_err(|e| format!("{}: cannot write: {e}", path.display())));
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(outcome);
+            }
+        });
+    }
+    if export.frames > MAX_FRAMES {
+        eprintln!("error: no frame was captured after {MAX_FRAMES} frames");
+        exit.write(AppExit::error());
+    }
+}

@@ -1,0 +1,93 @@
+//! The Bevy app: the window, the plugins, and the checks that turn a missing
+//! display or graphics adapter into one clear line instead of a backtrace.
+//!
+//! One plugin per feature: `SimPlugin` (the model and its clock),
+//! `InstancingPlugin` (molecule batches), `ScenePlugin` (the 3D synapse),
+//! `CameraPlugin`, `UiPlugin` (panels) and, for `screenshot`, `ExportPlugin`.
+
+pub mod camera;
+pub mod export;
+pub mod instancing;
+pub mod scene;
+pub mod sim_bridge;
+pub mod ui;
+
+use bevy::log::LogPlugin;
+use bevy::prelude::*;
+use bevy::window::{PresentMode, WindowResolution};
+use bevy_egui::EguiPlugin;
+use std::path::PathBuf;
+use synapse_core::Scenario;
+
+/// `synapse-lab screenshot`: render the scene at a biological time and exit.
+#[derive(Clone, Debug)]
+pub struct ScreenshotRequest {
+    pub at_ms: f64,
+    pub out: PathBuf,
+}
+
+#[derive(Clone, Debug)]
+pub struct AppOptions {
+    pub scenario: Scenario,
+    /// Where the scenario came from (shown, and the default "save" path).
+    pub source: String,
+    pub size: (u32, u32),
+    pub view: camera::Viewpoint,
+    pub screenshot: Option<ScreenshotRequest>,
+}
+
+/// Open the window (or render the screenshot) and run until closed.
+pub fn run(opts: AppOptions) -> Result<(), String> {
+    check_display()?;
+    install_gpu_panic_hook();
+    let mut app = App::new();
+    let title = format!("Synapse Lab — {}", opts.scenario.name);
+    let window = Window {
+        title,
+        resolution: WindowResolution::new(opts.size.0, opts.size.1),
+        present_mode: if opts.screenshot.is_some() { PresentMode::AutoNoVsync } else { PresentMode::AutoVsync },
+        ..default()
+    };
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin { primary_window: Some(window), ..default() })
+            .set(LogPlugin { filter: "warn,wgpu=error,naga=error,bevy_render=warn".into(), ..default() }),
+    )
+    .add_plugins((EguiPlugin::default(), MeshPickingPlugin))
+    .insert_resource(camera::StartView(opts.view))
+    .add_plugins(sim_bridge::SimPlugin { scenario: opts.scenario.clone(), source: opts.source.clone() })
+    .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, camera::CameraPlugin, ui::UiPlugin));
+    if let Some(req) = opts.screenshot {
+        app.add_plugins(export::ExportPlugin(req));
+    }
+    match app.run() {
+        AppExit::Success => Ok(()),
+        AppExit::Error(code) => Err(format!("the app stopped with error code {code}")),
+    }
+}
+
+/// A window needs an X display (the app is built for X11; Wayland desktops
+/// provide one through XWayland).
+fn check_display() -> Result<(), String> {
+    if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none() {
+        return Err("no display: DISPLAY is not set. Run synapse-lab in a desktop session, or headless under Xvfb: \
+`xvfb-run -a synapse-lab ...` (Debian/Ubuntu: apt-get install xvfb mesa-vulkan-drivers). The headless commands run, validate and bench need no display."
+            .into());
+    }
+    Ok(())
+}
+
+/// Bevy panics when no graphics adapter exists; say what to install instead.
+fn install_gpu_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info.payload().downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| info.payload().downcast_ref::<String>().cloned()).unwrap_or_default();
+        if msg.contains("Unable to find a GPU") || msg.contains("Failed to create wgpu surface") {
+            eprintln!(
+                "error: no usable graphics adapter (Vulkan, GL or Metal). Install your GPU's driver, or Mesa's software renderer: apt-get install mesa-vulkan-drivers libvulkan1"
+            );
+            std::process::exit(3);
+        }
+        default(info);
+    }));
+}

@@ -1,0 +1,561 @@
+//! The 3D synapse: membranes, receptors, vesicles, Ca2+ channels,
+//! transporters, the interneuron terminal, and every glutamate molecule of
+//! the core, placed from the simulation state each frame.
+//!
+//! World units: 1 unit = 100 nm (core µm × 10). The cleft is the slab
+//! 0 ≤ y ≤ 0.2 (core z → world y); the presynaptic bouton sits above it, the
+//! spine below. Sizes that are not to scale are listed in `SCALE_NOTE`.
+
+use super::instancing::{Instance, InstanceBatch};
+use super::sim_bridge::SimState;
+use bevy::camera::visibility::NoFrustumCulling;
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::asset::RenderAssetUsages;
+use bevy::picking::Pickable;
+use bevy::prelude::*;
+use synapse_core::receptors::ReceptorKind;
+use synapse_core::receptors::nmda::mg_unblock;
+
+/// World units per µm.
+pub const S: f32 = 10.0;
+
+/// What is and is not to scale, shown on screen.
+pub const SCALE_NOTE: &str = "To scale: cleft (20 nm), PSD, active zone, vesicles (40 nm), receptor positions. \
+Enlarged for visibility: glutamate dots (×7), receptors (×1.5). One dot = one simulated molecule. \
+Membrane shapes, the astrocyte sheets and the glutamine path are schematic.";
+
+/// Core coordinates (µm) to world.
+pub fn world(x_um: f32, y_um: f32, z_um: f32) -> Vec3 {
+    Vec3::new(x_um * S, z_um * S, y_um * S)
+}
+
+/// Colour of each receptor kind (distinct hues; no magenta, which reads as a missing texture).
+pub fn kind_color(kind: ReceptorKind) -> Color {
+    match kind {
+        ReceptorKind::Ampa => Color::srgb(0.25, 0.55, 1.0),
+        ReceptorKind::Nmda2A => Color::srgb(1.0, 0.6, 0.15),
+        ReceptorKind::Nmda2B => Color::srgb(0.9, 0.25, 0.2),
+        ReceptorKind::Kainate => Color::srgb(0.65, 0.4, 0.95),
+        ReceptorKind::MgluGroup1 => Color::srgb(0.3, 0.85, 0.4),
+        ReceptorKind::MgluGroup2 => Color::srgb(0.2, 0.8, 0.8),
+    }
+}
+
+pub const GLUTAMATE_COLOR: Color = Color::srgb(1.0, 0.85, 0.15);
+pub const BOUTON_COLOR: Color = Color::srgba(0.55, 0.68, 0.9, 0.28);
+pub const SPINE_COLOR: Color = Color::srgba(0.92, 0.62, 0.72, 0.28);
+pub const ASTRO_COLOR: Color = Color::srgba(0.45, 0.85, 0.55, 0.30);
+pub const INTERNEURON_COLOR: Color = Color::srgba(0.72, 0.58, 0.95, 0.30);
+
+/// Display state of a receptor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Look {
+    Closed,
+    Bound,
+    Open,
+    Desensitized,
+    /// Open NMDA channel with Mg2+ in the pore.
+    Blocked,
+}
+
+impl Look {
+    pub const ALL: [Look; 5] = [Look::Closed, Look::Bound, Look::Open, Look::Desensitized, Look::Blocked];
+    pub fn label(self) -> &'static str {
+        match self {
+            Look::Closed => "closed",
+            Look::Bound => "glutamate bound",
+            Look::Open => "open",
+            Look::Desensitized => "desensitised",
+            Look::Blocked => "Mg2+-blocked",
+        }
+    }
+}
+
+/// Something a person can click.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selectable {
+    Receptor(usize),
+    DockSite(usize),
+    Transporters,
+    CaChannel(usize),
+}
+
+/// The clicked thing, if any.
+#[derive(Resource, Default, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection(pub Option<Selectable>);
+
+/// Entities rebuilt when the model is (re)loaded.
+#[derive(Component)]
+struct Dynamic;
+
+#[derive(Component)]
+struct ReceptorVisual(usize);
+#[derive(Component)]
+struct DockVisual(usize);
+#[derive(Component)]
+struct ReserveVisual(usize);
+#[derive(Component)]
+struct ChannelVisual(usize);
+#[derive(Component)]
+struct MoleculeBatch;
+#[derive(Component)]
+struct TransporterBatch;
+#[derive(Component)]
+struct GabaFlash;
+
+/// Shared handles for the per-state materials.
+#[derive(Resource)]
+struct Palette {
+    receptor: Vec<[Handle<StandardMaterial>; 5]>,
+    receptor_mesh: Vec<Handle<Mesh>>,
+    vesicle_full: Handle<StandardMaterial>,
+    vesicle_empty: Handle<StandardMaterial>,
+    vesicle_mesh: Handle<Mesh>,
+    channel_closed: Handle<StandardMaterial>,
+    channel_open: Handle<StandardMaterial>,
+    channel_mesh: Handle<Mesh>,
+    dot_mesh: Handle<Mesh>,
+}
+
+/// Named points for on-screen labels.
+#[derive(Resource, Default)]
+pub struct Labels(pub Vec<(String, Vec3)>);
+
+pub struct ScenePlugin;
+
+impl Plugin for ScenePlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Selection>()
+            .init_resource::<Labels>()
+            .add_systems(Startup, setup_static)
+            .add_systems(Update, (rebuild_dynamic, (sync_receptors, sync_vesicles, sync_channels, sync_molecules, sync_transporters, sync_gaba, draw_glutamine_and_scale_bar)).chain());
+    }
+}
+
+/// A hemi-ellipsoid "dome" with its flat face at y = 0, bulging to +y:
+/// a bouton or (rotated) a spine head whose flat face lines the cleft.
+pub fn dome(radius: f32, height: f32, rings: usize, segments: usize) -> Mesh {
+    let mut positions = Vec::new();
+    let mut normals = Vec::new();
+    let mut indices: Vec<u32> = Vec::new();
+    for r in 0..=rings {
+        let phi = std::f32::consts::FRAC_PI_2 * r as f32 / rings as f32; // 0 at the rim, π/2 at the top
+        for s in 0..=segments {
+            let theta = std::f32::consts::TAU * s as f32 / segments as f32;
+            let (x, y, z) = (radius * phi.cos() * theta.cos(), height * phi.sin(), radius * phi.cos() * theta.sin());
+            positions.push([x, y, z]);
+            let n = Vec3::new(x / (radius * radius), y / (height * height), z / (radius * radius)).normalize_or_zero();
+            normals.push(n.to_array());
+        }
+    }
+    let w = segments as u32 + 1;
+    for r in 0..rings as u32 {
+        for s in 0..segments as u32 {
+            let (a, b, c, d) = (r * w + s, r * w + s + 1, (r + 1) * w + s, (r + 1) * w + s + 1);
+            indices.extend([a, c, b, b, c, d]);
+        }
+    }
+    // The flat face (the membrane facing the cleft).
+    let centre = positions.len() as u32;
+    positions.push([0.0, 0.0, 0.0]);
+    normals.push([0.0, -1.0, 0.0]);
+    for s in 0..segments as u32 {
+        indices.extend([centre, s, s + 1]);
+    }
+    Mesh::new(PrimitiveTopology::TriangleList, RenderAssetUsages::default())
+        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
+        .with_inserted_indices(Indices::U32(indices))
+}
+
+/// A flat annular sector (an astrocyte process lining the sheet), thickness along y.
+fn annular_sector(r0: f32, r1: f32, a0: f32, a1: f32, thickness: f32, segments: usize) -> Mesh {
+    let mut positions = Vec::new();
+    let mut normals = Vec::new();
+    let mut indices: Vec<u32> = Vec::new();
+    for (y, ny) in [(thickness / 2.0, 1.0), (-thickness / 2.0, -1.0)] {
+        let base = positions.len() as u32;
+        for s in 0..=segments {
+            let a = a0 + (a1 - a0) * s as f32 / segments as f32;
+            positions.push([r0 * a.cos(), y, r0 * a.sin()]);
+            positions.push([r1 * a.cos(), y, r1 * a.sin()]);
+            normals.push([0.0, ny, 0.0]);
+            normals.push([0.0, ny, 0.0]);
+        }
+        for s in 0..segments as u32 {
+            let (i, o, i2, o2) = (base + 2 * s, base + 2 * s + 1, base + 2 * s + 2, base + 2 * s + 3);
+            if ny > 0.0 { indices.extend([i, i2, o, o, i2, o2]) } else { indices.extend([i, o, i2, o, o2, i2]) }
+        }
+    }
+    Mesh::new(PrimitiveTopology::TriangleList, RenderAssetUsages::default())
+        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
+        .with_inserted_indices(Indices::U32(indices))
+}
+
+fn translucent(materials: &mut Assets<StandardMaterial>, color: Color) -> Handle<StandardMaterial> {
+    materials.add(StandardMaterial { base_color: color, alpha_mode: AlphaMode::Blend, perceptual_roughness: 0.8, double_sided: true, cull_mode: None, ..default() })
+}
+
+fn setup_static(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
+    commands.spawn((DirectionalLight { illuminance: 9000.0, shadow_maps_enabled: false, ..default() }, Transform::from_xyz(4.0, 12.0, 6.0).looking_at(Vec3::ZERO, Vec3::Y), Name::new("Key light")));
+    commands.insert_resource(GlobalAmbientLight { color: Color::WHITE, brightness: 700.0, ..default() });
+
+    let mut receptor = Vec::new();
+    let mut receptor_mesh = Vec::new();
+    for kind in ReceptorKind::ALL {
+        let base = kind_color(kind).to_srgba();
+        let dim = |f: f32| Color::srgb(base.red * f, base.green * f, base.blue * f);
+        let mat = |materials: &mut Assets<StandardMaterial>, c: Color, glow: f32| {
+            materials.add(StandardMaterial { base_color: c, emissive: (c.to_linear() * glow), perceptual_roughness: 0.5, ..default() })
+        };
+        receptor.push([
+            mat(&mut materials, dim(0.45), 0.0),
+            mat(&mut materials, dim(0.85), 0.3),
+            mat(&mut materials, Color::srgb(1.0, 0.97, 0.75), 3.0),
+            mat(&mut materials, Color::srgb(0.5, 0.5, 0.52), 0.0),
+            mat(&mut materials, Color::srgb(0.12, 0.12, 0.14), 0.0),
+        ]);
+        // 1.5× real size (receptors are ~10–15 nm across).
+        let mesh: Mesh = match kind {
+            ReceptorKind::Ampa => Capsule3d::new(0.06, 0.10).into(),
+            ReceptorKind::Nmda2A | ReceptorKind::Nmda2B => Cylinder::new(0.075, 0.2).into(),
+            ReceptorKind::Kainate => Cone { radius: 0.08, height: 0.18 }.into(),
+            ReceptorKind::MgluGroup1 | ReceptorKind::MgluGroup2 => Torus::new(0.035, 0.09).into(),
+        };
+        receptor_mesh.push(meshes.add(mesh));
+    }
+    commands.insert_resource(Palette {
+        receptor,
+        receptor_mesh,
+        vesicle_full: materials.add(StandardMaterial { base_color: Color::srgb(0.85, 0.92, 1.0), emissive: LinearRgba::rgb(0.1, 0.1, 0.15), ..default() }),
+        vesicle_empty: materials.add(StandardMaterial { base_color: Color::srgba(0.6, 0.6, 0.65, 0.6), alpha_mode: AlphaMode::Blend, ..default() }),
+        vesicle_mesh: meshes.add(Sphere::new(0.2).mesh().ico(3).expect("ico sphere")),
+        channel_closed: materials.add(StandardMaterial { base_color: Color::srgb(0.3, 0.32, 0.4), ..default() }),
+        channel_open: materials.add(StandardMaterial { base_color: Color::srgb(1.0, 0.95, 0.3), emissive: LinearRgba::rgb(6.0, 5.0, 1.0), ..default() }),
+        channel_mesh: meshes.add(Cylinder::new(0.05, 0.12)),
+        dot_mesh: meshes.add(Sphere::new(1.0).mesh().ico(1).expect("ico sphere")),
+    });
+}
+
+/// (Re)spawn everything that depends on the loaded scenario.
+fn rebuild_dynamic(
+    mut commands: Commands,
+    state: Res<SimState>,
+    mut built: Local<Option<u64>>,
+    old: Query<Entity, With<Dynamic>>,
+    palette: Res<Palette>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut labels: ResMut<Labels>,
+    mut selection: ResMut<Selection>,
+) {
+    if *built == Some(state.generation) {
+        return;
+    }
+    *built = Some(state.generation);
+    for e in &old {
+        commands.entity(e).despawn();
+    }
+    selection.0 = None;
+    let sim = &state.sim;
+    let g = &sim.scenario.geometry;
+    let h = (g.cleft_height_nm * 1e-3) as f32;
+    let psd = g.psd_radius_um as f32;
+    let bouton_r = (g.psd_radius_um as f32 * 2.2) * S;
+    // Membranes (not pickable: they must not hide what is behind them).
+    commands.spawn((
+        Mesh3d(meshes.add(dome(bouton_r, bouton_r * 0.75, 16, 48))),
+        MeshMaterial3d(translucent(&mut materials, BOUTON_COLOR)),
+        Transform::from_translation(world(0.0, 0.0, h)),
+        Pickable::IGNORE,
+        Dynamic,
+        Name::new("Presynaptic bouton"),
+    ));
+    commands.spawn((
+        Mesh3d(meshes.add(dome(psd * 1.9 * S, psd * 1.6 * S, 16, 48))),
+        MeshMaterial3d(translucent(&mut materials, SPINE_COLOR)),
+        Transform::from_rotation(Quat::from_rotation_x(std::f32::consts::PI)),
+        Pickable::IGNORE,
+        Dynamic,
+        Name::new("Postsynaptic spine head"),
+    ));
+    commands.spawn((
+        Mesh3d(meshes.add(Cylinder::new(psd * S, 0.03))),
+        MeshMaterial3d(materials.add(StandardMaterial { base_color: Color::srgba(0.35, 0.12, 0.2, 0.7), alpha_mode: AlphaMode::Blend, ..default() })),
+        Transform::from_xyz(0.0, -0.02, 0.0),
+        Pickable::IGNORE,
+        Dynamic,
+        Name::new("Postsynaptic density"),
+    ));
+    // Astrocyte processes lining the sheet, as the core's sectors.
+    let astro = translucent(&mut materials, ASTRO_COLOR);
+    let n = g.astro_processes.max(1);
+    for k in 0..n {
+        let a0 = std::f32::consts::TAU * k as f32 / n as f32;
+        let a1 = a0 + std::f32::consts::TAU * g.astro_coverage as f32 / n as f32;
+        // Core angle atan2(y, x) maps to world atan2(z, x): the same sectors.
+        commands
+            .spawn((
+                Mesh3d(meshes.add(annular_sector(g.astro_inner_radius_um as f32 * S, g.outer_radius_um as f32 * S, a0, a1, 0.06, 24))),
+                MeshMaterial3d(astro.clone()),
+                Transform::from_xyz(0.0, -0.05, 0.0),
+                Selectable::Transporters,
+                Dynamic,
+                Name::new(format!("Astrocyte process {k}")),
+            ))
+            .observe(select_on_click);
+    }
+    // GABAergic interneuron terminal beside the spine, with its vesicles.
+    // In a gap between two astrocyte processes, below the sheet.
+    let d = g.interneuron_distance_um as f32 * S;
+    let gap = std::f32::consts::TAU / n as f32 * (g.astro_coverage as f32 + 1.0) / 2.0;
+    let inter = Vec3::new(d * gap.cos(), -1.2, d * gap.sin());
+    commands.spawn((Mesh3d(meshes.add(Sphere::new(1.1))), MeshMaterial3d(translucent(&mut materials, INTERNEURON_COLOR)), Transform::from_translation(inter), Pickable::IGNORE, Dynamic, Name::new("GABAergic interneuron terminal")));
+    let gaba_mat = materials.add(StandardMaterial { base_color: Color::srgb(0.85, 0.7, 1.0), ..default() });
+    for k in 0..sim.scenario.interneuron.release_sites.min(12) {
+        let a = k as f32 * 1.3;
+        commands.spawn((Mesh3d(palette.vesicle_mesh.clone()), MeshMaterial3d(gaba_mat.clone()), Transform::from_translation(inter + Vec3::new(0.5 * a.cos(), -0.3 + 0.1 * k as f32, 0.5 * a.sin())).with_scale(Vec3::splat(0.8)), Dynamic, Name::new(format!("GABA vesicle {k}"))));
+    }
+    commands.spawn((
+        Mesh3d(meshes.add(Sphere::new(0.6))),
+        MeshMaterial3d(materials.add(StandardMaterial { base_color: Color::srgba(1.0, 0.5, 0.9, 0.0), emissive: LinearRgba::rgb(2.0, 0.8, 2.0), alpha_mode: AlphaMode::Blend, ..default() })),
+        Transform::from_translation(inter.lerp(Vec3::new(0.0, -0.8, 0.0), 0.5)),
+        Visibility::Hidden,
+        Pickable::IGNORE,
+        GabaFlash,
+        Dynamic,
+        Name::new("GABA release"),
+    ));
+    // Receptors on their membranes.
+    let r = &sim.receptors;
+    for k in 0..r.len() {
+        let kind = r.types[r.kind[k] as usize].kind;
+        let y = if kind.presynaptic() { h * S + 0.08 } else { -0.02 };
+        let mut t = Transform::from_translation(Vec3::new(r.x_um[k] * S, y, r.y_um[k] * S));
+        if matches!(kind, ReceptorKind::Nmda2A | ReceptorKind::Nmda2B | ReceptorKind::Kainate | ReceptorKind::Ampa) {
+            t.translation.y += 0.06;
+        }
+        commands.spawn((
+            Mesh3d(palette.receptor_mesh[kind as usize].clone()),
+            MeshMaterial3d(palette.receptor[kind as usize][0].clone()),
+            t,
+            ReceptorVisual(k),
+            Selectable::Receptor(k),
+            Dynamic,
+            Name::new(format!("{} receptor {k}", kind.label())),
+        ))
+        .observe(select_on_click);
+    }
+    // Docked vesicles, reserve vesicles, Ca2+ channels.
+    let pre = &sim.pre;
+    for (s, site) in pre.sites.iter().enumerate() {
+        commands
+            .spawn((
+                Mesh3d(palette.vesicle_mesh.clone()),
+                MeshMaterial3d(palette.vesicle_full.clone()),
+                Transform::from_translation(world(site.x_um, site.y_um, h) + Vec3::Y * 0.21),
+                DockVisual(s),
+                Selectable::DockSite(s),
+                Dynamic,
+                Name::new(format!("Docked vesicle {s}")),
+            ))
+            .observe(select_on_click);
+    }
+    let mut rng_state = sim.scenario.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = || {
+        rng_state ^= rng_state << 13;
+        rng_state ^= rng_state >> 7;
+        rng_state ^= rng_state << 17;
+        (rng_state >> 40) as f32 / (1u64 << 24) as f32
+    };
+    for v in 0..pre.reserve.len().min(40) {
+        // Illustrative placement inside the bouton (positions are not simulated).
+        let (a, rr, y) = (next() * std::f32::consts::TAU, next().sqrt() * bouton_r * 0.7, h * S + 0.6 + next() * bouton_r * 0.45);
+        commands.spawn((Mesh3d(palette.vesicle_mesh.clone()), MeshMaterial3d(palette.vesicle_full.clone()), Transform::from_xyz(rr * a.cos(), y, rr * a.sin()), ReserveVisual(v), Dynamic, Name::new(format!("Reserve vesicle {v}"))));
+    }
+    for c in 0..pre.ca_channel_open.len() {
+        commands
+            .spawn((
+                Mesh3d(palette.channel_mesh.clone()),
+                MeshMaterial3d(palette.channel_closed.clone()),
+                Transform::from_translation(world(pre.ca_channel_x_um[c], pre.ca_channel_y_um[c], h) + Vec3::Y * 0.03),
+                ChannelVisual(c),
+                Selectable::CaChannel(c),
+                Dynamic,
+                Name::new(format!("Ca2+ channel {c}")),
+            ))
+            .observe(select_on_click);
+    }
+    // The instanced batches: glutamate molecules and transporter patches.
+    commands.spawn((Mesh3d(palette.dot_mesh.clone()), InstanceBatch::default(), NoFrustumCulling, Transform::IDENTITY, MoleculeBatch, Pickable::IGNORE, Dynamic, Name::new("Glutamate molecules")));
+    commands.spawn((Mesh3d(palette.dot_mesh.clone()), InstanceBatch::default(), NoFrustumCulling, Transform::IDENTITY, TransporterBatch, Pickable::IGNORE, Dynamic, Name::new("EAAT transporters")));
+    labels.0 = vec![
+        ("Presynaptic bouton".into(), Vec3::new(0.0, h * S + bouton_r * 0.8, 0.0)),
+        ("Synaptic cleft (20 nm)".into(), Vec3::new(-psd * S * 1.2, h * S * 0.5, 0.0)),
+        ("Postsynaptic spine (PSD)".into(), Vec3::new(0.0, -psd * S * 1.7, 0.0)),
+        ("Astrocyte + EAATs".into(), {
+            let a = std::f32::consts::TAU / n as f32 * g.astro_coverage as f32 * 0.5;
+            let r = (g.astro_inner_radius_um as f32 + g.outer_radius_um as f32) * 0.5 * S;
+            Vec3::new(r * a.cos(), 0.0, r * a.sin())
+        }),
+        ("GABA interneuron".into(), inter - Vec3::Y * 1.4),
+        ("100 nm".into(), scale_bar_origin(psd) + Vec3::new(0.5, 0.0, 0.3)),
+        ("glutamine (illustrative path)".into(), glutamine_path(g.astro_inner_radius_um as f32, 0.3)),
+    ];
+}
+
+fn select_on_click(click: On<Pointer<Click>>, targets: Query<&Selectable>, mut selection: ResMut<Selection>) {
+    if let Ok(s) = targets.get(click.event_target()) {
+        selection.0 = Some(*s);
+    }
+}
+
+/// The display state of receptor `k` (Mg2+ block is drawn for open NMDA
+/// channels with probability 1 − B(V), hashed per channel so it does not flicker).
+pub fn look_of(state: &SimState, k: usize) -> Look {
+    let r = &state.sim.receptors;
+    let ty = &r.types[r.kind[k] as usize];
+    let st = &ty.scheme.states[r.state[k] as usize];
+    if st.open {
+        if matches!(ty.kind, ReceptorKind::Nmda2A | ReceptorKind::Nmda2B) {
+            let b = mg_unblock(state.sim.membrane.v_mv, state.sim.solution.mg_mm);
+            let u = (synapse_core::rng::mix64(k as u64 ^ (state.sim.step_index / 2000)) >> 11) as f64 / (1u64 << 53) as f64;
+            if u >= b {
+                return Look::Blocked;
+            }
+        }
+        Look::Open
+    } else if st.desensitized {
+        Look::Desensitized
+    } else if st.glu_bound > 0 {
+        Look::Bound
+    } else {
+        Look::Closed
+    }
+}
+
+fn sync_receptors(state: Res<SimState>, palette: Res<Palette>, mut q: Query<(&ReceptorVisual, &mut MeshMaterial3d<StandardMaterial>)>) {
+    let r = &state.sim.receptors;
+    for (v, mut mat) in &mut q {
+        if v.0 >= r.len() {
+            continue;
+        }
+        let kind = r.types[r.kind[v.0] as usize].kind;
+        let look = look_of(&state, v.0);
+        let idx = Look::ALL.iter().position(|l| *l == look).unwrap_or(0);
+        let want = &palette.receptor[kind as usize][idx];
+        if mat.0 != *want {
+            mat.0 = want.clone();
+        }
+    }
+}
+
+fn sync_vesicles(
+    state: Res<SimState>,
+    palette: Res<Palette>,
+    mut docked: Query<(&DockVisual, &mut Transform, &mut Visibility, &mut MeshMaterial3d<StandardMaterial>), Without<ReserveVisual>>,
+    mut reserve: Query<(&ReserveVisual, &mut Visibility), Without<DockVisual>>,
+) {
+    let pre = &state.sim.pre;
+    let full = state.sim.scenario.presynaptic.glutamate_per_vesicle.max(1) as f64;
+    for (d, mut t, mut vis, mut mat) in &mut docked {
+        let site = &pre.sites[d.0];
+        if let Some(content) = site.vesicle {
+            *vis = Visibility::Visible;
+            t.scale = Vec3::ONE;
+            mat.0 = if content > 0.5 * full { palette.vesicle_full.clone() } else { palette.vesicle_empty.clone() };
+        } else if let Some(f) = pre.fusing.iter().find(|f| f.site == d.0) {
+            // Fusion: the vesicle collapses into the membrane as it empties.
+            let left = (f.remaining as f64 / full) as f32;
+            *vis = Visibility::Visible;
+            t.scale = Vec3::new(1.0 + 0.6 * (1.0 - left), 0.15 + 0.85 * left, 1.0 + 0.6 * (1.0 - left));
+        } else {
+            *vis = Visibility::Hidden;
+        }
+    }
+    for (v, mut vis) in &mut reserve {
+        *vis = if v.0 < pre.reserve.len() { Visibility::Visible } else { Visibility::Hidden };
+    }
+}
+
+fn sync_channels(state: Res<SimState>, palette: Res<Palette>, mut q: Query<(&ChannelVisual, &mut MeshMaterial3d<StandardMaterial>)>) {
+    for (c, mut mat) in &mut q {
+        let open = state.sim.pre.ca_channel_open.get(c.0).copied().unwrap_or(false);
+        let want = if open { &palette.channel_open } else { &palette.channel_closed };
+        if mat.0 != *want {
+            mat.0 = want.clone();
+        }
+    }
+}
+
+/// Glutamate dot radius (world units): 5 nm, ~7× a glutamate molecule.
+pub const DOT_RADIUS: f32 = 0.05;
+
+fn sync_molecules(state: Res<SimState>, mut q: Query<&mut InstanceBatch, With<MoleculeBatch>>) {
+    let Ok(mut batch) = q.single_mut() else { return };
+    let m = &state.sim.molecules;
+    let c = GLUTAMATE_COLOR.to_linear().to_f32_array();
+    batch.0.clear();
+    batch.0.extend((0..m.len()).map(|i| Instance { position: world(m.x[i], m.y[i], m.z[i]), radius: DOT_RADIUS, color: c }));
+}
+
+fn sync_transporters(state: Res<SimState>, mut q: Query<&mut InstanceBatch, With<TransporterBatch>>) {
+    let Ok(mut batch) = q.single_mut() else { return };
+    let t = &state.sim.transporters;
+    let cell = state.sim.scenario.geometry.eaat_patch_nm as f32 * 1e-3;
+    batch.0.clear();
+    // One dot per patch: green when all carriers are free, yellow as they
+    // fill with glutamate, blue-grey while carriers cycle back.
+    batch.0.extend((0..t.total.len()).filter(|&p| t.total[p] > 0).map(|p| {
+        let n = t.total[p] as f32;
+        let bound = t.bound[p] as f32 / n;
+        let cyc = t.cycling[p] as f32 / n;
+        let color = [0.55 + 0.45 * bound - 0.3 * cyc, 1.0 - 0.25 * bound - 0.3 * cyc, 0.6 - 0.55 * bound + 0.4 * cyc, 1.0];
+        Instance { position: world(t.patch_x_um[p] + cell / 2.0, t.patch_y_um[p] + cell / 2.0, 0.0) + Vec3::Y * -0.01, radius: 0.045, color }
+    }));
+}
+
+fn sync_gaba(state: Res<SimState>, mut q: Query<&mut Visibility, With<GabaFlash>>) {
+    for mut v in &mut q {
+        *v = if state.sim.interneuron.gaba_cleft_mm > 0.0 { Visibility::Visible } else { Visibility::Hidden };
+    }
+}
+
+/// Where the 100 nm scale bar starts (on the cleft floor, just outside the PSD).
+fn scale_bar_origin(psd_um: f32) -> Vec3 {
+    Vec3::new(psd_um * S * 0.4, 0.0, psd_um * S * 1.25)
+}
+
+/// A point along the illustrative glutamine route, astrocyte → bouton (u in 0..1).
+fn glutamine_path(astro_inner_um: f32, u: f32) -> Vec3 {
+    let start = Vec3::new(-(astro_inner_um + 0.25) * S * 0.7, -0.1, -(astro_inner_um + 0.25) * S * 0.7);
+    let end = Vec3::new(-0.8, 2.4, -0.8);
+    let mid = Vec3::new(start.x * 0.9, 3.0, start.z * 0.9);
+    // Quadratic Bézier: leaves the astrocyte, arcs over, enters the bouton.
+    start * (1.0 - u) * (1.0 - u) + mid * 2.0 * u * (1.0 - u) + end * u * u
+}
+
+/// The scale bar, and glutamine dots drifting from the astrocyte to the
+/// bouton at a speed set by the simulated shuttle flux (the path is schematic).
+fn draw_glutamine_and_scale_bar(state: Res<SimState>, mut gizmos: Gizmos, time: Res<Time>, mut phase: Local<f32>) {
+    let g = &state.sim.scenario.geometry;
+    let o = scale_bar_origin(g.psd_radius_um as f32);
+    gizmos.line(o, o + Vec3::X * (0.1 * S), Color::WHITE);
+    gizmos.line(o - Vec3::Z * 0.08, o + Vec3::Z * 0.08, Color::WHITE);
+    gizmos.line(o + Vec3::X * S * 0.1 - Vec3::Z * 0.08, o + Vec3::X * S * 0.1 + Vec3::Z * 0.08, Color::WHITE);
+    let m = &state.sim.metabolism;
+    let rest = state.sim.scenario.metabolism.cycle_flux_per_ms.max(1e-9);
+    *phase = (*phase + time.delta_secs() * 0.08 * (m.flux_shuttle / rest) as f32).fract();
+    let astro_in = g.astro_inner_radius_um as f32;
+    let mut prev = glutamine_path(astro_in, 0.0);
+    for k in 1..=24 {
+        let p = glutamine_path(astro_in, k as f32 / 24.0);
+        gizmos.line(prev, p, Color::srgba(0.5, 0.9, 1.0, 0.35));
+        prev = p;
+    }
+    for k in 0..6 {
+        let u = (*phase + k as f32 / 6.0).fract();
+        gizmos.sphere(Isometry3d::from_translation(glutamine_path(astro_in, u)), 0.09, Color::srgb(0.5, 0.9, 1.0));
+    }
+}

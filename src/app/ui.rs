@@ -1,0 +1,477 @@
+//! The panels (egui): playback, stimulation, scenario files, view settings,
+//! live plots, legend and the selected object's kinetic state.
+//!
+//! Each panel is a function of a plain view model that returns the actions
+//! the user took (`UiAction`s), so panels are tested with egui_kittest
+//! without Bevy or a GPU; the systems here only move data between the ECS
+//! and the view models, and size the 3D viewport to the space left.
+
+use super::camera::{GoTo, Viewpoint};
+use super::scene::{self, Labels, Look, Selectable, Selection};
+use super::sim_bridge::{History, Playback, SimState, UiAction};
+use bevy::camera::Viewport;
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use egui_plot::{Legend, Line, Plot, VLine};
+use synapse_core::Control;
+use synapse_core::receptors::ReceptorKind;
+use synapse_core::scenario::{ClampMode, Scenario};
+
+/// Display settings that belong to the viewer, not the model.
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct UiSettings {
+    pub dark: bool,
+    /// egui zoom factor (projector: 1.5–2).
+    pub scale: f32,
+    pub show_labels: bool,
+    pub show_plots: bool,
+}
+
+impl Default for UiSettings {
+    fn default() -> Self {
+        Self { dark: true, scale: 1.0, show_labels: true, show_plots: true }
+    }
+}
+
+/// The stimulation panel's model: the live solution and clamp, plus the
+/// train the user is composing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StimView {
+    pub hold_mv: f64,
+    pub current_clamp: bool,
+    pub mg_mm: f64,
+    pub glycine_um: f64,
+    pub d_serine_um: f64,
+    pub ca_mm: f64,
+    pub train_rate_hz: f64,
+    pub train_count: u32,
+}
+
+impl StimView {
+    pub fn of(state: &SimState) -> Self {
+        let s = &state.sim;
+        Self {
+            hold_mv: s.membrane.hold_mv,
+            current_clamp: s.membrane.mode == ClampMode::CurrentClamp,
+            mg_mm: s.solution.mg_mm,
+            glycine_um: s.solution.glycine_um,
+            d_serine_um: s.solution.d_serine_um,
+            ca_mm: s.solution.ca_mm,
+            train_rate_hz: 20.0,
+            train_count: 10,
+        }
+    }
+}
+
+/// Stimulation: spikes, trains, clamp, and the bath. Changes apply live.
+pub fn stimulation_panel(ui: &mut egui::Ui, vm: &mut StimView) -> Vec<UiAction> {
+    let mut out = Vec::new();
+    ui.horizontal(|ui| {
+        if ui.button("⚡ Spike").on_hover_text("One presynaptic action potential (key S)").clicked() {
+            out.push(UiAction::Control(Control::Spike));
+        }
+        if ui.button("Mini").on_hover_text("Force one docked vesicle to fuse").clicked() {
+            out.push(UiAction::Control(Control::Mini));
+        }
+        if ui.button("GABA spike").on_hover_text("One spike of the interneuron").clicked() {
+            out.push(UiAction::Control(Control::InterneuronSpike));
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.add(egui::DragValue::new(&mut vm.train_rate_hz).range(1.0..=200.0).suffix(" Hz"));
+        ui.add(egui::DragValue::new(&mut vm.train_count).range(1..=100).suffix(" spikes"));
+        if ui.button("Train").clicked() {
+            out.push(UiAction::Train { rate_hz: vm.train_rate_hz, count: vm.train_count });
+        }
+    });
+    ui.separator();
+    if ui.checkbox(&mut vm.current_clamp, "Current clamp (free membrane)").changed() {
+        out.push(UiAction::Control(Control::SetClamp(if vm.current_clamp { ClampMode::CurrentClamp } else { ClampMode::VoltageClamp })));
+    }
+    if !vm.current_clamp && ui.add(egui::Slider::new(&mut vm.hold_mv, -100.0..=40.0).text("holding mV")).changed() {
+        out.push(UiAction::Control(Control::SetHoldingMv(vm.hold_mv)));
+    }
+    if ui.add(egui::Slider::new(&mut vm.mg_mm, 0.0..=10.0).text("Mg2+ mM")).changed() {
+        out.push(UiAction::Control(Control::SetMgMm(vm.mg_mm)));
+    }
+    if ui.add(egui::Slider::new(&mut vm.glycine_um, 0.0..=100.0).logarithmic(true).text("glycine µM")).changed() {
+        out.push(UiAction::Control(Control::SetGlycineUm(vm.glycine_um)));
+    }
+    if ui.add(egui::Slider::new(&mut vm.d_serine_um, 0.0..=100.0).logarithmic(true).text("D-serine µM")).changed() {
+        out.push(UiAction::Control(Control::SetDSerineUm(vm.d_serine_um)));
+    }
+    if ui.add(egui::Slider::new(&mut vm.ca_mm, 0.0..=5.0).text("Ca2+ mM")).changed() {
+        out.push(UiAction::Control(Control::SetCaMm(vm.ca_mm)));
+    }
+    out
+}
+
+/// The playback bar's model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaybackView {
+    pub playing: bool,
+    pub bio_us_per_s: f64,
+    pub t_ms: f64,
+    pub lagging: bool,
+    pub actual_bio_us_per_s: f64,
+}
+
+/// "1 s on screen = …" with the slow-down factor.
+pub fn speed_text(bio_us_per_s: f64) -> String {
+    let slow = 1e6 / bio_us_per_s;
+    let amount = if bio_us_per_s < 1000.0 { format!("{bio_us_per_s:.3} µs") } else { format!("{:.3} ms", bio_us_per_s / 1000.0) };
+    if slow >= 1.0 { format!("1 s on screen = {amount} of biology ({slow:.0}× slower than life)") } else { format!("1 s on screen = {amount} of biology ({:.1}× faster than life)", 1.0 / slow) }
+}
+
+pub fn playback_bar(ui: &mut egui::Ui, vm: &mut PlaybackView) -> Vec<UiAction> {
+    let mut out = Vec::new();
+    ui.horizontal_wrapped(|ui| {
+        let label = if vm.playing { "⏸ Pause" } else { "▶ Play" };
+        if ui.button(label).on_hover_text("Space").clicked() {
+            vm.playing = !vm.playing;
+            out.push(UiAction::SetPlaying(vm.playing));
+        }
+        if ui.button("⏭ Step").on_hover_text("One time step (→)").clicked() {
+            out.push(UiAction::StepOnce);
+        }
+        if ui.button("⟲ Restart").clicked() {
+            out.push(UiAction::Restart);
+        }
+        ui.separator();
+        ui.label("speed");
+        if ui.add(egui::Slider::new(&mut vm.bio_us_per_s, 1.0..=2_000_000.0).logarithmic(true).show_value(false)).changed() {
+            out.push(UiAction::SetSpeed(vm.bio_us_per_s));
+        }
+        ui.separator();
+        ui.strong(format!("t = {:.3} ms", vm.t_ms));
+        ui.label(speed_text(vm.bio_us_per_s));
+        if vm.lagging {
+            ui.colored_label(egui::Color32::from_rgb(230, 160, 40), format!("(computing limits it to {})", speed_text(vm.actual_bio_us_per_s)));
+        }
+    });
+    out
+}
+
+/// Scenario files: open and save, with the error of a bad file shown in place.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScenarioView {
+    pub path: String,
+    pub message: Option<(String, bool)>,
+}
+
+pub enum FileAction {
+    Open(String),
+    Save(String),
+}
+
+pub fn scenario_panel(ui: &mut egui::Ui, vm: &mut ScenarioView) -> Option<FileAction> {
+    let mut act = None;
+    ui.horizontal(|ui| {
+        ui.add(egui::TextEdit::singleline(&mut vm.path).desired_width(170.0).hint_text("assets/scenarios/….ron"));
+        if ui.button("Open").clicked() {
+            act = Some(FileAction::Open(vm.path.clone()));
+        }
+        if ui.button("Save").clicked() {
+            act = Some(FileAction::Save(vm.path.clone()));
+        }
+    });
+    if let Some((msg, ok)) = &vm.message {
+        let color = if *ok { egui::Color32::from_rgb(90, 190, 110) } else { egui::Color32::from_rgb(235, 90, 80) };
+        ui.colored_label(color, msg);
+    }
+    act
+}
+
+fn color32(c: Color) -> egui::Color32 {
+    let s = c.to_srgba();
+    egui::Color32::from_rgb((s.red * 255.0) as u8, (s.green * 255.0) as u8, (s.blue * 255.0) as u8)
+}
+
+fn legend(ui: &mut egui::Ui) {
+    ui.horizontal_wrapped(|ui| {
+        for kind in ReceptorKind::ALL {
+            ui.colored_label(color32(scene::kind_color(kind)), "■");
+            ui.label(kind.label());
+        }
+        ui.colored_label(color32(scene::GLUTAMATE_COLOR), "■");
+        ui.label("glutamate");
+        ui.colored_label(egui::Color32::from_rgb(150, 255, 170), "■");
+        ui.label("EAAT patch (yellow when glutamate-bound, blue while cycling)");
+        ui.colored_label(egui::Color32::from_rgb(255, 240, 80), "■");
+        ui.label("Ca2+ channel open");
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("States: dim = closed, bright = glutamate bound, white glow = open, grey = desensitised, black = Mg2+-blocked.");
+    });
+    ui.small(scene::SCALE_NOTE);
+}
+
+fn plots(ui: &mut egui::Ui, history: &History, t_now: f64) {
+    let rows = &history.rows;
+    let series = |f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| -> Vec<[f64; 2]> { rows.iter().map(|r| [r.t_ms, f(r)]).collect() };
+    let h = ((ui.available_height() - 60.0) / 5.0).clamp(70.0, 170.0);
+    let plot = |id: &str, y: &str| Plot::new(id.to_string()).height(h).legend(Legend::default()).allow_drag(false).allow_zoom(false).allow_scroll(false).y_axis_label(y.to_string());
+    let now = VLine::new("now", t_now);
+    plot("glu", "cleft Glu (mM)").show(ui, |p| {
+        p.line(Line::new("cleft glutamate", series(&|r| r.glu_cleft_uM / 1000.0)).color(color32(scene::GLUTAMATE_COLOR)));
+        p.vline(now.clone());
+    });
+    plot("open", "open fraction").show(ui, |p| {
+        p.line(Line::new("AMPA", series(&|r| r.ampa_open_frac)).color(color32(scene::kind_color(ReceptorKind::Ampa))));
+        p.line(Line::new("NMDA 2A", series(&|r| r.nmda2a_open_frac)).color(color32(scene::kind_color(ReceptorKind::Nmda2A))));
+        p.line(Line::new("NMDA 2B", series(&|r| r.nmda2b_open_frac)).color(color32(scene::kind_color(ReceptorKind::Nmda2B))));
+        p.line(Line::new("kainate", series(&|r| r.kainate_open_frac)).color(color32(scene::kind_color(ReceptorKind::Kainate))));
+        p.line(Line::new("mGlu1/5", series(&|r| r.mglu1_active_frac)).color(color32(scene::kind_color(ReceptorKind::MgluGroup1))));
+        p.vline(now.clone());
+    });
+    plot("current", "current (pA)").show(ui, |p| {
+        p.line(Line::new("AMPA", series(&|r| r.i_ampa_pA)).color(color32(scene::kind_color(ReceptorKind::Ampa))));
+        p.line(Line::new("NMDA", series(&|r| r.i_nmda_pA)).color(color32(scene::kind_color(ReceptorKind::Nmda2A))));
+        p.line(Line::new("GABA-A", series(&|r| r.i_gaba_pA)).color(color32(scene::INTERNEURON_COLOR.with_alpha(1.0))));
+        p.vline(now.clone());
+    });
+    plot("vm", "Vm (mV)").show(ui, |p| {
+        p.line(Line::new("membrane", series(&|r| r.vm_mV)));
+        p.vline(now.clone());
+    });
+    let first = rows.front().copied().unwrap_or_default();
+    plot("pools", "change (µM)").show(ui, |p| {
+        p.line(Line::new("astro Glu", series(&|r| (r.astro_glu_mM - first.astro_glu_mM) * 1e3)));
+        p.line(Line::new("astro Gln", series(&|r| (r.astro_gln_mM - first.astro_gln_mM) * 1e3)));
+        p.line(Line::new("neuron Glu", series(&|r| (r.neuron_glu_mM - first.neuron_glu_mM) * 1e3)));
+        p.vline(now);
+    });
+}
+
+fn selection_info(ui: &mut egui::Ui, sel: Selectable, state: &SimState) {
+    let s = &state.sim;
+    match sel {
+        Selectable::Receptor(k) if k < s.receptors.len() => {
+            let r = &s.receptors;
+            let ty = &r.types[r.kind[k] as usize];
+            let st = &ty.scheme.states[r.state[k] as usize];
+            ui.strong(format!("{} receptor #{k}", ty.kind.label()));
+            ui.label(format!("state {} ({}), {} glutamate bound", st.name, scene::look_of(state, k).label(), st.glu_bound));
+            ui.label(format!("scheme: {}", ty.scheme.name));
+            let names: Vec<&str> = ty.scheme.states.iter().map(|s| s.name).collect();
+            ui.label(format!("states: {}", names.join(" · ")));
+            ui.small(format!("source: {}", ty.scheme.source));
+            ui.small(format!("at ({:.0}, {:.0}) nm from the synapse axis", r.x_um[k] * 1e3, r.y_um[k] * 1e3));
+        }
+        Selectable::DockSite(d) if d < s.pre.sites.len() => {
+            let site = &s.pre.sites[d];
+            ui.strong(format!("Docking site #{d}"));
+            match site.vesicle {
+                Some(c) => ui.label(format!("vesicle docked, {c:.0} glutamate (VGLUT-loaded); Ca2+ sensor: {}/5 sites bound", site.sensor)),
+                None => ui.label("empty: refills from the reserve at 0.24 /s (Wesseling & Lo 2002)"),
+            };
+            ui.small("sensor: synchronous 5-site model, Sun et al. 2007");
+        }
+        Selectable::CaChannel(c) => {
+            let open = s.pre.ca_channel_open.get(c).copied().unwrap_or(false);
+            ui.strong(format!("Ca2+ channel #{c}: {}", if open { "open" } else { "closed" }));
+            ui.label(format!("nanodomain [Ca2+] at the sensors: {:.1} µM", s.pre.ca_local_um));
+        }
+        Selectable::Transporters => {
+            let t = &s.transporters;
+            ui.strong("Astrocyte EAATs (GLT-1 + GLAST)");
+            ui.label(format!("{} carriers: {} glutamate-bound, {} cycling back", t.count(), t.bound_glutamate(), t.cycling_count()));
+            ui.label(format!("{} glutamate taken up so far", t.taken_up));
+            ui.small("density 8,500 + 2,300 /µm² (Lehre & Danbolt 1998); Km 15 µM (Wadiche 1995); 20 ms cycle");
+        }
+        _ => {}
+    }
+    let _ = Look::ALL;
+}
+
+/// Everything the UI system keeps between frames.
+#[derive(Resource, Default)]
+pub struct UiState {
+    pub scenario: ScenarioView,
+    stim: Option<StimView>,
+    generation: Option<u64>,
+    applied: Option<(bool, f32)>,
+}
+
+pub struct UiPlugin;
+
+impl Plugin for UiPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<UiSettings>().init_resource::<UiState>().add_systems(EguiPrimaryContextPass, ui_system).add_systems(Update, keyboard);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ui_system(
+    mut contexts: EguiContexts,
+    mut settings: ResMut<UiSettings>,
+    mut ui_state: ResMut<UiState>,
+    state: Res<SimState>,
+    playback: Res<Playback>,
+    history: Res<History>,
+    selection: Res<Selection>,
+    labels: Res<Labels>,
+    mut actions: MessageWriter<UiAction>,
+    mut goto: MessageWriter<GoTo>,
+    mut camera: Query<(&mut Camera, &GlobalTransform), With<Camera3d>>,
+    window: Query<&Window, With<PrimaryWindow>>,
+    mut clear: ResMut<ClearColor>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    if ui_state.applied != Some((settings.dark, settings.scale)) {
+        ctx.set_visuals(if settings.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
+        ctx.set_zoom_factor(settings.scale);
+        clear.0 = if settings.dark { Color::srgb(0.05, 0.06, 0.09) } else { Color::srgb(0.93, 0.94, 0.96) };
+        ui_state.applied = Some((settings.dark, settings.scale));
+    }
+    if ui_state.generation != Some(state.generation) || ui_state.stim.is_none() {
+        ui_state.stim = Some(StimView::of(&state));
+        ui_state.generation = Some(state.generation);
+        if ui_state.scenario.path.is_empty() {
+            ui_state.scenario.path = state.source.clone();
+        }
+    }
+    let mut root = egui::Ui::new(ctx.clone(), "root".into(), egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()));
+    let mut out: Vec<UiAction> = Vec::new();
+
+    let top = egui::Panel::top("playback")
+        .show(&mut root, |ui| {
+            let mut vm = PlaybackView {
+                playing: playback.playing,
+                bio_us_per_s: playback.bio_us_per_s,
+                t_ms: state.sim.t_ms(),
+                lagging: playback.lagging,
+                actual_bio_us_per_s: playback.last_steps as f64 * state.sim.dt_ms() * 1e3 * 60.0,
+            };
+            ui.horizontal(|ui| {
+                ui.heading("Synapse Lab");
+                ui.label(format!("— {}", state.sim.scenario.name));
+            });
+            out.extend(playback_bar(ui, &mut vm));
+        })
+        .response
+        .rect
+        .height();
+
+    let bottom = egui::Panel::bottom("legend").show(&mut root, |ui| legend(ui)).response.rect.height();
+
+    let left = egui::Panel::left("controls")
+        .default_size(260.0)
+        .show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                egui::CollapsingHeader::new("Stimulation").default_open(true).show(ui, |ui| {
+                    if let Some(vm) = ui_state.stim.as_mut() {
+                        out.extend(stimulation_panel(ui, vm));
+                    }
+                });
+                egui::CollapsingHeader::new("Scenario file").default_open(true).show(ui, |ui| {
+                    if let Some(act) = scenario_panel(ui, &mut ui_state.scenario) {
+                        handle_file(act, &state, &mut ui_state.scenario, &mut out);
+                    }
+                });
+                egui::CollapsingHeader::new("View").default_open(true).show(ui, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        for v in Viewpoint::ALL {
+                            if ui.button(v.label()).clicked() {
+                                goto.write(GoTo(v, super::camera::first_receptor(&state)));
+                            }
+                        }
+                    });
+                    ui.checkbox(&mut settings.show_labels, "Labels");
+                    ui.checkbox(&mut settings.show_plots, "Plots");
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(&mut settings.dark, true, "Dark");
+                        ui.selectable_value(&mut settings.dark, false, "Light");
+                    });
+                    ui.add(egui::Slider::new(&mut settings.scale, 0.75..=2.5).text("UI scale"));
+                });
+                egui::CollapsingHeader::new("Selected").default_open(true).show(ui, |ui| match selection.0 {
+                    Some(sel) => selection_info(ui, sel, &state),
+                    None => {
+                        ui.label("Click a receptor, vesicle, Ca2+ channel or the astrocyte.");
+                    }
+                });
+                let l = state.sim.ledger();
+                ui.small(format!(
+                    "glutamate: {} released = {} free + {} on receptors + {} in EAATs + {} taken up + {} escaped",
+                    l.released, l.free, l.bound_receptors, l.bound_transporters, l.taken_up, l.escaped
+                ));
+            });
+        })
+        .response
+        .rect
+        .width();
+
+    let right = if settings.show_plots {
+        egui::Panel::right("plots").default_size(360.0).show(&mut root, |ui| plots(ui, &history, state.sim.t_ms())).response.rect.width()
+    } else {
+        0.0
+    };
+
+    // The 3D view gets what the panels leave.
+    let zoom = ctx.zoom_factor();
+    if let (Ok(win), Ok((mut cam, cam_transform))) = (window.single(), camera.single_mut()) {
+        let sf = win.scale_factor() * zoom;
+        let pos = UVec2::new((left * sf) as u32, (top * sf) as u32);
+        let full = UVec2::new(win.physical_width(), win.physical_height());
+        let used = pos + UVec2::new((right * sf) as u32, (bottom * sf) as u32);
+        if full.x > used.x + 16 && full.y > used.y + 16 {
+            cam.viewport = Some(Viewport { physical_position: pos, physical_size: full - used, ..default() });
+        }
+        if settings.show_labels {
+            let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "labels".into()));
+            let color = if settings.dark { egui::Color32::from_gray(235) } else { egui::Color32::from_gray(20) };
+            for (text, p) in &labels.0 {
+                if let Ok(v) = cam.world_to_viewport(cam_transform, *p) {
+                    // Window logical pixels (the viewport offset is included) to egui points.
+                    let at = egui::pos2(v.x / zoom, v.y / zoom);
+                    painter.text(at, egui::Align2::CENTER_CENTER, text, egui::FontId::proportional(15.0), color);
+                }
+            }
+        }
+    }
+    for a in out {
+        actions.write(a);
+    }
+    Ok(())
+}
+
+fn handle_file(act: FileAction, state: &SimState, view: &mut ScenarioView, out: &mut Vec<UiAction>) {
+    match act {
+        FileAction::Open(path) => match Scenario::load(std::path::Path::new(&path)) {
+            Ok(s) => {
+                view.message = Some((format!("opened {path}"), true));
+                out.push(UiAction::LoadScenario { scenario: Box::new(s), source: path });
+            }
+            // The running model is kept: a bad file loses nothing.
+            Err(e) => view.message = Some((e.to_string(), false)),
+        },
+        FileAction::Save(path) => {
+            let mut s = state.sim.scenario.clone();
+            s.solution = state.sim.solution.clone();
+            s.membrane.hold_mv = state.sim.membrane.hold_mv;
+            s.membrane.mode = state.sim.membrane.mode;
+            view.message = Some(match std::fs::write(&path, s.to_ron()) {
+                Ok(()) => (format!("saved {path}"), true),
+                Err(e) => (format!("{path}: cannot save: {e}"), false),
+            });
+        }
+    }
+}
+
+/// Clicker- and keyboard-friendly controls.
+fn keyboard(keys: Res<ButtonInput<KeyCode>>, playback: Res<Playback>, mut actions: MessageWriter<UiAction>, mut contexts: EguiContexts) {
+    if contexts.ctx_mut().is_ok_and(|c| c.egui_wants_keyboard_input()) {
+        return;
+    }
+    if keys.just_pressed(KeyCode::Space) {
+        actions.write(UiAction::SetPlaying(!playback.playing));
+    }
+    if keys.just_pressed(KeyCode::KeyS) {
+        actions.write(UiAction::Control(Control::Spike));
+    }
+    if keys.just_pressed(KeyCode::ArrowRight) {
+        actions.write(UiAction::StepOnce);
+    }
+}

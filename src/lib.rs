@@ -1,0 +1,5 @@
+//! Synapse Lab, the application crate: the command line and the Bevy app.
+//! The model itself lives in `synapse_core` (no Bevy).
+
+pub mod app;
+pub mod cli;

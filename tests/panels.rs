@@ -1,0 +1,57 @@
+//! Panels as functions of their view models, driven by egui_kittest (state,
+//! not pixels; no Bevy, no GPU).
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use synapse_core::Control;
+use synapse_core::scenario::ClampMode;
+use synapse_lab::app::sim_bridge::UiAction;
+use synapse_lab::app::ui::{PlaybackView, StimView, playback_bar, speed_text, stimulation_panel};
+
+fn stim() -> StimView {
+    StimView { hold_mv: -70.0, current_clamp: false, mg_mm: 1.0, glycine_um: 5.0, d_serine_um: 1.0, ca_mm: 2.0, train_rate_hz: 20.0, train_count: 10 }
+}
+
+#[test]
+fn stimulation_buttons_emit_their_actions() {
+    let mut harness = Harness::new_ui_state(
+        |ui, state: &mut (StimView, Vec<UiAction>)| {
+            let acts = stimulation_panel(ui, &mut state.0);
+            state.1.extend(acts);
+        },
+        (stim(), Vec::new()),
+    );
+    harness.get_by_label("⚡ Spike").click();
+    harness.run();
+    harness.get_by_label("Train").click();
+    harness.run();
+    harness.get_by_label("Current clamp (free membrane)").click();
+    harness.run();
+    let (view, acts) = harness.state();
+    assert!(acts.contains(&UiAction::Control(Control::Spike)), "{acts:?}");
+    assert!(acts.contains(&UiAction::Train { rate_hz: 20.0, count: 10 }), "{acts:?}");
+    assert!(acts.contains(&UiAction::Control(Control::SetClamp(ClampMode::CurrentClamp))), "{acts:?}");
+    assert!(view.current_clamp);
+    // The holding-voltage slider is hidden in current clamp.
+    assert!(harness.query_by_label("holding mV").is_none());
+}
+
+#[test]
+fn play_button_toggles_and_the_bar_shows_time_and_slowdown() {
+    let view = PlaybackView { playing: true, bio_us_per_s: 1000.0, t_ms: 2.5, lagging: false, actual_bio_us_per_s: 1000.0 };
+    let mut harness = Harness::new_ui_state(
+        |ui, state: &mut (PlaybackView, Vec<UiAction>)| {
+            let acts = playback_bar(ui, &mut state.0);
+            state.1.extend(acts);
+        },
+        (view, Vec::new()),
+    );
+    assert!(harness.query_by_label("t = 2.500 ms").is_some());
+    harness.get_by_label("⏸ Pause").click();
+    harness.run();
+    assert!(!harness.state().0.playing);
+    assert_eq!(harness.state().1, vec![UiAction::SetPlaying(false)]);
+    assert!(harness.query_by_label("▶ Play").is_some());
+    assert_eq!(speed_text(1000.0), "1 s on screen = 1.000 ms of biology (1000× slower than life)");
+    assert_eq!(speed_text(2_000_000.0), "1 s on screen = 2000.000 ms of biology (2.0× faster than life)");
+}

@@ -1,0 +1,66 @@
+//! Render smoke test: `synapse-lab screenshot` under Xvfb with Mesa's
+//! software Vulkan (lavapipe) writes PNGs that are not blank and show the
+//! synapse: panels on the left, glutamate-yellow molecules and the green
+//! astrocyte in the whole-synapse view, AMPA-blue receptors in the cleft
+//! close-up. Needs `xvfb-run` and `mesa-vulkan-drivers` (`.ci/run` installs them).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn shot(view: &str) -> image::RgbImage {
+    assert!(
+        Command::new("xvfb-run").arg("--help").output().is_ok(),
+        "xvfb-run is missing: apt-get install xvfb mesa-vulkan-drivers (or run .ci/run, which installs them)"
+    );
+    let out: PathBuf = std::env::temp_dir().join(format!("synapse-lab-smoke-{}-{view}.png", std::process::id()));
+    let o = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x720x24"])
+        .arg(env!("CARGO_BIN_EXE_synapse-lab"))
+        .args(["screenshot", "--scenario", "assets/scenarios/single_spike.ron", "--at", "2.6ms", "--view", view, "--size", "1280x720", "--out"])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("xvfb-run starts");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "screenshot failed:\n{stdout}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.contains("molecules drawn"), "{stdout}");
+    let img = image::open(&out).expect("a PNG was written").to_rgb8();
+    let _ = std::fs::remove_file(&out);
+    assert_eq!(img.dimensions(), (1280, 720));
+    img
+}
+
+/// Pixels in [x0, x1) × [y0, y1) that satisfy `pred`.
+fn count(img: &image::RgbImage, (x0, x1, y0, y1): (u32, u32, u32, u32), pred: impl Fn(i32, i32, i32) -> bool) -> usize {
+    (y0..y1).flat_map(|y| (x0..x1).map(move |x| (x, y))).filter(|&(x, y)| {
+        let [r, g, b] = img.get_pixel(x, y).0;
+        pred(r as i32, g as i32, b as i32)
+    }).count()
+}
+
+/// The 3D view lies between the left panel (~290 px) and the plots (~360 px).
+const VIEW: (u32, u32, u32, u32) = (300, 900, 80, 640);
+
+#[test]
+fn screenshots_show_the_synapse() {
+    let img = shot("whole");
+    let mut colours = std::collections::HashSet::new();
+    for p in img.pixels().step_by(7) {
+        colours.insert(p.0);
+    }
+    assert!(colours.len() > 500, "only {} colours: blank frame?", colours.len());
+    let magenta = count(&img, (0, 1280, 0, 720), |r, g, b| r > 200 && b > 200 && g < 60);
+    assert!(magenta < 100, "{magenta} magenta pixels (missing tonemapping LUTs or a shader error)");
+    let glutamate = count(&img, VIEW, |r, g, b| r > 150 && g > 120 && b < 90 && r >= g);
+    assert!(glutamate > 300, "too few glutamate-yellow pixels in the 3D view: {glutamate}");
+    let astro = count(&img, VIEW, |r, g, b| g > r + 25 && g > b + 25);
+    assert!(astro > 10_000, "the green astrocyte is missing: {astro}");
+    let bouton = count(&img, VIEW, |r, _, b| b > r + 20 && b - r <= 80);
+    assert!(bouton > 10_000, "the bluish presynaptic membrane is missing: {bouton}");
+    let panel = count(&img, (0, 250, 100, 600), |r, g, b| (r - g).abs() < 8 && (g - b).abs() < 8 && (20..80).contains(&r));
+    assert!(panel > 50_000, "the left panel is missing: {panel}");
+
+    let close = shot("cleft");
+    let ampa = count(&close, VIEW, |r, g, b| b > 130 && b - r > 80 && b - g > 35);
+    assert!(ampa > 200, "no AMPA-blue receptors in the cleft close-up: {ampa}");
+}
