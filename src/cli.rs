@@ -63,6 +63,9 @@ struct ScreenshotArgs {
     /// Viewpoint: whole, cleft, receptor or astrocyte.
     #[arg(long, default_value = "whole")]
     view: String,
+    /// Frames to render before the capture (more frames: a steadier frame-time figure).
+    #[arg(long, default_value_t = 8)]
+    frames: u32,
 }
 
 #[derive(Args, Debug)]
@@ -173,7 +176,7 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
     if a.out.extension().and_then(|e| e.to_str()) != Some("png") {
         return Err(format!("--out {}: use a .png file name", a.out.display()));
     }
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, screenshot: Some(crate::app::ScreenshotRequest { at_ms, out: a.out }) })?;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, screenshot: Some(crate::app::ScreenshotRequest { at_ms, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }) })?;
     Ok(ExitCode::SUCCESS)
 }
 

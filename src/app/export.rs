@@ -1,7 +1,7 @@
 //! `synapse-lab screenshot`: step the model to the requested biological time
-//! in whole dt, render a few warm-up frames (the first frames after start can
-//! be blank), capture the window with its panels to PNG, report the frame
-//! time, and exit.
+//! in whole dt, render warm-up frames (the first frames after start can be
+//! blank while pipelines compile), capture the window with its panels to
+//! PNG, report the median frame time (a benchmark with `--frames`), and exit.
 
 use super::ScreenshotRequest;
 use super::sim_bridge::{History, PendingSpikes, Playback, SimState, run_to};
@@ -9,10 +9,8 @@ use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use std::sync::{Arc, Mutex};
 
-/// Frames rendered before the capture (pipelines compile, egui lays out).
-const WARMUP_FRAMES: u32 = 8;
-/// Give up if no capture arrives by then.
-const MAX_FRAMES: u32 = 600;
+/// Give up if no capture arrives this many frames after the request.
+const MAX_WAIT_FRAMES: u32 = 600;
 
 pub struct ExportPlugin(pub ScreenshotRequest);
 
@@ -45,16 +43,17 @@ fn capture(mut commands: Commands, mut export: ResMut<Export>, time: Res<Time<Re
         export.frame_ms.push(ms);
     }
     if let Some(result) = export.result.lock().map(|mut r| r.take()).unwrap_or(None) {
-        let n = export.frame_ms.len().max(1) as f64;
-        let mean = export.frame_ms.iter().sum::<f64>() / n;
+        let mut sorted = export.frame_ms.clone();
+        sorted.sort_by(f64::total_cmp);
+        let median = sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN);
         match result {
             Ok(()) => {
                 println!(
-                    "wrote {} at t = {:.3} ms; {} molecules drawn; mean frame time {:.1} ms over {} frames",
+                    "wrote {} at t = {:.3} ms; {} molecules drawn; median frame time {:.1} ms over {} frames",
                     export.req.out.display(),
                     state.sim.t_ms(),
                     state.sim.molecules.len(),
-                    mean,
+                    median,
                     export.frame_ms.len()
                 );
                 exit.write(AppExit::Success);
@@ -66,7 +65,7 @@ fn capture(mut commands: Commands, mut export: ResMut<Export>, time: Res<Time<Re
         }
         return;
     }
-    if !export.requested && export.frames >= WARMUP_FRAMES {
+    if !export.requested && export.frames >= export.req.warmup_frames {
         export.requested = true;
         let path = export.req.out.clone();
         let slot = export.result.clone();
@@ -82,8 +81,8 @@ fn capture(mut commands: Commands, mut export: ResMut<Export>, time: Res<Time<Re
             }
         });
     }
-    if export.frames > MAX_FRAMES {
-        eprintln!("error: no frame was captured after {MAX_FRAMES} frames");
+    if export.frames > export.req.warmup_frames + MAX_WAIT_FRAMES {
+        eprintln!("error: no frame was captured {MAX_WAIT_FRAMES} frames after the request");
         exit.write(AppExit::error());
     }
 }

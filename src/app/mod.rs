@@ -24,6 +24,8 @@ use synapse_core::Scenario;
 pub struct ScreenshotRequest {
     pub at_ms: f64,
     pub out: PathBuf,
+    /// Frames rendered before the capture.
+    pub warmup_frames: u32,
 }
 
 #[derive(Clone, Debug)]

@@ -234,7 +234,7 @@ fn setup_static(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut ma
         channel_closed: materials.add(StandardMaterial { base_color: Color::srgb(0.3, 0.32, 0.4), ..default() }),
         channel_open: materials.add(StandardMaterial { base_color: Color::srgb(1.0, 0.95, 0.3), emissive: LinearRgba::rgb(6.0, 5.0, 1.0), ..default() }),
         channel_mesh: meshes.add(Cylinder::new(0.05, 0.12)),
-        dot_mesh: meshes.add(Sphere::new(1.0).mesh().ico(1).expect("ico sphere")),
+        dot_mesh: meshes.add(Sphere::new(1.0).mesh().ico(0).expect("ico sphere")),
     });
 }
 
