@@ -2,7 +2,7 @@
 // transporter patch). Each instance carries a position + radius and a colour;
 // the vertex stage offsets a small sphere mesh, the fragment stage applies a
 // simple head-light shading so dots read as spheres on a projector.
-#import bevy_pbr::mesh_functions::{get_world_from_local, mesh_position_local_to_clip}
+#import bevy_pbr::view_transformations::position_world_to_clip
 
 struct Vertex {
     @location(0) position: vec3<f32>,
@@ -21,8 +21,8 @@ struct VertexOutput {
 fn vertex(vertex: Vertex) -> VertexOutput {
     let position = vertex.position * vertex.i_pos_scale.w + vertex.i_pos_scale.xyz;
     var out: VertexOutput;
-    // Instance 0's transform: the batch entity sits at the origin.
-    out.clip_position = mesh_position_local_to_clip(get_world_from_local(0u), vec4<f32>(position, 1.0));
+    // Instance positions are world coordinates already: no mesh transform.
+    out.clip_position = position_world_to_clip(position);
     out.color = vertex.i_color;
     out.normal = vertex.normal;
     return out;

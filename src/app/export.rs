@@ -6,8 +6,20 @@
 use super::ScreenshotRequest;
 use super::sim_bridge::{History, PendingSpikes, Playback, SimState, run_to};
 use bevy::prelude::*;
+use bevy::render::render_resource::{CachedPipelineState, PipelineCache};
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
+use bevy::render::{Render, RenderApp, RenderSystems};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+
+/// Frames in a row with every render pipeline compiled before the capture:
+/// pipelines compile in the background, and a loaded machine can need
+/// dozens of frames (a capture taken earlier misses meshes or panels).
+const READY_FRAMES: u32 = 5;
+
+/// Pipelines still compiling, reported by the render world each frame.
+#[derive(Resource, Clone, Default)]
+struct PendingPipelines(Arc<AtomicUsize>);
 
 /// Give up if no capture arrives this many frames after the request.
 const MAX_WAIT_FRAMES: u32 = 600;
@@ -20,14 +32,18 @@ struct Export {
     frames: u32,
     requested: bool,
     frame_ms: Vec<f64>,
+    ready_streak: u32,
     result: Arc<Mutex<Option<Result<(), String>>>>,
 }
 
 impl Plugin for ExportPlugin {
     fn build(&self, app: &mut App) {
-        app.insert_resource(Export { req: self.0.clone(), frames: 0, requested: false, frame_ms: Vec::new(), result: Arc::new(Mutex::new(None)) })
+        let pending = PendingPipelines(Arc::new(AtomicUsize::new(usize::MAX)));
+        app.insert_resource(Export { req: self.0.clone(), frames: 0, requested: false, frame_ms: Vec::new(), ready_streak: 0, result: Arc::new(Mutex::new(None)) })
+            .insert_resource(pending.clone())
             .add_systems(Startup, jump_to_time)
             .add_systems(Last, capture);
+        app.sub_app_mut(RenderApp).insert_resource(pending).add_systems(Render, report_pipelines.in_set(RenderSystems::Cleanup));
     }
 }
 
@@ -36,8 +52,14 @@ fn jump_to_time(export: Res<Export>, mut state: ResMut<SimState>, mut pending: R
     playback.playing = false;
 }
 
-fn capture(mut commands: Commands, mut export: ResMut<Export>, time: Res<Time<Real>>, state: Res<SimState>, mut exit: MessageWriter<AppExit>) {
+fn report_pipelines(cache: Res<PipelineCache>, pending: Res<PendingPipelines>) {
+    let n = cache.pipelines().filter(|p| matches!(p.state, CachedPipelineState::Queued | CachedPipelineState::Creating(_))).count();
+    pending.0.store(n, Ordering::Relaxed);
+}
+
+fn capture(mut commands: Commands, mut export: ResMut<Export>, time: Res<Time<Real>>, state: Res<SimState>, pending: Res<PendingPipelines>, mut exit: MessageWriter<AppExit>) {
     export.frames += 1;
+    export.ready_streak = if pending.0.load(Ordering::Relaxed) == 0 { export.ready_streak + 1 } else { 0 };
     if export.frames > 2 {
         let ms = time.delta_secs_f64() * 1e3;
         export.frame_ms.push(ms);
@@ -65,7 +87,7 @@ fn capture(mut commands: Commands, mut export: ResMut<Export>, time: Res<Time<Re
         }
         return;
     }
-    if !export.requested && export.frames >= export.req.warmup_frames {
+    if !export.requested && export.frames >= export.req.warmup_frames && export.ready_streak >= READY_FRAMES {
         export.requested = true;
         let path = export.req.out.clone();
         let slot = export.result.clone();

@@ -97,10 +97,6 @@ struct ReserveVisual(usize);
 #[derive(Component)]
 struct ChannelVisual(usize);
 #[derive(Component)]
-struct MoleculeBatch;
-#[derive(Component)]
-struct TransporterBatch;
-#[derive(Component)]
 struct GabaFlash;
 
 /// Shared handles for the per-state materials.
@@ -128,7 +124,7 @@ impl Plugin for ScenePlugin {
         app.init_resource::<Selection>()
             .init_resource::<Labels>()
             .add_systems(Startup, setup_static)
-            .add_systems(Update, (rebuild_dynamic, (sync_receptors, sync_vesicles, sync_channels, sync_molecules, sync_transporters, sync_gaba, draw_glutamine_and_scale_bar)).chain());
+            .add_systems(Update, (rebuild_dynamic, (sync_receptors, sync_vesicles, sync_channels, sync_instances, sync_gaba, draw_glutamine_and_scale_bar)).chain());
     }
 }
 
@@ -234,7 +230,7 @@ fn setup_static(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut ma
         channel_closed: materials.add(StandardMaterial { base_color: Color::srgb(0.3, 0.32, 0.4), ..default() }),
         channel_open: materials.add(StandardMaterial { base_color: Color::srgb(1.0, 0.95, 0.3), emissive: LinearRgba::rgb(6.0, 5.0, 1.0), ..default() }),
         channel_mesh: meshes.add(Cylinder::new(0.05, 0.12)),
-        dot_mesh: meshes.add(Sphere::new(1.0).mesh().ico(0).expect("ico sphere")),
+        dot_mesh: meshes.add(Sphere::new(1.0).mesh().ico(1).expect("ico sphere")),
     });
 }
 
@@ -387,9 +383,8 @@ fn rebuild_dynamic(
             ))
             .observe(select_on_click);
     }
-    // The instanced batches: glutamate molecules and transporter patches.
-    commands.spawn((Mesh3d(palette.dot_mesh.clone()), InstanceBatch::default(), NoFrustumCulling, Transform::IDENTITY, MoleculeBatch, Pickable::IGNORE, Dynamic, Name::new("Glutamate molecules")));
-    commands.spawn((Mesh3d(palette.dot_mesh.clone()), InstanceBatch::default(), NoFrustumCulling, Transform::IDENTITY, TransporterBatch, Pickable::IGNORE, Dynamic, Name::new("EAAT transporters")));
+    // One instanced batch: every glutamate molecule, then every transporter patch.
+    commands.spawn((Mesh3d(palette.dot_mesh.clone()), InstanceBatch::default(), NoFrustumCulling, Transform::IDENTITY, Pickable::IGNORE, Dynamic, Name::new("Glutamate molecules and EAAT patches")));
     labels.0 = vec![
         ("Presynaptic bouton".into(), Vec3::new(0.0, h * S + bouton_r * 0.8, 0.0)),
         ("Synaptic cleft (20 nm)".into(), Vec3::new(-psd * S * 1.2, h * S * 0.5, 0.0)),
@@ -492,27 +487,23 @@ fn sync_channels(state: Res<SimState>, palette: Res<Palette>, mut q: Query<(&Cha
 /// Glutamate dot radius (world units): 5 nm, ~7× a glutamate molecule.
 pub const DOT_RADIUS: f32 = 0.05;
 
-fn sync_molecules(state: Res<SimState>, mut q: Query<&mut InstanceBatch, With<MoleculeBatch>>) {
+/// Fill the batch: glutamate molecules, then one dot per transporter patch
+/// (pale green when all carriers are free, yellow as they fill with
+/// glutamate, blue while carriers cycle back).
+fn sync_instances(state: Res<SimState>, mut q: Query<&mut InstanceBatch>) {
     let Ok(mut batch) = q.single_mut() else { return };
     let m = &state.sim.molecules;
-    let c = GLUTAMATE_COLOR.to_linear().to_f32_array();
-    batch.0.clear();
-    batch.0.extend((0..m.len()).map(|i| Instance { position: world(m.x[i], m.y[i], m.z[i]), radius: DOT_RADIUS, color: c }));
-}
-
-fn sync_transporters(state: Res<SimState>, mut q: Query<&mut InstanceBatch, With<TransporterBatch>>) {
-    let Ok(mut batch) = q.single_mut() else { return };
     let t = &state.sim.transporters;
+    let glu = GLUTAMATE_COLOR.to_linear().to_f32_array();
     let cell = state.sim.scenario.geometry.eaat_patch_nm as f32 * 1e-3;
     batch.0.clear();
-    // One dot per patch: green when all carriers are free, yellow as they
-    // fill with glutamate, blue-grey while carriers cycle back.
+    batch.0.extend((0..m.len()).map(|i| Instance { position: world(m.x[i], m.y[i], m.z[i]), radius: DOT_RADIUS, color: glu }));
     batch.0.extend((0..t.total.len()).filter(|&p| t.total[p] > 0).map(|p| {
         let n = t.total[p] as f32;
         let bound = t.bound[p] as f32 / n;
         let cyc = t.cycling[p] as f32 / n;
         let color = [0.55 + 0.45 * bound - 0.3 * cyc, 1.0 - 0.25 * bound - 0.3 * cyc, 0.6 - 0.55 * bound + 0.4 * cyc, 1.0];
-        Instance { position: world(t.patch_x_um[p] + cell / 2.0, t.patch_y_um[p] + cell / 2.0, 0.0) + Vec3::Y * -0.01, radius: 0.045, color }
+        Instance { position: world(t.patch_x_um[p] + cell / 2.0, t.patch_y_um[p] + cell / 2.0, 0.0) + Vec3::Y * -0.01, radius: 0.032, color }
     }));
 }
 
@@ -522,9 +513,10 @@ fn sync_gaba(state: Res<SimState>, mut q: Query<&mut Visibility, With<GabaFlash>
     }
 }
 
-/// Where the 100 nm scale bar starts (on the cleft floor, just outside the PSD).
+/// Where the 100 nm scale bar starts: on the sheet in front of the default
+/// camera, in a gap of the astrocyte, clear of the spine.
 fn scale_bar_origin(psd_um: f32) -> Vec3 {
-    Vec3::new(psd_um * S * 0.4, 0.0, psd_um * S * 1.25)
+    Vec3::new(psd_um * S * 1.3, 0.0, psd_um * S * 2.4)
 }
 
 /// A point along the illustrative glutamine route, astrocyte → bouton (u in 0..1).
