@@ -89,6 +89,9 @@ fn spawn_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSett
             clear_color: ClearColorConfig::Custom(Color::NONE),
             ..default()
         },
+        // Without this, labels drawn over the 3D view piled up frame after
+        // frame: the UI camera's multisampled target was not cleared.
+        Msaa::Off,
         Name::new("UI camera"),
     ));
     let view = start.map(|s| s.0).unwrap_or(Viewpoint::WholeSynapse);

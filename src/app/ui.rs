@@ -422,10 +422,14 @@ fn ui_system(
         if settings.show_labels {
             let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "labels".into()));
             let color = if settings.dark { egui::Color32::from_gray(235) } else { egui::Color32::from_gray(20) };
+            let view_rect = egui::Rect::from_min_max(egui::pos2(left, top), ctx.viewport_rect().max - egui::vec2(right, bottom)).shrink(40.0);
             for (text, p) in &labels.0 {
                 if let Ok(v) = cam.world_to_viewport(cam_transform, *p) {
                     // Window logical pixels (the viewport offset is included) to egui points.
                     let at = egui::pos2(v.x / zoom, v.y / zoom);
+                    if !view_rect.contains(at) {
+                        continue;
+                    }
                     painter.text(at, egui::Align2::CENTER_CENTER, text, egui::FontId::proportional(15.0), color);
                 }
             }
