@@ -30,6 +30,8 @@ struct Cli {
     /// Starting viewpoint: whole, cleft, receptor or astrocyte.
     #[arg(long, default_value = "whole")]
     view: String,
+    #[command(flatten)]
+    look: LookArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -66,6 +68,33 @@ struct ScreenshotArgs {
     /// Frames to render before the capture (more frames: a steadier frame-time figure).
     #[arg(long, default_value_t = 8)]
     frames: u32,
+    #[command(flatten)]
+    look: LookArgs,
+}
+
+/// Theme and UI scale (a projector wants light and large).
+#[derive(Args, Debug)]
+struct LookArgs {
+    /// dark or light.
+    #[arg(long, default_value = "dark")]
+    theme: String,
+    /// UI scale, 0.75 to 2.5.
+    #[arg(long, default_value_t = 1.0)]
+    ui_scale: f32,
+}
+
+impl LookArgs {
+    fn settings(&self) -> Result<crate::app::ui::UiSettings, String> {
+        let dark = match self.theme.as_str() {
+            "dark" => true,
+            "light" => false,
+            t => return Err(format!("--theme {t}: use dark or light")),
+        };
+        if !(0.75..=2.5).contains(&self.ui_scale) {
+            return Err(format!("--ui-scale {}: use a value from 0.75 to 2.5", self.ui_scale));
+        }
+        Ok(crate::app::ui::UiSettings { dark, scale: self.ui_scale, ..Default::default() })
+    }
 }
 
 #[derive(Args, Debug)]
@@ -117,7 +146,7 @@ pub fn main() -> ExitCode {
         Some(Command::Bench(a)) => bench(a),
         Some(Command::Validate(a)) => validate(a),
         Some(Command::Screenshot(a)) => screenshot(a),
-        None => window(cli.scenario.as_deref(), &cli.size, &cli.view),
+        None => window(cli.scenario.as_deref(), &cli.size, &cli.view, &cli.look),
     };
     match result {
         Ok(code) => code,
@@ -157,11 +186,12 @@ fn parse_view(text: &str) -> Result<crate::app::camera::Viewpoint, String> {
     crate::app::camera::Viewpoint::from_key(text).ok_or_else(|| format!("--view {text}: use whole, cleft, receptor or astrocyte"))
 }
 
-fn window(scenario: Option<&Path>, size: &str, view: &str) -> Result<ExitCode, String> {
+fn window(scenario: Option<&Path>, size: &str, view: &str, look: &LookArgs) -> Result<ExitCode, String> {
     let (scenario, source) = load_or_default(scenario)?;
     let size = parse_size(size)?;
     let view = parse_view(view)?;
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, screenshot: None })?;
+    let ui = look.settings()?;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, screenshot: None })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -169,6 +199,7 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
     let (scenario, source) = load_or_default(a.scenario.as_deref())?;
     let size = parse_size(&a.size)?;
     let view = parse_view(&a.view)?;
+    let ui = a.look.settings()?;
     let at_ms = synapse_core::units::parse_duration_ms(&a.at).map_err(|e| format!("--at {e}"))?;
     if at_ms / scenario.dt_ms() > MAX_STEPS {
         return Err(format!("--at {}: too far for the particle model; pick a time under {} s", a.at, MAX_STEPS * scenario.dt_ms() * 1e-3));
@@ -176,7 +207,7 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
     if a.out.extension().and_then(|e| e.to_str()) != Some("png") {
         return Err(format!("--out {}: use a .png file name", a.out.display()));
     }
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, screenshot: Some(crate::app::ScreenshotRequest { at_ms, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }) })?;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, screenshot: Some(crate::app::ScreenshotRequest { at_ms, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }) })?;
     Ok(ExitCode::SUCCESS)
 }
 

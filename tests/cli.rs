@@ -109,3 +109,22 @@ fn validate_passes_every_row() {
     assert!(out.contains("quantity") && out.contains("Clements") && out.contains("Jahr & Stevens"), "{out}");
     assert!(out.trim_end().ends_with("0 failed"), "{out}");
 }
+
+#[test]
+fn the_app_refuses_bad_options_and_a_missing_display_in_one_line() {
+    let o = synapse_lab(&["--size", "12"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("WIDTHxHEIGHT"), "{}", text(&o).1);
+    let o = synapse_lab(&["--theme", "purple"]);
+    assert!(text(&o).1.contains("dark or light"), "{}", text(&o).1);
+    let o = synapse_lab(&["screenshot", "--out", "shot.jpg"]);
+    assert!(text(&o).1.contains(".png"), "{}", text(&o).1);
+    let o = synapse_lab(&["screenshot", "--out", "shot.png", "--view", "sideways"]);
+    assert!(text(&o).1.contains("whole, cleft, receptor or astrocyte"), "{}", text(&o).1);
+    // No X display: one clear line, no backtrace.
+    let o = Command::new(env!("CARGO_BIN_EXE_synapse-lab")).env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY").current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
+    let err = text(&o).1;
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("no display") && err.contains("xvfb-run") && !err.contains("panicked"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

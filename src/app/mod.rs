@@ -35,6 +35,8 @@ pub struct AppOptions {
     pub source: String,
     pub size: (u32, u32),
     pub view: camera::Viewpoint,
+    /// Starting theme and UI scale.
+    pub ui: ui::UiSettings,
     pub screenshot: Option<ScreenshotRequest>,
 }
 
@@ -58,7 +60,7 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
     .add_plugins((EguiPlugin::default(), MeshPickingPlugin))
     .insert_resource(camera::StartView(opts.view))
     .add_plugins(sim_bridge::SimPlugin { scenario: opts.scenario.clone(), source: opts.source.clone() })
-    .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, camera::CameraPlugin, ui::UiPlugin));
+    .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
     if let Some(req) = opts.screenshot {
         app.add_plugins(export::ExportPlugin(req));
     }

@@ -13,7 +13,7 @@ use bevy::camera::Viewport;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Legend, Line, Plot, VLine};
+use egui_plot::{Corner, Legend, Line, Plot, VLine};
 use synapse_core::Control;
 use synapse_core::receptors::ReceptorKind;
 use synapse_core::scenario::{ClampMode, Scenario};
@@ -32,6 +32,11 @@ impl Default for UiSettings {
     fn default() -> Self {
         Self { dark: true, scale: 1.0, show_labels: true, show_plots: true }
     }
+}
+
+/// The UI plugin; `settings` are the starting theme and scale.
+pub struct UiPlugin {
+    pub settings: UiSettings,
 }
 
 /// The stimulation panel's model: the live solution and clamp, plus the
@@ -211,7 +216,7 @@ fn plots(ui: &mut egui::Ui, history: &History, t_now: f64) {
     let rows = &history.rows;
     let series = |f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| -> Vec<[f64; 2]> { rows.iter().map(|r| [r.t_ms, f(r)]).collect() };
     let h = ((ui.available_height() - 60.0) / 5.0).clamp(70.0, 170.0);
-    let plot = |id: &str, y: &str| Plot::new(id.to_string()).height(h).legend(Legend::default()).allow_drag(false).allow_zoom(false).allow_scroll(false).y_axis_label(y.to_string());
+    let plot = |id: &str, y: &str| Plot::new(id.to_string()).height(h).legend(Legend::default().position(Corner::LeftTop)).allow_drag(false).allow_zoom(false).allow_scroll(false).y_axis_label(y.to_string());
     let now = VLine::new("now", t_now);
     plot("glu", "cleft Glu (mM)").show(ui, |p| {
         p.line(Line::new("cleft glutamate", series(&|r| r.glu_cleft_uM / 1000.0)).color(color32(scene::GLUTAMATE_COLOR)));
@@ -294,11 +299,10 @@ pub struct UiState {
     applied: Option<(bool, f32)>,
 }
 
-pub struct UiPlugin;
-
 impl Plugin for UiPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<UiSettings>().init_resource::<UiState>().add_systems(EguiPrimaryContextPass, ui_system).add_systems(Update, keyboard);
+        app.insert_resource(self.settings.clone());
+        app.init_resource::<UiState>().add_systems(EguiPrimaryContextPass, ui_system).add_systems(Update, keyboard);
     }
 }
 
@@ -422,7 +426,7 @@ fn ui_system(
         if settings.show_labels {
             let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "labels".into()));
             let color = if settings.dark { egui::Color32::from_gray(235) } else { egui::Color32::from_gray(20) };
-            let view_rect = egui::Rect::from_min_max(egui::pos2(left, top), ctx.viewport_rect().max - egui::vec2(right, bottom)).shrink(40.0);
+            let view_rect = egui::Rect::from_min_max(egui::pos2(left, top), ctx.viewport_rect().max - egui::vec2(right, bottom)).shrink(6.0);
             for (text, p) in &labels.0 {
                 if let Ok(v) = cam.world_to_viewport(cam_transform, *p) {
                     // Window logical pixels (the viewport offset is included) to egui points.
