@@ -7,7 +7,7 @@
 //! and the view models, and size the 3D viewport to the space left.
 
 use super::camera::{GoTo, Viewpoint};
-use super::scene::{self, Labels, Look, Selectable, Selection};
+use super::scene::{self, Labels, Selectable, Selection};
 use super::sim_bridge::{History, Playback, SimState, UiAction};
 use bevy::camera::Viewport;
 use bevy::prelude::*;
@@ -205,6 +205,8 @@ fn legend(ui: &mut egui::Ui) {
         ui.label("EAAT patch (yellow when glutamate-bound, blue while cycling)");
         ui.colored_label(egui::Color32::from_rgb(255, 240, 80), "■");
         ui.label("Ca2+ channel open");
+        ui.colored_label(egui::Color32::from_rgb(225, 235, 255), "■");
+        ui.label("vesicle loaded by VGLUT (grey: refilling)");
     });
     ui.horizontal_wrapped(|ui| {
         ui.label("States: dim = closed, bright = glutamate bound, white glow = open, grey = desensitised, black = Mg2+-blocked.");
@@ -287,7 +289,6 @@ fn selection_info(ui: &mut egui::Ui, sel: Selectable, state: &SimState) {
         }
         _ => {}
     }
-    let _ = Look::ALL;
 }
 
 /// Everything the UI system keeps between frames.
