@@ -126,12 +126,16 @@ fn go_to(mut requests: MessageReader<GoTo>, mut cams: Query<&mut PanOrbitCamera>
 }
 
 /// Orbiting while dragging a slider would be maddening: the camera only
-/// listens when egui does not want the pointer.
-fn block_while_over_panels(mut contexts: EguiContexts, mut cams: Query<&mut PanOrbitCamera>) {
+/// listens while the pointer is over the 3D view and egui is not using it.
+fn block_while_over_panels(mut contexts: EguiContexts, view: Res<super::ui::ViewRect>, mut cams: Query<&mut PanOrbitCamera>) {
     let Ok(ctx) = contexts.ctx_mut() else { return };
-    let wants = ctx.egui_wants_pointer_input() || ctx.is_pointer_over_egui();
+    let over_view = match (ctx.pointer_latest_pos(), view.0) {
+        (Some(p), Some(rect)) => rect.contains(p),
+        _ => false,
+    };
+    let enabled = over_view && !ctx.egui_is_using_pointer();
     for mut c in &mut cams {
-        c.enabled = !wants;
+        c.enabled = enabled;
     }
 }
 

@@ -291,6 +291,11 @@ fn selection_info(ui: &mut egui::Ui, sel: Selectable, state: &SimState) {
     }
 }
 
+/// The 3D view's rectangle in egui points (what the panels leave), for the
+/// camera to know when the pointer is over the scene.
+#[derive(Resource, Default, Debug, Clone, Copy, PartialEq)]
+pub struct ViewRect(pub Option<egui::Rect>);
+
 /// Everything the UI system keeps between frames.
 #[derive(Resource, Default)]
 pub struct UiState {
@@ -303,7 +308,7 @@ pub struct UiState {
 impl Plugin for UiPlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(self.settings.clone());
-        app.init_resource::<UiState>().add_systems(EguiPrimaryContextPass, ui_system).add_systems(Update, keyboard);
+        app.init_resource::<UiState>().init_resource::<ViewRect>().add_systems(EguiPrimaryContextPass, ui_system).add_systems(Update, keyboard);
     }
 }
 
@@ -322,6 +327,7 @@ fn ui_system(
     mut camera: Query<(&mut Camera, &GlobalTransform), With<Camera3d>>,
     window: Query<&Window, With<PrimaryWindow>>,
     mut clear: ResMut<ClearColor>,
+    mut view_rect: ResMut<ViewRect>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     if ui_state.applied != Some((settings.dark, settings.scale)) {
@@ -416,6 +422,7 @@ fn ui_system(
 
     // The 3D view gets what the panels leave.
     let zoom = ctx.zoom_factor();
+    view_rect.0 = Some(egui::Rect::from_min_max(egui::pos2(left, top), ctx.viewport_rect().max - egui::vec2(right, bottom)));
     if let (Ok(win), Ok((mut cam, cam_transform))) = (window.single(), camera.single_mut()) {
         let sf = win.scale_factor() * zoom;
         let pos = UVec2::new((left * sf) as u32, (top * sf) as u32);
@@ -427,12 +434,12 @@ fn ui_system(
         if settings.show_labels {
             let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "labels".into()));
             let color = if settings.dark { egui::Color32::from_gray(235) } else { egui::Color32::from_gray(20) };
-            let view_rect = egui::Rect::from_min_max(egui::pos2(left, top), ctx.viewport_rect().max - egui::vec2(right, bottom)).shrink(6.0);
+            let inside = view_rect.0.unwrap_or(egui::Rect::NOTHING).shrink(6.0);
             for (text, p) in &labels.0 {
                 if let Ok(v) = cam.world_to_viewport(cam_transform, *p) {
                     // Window logical pixels (the viewport offset is included) to egui points.
                     let at = egui::pos2(v.x / zoom, v.y / zoom);
-                    if !view_rect.contains(at) {
+                    if !inside.contains(at) {
                         continue;
                     }
                     painter.text(at, egui::Align2::CENTER_CENTER, text, egui::FontId::proportional(15.0), color);
