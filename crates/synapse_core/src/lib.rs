@@ -7,6 +7,7 @@ pub mod gaba;
 pub mod grid;
 pub mod membrane;
 pub mod metabolism;
+pub mod pharmacology;
 pub mod molecules;
 pub mod receptors;
 pub mod recorder;

@@ -1,0 +1,372 @@
+//! The drug catalogue: one RON file per drug with its mechanism(s), cited
+//! constants, evidence level, clinical regimen and plain-language notes;
+//! loaded and validated at start-up with errors that name the file, line,
+//! field and fix, and lookups that list the known names on a miss.
+
+use crate::receptors::ReceptorKind;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::Path;
+
+/// The catalogue format version this build reads.
+pub const DRUG_VERSION: u32 = 1;
+
+/// How well established a claim is (shown on screen next to it).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Evidence {
+    Established,
+    Hypothesis,
+    Illustrative,
+}
+
+/// Receptor names as written in drug files.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Ampa,
+    Nmda2A,
+    Nmda2B,
+    Kainate,
+    MgluGroup1,
+    MgluGroup2,
+}
+
+impl Target {
+    pub fn kind(self) -> ReceptorKind {
+        match self {
+            Target::Ampa => ReceptorKind::Ampa,
+            Target::Nmda2A => ReceptorKind::Nmda2A,
+            Target::Nmda2B => ReceptorKind::Nmda2B,
+            Target::Kainate => ReceptorKind::Kainate,
+            Target::MgluGroup1 => ReceptorKind::MgluGroup1,
+            Target::MgluGroup2 => ReceptorKind::MgluGroup2,
+        }
+    }
+}
+
+/// What a drug does, with its constants. Concentrations are free
+/// concentrations at the synapse in µM.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub enum Mechanism {
+    /// Use- and voltage-dependent pore block of open channels; a blocker in a
+    /// channel that closes is trapped, except `escape_on_closing` of them.
+    OpenChannelBlock { targets: Vec<Target>, ic50_um_minus70: f64, koff_per_s: f64, delta: f64, escape_on_closing: f64, source: String },
+    /// The Mg²⁺ pore block of Jahr & Stevens 1990 (Kd(V) = 3.57 mM·e^(0.062 V)).
+    MagnesiumBlock { targets: Vec<Target>, source: String },
+    /// Allosteric inhibition (negative `emax`) or potentiation (positive) of
+    /// channel opening: effect = emax·θ with θ a Hill occupancy (E6).
+    Allosteric { targets: Vec<Target>, ic50_um: f64, hill: f64, emax: f64, source: String },
+    /// Competitive antagonism at the glutamate site: binding slowed by 1 + D/Ki (E4).
+    Competitive { targets: Vec<Target>, ki_um: f64, source: String },
+    /// An agonist at the GluN1 glycine site with per-subunit efficacy ε
+    /// relative to glycine (E5; ε < 1 partial, ε > 1 super-agonist).
+    GlycineSite { ec50_2a_um: f64, ec50_2b_um: f64, efficacy_2a: f64, efficacy_2b: f64, source: String },
+    /// Slower deactivation and desensitisation of AMPA receptors (PAM):
+    /// closing and desensitisation rates divided by 1 + k·θ (E6).
+    SlowsClosing { targets: Vec<Target>, ec50_um: f64, k: f64, source: String },
+    /// A positive modulator whose effect turns down at high concentration
+    /// (inverted U): potentiation emax·θ₁·(1 − θ₂) with θ₂ from `ic50_high_um`.
+    InvertedU { targets: Vec<Target>, ec50_um: f64, ic50_high_um: f64, emax: f64, source: String },
+    /// Less glutamate release per spike: Ca²⁺ entry scaled by 1 − emax·θ.
+    ReleaseInhibition { ic50_um: f64, emax: f64, source: String },
+    /// More astrocytic GLT-1 over days: expression → `fold` with τ `tau_days`.
+    TransporterUpregulation { fold: f64, tau_days: f64, source: String },
+}
+
+impl Mechanism {
+    pub fn source(&self) -> &str {
+        match self {
+            Mechanism::OpenChannelBlock { source, .. }
+            | Mechanism::MagnesiumBlock { source, .. }
+            | Mechanism::Allosteric { source, .. }
+            | Mechanism::Competitive { source, .. }
+            | Mechanism::GlycineSite { source, .. }
+            | Mechanism::SlowsClosing { source, .. }
+            | Mechanism::InvertedU { source, .. }
+            | Mechanism::ReleaseInhibition { source, .. }
+            | Mechanism::TransporterUpregulation { source, .. } => source,
+        }
+    }
+}
+
+/// A clinical regimen and the pharmacokinetic model behind it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Regimen {
+    pub description: String,
+    pub pk: Pk,
+    pub source: String,
+}
+
+/// One-compartment PK models (parameters.md §9 C1); concentrations are
+/// free brain concentrations.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub enum Pk {
+    /// Constant-rate IV infusion, then first-order elimination.
+    IvInfusion { dose_mg_per_kg: f64, minutes: f64, vd_l_per_kg: f64, half_life_min: f64, brain_free_fraction: f64, mw_g_per_mol: f64 },
+    /// A single dose with first-order absorption.
+    Bolus { dose_mg: f64, body_kg: f64, bioavailability: f64, absorption_half_life_min: f64, vd_l_per_kg: f64, half_life_min: f64, brain_free_fraction: f64, mw_g_per_mol: f64 },
+    /// A steady state reached by repeated dosing.
+    SteadyState { free_brain_um: f64 },
+    /// An inhaled gas at a fixed fraction (concentration given directly).
+    Inhaled { fraction: f64, minutes: f64, free_brain_um: f64 },
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Drug {
+    pub version: u32,
+    /// The name used on the command line (`--drug ketamine=1uM`).
+    pub key: String,
+    pub name: String,
+    pub class: String,
+    pub mechanisms: Vec<Mechanism>,
+    pub evidence: Evidence,
+    #[serde(default)]
+    pub regimen: Option<Regimen>,
+    /// Plain language for the info panel.
+    pub explanation: String,
+    /// The lecture's clinical notes.
+    #[serde(default)]
+    pub clinical_notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DrugError {
+    Io { file: String, message: String },
+    Parse { file: String, line: usize, col: usize, message: String },
+    Invalid { file: String, field: String, message: String },
+    Unknown { name: String, known: Vec<String> },
+    Concentration { text: String, message: String },
+}
+
+impl fmt::Display for DrugError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DrugError::Io { file, message } => write!(f, "{file}: cannot read the drug file: {message}"),
+            DrugError::Parse { file, line, col, message } => write!(f, "{file}:{line}:{col}: not a valid drug file: {message}. Compare with assets/drugs/ketamine.ron"),
+            DrugError::Invalid { file, field, message } => write!(f, "{file}: {field}: {message}"),
+            DrugError::Unknown { name, known } => write!(f, "unknown drug '{name}'; known drugs: {}", known.join(", ")),
+            DrugError::Concentration { text, message } => write!(f, "'{text}': {message}"),
+        }
+    }
+}
+
+impl std::error::Error for DrugError {}
+
+impl Drug {
+    pub fn from_ron(text: &str, file: &str) -> Result<Self, DrugError> {
+        let d: Drug = ron::from_str(text).map_err(|e| DrugError::Parse { file: file.into(), line: e.span.start.line, col: e.span.start.col, message: e.code.to_string() })?;
+        d.validate(file)?;
+        Ok(d)
+    }
+
+    /// Every constant present, positive where it must be, in range.
+    pub fn validate(&self, file: &str) -> Result<(), DrugError> {
+        let bad = |field: &str, message: String| Err(DrugError::Invalid { file: file.into(), field: field.into(), message });
+        if self.version != DRUG_VERSION {
+            return bad("version", format!("{} is not supported; set `version: {DRUG_VERSION}`", self.version));
+        }
+        if self.key.is_empty() || !self.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-') {
+            return bad("key", format!("'{}' must be lower-case letters, digits, - or _ (it is typed on the command line)", self.key));
+        }
+        if self.mechanisms.is_empty() {
+            return bad("mechanisms", "a drug needs at least one mechanism".into());
+        }
+        if self.explanation.trim().is_empty() {
+            return bad("explanation", "write the plain-language explanation shown in the info panel".into());
+        }
+        let positive = |field: &str, v: f64| if v.is_finite() && v > 0.0 { Ok(()) } else { bad(field, format!("{v} must be a positive number")) };
+        let fraction = |field: &str, v: f64| if (0.0..=1.0).contains(&v) { Ok(()) } else { bad(field, format!("{v} must lie between 0 and 1")) };
+        for (i, m) in self.mechanisms.iter().enumerate() {
+            let at = |name: &str| format!("mechanisms[{i}].{name}");
+            if m.source().trim().is_empty() {
+                return bad(&at("source"), "every constant needs its source (paper, year)".into());
+            }
+            let targets_ok = |t: &Vec<Target>| if t.is_empty() { bad(&at("targets"), "name at least one receptor".into()) } else { Ok(()) };
+            match m {
+                Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, .. } => {
+                    targets_ok(targets)?;
+                    positive(&at("ic50_um_minus70"), *ic50_um_minus70)?;
+                    positive(&at("koff_per_s"), *koff_per_s)?;
+                    fraction(&at("delta"), *delta)?;
+                    fraction(&at("escape_on_closing"), *escape_on_closing)?;
+                }
+                Mechanism::MagnesiumBlock { targets, .. } => targets_ok(targets)?,
+                Mechanism::Allosteric { targets, ic50_um, hill, emax, .. } => {
+                    targets_ok(targets)?;
+                    positive(&at("ic50_um"), *ic50_um)?;
+                    positive(&at("hill"), *hill)?;
+                    if !(-1.0..=10.0).contains(emax) {
+                        return bad(&at("emax"), format!("{emax} must lie in -1 (full inhibition) to 10"));
+                    }
+                }
+                Mechanism::Competitive { targets, ki_um, .. } => {
+                    targets_ok(targets)?;
+                    positive(&at("ki_um"), *ki_um)?;
+                }
+                Mechanism::GlycineSite { ec50_2a_um, ec50_2b_um, efficacy_2a, efficacy_2b, .. } => {
+                    positive(&at("ec50_2a_um"), *ec50_2a_um)?;
+                    positive(&at("ec50_2b_um"), *ec50_2b_um)?;
+                    positive(&at("efficacy_2a"), *efficacy_2a)?;
+                    positive(&at("efficacy_2b"), *efficacy_2b)?;
+                }
+                Mechanism::SlowsClosing { targets, ec50_um, k, .. } => {
+                    targets_ok(targets)?;
+                    positive(&at("ec50_um"), *ec50_um)?;
+                    positive(&at("k"), *k)?;
+                }
+                Mechanism::InvertedU { targets, ec50_um, ic50_high_um, emax, .. } => {
+                    targets_ok(targets)?;
+                    positive(&at("ec50_um"), *ec50_um)?;
+                    positive(&at("ic50_high_um"), *ic50_high_um)?;
+                    positive(&at("emax"), *emax)?;
+                    if ic50_high_um <= ec50_um {
+                        return bad(&at("ic50_high_um"), "must exceed ec50_um for an inverted U".into());
+                    }
+                }
+                Mechanism::ReleaseInhibition { ic50_um, emax, .. } => {
+                    positive(&at("ic50_um"), *ic50_um)?;
+                    fraction(&at("emax"), *emax)?;
+                }
+                Mechanism::TransporterUpregulation { fold, tau_days, .. } => {
+                    positive(&at("fold"), *fold)?;
+                    positive(&at("tau_days"), *tau_days)?;
+                }
+            }
+        }
+        if let Some(r) = &self.regimen {
+            if r.source.trim().is_empty() {
+                return bad("regimen.source", "a regimen needs its source".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// All drugs, sorted by key.
+#[derive(Clone, Debug, Default)]
+pub struct Catalogue {
+    pub drugs: Vec<Drug>,
+}
+
+impl Catalogue {
+    /// Load every `*.ron` in `dir`; the first bad file stops the load with its error.
+    pub fn load_dir(dir: &Path) -> Result<Self, DrugError> {
+        let entries = std::fs::read_dir(dir).map_err(|e| DrugError::Io { file: dir.display().to_string(), message: e.to_string() })?;
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "ron")).collect();
+        paths.sort();
+        let mut drugs: Vec<Drug> = Vec::new();
+        for p in paths {
+            let file = p.display().to_string();
+            let text = std::fs::read_to_string(&p).map_err(|e| DrugError::Io { file: file.clone(), message: e.to_string() })?;
+            let d = Drug::from_ron(&text, &file)?;
+            if drugs.iter().any(|o| o.key == d.key) {
+                return Err(DrugError::Invalid { file, field: "key".into(), message: format!("'{}' is already used by another drug file", d.key) });
+            }
+            drugs.push(d);
+        }
+        drugs.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(Self { drugs })
+    }
+
+    pub fn keys(&self) -> Vec<String> {
+        self.drugs.iter().map(|d| d.key.clone()).collect()
+    }
+
+    /// A drug by key (case-insensitive), or an error listing the known keys.
+    pub fn get(&self, name: &str) -> Result<&Drug, DrugError> {
+        let n = name.trim().to_ascii_lowercase();
+        self.drugs.iter().find(|d| d.key == n).ok_or_else(|| DrugError::Unknown { name: name.into(), known: self.keys() })
+    }
+}
+
+/// Parse a concentration with its unit ("1uM", "500nM", "1 mM", "0.3µM") into µM.
+pub fn parse_concentration_um(text: &str) -> Result<f64, DrugError> {
+    let t = text.trim();
+    let err = |m: &str| DrugError::Concentration { text: text.into(), message: m.into() };
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let v: f64 = num.parse().map_err(|_| err("not a concentration: write a number and a unit, e.g. 1uM or 500nM"))?;
+    let factor = match unit.trim() {
+        "pM" => 1e-6,
+        "nM" => 1e-3,
+        "uM" | "µM" => 1.0,
+        "mM" => 1e3,
+        "M" => 1e6,
+        "" => return Err(err("has no unit: write e.g. 1uM, 500nM or 1mM")),
+        u => return Err(err(&format!("unknown unit '{u}' (use pM, nM, uM, mM or M)"))),
+    };
+    if !v.is_finite() || v < 0.0 {
+        return Err(err("a concentration cannot be negative"));
+    }
+    Ok(v * factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalogue() -> Catalogue {
+        Catalogue::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/drugs")).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_lectures_drugs_are_all_in_the_catalogue() {
+        let c = catalogue();
+        for key in [
+            "ketamine", "esketamine", "arketamine", "memantine", "dextromethorphan", "nitrous-oxide", "magnesium", "zinc", "traxoprodil", "cerc-301",
+            "rapastinel", "d-cycloserine", "glycine", "d-serine", "riluzole", "nbqx", "ampa-pam", "basimglurant", "ly341495", "ceftriaxone",
+        ] {
+            let d = c.get(key).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!d.explanation.is_empty());
+        }
+        assert!(c.drugs.len() >= 20);
+    }
+
+    #[test]
+    fn literature_constants_are_the_cited_ones() {
+        let c = catalogue();
+        // Gilling et al. 2009: ketamine IC50 0.71 µM at −70 mV, koff 0.22 s⁻¹, δ 0.79, fully trapped.
+        match &c.get("ketamine").unwrap().mechanisms[0] {
+            Mechanism::OpenChannelBlock { ic50_um_minus70, koff_per_s, delta, escape_on_closing, .. } => {
+                assert_eq!((*ic50_um_minus70, *koff_per_s, *delta, *escape_on_closing), (0.71, 0.22, 0.79, 0.0));
+            }
+            m => panic!("ketamine: {m:?}"),
+        }
+        // Memantine partially trapped: ~20% escape on closing.
+        match &c.get("memantine").unwrap().mechanisms[0] {
+            Mechanism::OpenChannelBlock { escape_on_closing, .. } => assert!((escape_on_closing - 0.2).abs() < 1e-9),
+            m => panic!("memantine: {m:?}"),
+        }
+        // Esketamine ≈ 4.7× more potent than arketamine (Ebert et al. 1997, Ki 0.30 vs 1.4 µM).
+        let ic50 = |k: &str| match &c.get(k).unwrap().mechanisms[0] {
+            Mechanism::OpenChannelBlock { ic50_um_minus70, .. } => *ic50_um_minus70,
+            m => panic!("{k}: {m:?}"),
+        };
+        assert!((ic50("arketamine") / ic50("esketamine") - 4.67).abs() < 0.1);
+    }
+
+    #[test]
+    fn bad_files_and_names_get_clear_messages() {
+        let c = catalogue();
+        let e = c.get("ketamin").unwrap_err().to_string();
+        assert!(e.contains("unknown drug 'ketamin'") && e.contains("ketamine") && e.contains("memantine"), "{e}");
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/drugs/ketamine.ron")).unwrap();
+        let broken = text.replace("koff_per_s: 0.22", "koff_per_s: -0.22");
+        let e = Drug::from_ron(&broken, "k.ron").unwrap_err().to_string();
+        assert!(e.contains("k.ron") && e.contains("koff_per_s") && e.contains("positive"), "{e}");
+        let missing = text.replace("koff_per_s: 0.22,", "");
+        let e = Drug::from_ron(&missing, "k.ron").unwrap_err().to_string();
+        assert!(e.starts_with("k.ron:") && e.contains("koff_per_s"), "{e}");
+    }
+
+    #[test]
+    fn concentrations_need_units_and_cannot_be_negative() {
+        assert_eq!(parse_concentration_um("1uM").unwrap(), 1.0);
+        assert_eq!(parse_concentration_um("500nM").unwrap(), 0.5);
+        assert_eq!(parse_concentration_um("1mM").unwrap(), 1000.0);
+        assert_eq!(parse_concentration_um("0.3µM").unwrap(), 0.3);
+        assert!(parse_concentration_um("1").unwrap_err().to_string().contains("no unit"));
+        assert!(parse_concentration_um("-1uM").unwrap_err().to_string().contains("negative"));
+        assert!(parse_concentration_um("1 furlong").is_err());
+    }
+}
