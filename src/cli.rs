@@ -46,6 +46,8 @@ enum Command {
     Validate(ValidateArgs),
     /// Render the scene (panels included) at a biological time to a PNG, then exit.
     Screenshot(ScreenshotArgs),
+    /// Sweep a drug's concentration through the simulation; print the simulated IC50/EC50 and Hill slope.
+    DoseResponse(DoseArgs),
 }
 
 #[derive(Args, Debug)]
@@ -114,6 +116,34 @@ struct RunArgs {
     /// Run diffusion on one thread (results are identical; for timing).
     #[arg(long)]
     single_thread: bool,
+    /// Apply a drug at a concentration with its unit, e.g. --drug ketamine=1uM (repeatable).
+    #[arg(long = "drug", value_name = "NAME=CONC")]
+    drugs: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct DoseArgs {
+    /// Drug name (see assets/drugs/).
+    #[arg(long)]
+    drug: String,
+    /// Receptor: nmda2a, nmda2b (or nmda = nmda2a), ampa, kainate.
+    #[arg(long, default_value = "nmda")]
+    receptor: String,
+    /// Holding potential (mV).
+    #[arg(long, default_value_t = -70.0, allow_hyphen_values = true)]
+    vm: f64,
+    /// Mg2+ (mM).
+    #[arg(long, default_value_t = 0.0)]
+    mg: f64,
+    /// Lowest concentration, with its unit.
+    #[arg(long, default_value = "1nM")]
+    from: String,
+    /// Highest concentration, with its unit.
+    #[arg(long, default_value = "100uM")]
+    to: String,
+    /// Concentrations in the sweep.
+    #[arg(long, default_value_t = 9)]
+    points: usize,
 }
 
 #[derive(Args, Debug)]
@@ -146,6 +176,7 @@ pub fn main() -> ExitCode {
         Some(Command::Bench(a)) => bench(a),
         Some(Command::Validate(a)) => validate(a),
         Some(Command::Screenshot(a)) => screenshot(a),
+        Some(Command::DoseResponse(a)) => dose_response(a),
         None => window(cli.scenario.as_deref(), &cli.size, &cli.view, &cli.look),
     };
     match result {
@@ -246,6 +277,13 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
     }
     let mut sim = synapse_core::Simulation::new(&scenario);
     sim.parallel = !a.single_thread;
+    for (drug, conc_um) in parse_drugs(&a.drugs)? {
+        println!("drug: {} ({}) at {} µM", drug.name, drug.key, conc_um);
+        sim.apply(synapse_core::Control::SetDrug { drug: Box::new(drug), conc_um });
+    }
+    if !a.drugs.is_empty() {
+        sim.step(); // the drugs take effect from the first step, before t = 0 is recorded
+    }
     let started = std::time::Instant::now();
     let trace = Trace::record(&mut sim, duration_ms, scenario.record.every_us * 1e-3);
     let wall = started.elapsed().as_secs_f64();
@@ -272,6 +310,72 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
         Some(p) => println!("wrote {} rows to {} in {wall:.2} s", trace.rows.len(), p.display()),
         None => println!("simulated in {wall:.2} s (no --out given, trace not written)"),
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `name=conc` pairs to drugs from the built-in catalogue.
+fn parse_drugs(args: &[String]) -> Result<Vec<(synapse_core::pharmacology::Drug, f64)>, String> {
+    if args.is_empty() {
+        return Ok(Vec::new());
+    }
+    let catalogue = synapse_core::pharmacology::Catalogue::builtin().map_err(|e| e.to_string())?;
+    args.iter()
+        .map(|arg| {
+            let (name, conc) = arg.split_once('=').ok_or_else(|| format!("--drug {arg}: write NAME=CONCENTRATION, e.g. ketamine=1uM"))?;
+            let drug = catalogue.get(name).map_err(|e| format!("--drug {arg}: {e}"))?.clone();
+            let conc_um = synapse_core::pharmacology::catalogue::parse_concentration_um(conc).map_err(|e| format!("--drug {arg}: {e}"))?;
+            Ok((drug, conc_um))
+        })
+        .collect()
+}
+
+fn dose_response(a: DoseArgs) -> Result<ExitCode, String> {
+    use synapse_core::pharmacology::catalogue::{Mechanism, parse_concentration_um};
+    use synapse_core::pharmacology::patch::{Patch, dose_response};
+    use synapse_core::receptors::ReceptorKind;
+    let catalogue = synapse_core::pharmacology::Catalogue::builtin().map_err(|e| e.to_string())?;
+    let drug = catalogue.get(&a.drug).map_err(|e| e.to_string())?;
+    let kind = match a.receptor.as_str() {
+        "nmda" | "nmda2a" => ReceptorKind::Nmda2A,
+        "nmda2b" => ReceptorKind::Nmda2B,
+        "ampa" => ReceptorKind::Ampa,
+        "kainate" => ReceptorKind::Kainate,
+        r => return Err(format!("--receptor {r}: use nmda, nmda2a, nmda2b, ampa or kainate")),
+    };
+    let from = parse_concentration_um(&a.from).map_err(|e| format!("--from {e}"))?;
+    let to = parse_concentration_um(&a.to).map_err(|e| format!("--to {e}"))?;
+    if !(from > 0.0 && to > from) || !(2..=40).contains(&a.points) || !(-120.0..=60.0).contains(&a.vm) || !(0.0..=20.0).contains(&a.mg) {
+        return Err("need 0 < --from < --to, 2 to 40 --points, --vm in -120..60 mV and --mg in 0..20 mM".into());
+    }
+    let mut p = Patch::new(kind);
+    p.v_mv = a.vm;
+    p.mg_mm = a.mg;
+    println!(
+        "dose-response: {} on {} receptors, {} µM glutamate bath, {} mV, {} mM Mg2+ ({} receptors, {:.0} s settle + {:.0} s measure per point)",
+        drug.name,
+        kind.label(),
+        p.glu_mm * 1e3,
+        p.v_mv,
+        p.mg_mm,
+        p.receptors,
+        p.settle_ms / 1e3,
+        p.measure_ms / 1e3
+    );
+    let r = dose_response(&p, drug, from, to, a.points);
+    println!("{:>12}  {:>10}", "conc_uM", "inhibition");
+    for (c, i) in r.conc_um.iter().zip(&r.inhibition) {
+        println!("{c:>12.4}  {i:>10.3}");
+    }
+    let literature = drug.mechanisms.iter().find_map(|m| match m {
+        Mechanism::OpenChannelBlock { ic50_um_minus70, source, .. } => Some(format!("IC50 {ic50_um_minus70} µM at -70 mV in 0 Mg2+ ({source})")),
+        Mechanism::Allosteric { ic50_um, emax, source, .. } => Some(format!("IC50 {ic50_um} µM, maximal effect {emax} ({source})")),
+        Mechanism::Competitive { ki_um, source, .. } => Some(format!("Ki {ki_um} µM; IC50 = Ki(1 + [Glu]/EC50) by Cheng-Prusoff ({source})")),
+        Mechanism::InvertedU { ec50_um, source, .. } => Some(format!("EC50 {ec50_um} µM, inverted U ({source})")),
+        Mechanism::GlycineSite { ec50_2a_um, source, .. } => Some(format!("EC50 {ec50_2a_um} µM ({source})")),
+        _ => None,
+    });
+    println!("simulated: IC50 {:.4} µM, Hill slope {:.2} (negative inhibition = potentiation)", r.ic50_um, r.hill);
+    println!("literature: {}", literature.unwrap_or_else(|| "no receptor potency for this mechanism".into()));
     Ok(ExitCode::SUCCESS)
 }
 

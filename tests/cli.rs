@@ -128,3 +128,26 @@ fn the_app_refuses_bad_options_and_a_missing_display_in_one_line() {
     assert!(err.contains("no display") && err.contains("xvfb-run") && !err.contains("panicked"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn drugs_on_the_command_line_add_occupancy_columns_and_reject_bad_input() {
+    let out = tmp("drug.csv");
+    let o = synapse_lab(&["run", "--duration", "5ms", "--drug", "ketamine=1uM", "--drug", "mg=1mM", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with("occ_ketamine_nmda2a,occ_ketamine_nmda2b"), "{header}");
+    let o = synapse_lab(&["run", "--drug", "ketamin=1uM"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o).1;
+    assert!(err.contains("unknown drug 'ketamin'") && err.contains("esketamine") && err.contains("nbqx"), "{err}");
+    assert!(text(&synapse_lab(&["run", "--drug", "ketamine=-1uM"])).1.contains("negative"));
+    assert!(text(&synapse_lab(&["run", "--drug", "ketamine=1"])).1.contains("no unit"));
+    let o = synapse_lab(&["dose-response", "--drug", "esketamine", "--from", "30nM", "--to", "10uM", "--points", "4"]);
+    let (stdout, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let ic50: f64 = stdout.lines().find_map(|l| l.strip_prefix("simulated: IC50 ")).and_then(|l| l.split_whitespace().next()).unwrap().parse().unwrap();
+    // Ebert et al. 1997: 0.30 µM.
+    assert!((0.2..0.45).contains(&ic50), "{stdout}");
+    assert!(stdout.contains("literature: IC50 0.3 µM"), "{stdout}");
+}

@@ -412,9 +412,13 @@ pub fn look_of(state: &SimState, k: usize) -> Look {
     let r = &state.sim.receptors;
     let ty = &r.types[r.kind[k] as usize];
     let st = &ty.scheme.states[r.state[k] as usize];
+    if r.blocked[k] != 0 {
+        // A drug in the pore (open, or trapped in a closed channel).
+        return Look::Blocked;
+    }
     if st.open {
         if matches!(ty.kind, ReceptorKind::Nmda2A | ReceptorKind::Nmda2B) {
-            let b = mg_unblock(state.sim.membrane.v_mv, state.sim.solution.mg_mm);
+            let b = mg_unblock(state.sim.membrane.v_mv, state.sim.mg_mm());
             let u = (synapse_core::rng::mix64(k as u64 ^ (state.sim.step_index / 2000)) >> 11) as f64 / (1u64 << 53) as f64;
             if u >= b {
                 return Look::Blocked;

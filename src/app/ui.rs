@@ -209,7 +209,7 @@ fn legend(ui: &mut egui::Ui) {
         ui.label("vesicle loaded by VGLUT (grey: refilling)");
     });
     ui.horizontal_wrapped(|ui| {
-        ui.label("States: dim = closed, bright = glutamate bound, white glow = open, grey = desensitised, black = Mg2+-blocked.");
+        ui.label("States: dim = closed, bright = glutamate bound, white glow = open, grey = desensitised, black = pore blocked (Mg2+, or a drug such as ketamine, trapped).");
     });
     ui.small(scene::SCALE_NOTE);
 }

@@ -124,10 +124,13 @@ impl Observables {
     }
 }
 
-/// A recorded time series.
+/// A recorded time series: the fixed observables, then one column per
+/// applied drug and receptor (`occ_<drug>_<receptor>`).
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
     pub rows: Vec<Observables>,
+    pub extra_columns: Vec<String>,
+    pub extra: Vec<Vec<f64>>,
 }
 
 impl Trace {
@@ -135,14 +138,30 @@ impl Trace {
     pub fn record(sim: &mut Simulation, t_end_ms: f64, every_ms: f64) -> Self {
         let every_steps = ((every_ms / sim.dt_ms()).round() as u64).max(1);
         let end = (t_end_ms / sim.dt_ms()).round() as u64;
+        let extra_columns: Vec<String> = sim.drug_occupancy().into_iter().map(|(n, _)| n).collect();
+        let extras = |sim: &Simulation| sim.drug_occupancy().into_iter().map(|(_, v)| v).collect::<Vec<f64>>();
         let mut rows = vec![Observables::of(sim)];
+        let mut extra = vec![extras(sim)];
         while sim.step_index < end {
             sim.step();
             if sim.step_index % every_steps == 0 || sim.step_index == end {
                 rows.push(Observables::of(sim));
+                extra.push(extras(sim));
             }
         }
-        Self { rows }
+        Self { rows, extra_columns, extra }
+    }
+
+    fn header(&self) -> Vec<String> {
+        Observables::COLUMNS.iter().map(|c| c.to_string()).chain(self.extra_columns.iter().cloned()).collect()
+    }
+
+    fn row_values(&self, i: usize) -> Vec<f64> {
+        let mut v = self.rows[i].values();
+        if let Some(e) = self.extra.get(i) {
+            v.extend(e);
+        }
+        v
     }
 
     pub fn column(&self, f: impl Fn(&Observables) -> f64) -> Vec<f64> {
@@ -150,9 +169,9 @@ impl Trace {
     }
 
     pub fn write_csv(&self, mut w: impl Write) -> std::io::Result<()> {
-        writeln!(w, "{}", Observables::COLUMNS.join(","))?;
-        for r in &self.rows {
-            let vals: Vec<String> = r.values().iter().map(|v| format!("{v}")).collect();
+        writeln!(w, "{}", self.header().join(","))?;
+        for i in 0..self.rows.len() {
+            let vals: Vec<String> = self.row_values(i).iter().map(|v| format!("{v}")).collect();
             writeln!(w, "{}", vals.join(","))?;
         }
         Ok(())
@@ -160,8 +179,8 @@ impl Trace {
 
     /// JSON: `{"columns": [...], "rows": [[...], ...]}`.
     pub fn write_json(&self, w: impl Write) -> std::io::Result<()> {
-        let rows: Vec<Vec<f64>> = self.rows.iter().map(|r| r.values()).collect();
-        let doc = serde_json::json!({ "columns": Observables::COLUMNS, "rows": rows });
+        let rows: Vec<Vec<f64>> = (0..self.rows.len()).map(|i| self.row_values(i)).collect();
+        let doc = serde_json::json!({ "columns": self.header(), "rows": rows });
         serde_json::to_writer(w, &doc).map_err(std::io::Error::other)
     }
 

@@ -15,7 +15,9 @@ use crate::membrane::Membrane;
 use crate::metabolism::Metabolism;
 use crate::molecules::{Molecules, StepBounds, diffuse};
 use crate::receptors::mglur::GCascade;
-use crate::receptors::nmda::{Subunit, coagonist_occupancy, mg_unblock};
+use crate::pharmacology::Drug;
+use crate::pharmacology::effects::{Applied, Effects, column_name, combined_mods, effects, occupancy};
+use crate::receptors::nmda::mg_unblock;
 use crate::receptors::scheme::RateMods;
 use crate::receptors::{Placement, ReceptorKind, Receptors};
 use crate::release::{Presynaptic, ReleaseEvents};
@@ -45,6 +47,9 @@ pub enum Control {
     SetReleaseScale(f64),
     /// Drug hook: scale of transporter expression (uptake).
     SetUptakeScale(f64),
+    /// Apply a drug at a free concentration (µM) at the synapse; 0 washes it
+    /// out (a trapped blocker stays until its channel reopens).
+    SetDrug { drug: Box<Drug>, conc_um: f64 },
 }
 
 /// Synaptic currents of the last step (pA, inward negative).
@@ -92,6 +97,14 @@ pub struct Simulation {
     pub solution: SolutionConfig,
     /// Rate multipliers set through `Control::SetReceptorMods`, by kind.
     pub receptor_mods: [RateMods; 6],
+    /// Drugs applied, and what they do together.
+    pub drugs: Vec<Applied>,
+    pub effects: Effects,
+    /// Hooks set directly (`SetReleaseScale`, `SetUptakeScale`).
+    release_hook: f64,
+    uptake_hook: f64,
+    /// GLT-1 expression relative to baseline (moves towards the drugs' target over days).
+    pub uptake_expression: f64,
     pub currents: Currents,
     pub escaped: u64,
     /// Spread diffusion over threads (same bits either way).
@@ -173,6 +186,11 @@ impl Simulation {
             mglu2: GCascade::default(),
             solution: s.solution.clone(),
             receptor_mods: [RateMods::default(); 6],
+            drugs: Vec::new(),
+            effects: Effects::default(),
+            release_hook: 1.0,
+            uptake_hook: 1.0,
+            uptake_expression: 1.0,
             currents: Currents::default(),
             escaped: 0,
             parallel: true,
@@ -206,21 +224,55 @@ impl Simulation {
         self.pending.push(c);
     }
 
-    /// Push the drug multipliers, with the NMDA co-agonist factor of the
-    /// current solution, into the receptors' step tables.
+    /// Push the rate multipliers (hooks × drugs × the NMDA co-agonist
+    /// mixture of bath and drugs) into the receptors' step tables, and the
+    /// release and uptake scales into the terminal and the astrocyte.
     fn update_mods(&mut self) {
+        self.effects = effects(&self.drugs);
         for kind in ReceptorKind::ALL {
-            let mut mods = self.receptor_mods[kind as usize];
-            let sub = match kind {
-                ReceptorKind::Nmda2A => Some(Subunit::GluN2A),
-                ReceptorKind::Nmda2B => Some(Subunit::GluN2B),
-                _ => None,
-            };
-            if let Some(sub) = sub {
-                mods.coagonist *= coagonist_occupancy(sub, self.solution.glycine_um, self.solution.d_serine_um);
-            }
+            let mods = combined_mods(kind, self.receptor_mods[kind as usize], &self.effects, self.solution.glycine_um, self.solution.d_serine_um);
             self.receptors.set_mods(kind, mods);
         }
+        self.pre.ca_entry_scale = self.release_hook * self.effects.release_scale;
+        self.transporters.set_expression_scale(self.uptake_hook * self.uptake_expression);
+        if self.effects.blockers.is_empty() {
+            self.receptors.blockers.clear();
+        }
+    }
+
+    /// Mg²⁺ at the NMDA pore: the bath plus any Mg²⁺ given as a drug.
+    pub fn mg_mm(&self) -> f64 {
+        self.solution.mg_mm + self.effects.extra_mg_mm
+    }
+
+    /// `occ_<drug>_<receptor>` values: the fraction of receptors holding an
+    /// open-channel blocker, or the Hill occupancy of other mechanisms.
+    pub fn drug_occupancy(&self) -> Vec<(String, f64)> {
+        let mut out = Vec::new();
+        let r = &self.receptors;
+        for a in &self.drugs {
+            for m in &a.drug.mechanisms {
+                if let crate::pharmacology::Mechanism::OpenChannelBlock { targets, .. } = m {
+                    let b = self.effects.blockers.iter().position(|b| b.key == a.drug.key).map(|b| b as u8 + 1);
+                    for t in targets {
+                        let kind = t.kind();
+                        let (mut n, mut hit) = (0u32, 0u32);
+                        for k in 0..r.len() {
+                            if r.types[r.kind[k] as usize].kind == kind {
+                                n += 1;
+                                hit += (Some(r.blocked[k]) == b) as u32;
+                            }
+                        }
+                        out.push((format!("occ_{}_{}", a.drug.key, column_name(kind)), if n == 0 { 0.0 } else { hit as f64 / n as f64 }));
+                    }
+                } else if let Some((kinds, theta)) = occupancy(m, a.conc_um) {
+                    for kind in kinds {
+                        out.push((format!("occ_{}_{}", a.drug.key, column_name(kind)), theta));
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn execute(&mut self, c: Control) {
@@ -260,8 +312,22 @@ impl Simulation {
                 self.receptor_mods[kind as usize] = mods;
                 self.update_mods();
             }
-            Control::SetReleaseScale(f) => self.pre.ca_entry_scale = f.max(0.0),
-            Control::SetUptakeScale(f) => self.transporters.set_expression_scale(f),
+            Control::SetReleaseScale(f) => {
+                self.release_hook = f.max(0.0);
+                self.update_mods();
+            }
+            Control::SetUptakeScale(f) => {
+                self.uptake_hook = f.max(0.0);
+                self.update_mods();
+            }
+            Control::SetDrug { drug, conc_um } => {
+                // Update in place (washout = 0): blocker indices never move.
+                match self.drugs.iter_mut().find(|a| a.drug.key == drug.key) {
+                    Some(a) => a.conc_um = conc_um.max(0.0),
+                    None => self.drugs.push(Applied { drug: *drug, conc_um: conc_um.max(0.0) }),
+                }
+                self.update_mods();
+            }
         }
     }
 
@@ -293,8 +359,13 @@ impl Simulation {
             self.surface_pass(seed, step);
         }
 
+        if !self.effects.blockers.is_empty() {
+            let (v, temp) = (self.membrane.v_mv, self.scenario.temperature_c);
+            self.receptors.blockers = self.effects.blockers.iter().map(|b| b.step(v, temp, dt)).collect();
+        }
         let mut rng = stream(seed, domain::RECEPTORS, step, 0);
         self.receptors.step_unimolecular(&mut rng, &mut self.molecules);
+        self.receptors.step_blockers(&mut rng);
         let taken_before = self.transporters.taken_up;
         let mut rng = stream(seed, domain::UPTAKE, step, 0);
         self.transporters.step(&mut rng, &mut self.molecules);
@@ -304,13 +375,14 @@ impl Simulation {
         let r = &self.scenario.receptors;
         let e = r.e_glu_mv;
         let counts = self.receptors.counts_all();
-        let open = |k: ReceptorKind| counts[k as usize].open as f64;
+        let act = self.effects.activity;
+        let open = |k: ReceptorKind| counts[k as usize].open as f64 * act[k as usize];
         let ampa = open(ReceptorKind::Ampa);
         let nmda = open(ReceptorKind::Nmda2A) + open(ReceptorKind::Nmda2B);
         let kai = open(ReceptorKind::Kainate);
         self.currents = Currents {
             ampa_pa: current_pa(ampa * r.ampa_conductance_ps, v, e),
-            nmda_pa: current_pa(nmda * r.nmda_conductance_ps * mg_unblock(v, self.solution.mg_mm), v, e),
+            nmda_pa: current_pa(nmda * r.nmda_conductance_ps * mg_unblock(v, self.mg_mm()), v, e),
             kainate_pa: current_pa(kai * r.kainate_conductance_ps, v, e),
             gaba_pa: self.interneuron.gaba_a_current_pa(v),
         };
@@ -318,8 +390,15 @@ impl Simulation {
         self.membrane.step(c.ampa_pa + c.nmda_pa + c.kainate_pa + c.gaba_pa, dt);
 
         // Slow signalling.
-        self.mglu1.step(counts[ReceptorKind::MgluGroup1 as usize].open_fraction(), dt);
-        self.mglu2.step(counts[ReceptorKind::MgluGroup2 as usize].open_fraction(), dt);
+        self.mglu1.step(counts[ReceptorKind::MgluGroup1 as usize].open_fraction() * act[ReceptorKind::MgluGroup1 as usize], dt);
+        self.mglu2.step(counts[ReceptorKind::MgluGroup2 as usize].open_fraction() * act[ReceptorKind::MgluGroup2 as usize], dt);
+        // GLT-1 expression follows its drug-set target over days (ceftriaxone).
+        let target = self.effects.uptake_target;
+        if (self.uptake_expression - target).abs() > 1e-12 {
+            let tau_ms = self.effects.uptake_tau_days * 86_400e3;
+            self.uptake_expression += (target - self.uptake_expression) * dt / tau_ms;
+            self.transporters.set_expression_scale(self.uptake_hook * self.uptake_expression);
+        }
         self.pre.mglu2_effector = self.mglu2.effector;
         let mut rng = stream(seed, domain::INTERNEURON, step, 0);
         let gln = std::mem::take(&mut self.metabolism.to_interneuron_gln);
@@ -395,6 +474,7 @@ impl Simulation {
             }
         }
         h.write(self.receptors.states());
+        h.write(&self.receptors.blocked);
         self.transporters.hash_into(&mut h);
         h.write_u64(self.pre.released);
         h.write_u64(self.escaped);

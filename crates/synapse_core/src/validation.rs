@@ -295,6 +295,75 @@ fn rows_conservation_and_determinism() -> Vec<Row> {
     ]
 }
 
+fn patch(kind: ReceptorKind, quick: bool) -> crate::pharmacology::patch::Patch {
+    let mut p = crate::pharmacology::patch::Patch::new(kind);
+    if quick {
+        p.receptors = 120;
+        p.settle_ms = 40_000.0;
+        p.measure_ms = 10_000.0;
+    }
+    p
+}
+
+/// Drug rows: potencies through the simulated patch, trapping after
+/// washout, NBQX on the AMPA mEPSC, Zn²⁺'s partial maximal inhibition.
+fn rows_drugs(quick: bool) -> Vec<Row> {
+    use crate::pharmacology::Catalogue;
+    use crate::pharmacology::effects::Applied;
+    use crate::pharmacology::patch::{PatchRun, dose_response, steady_response};
+    let cat = Catalogue::builtin().expect("the built-in catalogue is valid");
+    let drug = |k: &str| cat.get(k).expect("drug in catalogue").clone();
+    let points = if quick { 5 } else { 7 };
+    let p = patch(ReceptorKind::Nmda2A, quick);
+    let ic50 = |k: &str, lo: f64, hi: f64| dose_response(&p, &drug(k), lo, hi, points).ic50_um;
+    let ((ket, mem), (esk, ark)) = rayon::join(
+        || rayon::join(|| ic50("ketamine", 0.05, 20.0), || ic50("memantine", 0.05, 30.0)),
+        || rayon::join(|| ic50("esketamine", 0.02, 10.0), || ic50("arketamine", 0.1, 40.0)),
+    );
+    // Trapping: block to steady state under agonist, then wash out drug and
+    // agonist together so the channels close; the blocker stays (ketamine)
+    // or partly escapes (memantine).
+    let washout = |k: &str, conc: f64| {
+        let mut run = PatchRun::new(&p, vec![Applied { drug: drug(k), conc_um: conc }]);
+        run.run(p.settle_ms);
+        let before = run.blocked_fraction();
+        run.drugs[0].conc_um = 0.0;
+        run.apply();
+        run.glu_on = false;
+        run.run(5_000.0);
+        run.blocked_fraction() / before
+    };
+    let (ket_trap, mem_trap) = rayon::join(|| washout("ketamine", 10.0), || washout("memantine", 30.0));
+    let zn = 1.0 - steady_response(&p, vec![Applied { drug: drug("zinc"), conc_um: 1.0 }]) / steady_response(&p, Vec::new());
+    // NBQX 10 µM on the synaptic AMPA mEPSC (particles).
+    let amp = |with: bool| {
+        let n = if quick { 3 } else { 6 };
+        (0..n)
+            .map(|k| {
+                let mut s = Scenario::default();
+                s.seed = 2000 + k;
+                s.protocol = vec![Stimulus::Mini { at_ms: 1.0 }];
+                let mut sim = Simulation::new(&s);
+                if with {
+                    sim.apply(crate::Control::SetDrug { drug: Box::new(drug("nbqx")), conc_um: 10.0 });
+                }
+                let tr = Trace::record(&mut sim, 10.0, 0.01);
+                tr.column(|r| r.i_ampa_pA).into_iter().fold(0.0, f64::min).abs()
+            })
+            .sum::<f64>()
+    };
+    let nbqx = amp(true) / amp(false);
+    vec![
+        row("ketamine IC50, NMDA, -70 mV, 0 Mg (uM)", ket, "0.71", 0.55, 0.9, "Gilling et al. 2009"),
+        row("arketamine/esketamine IC50 ratio", ark / esk, "4.7 (Ki 1.4 / 0.30)", 3.5, 6.0, "Ebert et al. 1997"),
+        row("memantine IC50, NMDA, -70 mV, 0 Mg (uM)", mem, "~1 (0.5-2)", 0.5, 2.0, "Gilling et al. 2009"),
+        row("ketamine block left 5 s after washout, channels closed", ket_trap, "~1 (fully trapped)", 0.9, 1.0, "Gilling et al. 2009"),
+        row("memantine block left 5 s after washout, channels closed", mem_trap, "~0.8 (~20% escape)", 0.7, 0.9, "Gilling 2009; Blanpied 1997"),
+        row("NBQX 10 uM: AMPA mEPSC left (fraction)", nbqx, "abolished", 0.0, 0.1, "Sheardown et al. 1990"),
+        row("Zn2+ 1 uM: maximal inhibition at GluN2A", zn, "~0.75", 0.65, 0.85, "Paoletti et al. 1997"),
+    ]
+}
+
 /// Every validation row. `quick` uses fewer repeats.
 pub fn run_all(quick: bool) -> Vec<Row> {
     type Job = Box<dyn Fn(bool) -> Vec<Row> + Send + Sync>;
@@ -307,6 +376,7 @@ pub fn run_all(quick: bool) -> Vec<Row> {
         Box::new(|_| rows_diffusion()),
         Box::new(rows_mass_action),
         Box::new(|_| rows_transporters()),
+        Box::new(rows_drugs),
         Box::new(|_| rows_conservation_and_determinism()),
     ];
     jobs.par_iter().flat_map(|j| j(quick)).collect()

@@ -49,7 +49,19 @@ impl Target {
 pub enum Mechanism {
     /// Use- and voltage-dependent pore block of open channels; a blocker in a
     /// channel that closes is trapped, except `escape_on_closing` of them.
-    OpenChannelBlock { targets: Vec<Target>, ic50_um_minus70: f64, koff_per_s: f64, delta: f64, escape_on_closing: f64, source: String },
+    /// `on_rate_factor` (default 1) scales the on-rate k_off/IC50 where
+    /// escape on deactivation adds an exit the IC50 formula ignores; it is
+    /// fitted so the simulated dose–response gives the measured IC50.
+    OpenChannelBlock {
+        targets: Vec<Target>,
+        ic50_um_minus70: f64,
+        koff_per_s: f64,
+        delta: f64,
+        escape_on_closing: f64,
+        #[serde(default = "one")]
+        on_rate_factor: f64,
+        source: String,
+    },
     /// The Mg²⁺ pore block of Jahr & Stevens 1990 (Kd(V) = 3.57 mM·e^(0.062 V)).
     MagnesiumBlock { targets: Vec<Target>, source: String },
     /// Allosteric inhibition (negative `emax`) or potentiation (positive) of
@@ -70,6 +82,10 @@ pub enum Mechanism {
     ReleaseInhibition { ic50_um: f64, emax: f64, source: String },
     /// More astrocytic GLT-1 over days: expression → `fold` with τ `tau_days`.
     TransporterUpregulation { fold: f64, tau_days: f64, source: String },
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 impl Mechanism {
@@ -116,6 +132,9 @@ pub struct Drug {
     pub version: u32,
     /// The name used on the command line (`--drug ketamine=1uM`).
     pub key: String,
+    /// Other names accepted on the command line (`mg`, `zn`, `n2o`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub name: String,
     pub class: String,
     pub mechanisms: Vec<Mechanism>,
@@ -183,8 +202,9 @@ impl Drug {
             }
             let targets_ok = |t: &Vec<Target>| if t.is_empty() { bad(&at("targets"), "name at least one receptor".into()) } else { Ok(()) };
             match m {
-                Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, .. } => {
+                Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, .. } => {
                     targets_ok(targets)?;
+                    positive(&at("on_rate_factor"), *on_rate_factor)?;
                     positive(&at("ic50_um_minus70"), *ic50_um_minus70)?;
                     positive(&at("koff_per_s"), *koff_per_s)?;
                     fraction(&at("delta"), *delta)?;
@@ -242,6 +262,31 @@ impl Drug {
     }
 }
 
+/// The drug files built into the binary, so the catalogue is there whatever
+/// the working directory (`assets/drugs/` is the source; a test checks both agree).
+const BUILTIN: &[(&str, &str)] = &[
+    ("ampa-pam.ron", include_str!("../../../../assets/drugs/ampa-pam.ron")),
+    ("arketamine.ron", include_str!("../../../../assets/drugs/arketamine.ron")),
+    ("basimglurant.ron", include_str!("../../../../assets/drugs/basimglurant.ron")),
+    ("ceftriaxone.ron", include_str!("../../../../assets/drugs/ceftriaxone.ron")),
+    ("cerc-301.ron", include_str!("../../../../assets/drugs/cerc-301.ron")),
+    ("d-cycloserine.ron", include_str!("../../../../assets/drugs/d-cycloserine.ron")),
+    ("d-serine.ron", include_str!("../../../../assets/drugs/d-serine.ron")),
+    ("dextromethorphan.ron", include_str!("../../../../assets/drugs/dextromethorphan.ron")),
+    ("esketamine.ron", include_str!("../../../../assets/drugs/esketamine.ron")),
+    ("glycine.ron", include_str!("../../../../assets/drugs/glycine.ron")),
+    ("ketamine.ron", include_str!("../../../../assets/drugs/ketamine.ron")),
+    ("ly341495.ron", include_str!("../../../../assets/drugs/ly341495.ron")),
+    ("magnesium.ron", include_str!("../../../../assets/drugs/magnesium.ron")),
+    ("memantine.ron", include_str!("../../../../assets/drugs/memantine.ron")),
+    ("nbqx.ron", include_str!("../../../../assets/drugs/nbqx.ron")),
+    ("nitrous-oxide.ron", include_str!("../../../../assets/drugs/nitrous-oxide.ron")),
+    ("rapastinel.ron", include_str!("../../../../assets/drugs/rapastinel.ron")),
+    ("riluzole.ron", include_str!("../../../../assets/drugs/riluzole.ron")),
+    ("traxoprodil.ron", include_str!("../../../../assets/drugs/traxoprodil.ron")),
+    ("zinc.ron", include_str!("../../../../assets/drugs/zinc.ron")),
+];
+
 /// All drugs, sorted by key.
 #[derive(Clone, Debug, Default)]
 pub struct Catalogue {
@@ -268,6 +313,13 @@ impl Catalogue {
         Ok(Self { drugs })
     }
 
+    /// The catalogue built into the binary.
+    pub fn builtin() -> Result<Self, DrugError> {
+        let mut drugs = BUILTIN.iter().map(|(name, text)| Drug::from_ron(text, &format!("assets/drugs/{name}"))).collect::<Result<Vec<_>, _>>()?;
+        drugs.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(Self { drugs })
+    }
+
     pub fn keys(&self) -> Vec<String> {
         self.drugs.iter().map(|d| d.key.clone()).collect()
     }
@@ -275,7 +327,7 @@ impl Catalogue {
     /// A drug by key (case-insensitive), or an error listing the known keys.
     pub fn get(&self, name: &str) -> Result<&Drug, DrugError> {
         let n = name.trim().to_ascii_lowercase();
-        self.drugs.iter().find(|d| d.key == n).ok_or_else(|| DrugError::Unknown { name: name.into(), known: self.keys() })
+        self.drugs.iter().find(|d| d.key == n || d.aliases.iter().any(|a| *a == n)).ok_or_else(|| DrugError::Unknown { name: name.into(), known: self.keys() })
     }
 }
 
@@ -320,6 +372,8 @@ mod tests {
             assert!(!d.explanation.is_empty());
         }
         assert!(c.drugs.len() >= 20);
+        // The copy built into the binary is the same catalogue.
+        assert_eq!(Catalogue::builtin().unwrap().drugs, c.drugs);
     }
 
     #[test]

@@ -8,5 +8,7 @@
 //! `receptors::scheme::RateMods` and the release/uptake scales.
 
 pub mod catalogue;
+pub mod effects;
+pub mod patch;
 
 pub use catalogue::{Catalogue, Drug, DrugError, Evidence, Mechanism};

@@ -65,6 +65,11 @@ impl ReceptorKind {
     pub fn presynaptic(self) -> bool {
         self == Self::MgluGroup2
     }
+
+    /// Channels with a pore that open-channel blockers enter.
+    pub fn blockable(self) -> bool {
+        matches!(self, Self::Nmda2A | Self::Nmda2B)
+    }
 }
 
 /// A receptor type's scheme, rate modifiers and current step tables.
@@ -87,6 +92,10 @@ pub struct Receptors {
     pub state: Vec<u8>,
     /// Whether a receptor already changed state this step (one move per step).
     moved: Vec<bool>,
+    /// Open-channel blocker in each receptor's pore: 0 none, b + 1 for `blockers[b]`.
+    pub blocked: Vec<u8>,
+    /// Per-step probabilities of the open-channel blockers present.
+    pub blockers: Vec<BlockerStep>,
     grid: ColumnGrid,
     column_r_um: f32,
     height_um: f32,
@@ -181,9 +190,49 @@ impl Receptors {
         let column_area = std::f64::consts::PI * column_r_um * column_r_um;
         let c1_mm = crate::units::molecules_to_mm(1.0, column_area * height_um);
         let grid = ColumnGrid::build(&xs, &ys, column_r_um as f32, (extent + column_r_um) as f32);
-        let mut me = Self { types, kind, x_um: xs, y_um: ys, state: vec![0; n], moved: vec![false; n], grid, column_r_um: column_r_um as f32, height_um: height_um as f32, dt_ms, c1_mm };
+        let mut me = Self {
+            types,
+            kind,
+            x_um: xs,
+            y_um: ys,
+            state: vec![0; n],
+            moved: vec![false; n],
+            blocked: vec![0; n],
+            blockers: Vec::new(),
+            grid,
+            column_r_um: column_r_um as f32,
+            height_um: height_um as f32,
+            dt_ms,
+            c1_mm,
+        };
         me.rebuild_tables();
         me
+    }
+
+    /// A bath patch of `n` receptors of one kind for dose–response
+    /// simulations: each receptor sees glutamate at `glu_mm` throughout (its
+    /// binding column always "holds one molecule" worth `glu_mm`).
+    pub fn patch(kind: ReceptorKind, n: u32, dt_ms: f64, glu_mm: f64, rng: &mut Stream) -> Self {
+        let mut r = Self::place(&[Placement { kind, count: n, r_min_um: 0.0, r_max_um: 10.0 }], 0.01, 0.02, dt_ms, rng);
+        r.c1_mm = glu_mm;
+        r.rebuild_tables();
+        r
+    }
+
+    /// Bath binding for a `patch`: every receptor may bind once per step.
+    pub fn bind_from_bath(&mut self, rng: &mut Stream) {
+        for k in 0..self.len() {
+            if self.moved[k] {
+                continue;
+            }
+            let ty = &self.types[self.kind[k] as usize];
+            if let Some((thr, to)) = ty.table.bind[self.state[k] as usize] {
+                if rng.next_u64() < thr {
+                    self.state[k] = to;
+                    self.moved[k] = true;
+                }
+            }
+        }
     }
 
     /// Recompute the per-step tables after a change of rate modifiers.
@@ -262,8 +311,15 @@ impl Receptors {
             }
             if let Some(to) = ty.table.exit(s, rng.next_u64()) {
                 let lost = ty.scheme.states[s as usize].glu_bound as i32 - ty.scheme.states[to as usize].glu_bound as i32;
+                let deactivated = ty.scheme.states[to as usize].glu_bound == 0;
                 self.state[k] = to;
                 self.moved[k] = true;
+                // A blocker stays trapped in a closed channel; when the
+                // channel deactivates (its last glutamate leaves, as after
+                // washout) the escaping fraction loses it (memantine ~20%).
+                if deactivated && self.blocked[k] != 0 && rng.next_u64() < self.blockers.get(self.blocked[k] as usize - 1).map_or(0, |b| b.escape) {
+                    self.blocked[k] = 0;
+                }
                 for _ in 0..lost.max(0) {
                     // Uniform in the column: disc by rejection, height uniform.
                     let (dx, dy) = loop {
@@ -275,6 +331,36 @@ impl Receptors {
                     };
                     let z = unit_f64(rng.next_u64()) as f32 * self.height_um;
                     molecules.push(self.x_um[k] + dx, self.y_um[k] + dy, z);
+                }
+            }
+        }
+    }
+
+    /// Open-channel block: blockers enter and leave only open channels.
+    /// Called once a step after the gating transitions.
+    pub fn step_blockers(&mut self, rng: &mut Stream) {
+        if self.blockers.is_empty() && self.blocked.iter().all(|&b| b == 0) {
+            return;
+        }
+        for k in 0..self.len() {
+            let ty = &self.types[self.kind[k] as usize];
+            if !ty.scheme.states[self.state[k] as usize].open || !ty.kind.blockable() {
+                continue;
+            }
+            match self.blocked[k] {
+                0 => {
+                    for (b, bl) in self.blockers.iter().enumerate() {
+                        if rng.next_u64() < bl.on {
+                            self.blocked[k] = b as u8 + 1;
+                            break;
+                        }
+                    }
+                }
+                b => {
+                    let off = self.blockers.get(b as usize - 1).map(|bl| bl.off).unwrap_or(u64::MAX);
+                    if rng.next_u64() < off {
+                        self.blocked[k] = 0;
+                    }
                 }
             }
         }
@@ -298,7 +384,9 @@ impl Receptors {
             let s = &ty.scheme.states[self.state[k] as usize];
             let c = &mut out[ty.kind as usize];
             c.total += 1;
-            c.open += s.open as u32;
+            // Open counts conducting channels: a blocked pore passes no current.
+            c.open += (s.open && self.blocked[k] == 0) as u32;
+            c.blocked += (self.blocked[k] != 0) as u32;
             c.desensitized += s.desensitized as u32;
             c.bound += (s.glu_bound > 0) as u32;
         }
@@ -311,10 +399,25 @@ impl Receptors {
     }
 }
 
+/// One open-channel blocker's per-step probabilities (thresholds against a
+/// u64 draw) at the current voltage and concentration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BlockerStep {
+    /// An open, unblocked channel is blocked this step.
+    pub on: u64,
+    /// A blocked open channel is freed this step.
+    pub off: u64,
+    /// A blocked channel that closes loses the blocker.
+    pub escape: u64,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct KindCounts {
     pub total: u32,
+    /// Open and not blocked: conducting.
     pub open: u32,
+    /// Holding an open-channel blocker (open or trapped in a closed channel).
+    pub blocked: u32,
     pub desensitized: u32,
     pub bound: u32,
 }

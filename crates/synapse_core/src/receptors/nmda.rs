@@ -2,7 +2,8 @@
 //! & Sejnowski (1998, nmda5.mod, after Lester & Jahr 1992), in two variants
 //! retuned to the deactivation of GluN1/GluN2A and GluN1/GluN2B receptors
 //! (Vicini et al. 1998; Traynelis et al. 2010 Table 16), plus the obligatory
-//! glycine/D-serine site and the Mg²⁺ block of Jahr & Stevens (1990).
+//! glycine/D-serine site (its occupancy: `pharmacology::effects::coagonist_factor`)
+//! and the Mg²⁺ block of Jahr & Stevens (1990).
 //!
 //! Retuning: the Destexhe rates give a deactivation τ ≈ 145 ms, neither
 //! subtype (parameters.md §10). Each variant multiplies the unbinding rate by
@@ -74,18 +75,6 @@ pub fn scheme_with(subunit: Subunit, fu: f64, fg: f64) -> Scheme {
         Subunit::GluN2B => "NMDA GluN1/GluN2B (Destexhe 1998, retuned)",
     };
     Scheme { name, source: "Destexhe, Mainen & Sejnowski 1998; Vicini et al. 1998", states, transitions }
-}
-
-/// Fraction of NMDA receptors whose GluN1 site holds a co-agonist, for
-/// glycine and D-serine at `gly_um`, `dser_um` (E5 of parameters.md §9 with
-/// both full agonists, ε = 1; D-serine taken as equipotent, Mothet 2000, approx.).
-pub fn coagonist_occupancy(subunit: Subunit, gly_um: f64, dser_um: f64) -> f64 {
-    let k = match subunit {
-        Subunit::GluN2A => GLY_EC50_2A_UM,
-        Subunit::GluN2B => GLY_EC50_2B_UM,
-    };
-    let x = gly_um / k + dser_um / k;
-    x / (1.0 + x)
 }
 
 /// Jahr & Stevens (1990) ✔: fraction of NMDA channels not blocked by Mg²⁺,

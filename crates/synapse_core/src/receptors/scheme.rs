@@ -68,11 +68,13 @@ pub struct RateMods {
     pub opening: f64,
     /// Scale of every transition out of an open state.
     pub closing: f64,
+    /// Scale of every transition into a desensitised state.
+    pub desensitizing: f64,
 }
 
 impl Default for RateMods {
     fn default() -> Self {
-        Self { coagonist: 1.0, binding: 1.0, unbinding: 1.0, opening: 1.0, closing: 1.0 }
+        Self { coagonist: 1.0, binding: 1.0, unbinding: 1.0, opening: 1.0, closing: 1.0, desensitizing: 1.0 }
     }
 }
 
@@ -109,6 +111,9 @@ impl Scheme {
         }
         if from.open && !to.open {
             k *= mods.closing;
+        }
+        if to.desensitized && !from.desensitized {
+            k *= mods.desensitizing;
         }
         k
     }

@@ -1,0 +1,249 @@
+//! From applied drugs to what the synapse feels: rate multipliers per
+//! receptor kind (E4, E6 of parameters.md §9), channel activity scales,
+//! the glycine-site mixture (E5), open-channel blockers with their
+//! voltage-dependent rates, extra Mg²⁺, release and transporter scales.
+
+use super::catalogue::{Drug, Mechanism};
+use crate::receptors::nmda::{GLY_EC50_2A_UM, GLY_EC50_2B_UM, Subunit};
+use crate::receptors::scheme::RateMods;
+use crate::receptors::{BlockerStep, ReceptorKind};
+use crate::rng::{p_event, threshold};
+
+/// A drug at a free concentration at the synapse.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Applied {
+    pub drug: Drug,
+    pub conc_um: f64,
+}
+
+/// Hill occupancy θ = Dⁿ/(Dⁿ + Kⁿ) (E1).
+pub fn hill(d_um: f64, k_um: f64, n: f64) -> f64 {
+    if d_um <= 0.0 {
+        return 0.0;
+    }
+    let x = (d_um / k_um).powf(n);
+    x / (1.0 + x)
+}
+
+/// An open-channel blocker in the pore model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Blocker {
+    pub key: String,
+    pub targets: Vec<ReceptorKind>,
+    pub ic50_um_minus70: f64,
+    pub koff_per_s: f64,
+    pub delta: f64,
+    pub escape_on_closing: f64,
+    pub on_rate_factor: f64,
+    pub conc_um: f64,
+}
+
+impl Blocker {
+    /// IC50 at `v_mv` (Woodhull): IC50(V) = IC50(−70)·e^(δF(V + 70)/RT).
+    pub fn ic50_um(&self, v_mv: f64, temperature_c: f64) -> f64 {
+        let rt_over_f_mv = 8.314_462 * (273.15 + temperature_c) / 96_485.33 * 1e3;
+        self.ic50_um_minus70 * (self.delta * (v_mv + 70.0) / rt_over_f_mv).exp()
+    }
+
+    /// Per-step probabilities. Block and unblock happen only while the
+    /// channel is open, so the steady-state fraction blocked is
+    /// D/(D + IC50(V)) whatever the open probability: k_on = k_off/IC50(V),
+    /// with k_off the measured one (Gilling et al. 2009; parameters.md §10).
+    pub fn step(&self, v_mv: f64, temperature_c: f64, dt_ms: f64) -> BlockerStep {
+        let koff_per_ms = self.koff_per_s * 1e-3;
+        let kon_per_um_ms = self.on_rate_factor * koff_per_ms / self.ic50_um(v_mv, temperature_c);
+        BlockerStep {
+            on: threshold(p_event(kon_per_um_ms * self.conc_um, dt_ms)),
+            off: threshold(p_event(koff_per_ms, dt_ms)),
+            escape: threshold(self.escape_on_closing),
+        }
+    }
+}
+
+/// A glycine-site agonist in the E5 mixture.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SiteAgonist {
+    pub conc_um: f64,
+    pub ec50_2a_um: f64,
+    pub ec50_2b_um: f64,
+    pub efficacy_2a: f64,
+    pub efficacy_2b: f64,
+}
+
+/// E5: R = Σ εᵢ(xᵢ/Kᵢ) / (1 + Σ xⱼ/Kⱼ), with glycine and D-serine of the bath
+/// as full agonists (ε = 1) and the drug agonists with their efficacies.
+pub fn coagonist_factor(sub: Subunit, gly_um: f64, dser_um: f64, agonists: &[SiteAgonist]) -> f64 {
+    let k = match sub {
+        Subunit::GluN2A => GLY_EC50_2A_UM,
+        Subunit::GluN2B => GLY_EC50_2B_UM,
+    };
+    let (mut num, mut den) = ((gly_um + dser_um) / k, (gly_um + dser_um) / k);
+    for a in agonists {
+        let (kk, e) = match sub {
+            Subunit::GluN2A => (a.ec50_2a_um, a.efficacy_2a),
+            Subunit::GluN2B => (a.ec50_2b_um, a.efficacy_2b),
+        };
+        num += e * a.conc_um / kk;
+        den += a.conc_um / kk;
+    }
+    num / (1.0 + den)
+}
+
+/// Everything the applied drugs do, combined.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effects {
+    /// Rate multipliers per kind (co-agonist left at 1; see `agonists`).
+    pub mods: [RateMods; 6],
+    /// Conductance (ionotropic) or activity (mGluR) multiplier per kind.
+    pub activity: [f64; 6],
+    pub agonists: Vec<SiteAgonist>,
+    pub blockers: Vec<Blocker>,
+    pub extra_mg_mm: f64,
+    pub release_scale: f64,
+    /// GLT-1 expression the astrocyte moves towards, and its τ.
+    pub uptake_target: f64,
+    pub uptake_tau_days: f64,
+}
+
+impl Default for Effects {
+    fn default() -> Self {
+        Self {
+            mods: [RateMods::default(); 6],
+            activity: [1.0; 6],
+            agonists: Vec::new(),
+            blockers: Vec::new(),
+            extra_mg_mm: 0.0,
+            release_scale: 1.0,
+            uptake_target: 1.0,
+            uptake_tau_days: 3.0,
+        }
+    }
+}
+
+/// Combine the mechanisms of every applied drug (multiplicatively where
+/// they act on the same rate).
+pub fn effects(applied: &[Applied]) -> Effects {
+    let mut e = Effects::default();
+    for a in applied {
+        // A washed-out drug stays listed at 0: a trapped blocker still needs
+        // its exit rates, and its index in `Receptors::blocked` must not move.
+        let d = a.conc_um.max(0.0);
+        for m in &a.drug.mechanisms {
+            match m {
+                Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, .. } => e.blockers.push(Blocker {
+                    key: a.drug.key.clone(),
+                    targets: targets.iter().map(|t| t.kind()).collect(),
+                    ic50_um_minus70: *ic50_um_minus70,
+                    koff_per_s: *koff_per_s,
+                    delta: *delta,
+                    escape_on_closing: *escape_on_closing,
+                    on_rate_factor: *on_rate_factor,
+                    conc_um: d,
+                }),
+                Mechanism::MagnesiumBlock { .. } => e.extra_mg_mm += d * 1e-3,
+                Mechanism::Allosteric { targets, ic50_um, hill: n, emax, .. } => {
+                    for t in targets {
+                        e.activity[t.kind() as usize] *= 1.0 + emax * hill(d, *ic50_um, *n);
+                    }
+                }
+                Mechanism::Competitive { targets, ki_um, .. } => {
+                    for t in targets {
+                        e.mods[t.kind() as usize].binding /= 1.0 + d / ki_um;
+                    }
+                }
+                Mechanism::GlycineSite { ec50_2a_um, ec50_2b_um, efficacy_2a, efficacy_2b, .. } => {
+                    e.agonists.push(SiteAgonist { conc_um: d, ec50_2a_um: *ec50_2a_um, ec50_2b_um: *ec50_2b_um, efficacy_2a: *efficacy_2a, efficacy_2b: *efficacy_2b })
+                }
+                Mechanism::SlowsClosing { targets, ec50_um, k, .. } => {
+                    let f = 1.0 + k * hill(d, *ec50_um, 1.0);
+                    for t in targets {
+                        e.mods[t.kind() as usize].closing /= f;
+                        e.mods[t.kind() as usize].desensitizing /= f;
+                    }
+                }
+                Mechanism::InvertedU { targets, ec50_um, ic50_high_um, emax, .. } => {
+                    let f = 1.0 + emax * hill(d, *ec50_um, 1.0) * (1.0 - hill(d, *ic50_high_um, 1.0));
+                    for t in targets {
+                        e.activity[t.kind() as usize] *= f;
+                    }
+                }
+                Mechanism::ReleaseInhibition { ic50_um, emax, .. } => e.release_scale *= 1.0 - emax * hill(d, *ic50_um, 1.0),
+                Mechanism::TransporterUpregulation { fold, tau_days, .. } if d > 0.0 => {
+                    e.uptake_target *= fold;
+                    e.uptake_tau_days = *tau_days;
+                }
+                Mechanism::TransporterUpregulation { .. } => {}
+            }
+        }
+    }
+    e
+}
+
+/// The rate multipliers of one receptor kind: the hooks set directly
+/// (`base`), times the drugs' effects, times the NMDA co-agonist mixture of
+/// the bath (glycine, D-serine) and the drugs.
+pub fn combined_mods(kind: ReceptorKind, base: RateMods, e: &Effects, gly_um: f64, dser_um: f64) -> RateMods {
+    let d = e.mods[kind as usize];
+    let mut m = base;
+    m.binding *= d.binding;
+    m.unbinding *= d.unbinding;
+    m.opening *= d.opening;
+    m.closing *= d.closing;
+    m.desensitizing *= d.desensitizing;
+    let sub = match kind {
+        ReceptorKind::Nmda2A => Some(Subunit::GluN2A),
+        ReceptorKind::Nmda2B => Some(Subunit::GluN2B),
+        _ => None,
+    };
+    if let Some(sub) = sub {
+        m.coagonist *= coagonist_factor(sub, gly_um, dser_um, &e.agonists);
+    }
+    m
+}
+
+/// The short receptor names of trace columns (`occ_<drug>_<receptor>`).
+pub fn column_name(kind: ReceptorKind) -> &'static str {
+    match kind {
+        ReceptorKind::Ampa => "ampa",
+        ReceptorKind::Nmda2A => "nmda2a",
+        ReceptorKind::Nmda2B => "nmda2b",
+        ReceptorKind::Kainate => "kainate",
+        ReceptorKind::MgluGroup1 => "mglu1",
+        ReceptorKind::MgluGroup2 => "mglu2",
+    }
+}
+
+/// Equilibrium occupancy of a non-blocking mechanism (θ of its Hill law).
+pub fn occupancy(m: &Mechanism, d_um: f64) -> Option<(Vec<ReceptorKind>, f64)> {
+    let kinds = |t: &Vec<super::catalogue::Target>| t.iter().map(|t| t.kind()).collect::<Vec<_>>();
+    match m {
+        Mechanism::Allosteric { targets, ic50_um, hill: n, .. } => Some((kinds(targets), hill(d_um, *ic50_um, *n))),
+        Mechanism::Competitive { targets, ki_um, .. } => Some((kinds(targets), hill(d_um, *ki_um, 1.0))),
+        Mechanism::SlowsClosing { targets, ec50_um, .. } | Mechanism::InvertedU { targets, ec50_um, .. } => Some((kinds(targets), hill(d_um, *ec50_um, 1.0))),
+        Mechanism::GlycineSite { ec50_2a_um, .. } => Some((vec![ReceptorKind::Nmda2A, ReceptorKind::Nmda2B], hill(d_um, *ec50_2a_um, 1.0))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ketamine_ic50_follows_woodhull_voltage_dependence() {
+        let b = Blocker { key: "k".into(), targets: vec![], ic50_um_minus70: 0.71, koff_per_s: 0.22, delta: 0.79, escape_on_closing: 0.0, on_rate_factor: 1.0, conc_um: 1.0 };
+        // parameters.md §10: IC50(0) ≈ 5.7 µM; IC50(−40)/IC50(−70) ≈ 2.4 (at ~25 °C).
+        assert!((b.ic50_um(0.0, 22.0) - 6.1).abs() < 0.6, "{}", b.ic50_um(0.0, 22.0));
+        assert!((b.ic50_um(-40.0, 22.0) / 0.71 - 2.5).abs() < 0.2);
+    }
+
+    #[test]
+    fn glycine_site_mixture_is_e5() {
+        // Saturating glycine alone: R → 1; a partial agonist displacing it lowers R.
+        let r0 = coagonist_factor(Subunit::GluN2B, 100.0, 0.0, &[]);
+        assert!(r0 > 0.99);
+        let dcs = SiteAgonist { conc_um: 1000.0, ec50_2a_um: 20.0, ec50_2b_um: 20.0, efficacy_2a: 0.6, efficacy_2b: 0.5 };
+        let r = coagonist_factor(Subunit::GluN2B, 0.0, 0.0, &[dcs]);
+        assert!((r - 0.5 * 50.0 / 51.0).abs() < 1e-9);
+    }
+}
