@@ -55,3 +55,32 @@ fn play_button_toggles_and_the_bar_shows_time_and_slowdown() {
     assert_eq!(speed_text(1000.0), "1 s on screen = 1.000 ms of biology (1000× slower than life)");
     assert_eq!(speed_text(2_000_000.0), "1 s on screen = 2000.000 ms of biology (2.0× faster than life)");
 }
+
+#[test]
+fn the_drug_panel_applies_the_chosen_drug_and_shows_its_evidence() {
+    use synapse_core::pharmacology::Catalogue;
+    use synapse_lab::app::ui::{DrugView, drugs_panel};
+    let catalogue = Catalogue::builtin().unwrap();
+    let view = DrugView { selected: "memantine".into(), conc_um: 2.0, applied: vec![("memantine".into(), "Memantine".into(), 2.0)], occupancy: vec![("occ_memantine_nmda2a".into(), 0.4)] };
+    let mut harness = Harness::new_ui_state(
+        move |ui, state: &mut (DrugView, Vec<UiAction>)| {
+            let acts = drugs_panel(ui, &mut state.0, &catalogue);
+            state.1.extend(acts);
+        },
+        (view, Vec::new()),
+    );
+    assert!(harness.query_by_label("[established]").is_some());
+    assert!(harness.query_by_label("nmda2a: 40%").is_some());
+    harness.get_by_label("Apply").click();
+    harness.run();
+    match &harness.state().1[..] {
+        [UiAction::Control(Control::SetDrug { drug, conc_um })] => {
+            assert_eq!(drug.key, "memantine");
+            assert_eq!(*conc_um, 2.0);
+        }
+        other => panic!("{other:?}"),
+    }
+    harness.get_by_label("Wash out").click();
+    harness.run();
+    assert!(matches!(&harness.state().1[1], UiAction::Control(Control::SetDrug { conc_um, .. }) if *conc_um == 0.0));
+}

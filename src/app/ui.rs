@@ -16,6 +16,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Corner, Legend, Line, Plot, VLine};
 use synapse_core::Control;
 use synapse_core::receptors::ReceptorKind;
+use synapse_core::pharmacology::{Catalogue, Evidence};
 use synapse_core::scenario::{ClampMode, Scenario};
 
 /// Display settings that belong to the viewer, not the model.
@@ -108,6 +109,83 @@ pub fn stimulation_panel(ui: &mut egui::Ui, vm: &mut StimView) -> Vec<UiAction> 
     }
     if ui.add(egui::Slider::new(&mut vm.ca_mm, 0.0..=5.0).text("Ca2+ mM")).changed() {
         out.push(UiAction::Control(Control::SetCaMm(vm.ca_mm)));
+    }
+    out
+}
+
+/// The drug panel's model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrugView {
+    /// Key of the drug chosen in the list.
+    pub selected: String,
+    /// Concentration to apply (µM), set on a log slider.
+    pub conc_um: f64,
+    /// Drugs in the bath now: key, display name, µM.
+    pub applied: Vec<(String, String, f64)>,
+    /// `occ_<drug>_<receptor>` occupancies now.
+    pub occupancy: Vec<(String, f64)>,
+}
+
+fn evidence_text(e: Evidence) -> (&'static str, egui::Color32) {
+    match e {
+        Evidence::Established => ("established", egui::Color32::from_rgb(90, 190, 110)),
+        Evidence::Hypothesis => ("hypothesis", egui::Color32::from_rgb(230, 170, 60)),
+        Evidence::Illustrative => ("illustrative", egui::Color32::from_rgb(150, 150, 230)),
+    }
+}
+
+/// Drugs: choose one, set its concentration, apply or wash out; read its
+/// mechanism, constants with sources, evidence level and clinical notes.
+pub fn drugs_panel(ui: &mut egui::Ui, vm: &mut DrugView, catalogue: &Catalogue) -> Vec<UiAction> {
+    let mut out = Vec::new();
+    let name_of = |key: &str| catalogue.get(key).map(|d| d.name.clone()).unwrap_or_else(|_| key.to_string());
+    egui::ComboBox::from_id_salt("drug")
+        .selected_text(name_of(&vm.selected))
+        .width(220.0)
+        .show_ui(ui, |ui| {
+            for d in &catalogue.drugs {
+                ui.selectable_value(&mut vm.selected, d.key.clone(), &d.name);
+            }
+        });
+    ui.add(egui::Slider::new(&mut vm.conc_um, 0.001..=10_000.0).logarithmic(true).text("µM"));
+    ui.horizontal(|ui| {
+        if ui.button("Apply").clicked() {
+            if let Ok(d) = catalogue.get(&vm.selected) {
+                out.push(UiAction::Control(Control::SetDrug { drug: Box::new(d.clone()), conc_um: vm.conc_um }));
+            }
+        }
+        if ui.button("Wash out").on_hover_text("Set it to 0: a trapped blocker stays until its channel opens").clicked() {
+            if let Ok(d) = catalogue.get(&vm.selected) {
+                out.push(UiAction::Control(Control::SetDrug { drug: Box::new(d.clone()), conc_um: 0.0 }));
+            }
+        }
+    });
+    for (key, name, c) in &vm.applied {
+        ui.label(format!("{name}: {c:.3} µM"));
+        for (col, v) in vm.occupancy.iter().filter(|(col, _)| col.starts_with(&format!("occ_{key}_"))) {
+            let receptor = col.trim_start_matches(&format!("occ_{key}_"));
+            ui.add(egui::ProgressBar::new(*v as f32).text(format!("{receptor}: {:.0}%", v * 100.0)).desired_height(14.0));
+        }
+    }
+    if let Ok(d) = catalogue.get(&vm.selected) {
+        let (ev, color) = evidence_text(d.evidence);
+        ui.horizontal_wrapped(|ui| {
+            ui.strong(&d.class);
+            ui.colored_label(color, format!("[{ev}]"));
+        });
+        ui.label(&d.explanation);
+        egui::CollapsingHeader::new("Constants and sources").id_salt("drug-sources").show(ui, |ui| {
+            for m in &d.mechanisms {
+                ui.small(format!("{m:?}").split(", source").next().unwrap_or_default().to_string());
+                ui.small(format!("source: {}", m.source()));
+            }
+            if let Some(r) = &d.regimen {
+                ui.small(format!("regimen: {} ({})", r.description, r.source));
+            }
+        });
+        if !d.clinical_notes.is_empty() {
+            ui.small(&d.clinical_notes);
+        }
     }
     out
 }
@@ -291,6 +369,10 @@ fn selection_info(ui: &mut egui::Ui, sel: Selectable, state: &SimState) {
     }
 }
 
+/// The built-in drug catalogue.
+#[derive(Resource)]
+pub struct DrugCatalogue(pub Catalogue);
+
 /// The 3D view's rectangle in egui points (what the panels leave), for the
 /// camera to know when the pointer is over the scene.
 #[derive(Resource, Default, Debug, Clone, Copy, PartialEq)]
@@ -300,6 +382,7 @@ pub struct ViewRect(pub Option<egui::Rect>);
 #[derive(Resource, Default)]
 pub struct UiState {
     pub scenario: ScenarioView,
+    drugs: Option<DrugView>,
     stim: Option<StimView>,
     generation: Option<u64>,
     applied: Option<(bool, f32)>,
@@ -308,7 +391,12 @@ pub struct UiState {
 impl Plugin for UiPlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(self.settings.clone());
-        app.init_resource::<UiState>().init_resource::<ViewRect>().add_systems(EguiPrimaryContextPass, ui_system).add_systems(Update, keyboard);
+        let catalogue = Catalogue::builtin().unwrap_or_else(|e| {
+            // The files are built in and tested; say so rather than panic.
+            eprintln!("warning: the drug catalogue could not be read: {e}");
+            Catalogue::default()
+        });
+        app.insert_resource(DrugCatalogue(catalogue)).init_resource::<UiState>().init_resource::<ViewRect>().add_systems(EguiPrimaryContextPass, ui_system).add_systems(Update, keyboard);
     }
 }
 
@@ -328,6 +416,7 @@ fn ui_system(
     window: Query<&Window, With<PrimaryWindow>>,
     mut clear: ResMut<ClearColor>,
     mut view_rect: ResMut<ViewRect>,
+    catalogue: Res<DrugCatalogue>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     if ui_state.applied != Some((settings.dark, settings.scale)) {
@@ -376,7 +465,13 @@ fn ui_system(
                         out.extend(stimulation_panel(ui, vm));
                     }
                 });
-                egui::CollapsingHeader::new("Scenario file").default_open(true).show(ui, |ui| {
+                egui::CollapsingHeader::new("Drugs").default_open(true).show(ui, |ui| {
+                    let vm = ui_state.drugs.get_or_insert_with(|| DrugView { selected: "ketamine".into(), conc_um: 1.0, applied: Vec::new(), occupancy: Vec::new() });
+                    vm.applied = state.sim.drugs.iter().map(|a| (a.drug.key.clone(), a.drug.name.clone(), a.conc_um)).collect();
+                    vm.occupancy = state.sim.drug_occupancy();
+                    out.extend(drugs_panel(ui, vm, &catalogue.0));
+                });
+                egui::CollapsingHeader::new("Scenario file").default_open(false).show(ui, |ui| {
                     if let Some(act) = scenario_panel(ui, &mut ui_state.scenario) {
                         handle_file(act, &state, &mut ui_state.scenario, &mut out);
                     }
