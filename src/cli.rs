@@ -119,6 +119,10 @@ struct RunArgs {
     /// Apply a drug at a concentration with its unit, e.g. --drug ketamine=1uM (repeatable).
     #[arg(long = "drug", value_name = "NAME=CONC")]
     drugs: Vec<String>,
+    /// Apply a drug at the free brain level its clinical regimen gives at a
+    /// time after the start, e.g. --regimen ketamine@40min (repeatable).
+    #[arg(long = "regimen", value_name = "NAME@TIME")]
+    regimens: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -277,11 +281,13 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
     }
     let mut sim = synapse_core::Simulation::new(&scenario);
     sim.parallel = !a.single_thread;
-    for (drug, conc_um) in parse_drugs(&a.drugs)? {
-        println!("drug: {} ({}) at {} µM", drug.name, drug.key, conc_um);
-        sim.apply(synapse_core::Control::SetDrug { drug: Box::new(drug), conc_um });
+    let mut drugs = parse_drugs(&a.drugs)?;
+    drugs.extend(parse_regimens(&a.regimens)?);
+    for (drug, conc_um) in &drugs {
+        println!("drug: {} ({}) at {:.4} µM", drug.name, drug.key, conc_um);
+        sim.apply(synapse_core::Control::SetDrug { drug: Box::new(drug.clone()), conc_um: *conc_um });
     }
-    if !a.drugs.is_empty() {
+    if !drugs.is_empty() {
         sim.step(); // the drugs take effect from the first step, before t = 0 is recorded
     }
     let started = std::time::Instant::now();
@@ -325,6 +331,25 @@ fn parse_drugs(args: &[String]) -> Result<Vec<(synapse_core::pharmacology::Drug,
             let drug = catalogue.get(name).map_err(|e| format!("--drug {arg}: {e}"))?.clone();
             let conc_um = synapse_core::pharmacology::catalogue::parse_concentration_um(conc).map_err(|e| format!("--drug {arg}: {e}"))?;
             Ok((drug, conc_um))
+        })
+        .collect()
+}
+
+/// `name@time` pairs to drugs at their regimen's free brain level then.
+fn parse_regimens(args: &[String]) -> Result<Vec<(synapse_core::pharmacology::Drug, f64)>, String> {
+    if args.is_empty() {
+        return Ok(Vec::new());
+    }
+    let catalogue = synapse_core::pharmacology::Catalogue::builtin().map_err(|e| e.to_string())?;
+    args.iter()
+        .map(|arg| {
+            let (name, time) = arg.split_once('@').ok_or_else(|| format!("--regimen {arg}: write NAME@TIME, e.g. ketamine@40min"))?;
+            let drug = catalogue.get(name).map_err(|e| format!("--regimen {arg}: {e}"))?.clone();
+            let t_min = synapse_core::units::parse_duration_ms(time).map_err(|e| format!("--regimen {arg}: {e}"))? / 60e3;
+            let regimen = drug.regimen.as_ref().ok_or_else(|| format!("--regimen {arg}: {} has no clinical regimen in its file; use --drug {}=CONCENTRATION", drug.name, drug.key))?;
+            let conc = regimen.pk.free_brain_um(t_min);
+            println!("regimen: {} ({}), {} min in: free brain {:.4} µM", drug.name, regimen.description, t_min, conc);
+            Ok((drug, conc))
         })
         .collect()
 }

@@ -143,6 +143,9 @@ fn drugs_on_the_command_line_add_occupancy_columns_and_reject_bad_input() {
     assert!(err.contains("unknown drug 'ketamin'") && err.contains("esketamine") && err.contains("nbqx"), "{err}");
     assert!(text(&synapse_lab(&["run", "--drug", "ketamine=-1uM"])).1.contains("negative"));
     assert!(text(&synapse_lab(&["run", "--drug", "ketamine=1"])).1.contains("no unit"));
+    let o = synapse_lab(&["run", "--duration", "1ms", "--regimen", "ketamine@40min"]);
+    assert!(text(&o).0.contains("free brain 0.38"), "{}", text(&o).0);
+    assert!(text(&synapse_lab(&["run", "--regimen", "nbqx@1h"])).1.contains("no clinical regimen"));
     let o = synapse_lab(&["dose-response", "--drug", "esketamine", "--from", "30nM", "--to", "10uM", "--points", "4"]);
     let (stdout, err) = text(&o);
     assert!(o.status.success(), "{err}");

@@ -126,6 +126,50 @@ pub enum Pk {
     Inhaled { fraction: f64, minutes: f64, free_brain_um: f64 },
 }
 
+/// Washout τ of an inhaled gas after the mask comes off (assumption: minutes).
+pub const GAS_WASHOUT_MIN: f64 = 5.0;
+
+impl Pk {
+    /// Plasma concentration (µM) `t_min` after the start (one compartment,
+    /// parameters.md §9 C1); `None` where the model gives only a brain level.
+    pub fn plasma_um(&self, t_min: f64) -> Option<f64> {
+        let t = t_min.max(0.0);
+        match *self {
+            Pk::IvInfusion { dose_mg_per_kg, minutes, vd_l_per_kg, half_life_min, mw_g_per_mol, .. } => {
+                let k = std::f64::consts::LN_2 / half_life_min;
+                let plateau_mg_per_l = dose_mg_per_kg / minutes / (vd_l_per_kg * k);
+                let end = plateau_mg_per_l * (1.0 - (-k * minutes).exp());
+                let mg_per_l = if t <= minutes { plateau_mg_per_l * (1.0 - (-k * t).exp()) } else { end * (-k * (t - minutes)).exp() };
+                Some(mg_per_l / mw_g_per_mol * 1e3)
+            }
+            Pk::Bolus { dose_mg, body_kg, bioavailability, absorption_half_life_min, vd_l_per_kg, half_life_min, mw_g_per_mol, .. } => {
+                let (k, ka) = (std::f64::consts::LN_2 / half_life_min, std::f64::consts::LN_2 / absorption_half_life_min);
+                let c0 = bioavailability * dose_mg / (vd_l_per_kg * body_kg);
+                let mg_per_l = if (ka - k).abs() < 1e-12 { c0 * k * t * (-k * t).exp() } else { c0 * ka / (ka - k) * ((-k * t).exp() - (-ka * t).exp()) };
+                Some(mg_per_l / mw_g_per_mol * 1e3)
+            }
+            Pk::SteadyState { .. } | Pk::Inhaled { .. } => None,
+        }
+    }
+
+    /// Free concentration at the synapse (µM) `t_min` after the start.
+    pub fn free_brain_um(&self, t_min: f64) -> f64 {
+        match *self {
+            Pk::IvInfusion { brain_free_fraction, .. } | Pk::Bolus { brain_free_fraction, .. } => brain_free_fraction * self.plasma_um(t_min).unwrap_or(0.0),
+            Pk::SteadyState { free_brain_um } => free_brain_um,
+            Pk::Inhaled { minutes, free_brain_um, .. } => {
+                if t_min < 0.0 {
+                    0.0
+                } else if t_min <= minutes {
+                    free_brain_um
+                } else {
+                    free_brain_um * (-(t_min - minutes) / GAS_WASHOUT_MIN).exp()
+                }
+            }
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Drug {
@@ -411,6 +455,24 @@ mod tests {
         let missing = text.replace("koff_per_s: 0.22,", "");
         let e = Drug::from_ron(&missing, "k.ron").unwrap_err().to_string();
         assert!(e.starts_with("k.ron:") && e.contains("koff_per_s"), "{e}");
+    }
+
+    #[test]
+    fn ketamine_infusion_reaches_the_measured_plasma_level() {
+        let c = catalogue();
+        let pk = &c.get("ketamine").unwrap().regimen.as_ref().unwrap().pk;
+        // 0.5 mg/kg over 40 min: ~0.64 µM at the end (parameters.md C1: ≈ 0.7;
+        // Zarate 2006 measured 185 ng/mL = 0.78 µM), then t½ 150 min.
+        let end = pk.plasma_um(40.0).unwrap();
+        assert!((end - 0.64).abs() < 0.02, "{end}");
+        assert!((pk.plasma_um(190.0).unwrap() / end - 0.5).abs() < 1e-9);
+        assert!((pk.free_brain_um(40.0) - 0.6 * end).abs() < 1e-12);
+        assert!(pk.plasma_um(20.0).unwrap() < end);
+        assert_eq!(c.get("memantine").unwrap().regimen.as_ref().unwrap().pk.free_brain_um(600.0), 0.75);
+        // Esketamine 84 mg intranasal peaks in the sheet's 0.2-0.6 µM range (free).
+        let esk = &c.get("esketamine").unwrap().regimen.as_ref().unwrap().pk;
+        let peak = (0..600).map(|m| esk.free_brain_um(m as f64)).fold(0.0, f64::max);
+        assert!((0.1..0.6).contains(&peak), "esketamine free peak {peak} µM");
     }
 
     #[test]
