@@ -254,8 +254,7 @@ impl Simulation {
             for m in &a.drug.mechanisms {
                 if let crate::pharmacology::Mechanism::OpenChannelBlock { targets, .. } = m {
                     let b = self.effects.blockers.iter().position(|b| b.key == a.drug.key).map(|b| b as u8 + 1);
-                    for t in targets {
-                        let kind = t.kind();
+                    for &kind in targets {
                         let (mut n, mut hit) = (0u32, 0u32);
                         for k in 0..r.len() {
                             if r.types[r.kind[k] as usize].kind == kind {

@@ -26,18 +26,20 @@ pub fn current_pa(g_ps: f64, v_mv: f64, e_mv: f64) -> f64 {
     g_ps * (v_mv - e_mv) * 1e-3
 }
 
+/// Split "50ms" or "1.5 uM" into its number and its unit (trimmed); `None`
+/// if it does not start with a number.
+pub fn split_number_unit(text: &str) -> Option<(f64, &str)> {
+    let t = text.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    Some((num.parse().ok()?, unit.trim()))
+}
+
 /// Parse a duration with a unit ("50ms", "200us", "2s", "24h", "10min").
 /// Returns milliseconds.
 pub fn parse_duration_ms(text: &str) -> Result<f64, String> {
-    let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let value: f64 = num
-        .parse()
-        .map_err(|_| format!("'{text}' is not a duration: write a number and a unit, e.g. 50ms"))?;
-    let factor = match unit.trim() {
+    let (value, unit) = split_number_unit(text).ok_or_else(|| format!("'{text}' is not a duration: write a number and a unit, e.g. 50ms"))?;
+    let factor = match unit {
         "us" | "µs" => 1e-3,
         "ms" => 1.0,
         "s" => 1e3,

@@ -19,30 +19,6 @@ pub enum Evidence {
     Illustrative,
 }
 
-/// Receptor names as written in drug files.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Target {
-    Ampa,
-    Nmda2A,
-    Nmda2B,
-    Kainate,
-    MgluGroup1,
-    MgluGroup2,
-}
-
-impl Target {
-    pub fn kind(self) -> ReceptorKind {
-        match self {
-            Target::Ampa => ReceptorKind::Ampa,
-            Target::Nmda2A => ReceptorKind::Nmda2A,
-            Target::Nmda2B => ReceptorKind::Nmda2B,
-            Target::Kainate => ReceptorKind::Kainate,
-            Target::MgluGroup1 => ReceptorKind::MgluGroup1,
-            Target::MgluGroup2 => ReceptorKind::MgluGroup2,
-        }
-    }
-}
-
 /// What a drug does, with its constants. Concentrations are free
 /// concentrations at the synapse in µM.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -53,7 +29,7 @@ pub enum Mechanism {
     /// escape on deactivation adds an exit the IC50 formula ignores; it is
     /// fitted so the simulated dose–response gives the measured IC50.
     OpenChannelBlock {
-        targets: Vec<Target>,
+        targets: Vec<ReceptorKind>,
         ic50_um_minus70: f64,
         koff_per_s: f64,
         delta: f64,
@@ -63,21 +39,21 @@ pub enum Mechanism {
         source: String,
     },
     /// The Mg²⁺ pore block of Jahr & Stevens 1990 (Kd(V) = 3.57 mM·e^(0.062 V)).
-    MagnesiumBlock { targets: Vec<Target>, source: String },
+    MagnesiumBlock { targets: Vec<ReceptorKind>, source: String },
     /// Allosteric inhibition (negative `emax`) or potentiation (positive) of
     /// channel opening: effect = emax·θ with θ a Hill occupancy (E6).
-    Allosteric { targets: Vec<Target>, ic50_um: f64, hill: f64, emax: f64, source: String },
+    Allosteric { targets: Vec<ReceptorKind>, ic50_um: f64, hill: f64, emax: f64, source: String },
     /// Competitive antagonism at the glutamate site: binding slowed by 1 + D/Ki (E4).
-    Competitive { targets: Vec<Target>, ki_um: f64, source: String },
+    Competitive { targets: Vec<ReceptorKind>, ki_um: f64, source: String },
     /// An agonist at the GluN1 glycine site with per-subunit efficacy ε
     /// relative to glycine (E5; ε < 1 partial, ε > 1 super-agonist).
     GlycineSite { ec50_2a_um: f64, ec50_2b_um: f64, efficacy_2a: f64, efficacy_2b: f64, source: String },
     /// Slower deactivation and desensitisation of AMPA receptors (PAM):
     /// closing and desensitisation rates divided by 1 + k·θ (E6).
-    SlowsClosing { targets: Vec<Target>, ec50_um: f64, k: f64, source: String },
+    SlowsClosing { targets: Vec<ReceptorKind>, ec50_um: f64, k: f64, source: String },
     /// A positive modulator whose effect turns down at high concentration
     /// (inverted U): potentiation emax·θ₁·(1 − θ₂) with θ₂ from `ic50_high_um`.
-    InvertedU { targets: Vec<Target>, ec50_um: f64, ic50_high_um: f64, emax: f64, source: String },
+    InvertedU { targets: Vec<ReceptorKind>, ec50_um: f64, ic50_high_um: f64, emax: f64, source: String },
     /// Less glutamate release per spike: Ca²⁺ entry scaled by 1 − emax·θ.
     ReleaseInhibition { ic50_um: f64, emax: f64, source: String },
     /// More astrocytic GLT-1 over days: expression → `fold` with τ `tau_days`.
@@ -244,7 +220,7 @@ impl Drug {
             if m.source().trim().is_empty() {
                 return bad(&at("source"), "every constant needs its source (paper, year)".into());
             }
-            let targets_ok = |t: &Vec<Target>| if t.is_empty() { bad(&at("targets"), "name at least one receptor".into()) } else { Ok(()) };
+            let targets_ok = |t: &Vec<ReceptorKind>| if t.is_empty() { bad(&at("targets"), "name at least one receptor".into()) } else { Ok(()) };
             match m {
                 Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, .. } => {
                     targets_ok(targets)?;
@@ -377,12 +353,9 @@ impl Catalogue {
 
 /// Parse a concentration with its unit ("1uM", "500nM", "1 mM", "0.3µM") into µM.
 pub fn parse_concentration_um(text: &str) -> Result<f64, DrugError> {
-    let t = text.trim();
     let err = |m: &str| DrugError::Concentration { text: text.into(), message: m.into() };
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let v: f64 = num.parse().map_err(|_| err("not a concentration: write a number and a unit, e.g. 1uM or 500nM"))?;
-    let factor = match unit.trim() {
+    let (v, unit) = crate::units::split_number_unit(text).ok_or_else(|| err("not a concentration: write a number and a unit, e.g. 1uM or 500nM"))?;
+    let factor = match unit {
         "pM" => 1e-6,
         "nM" => 1e-3,
         "uM" | "µM" => 1.0,

@@ -132,7 +132,7 @@ pub fn effects(applied: &[Applied]) -> Effects {
             match m {
                 Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, .. } => e.blockers.push(Blocker {
                     key: a.drug.key.clone(),
-                    targets: targets.iter().map(|t| t.kind()).collect(),
+                    targets: targets.clone(),
                     ic50_um_minus70: *ic50_um_minus70,
                     koff_per_s: *koff_per_s,
                     delta: *delta,
@@ -143,12 +143,12 @@ pub fn effects(applied: &[Applied]) -> Effects {
                 Mechanism::MagnesiumBlock { .. } => e.extra_mg_mm += d * 1e-3,
                 Mechanism::Allosteric { targets, ic50_um, hill: n, emax, .. } => {
                     for t in targets {
-                        e.activity[t.kind() as usize] *= 1.0 + emax * hill(d, *ic50_um, *n);
+                        e.activity[*t as usize] *= 1.0 + emax * hill(d, *ic50_um, *n);
                     }
                 }
                 Mechanism::Competitive { targets, ki_um, .. } => {
                     for t in targets {
-                        e.mods[t.kind() as usize].binding /= 1.0 + d / ki_um;
+                        e.mods[*t as usize].binding /= 1.0 + d / ki_um;
                     }
                 }
                 Mechanism::GlycineSite { ec50_2a_um, ec50_2b_um, efficacy_2a, efficacy_2b, .. } => {
@@ -157,14 +157,14 @@ pub fn effects(applied: &[Applied]) -> Effects {
                 Mechanism::SlowsClosing { targets, ec50_um, k, .. } => {
                     let f = 1.0 + k * hill(d, *ec50_um, 1.0);
                     for t in targets {
-                        e.mods[t.kind() as usize].closing /= f;
-                        e.mods[t.kind() as usize].desensitizing /= f;
+                        e.mods[*t as usize].closing /= f;
+                        e.mods[*t as usize].desensitizing /= f;
                     }
                 }
                 Mechanism::InvertedU { targets, ec50_um, ic50_high_um, emax, .. } => {
                     let f = 1.0 + emax * hill(d, *ec50_um, 1.0) * (1.0 - hill(d, *ic50_high_um, 1.0));
                     for t in targets {
-                        e.activity[t.kind() as usize] *= f;
+                        e.activity[*t as usize] *= f;
                     }
                 }
                 Mechanism::ReleaseInhibition { ic50_um, emax, .. } => e.release_scale *= 1.0 - emax * hill(d, *ic50_um, 1.0),
@@ -215,7 +215,7 @@ pub fn column_name(kind: ReceptorKind) -> &'static str {
 
 /// Equilibrium occupancy of a non-blocking mechanism (θ of its Hill law).
 pub fn occupancy(m: &Mechanism, d_um: f64) -> Option<(Vec<ReceptorKind>, f64)> {
-    let kinds = |t: &Vec<super::catalogue::Target>| t.iter().map(|t| t.kind()).collect::<Vec<_>>();
+    let kinds = |t: &Vec<ReceptorKind>| t.clone();
     match m {
         Mechanism::Allosteric { targets, ic50_um, hill: n, .. } => Some((kinds(targets), hill(d_um, *ic50_um, *n))),
         Mechanism::Competitive { targets, ki_um, .. } => Some((kinds(targets), hill(d_um, *ki_um, 1.0))),

@@ -25,8 +25,9 @@ use crate::rng::{Stream, unit_f64};
 use rand::Rng;
 use scheme::{RateMods, Scheme, StepTable};
 
-/// The receptor types, in drawing and recording order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The receptor types, in drawing and recording order (also the names drug
+/// files use for their targets).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ReceptorKind {
     Ampa,
     Nmda2A,
@@ -222,15 +223,8 @@ impl Receptors {
     /// Bath binding for a `patch`: every receptor may bind once per step.
     pub fn bind_from_bath(&mut self, rng: &mut Stream) {
         for k in 0..self.len() {
-            if self.moved[k] {
-                continue;
-            }
-            let ty = &self.types[self.kind[k] as usize];
-            if let Some((thr, to)) = ty.table.bind[self.state[k] as usize] {
-                if rng.next_u64() < thr {
-                    self.state[k] = to;
-                    self.moved[k] = true;
-                }
+            if !self.moved[k] {
+                self.bind_one(k, rng);
             }
         }
     }
@@ -285,16 +279,17 @@ impl Receptors {
             if dx * dx + dy * dy >= r2 {
                 continue;
             }
-            let ty = &self.types[self.kind[k] as usize];
-            if let Some((thr, to)) = ty.table.bind[self.state[k] as usize] {
-                if rng.next_u64() < thr {
-                    self.state[k] = to;
-                    self.moved[k] = true;
-                    return true;
-                }
+            if bind_one(&self.types, &self.kind, &mut self.state, &mut self.moved, k, rng) {
+                return true;
             }
         }
         false
+    }
+
+    /// Receptor `k` binds one glutamate with its state's per-step probability.
+    #[inline]
+    fn bind_one(&mut self, k: usize, rng: &mut Stream) -> bool {
+        bind_one(&self.types, &self.kind, &mut self.state, &mut self.moved, k, rng)
     }
 
     /// First-order transitions of every receptor that has not moved this
@@ -396,6 +391,20 @@ impl Receptors {
     /// Hash input: every receptor's state.
     pub fn states(&self) -> &[u8] {
         &self.state
+    }
+}
+
+/// Receptor `k` binds one glutamate with its state's per-step probability
+/// (fields passed apart so callers can hold the column grid meanwhile).
+#[inline]
+fn bind_one(types: &[ReceptorType], kind: &[u8], state: &mut [u8], moved: &mut [bool], k: usize, rng: &mut Stream) -> bool {
+    match types[kind[k] as usize].table.bind[state[k] as usize] {
+        Some((thr, to)) if rng.next_u64() < thr => {
+            state[k] = to;
+            moved[k] = true;
+            true
+        }
+        _ => false,
     }
 }
 
