@@ -4,7 +4,7 @@
 //! drug mechanisms and blocker kinetics as the synapse, and a Hill fit of
 //! the simulated inhibition.
 
-use super::effects::{Applied, combined_mods, effects};
+use super::effects::{Applied, Effects, combined_mods, effects};
 use crate::molecules::Molecules;
 use crate::receptors::nmda::mg_unblock;
 use crate::receptors::scheme::RateMods;
@@ -39,7 +39,9 @@ impl Patch {
 pub struct PatchRun {
     pub p: Patch,
     pub r: Receptors,
+    /// Change with `apply()` afterwards.
     pub drugs: Vec<Applied>,
+    effects: Effects,
     pub glu_on: bool,
     step: u64,
     scratch: Molecules,
@@ -49,22 +51,22 @@ impl PatchRun {
     pub fn new(p: &Patch, drugs: Vec<Applied>) -> Self {
         let mut rng = stream(p.seed, domain::PLACEMENT, 0, 0);
         let r = Receptors::patch(p.kind, p.receptors, p.dt_ms, p.glu_mm, &mut rng);
-        let mut me = Self { p: p.clone(), r, drugs, glu_on: true, step: 0, scratch: Molecules::default() };
+        let mut me = Self { p: p.clone(), r, drugs, effects: Effects::default(), glu_on: true, step: 0, scratch: Molecules::default() };
         me.apply();
         me
     }
 
     /// Re-apply the drugs (after changing them).
     pub fn apply(&mut self) {
-        let e = effects(&self.drugs);
-        let mods = combined_mods(self.p.kind, RateMods::default(), &e, self.p.glycine_um, 0.0);
+        self.effects = effects(&self.drugs);
+        let mods = combined_mods(self.p.kind, RateMods::default(), &self.effects, self.p.glycine_um, 0.0);
         self.r.set_mods(self.p.kind, mods);
-        self.r.blockers = e.blockers.iter().map(|b| b.step(self.p.v_mv, self.p.temperature_c, self.p.dt_ms)).collect();
+        self.r.blockers = self.effects.blockers.iter().map(|b| b.step(self.p.v_mv, self.p.temperature_c, self.p.dt_ms)).collect();
     }
 
     /// Conducting fraction now (open, unblocked, × activity × Mg²⁺ unblock).
     pub fn response(&self) -> f64 {
-        let e = effects(&self.drugs);
+        let e = &self.effects;
         let c = self.r.counts(self.p.kind);
         let mg = if self.p.kind.blockable() { mg_unblock(self.p.v_mv, self.p.mg_mm + e.extra_mg_mm) } else { 1.0 };
         c.open_fraction() * e.activity[self.p.kind as usize] * mg
