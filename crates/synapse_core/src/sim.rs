@@ -360,7 +360,8 @@ impl Simulation {
 
         if !self.effects.blockers.is_empty() {
             let (v, temp) = (self.membrane.v_mv, self.scenario.temperature_c);
-            self.receptors.blockers = self.effects.blockers.iter().map(|b| b.step(v, temp, dt)).collect();
+            let pore_free = mg_unblock(v, self.mg_mm());
+            self.receptors.blockers = self.effects.blockers.iter().map(|b| b.step(v, temp, dt, pore_free)).collect();
         }
         let mut rng = stream(seed, domain::RECEPTORS, step, 0);
         self.receptors.step_unimolecular(&mut rng, &mut self.molecules);

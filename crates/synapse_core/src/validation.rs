@@ -353,6 +353,10 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
             .sum::<f64>()
     };
     let nbqx = amp(true) / amp(false);
+    // Mg²⁺ competition: the same sweep in 1 mM Mg²⁺ (response normalised to its own control).
+    let mut p_mg = p.clone();
+    p_mg.mg_mm = 1.0;
+    let ket_mg = dose_response(&p_mg, &drug("ketamine"), 0.5, 300.0, points).ic50_um;
     let plasma = drug("ketamine").regimen.as_ref().and_then(|r| r.pk.plasma_um(40.0)).unwrap_or(f64::NAN);
     vec![
         row("ketamine IC50, NMDA, -70 mV, 0 Mg (uM)", ket, "0.71", 0.55, 0.9, "Gilling et al. 2009"),
@@ -362,6 +366,7 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
         row("memantine block left 5 s after washout, channels closed", mem_trap, "~0.8 (~20% escape)", 0.7, 0.9, "Gilling 2009; Blanpied 1997"),
         row("NBQX 10 uM: AMPA mEPSC left (fraction)", nbqx, "abolished", 0.0, 0.1, "Sheardown et al. 1990"),
         row("Zn2+ 1 uM: maximal inhibition at GluN2A", zn, "~0.75", 0.65, 0.85, "Paoletti et al. 1997"),
+        row("ketamine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", ket_mg / ket, "several-fold", 3.0, 30.0, "Kotermanski & Johnson 2009"),
         row("ketamine plasma, end of 0.5 mg/kg over 40 min (uM)", plasma, "0.78 (185 ng/mL)", 0.5, 1.0, "Zarate et al. 2006"),
     ]
 }

@@ -49,9 +49,12 @@ impl Blocker {
     /// channel is open, so the steady-state fraction blocked is
     /// D/(D + IC50(V)) whatever the open probability: k_on = k_off/IC50(V),
     /// with k_off the measured one (Gilling et al. 2009; parameters.md §10).
-    pub fn step(&self, v_mv: f64, temperature_c: f64, dt_ms: f64) -> BlockerStep {
+    /// `pore_free` is the fraction of time the pore is free of Mg²⁺ (B(V) of
+    /// Jahr & Stevens): a blocker enters only a Mg²⁺-free pore, so Mg²⁺ raises
+    /// the IC50 by 1/B(V) (Kotermanski & Johnson 2009 report several-fold).
+    pub fn step(&self, v_mv: f64, temperature_c: f64, dt_ms: f64, pore_free: f64) -> BlockerStep {
         let koff_per_ms = self.koff_per_s * 1e-3;
-        let kon_per_um_ms = self.on_rate_factor * koff_per_ms / self.ic50_um(v_mv, temperature_c);
+        let kon_per_um_ms = pore_free * self.on_rate_factor * koff_per_ms / self.ic50_um(v_mv, temperature_c);
         BlockerStep {
             on: threshold(p_event(kon_per_um_ms * self.conc_um, dt_ms)),
             off: threshold(p_event(koff_per_ms, dt_ms)),

@@ -61,7 +61,8 @@ impl PatchRun {
         self.effects = effects(&self.drugs);
         let mods = combined_mods(self.p.kind, RateMods::default(), &self.effects, self.p.glycine_um, 0.0);
         self.r.set_mods(self.p.kind, mods);
-        self.r.blockers = self.effects.blockers.iter().map(|b| b.step(self.p.v_mv, self.p.temperature_c, self.p.dt_ms)).collect();
+        let pore_free = mg_unblock(self.p.v_mv, self.p.mg_mm + self.effects.extra_mg_mm);
+        self.r.blockers = self.effects.blockers.iter().map(|b| b.step(self.p.v_mv, self.p.temperature_c, self.p.dt_ms, pore_free)).collect();
     }
 
     /// Conducting fraction now (open, unblocked, × activity × Mg²⁺ unblock).
