@@ -32,6 +32,9 @@ struct Cli {
     view: String,
     #[command(flatten)]
     look: LookArgs,
+    /// A drug in the bath from the start, e.g. --drug ketamine=10uM (repeatable).
+    #[arg(long = "drug", value_name = "NAME=CONC")]
+    drugs: Vec<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -72,6 +75,9 @@ struct ScreenshotArgs {
     frames: u32,
     #[command(flatten)]
     look: LookArgs,
+    /// A drug in the bath from the start, e.g. --drug ketamine=10uM (repeatable).
+    #[arg(long = "drug", value_name = "NAME=CONC")]
+    drugs: Vec<String>,
 }
 
 /// Theme and UI scale (a projector wants light and large).
@@ -181,7 +187,7 @@ pub fn main() -> ExitCode {
         Some(Command::Validate(a)) => validate(a),
         Some(Command::Screenshot(a)) => screenshot(a),
         Some(Command::DoseResponse(a)) => dose_response(a),
-        None => window(cli.scenario.as_deref(), &cli.size, &cli.view, &cli.look),
+        None => window(cli.scenario.as_deref(), &cli.size, &cli.view, &cli.look, &cli.drugs),
     };
     match result {
         Ok(code) => code,
@@ -221,12 +227,13 @@ fn parse_view(text: &str) -> Result<crate::app::camera::Viewpoint, String> {
     crate::app::camera::Viewpoint::from_key(text).ok_or_else(|| format!("--view {text}: use whole, cleft, receptor or astrocyte"))
 }
 
-fn window(scenario: Option<&Path>, size: &str, view: &str, look: &LookArgs) -> Result<ExitCode, String> {
+fn window(scenario: Option<&Path>, size: &str, view: &str, look: &LookArgs, drugs: &[String]) -> Result<ExitCode, String> {
     let (scenario, source) = load_or_default(scenario)?;
     let size = parse_size(size)?;
     let view = parse_view(view)?;
     let ui = look.settings()?;
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, screenshot: None })?;
+    let drugs = parse_drugs(drugs)?;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: None })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -235,6 +242,7 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
     let size = parse_size(&a.size)?;
     let view = parse_view(&a.view)?;
     let ui = a.look.settings()?;
+    let drugs = parse_drugs(&a.drugs)?;
     let at_ms = synapse_core::units::parse_duration_ms(&a.at).map_err(|e| format!("--at {e}"))?;
     if at_ms / scenario.dt_ms() > MAX_STEPS {
         return Err(format!("--at {}: too far for the particle model; pick a time under {} s", a.at, MAX_STEPS * scenario.dt_ms() * 1e-3));
@@ -242,7 +250,7 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
     if a.out.extension().and_then(|e| e.to_str()) != Some("png") {
         return Err(format!("--out {}: use a .png file name", a.out.display()));
     }
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, screenshot: Some(crate::app::ScreenshotRequest { at_ms, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }) })?;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: Some(crate::app::ScreenshotRequest { at_ms, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }) })?;
     Ok(ExitCode::SUCCESS)
 }
 

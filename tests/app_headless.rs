@@ -11,7 +11,7 @@ use synapse_lab::app::sim_bridge::{Playback, SimPlugin, SimState, UiAction};
 
 fn app(scenario: Scenario) -> App {
     let mut app = App::new();
-    app.add_plugins(MinimalPlugins).add_plugins(SimPlugin { scenario, source: "test".into() });
+    app.add_plugins(MinimalPlugins).add_plugins(SimPlugin { scenario, source: "test".into(), drugs: Vec::new() });
     app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(100)));
     app
 }

@@ -37,6 +37,8 @@ pub struct AppOptions {
     pub view: camera::Viewpoint,
     /// Starting theme and UI scale.
     pub ui: ui::UiSettings,
+    /// Drugs in the bath from the start (µM).
+    pub drugs: Vec<(synapse_core::pharmacology::Drug, f64)>,
     pub screenshot: Option<ScreenshotRequest>,
 }
 
@@ -59,7 +61,7 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
     )
     .add_plugins((EguiPlugin::default(), MeshPickingPlugin))
     .insert_resource(camera::StartView(opts.view))
-    .add_plugins(sim_bridge::SimPlugin { scenario: opts.scenario.clone(), source: opts.source.clone() })
+    .add_plugins(sim_bridge::SimPlugin { scenario: opts.scenario.clone(), source: opts.source.clone(), drugs: opts.drugs.clone() })
     .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
     if let Some(req) = opts.screenshot {
         app.add_plugins(export::ExportPlugin(req));

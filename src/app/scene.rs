@@ -90,6 +90,9 @@ struct Dynamic;
 
 #[derive(Component)]
 struct ReceptorVisual(usize);
+/// A drug molecule lodged in receptor `k`'s pore (shown while it is there).
+#[derive(Component)]
+struct PoreDrug(usize);
 #[derive(Component)]
 struct DockVisual(usize);
 #[derive(Component)]
@@ -111,6 +114,8 @@ struct Palette {
     channel_open: Handle<StandardMaterial>,
     channel_mesh: Handle<Mesh>,
     dot_mesh: Handle<Mesh>,
+    pore_mesh: Handle<Mesh>,
+    pore_material: Handle<StandardMaterial>,
 }
 
 /// Named points for on-screen labels.
@@ -124,7 +129,7 @@ impl Plugin for ScenePlugin {
         app.init_resource::<Selection>()
             .init_resource::<Labels>()
             .add_systems(Startup, setup_static)
-            .add_systems(Update, (rebuild_dynamic, (sync_receptors, sync_vesicles, sync_channels, sync_instances, sync_gaba, draw_glutamine_and_scale_bar)).chain());
+            .add_systems(Update, (rebuild_dynamic, (sync_receptors, sync_pore_drugs, sync_vesicles, sync_channels, sync_instances, sync_gaba, draw_glutamine_and_scale_bar)).chain());
     }
 }
 
@@ -231,6 +236,9 @@ fn setup_static(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut ma
         channel_open: materials.add(StandardMaterial { base_color: Color::srgb(1.0, 0.95, 0.3), emissive: LinearRgba::rgb(6.0, 5.0, 1.0), ..default() }),
         channel_mesh: meshes.add(Cylinder::new(0.05, 0.12)),
         dot_mesh: meshes.add(Sphere::new(1.0).mesh().ico(1).expect("ico sphere")),
+        // A blocker molecule (ketamine is ~1 nm; drawn 4 nm across to be seen).
+        pore_mesh: meshes.add(Sphere::new(0.04).mesh().ico(2).expect("ico sphere")),
+        pore_material: materials.add(StandardMaterial { base_color: Color::srgb(1.0, 0.35, 0.1), emissive: LinearRgba::rgb(3.0, 0.8, 0.2), ..default() }),
     });
 }
 
@@ -332,7 +340,7 @@ fn rebuild_dynamic(
         if matches!(kind, ReceptorKind::Nmda2A | ReceptorKind::Nmda2B | ReceptorKind::Kainate | ReceptorKind::Ampa) {
             t.translation.y += 0.06;
         }
-        commands.spawn((
+        let mut receptor = commands.spawn((
             Mesh3d(palette.receptor_mesh[kind as usize].clone()),
             MeshMaterial3d(palette.receptor[kind as usize][0].clone()),
             t,
@@ -340,8 +348,18 @@ fn rebuild_dynamic(
             Selectable::Receptor(k),
             Dynamic,
             Name::new(format!("{} receptor {k}", kind.label())),
-        ))
-        .observe(select_on_click);
+        ));
+        receptor.observe(select_on_click);
+        if kind.blockable() {
+            receptor.with_child((
+                Mesh3d(palette.pore_mesh.clone()),
+                MeshMaterial3d(palette.pore_material.clone()),
+                Transform::from_xyz(0.0, 0.11, 0.0),
+                Visibility::Hidden,
+                PoreDrug(k),
+                Name::new(format!("Blocker in receptor {k}")),
+            ));
+        }
     }
     // Docked vesicles, reserve vesicles, Ca2+ channels.
     let pre = &sim.pre;
@@ -431,6 +449,16 @@ pub fn look_of(state: &SimState, k: usize) -> Look {
         Look::Bound
     } else {
         Look::Closed
+    }
+}
+
+fn sync_pore_drugs(state: Res<SimState>, mut q: Query<(&PoreDrug, &mut Visibility)>) {
+    let blocked = &state.sim.receptors.blocked;
+    for (p, mut vis) in &mut q {
+        let want = if blocked.get(p.0).is_some_and(|&b| b != 0) { Visibility::Inherited } else { Visibility::Hidden };
+        if *vis != want {
+            *vis = want;
+        }
     }
 }
 

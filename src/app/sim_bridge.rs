@@ -92,11 +92,16 @@ pub enum SimSystems {
 pub struct SimPlugin {
     pub scenario: Scenario,
     pub source: String,
+    /// Drugs applied from the first step (µM).
+    pub drugs: Vec<(synapse_core::pharmacology::Drug, f64)>,
 }
 
 impl Plugin for SimPlugin {
     fn build(&self, app: &mut App) {
-        let sim = Simulation::new(&self.scenario);
+        let mut sim = Simulation::new(&self.scenario);
+        for (drug, conc_um) in &self.drugs {
+            sim.apply(Control::SetDrug { drug: Box::new(drug.clone()), conc_um: *conc_um });
+        }
         let every = history_every_steps(&sim);
         app.add_message::<UiAction>()
             .insert_resource(SimState { sim, source: self.source.clone(), generation: 0 })
