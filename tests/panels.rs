@@ -84,3 +84,32 @@ fn the_drug_panel_applies_the_chosen_drug_and_shows_its_evidence() {
     harness.run();
     assert!(matches!(&harness.state().1[1], UiAction::Control(Control::SetDrug { conc_um, .. }) if *conc_um == 0.0));
 }
+
+#[test]
+fn the_dose_response_panel_plots_a_sweep_and_asks_for_one() {
+    use synapse_core::pharmacology::Catalogue;
+    use synapse_core::pharmacology::patch::DoseResponse;
+    use synapse_lab::app::ui::{dose_panel, sweep_target};
+    let catalogue = Catalogue::builtin().unwrap();
+    // Every drug either has a receptor to sweep or says why not.
+    for d in &catalogue.drugs {
+        let _ = sweep_target(d);
+    }
+    let ketamine = catalogue.get("ketamine").unwrap().clone();
+    let result = DoseResponse { conc_um: vec![0.1, 1.0, 10.0], inhibition: vec![0.12, 0.58, 0.93], ic50_um: 0.71, hill: 1.0 };
+    let mut harness = Harness::new_ui_state(
+        move |ui, asked: &mut bool| {
+            *asked |= dose_panel(ui, &ketamine, false, Some(&result));
+        },
+        false,
+    );
+    assert!(harness.query_by_label("simulated IC50 0.710 µM, Hill slope 1.00").is_some());
+    harness.get_by_label("Sweep through the simulation").click();
+    harness.run();
+    assert!(*harness.state());
+    let riluzole = catalogue.get("riluzole").unwrap().clone();
+    let harness = Harness::new_ui(move |ui| {
+        dose_panel(ui, &riluzole, false, None);
+    });
+    assert!(harness.query_by_label_contains("Acts on release or uptake").is_some());
+}

@@ -16,7 +16,9 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Corner, Legend, Line, Plot, VLine};
 use synapse_core::Control;
 use synapse_core::receptors::ReceptorKind;
-use synapse_core::pharmacology::{Catalogue, Evidence};
+use std::sync::{Arc, Mutex};
+use synapse_core::pharmacology::patch::DoseResponse;
+use synapse_core::pharmacology::{Catalogue, Drug, Evidence, Mechanism};
 use synapse_core::scenario::{ClampMode, Scenario};
 
 /// Display settings that belong to the viewer, not the model.
@@ -188,6 +190,54 @@ pub fn drugs_panel(ui: &mut egui::Ui, vm: &mut DrugView, catalogue: &Catalogue) 
         }
     }
     out
+}
+
+/// The literature potency and receptor a dose–response sweep of `drug` uses:
+/// (receptor, IC50 or EC50 µM, maximal effect), or `None` for drugs that act
+/// on release or uptake rather than on a receptor.
+pub fn sweep_target(drug: &Drug) -> Option<(ReceptorKind, Option<f64>, f64)> {
+    drug.mechanisms.iter().find_map(|m| match m {
+        Mechanism::OpenChannelBlock { targets, ic50_um_minus70, .. } => Some((targets[0], Some(*ic50_um_minus70), 1.0)),
+        Mechanism::Allosteric { targets, ic50_um, emax, .. } => Some((targets[0], Some(*ic50_um), -emax)),
+        Mechanism::Competitive { targets, ki_um, .. } => Some((targets[0], Some(*ki_um), 1.0)),
+        Mechanism::MagnesiumBlock { targets, .. } => Some((targets[0], None, 1.0)),
+        Mechanism::SlowsClosing { targets, ec50_um, .. } | Mechanism::InvertedU { targets, ec50_um, .. } => Some((targets[0], Some(*ec50_um), -1.0)),
+        Mechanism::GlycineSite { ec50_2a_um, .. } => Some((ReceptorKind::Nmda2A, Some(*ec50_2a_um), -1.0)),
+        _ => None,
+    })
+}
+
+/// A dose–response sweep running off the frame (it takes seconds).
+#[derive(Resource, Default)]
+pub struct DoseJob {
+    pub running: Option<String>,
+    pub result: Arc<Mutex<Option<(String, DoseResponse)>>>,
+    pub last: Option<(String, DoseResponse)>,
+}
+
+/// The dose–response panel: sweep the selected drug through a simulated
+/// patch and plot simulated inhibition against the literature Hill curve.
+/// Returns true when the user asks for a sweep.
+pub fn dose_panel(ui: &mut egui::Ui, drug: &Drug, running: bool, last: Option<&DoseResponse>) -> bool {
+    let Some((kind, lit, emax)) = sweep_target(drug) else {
+        ui.small("Acts on release or uptake, not on a receptor: no receptor dose-response.");
+        return false;
+    };
+    ui.small(format!("{} receptors, 100 µM glutamate bath, -70 mV, 0 Mg2+ (Gilling et al. 2009 protocol).", kind.label()));
+    let clicked = ui.add_enabled(!running, egui::Button::new(if running { "Sweeping… (seconds)" } else { "Sweep through the simulation" })).clicked();
+    if let Some(r) = last {
+        let points: Vec<[f64; 2]> = r.conc_um.iter().zip(&r.inhibition).map(|(c, i)| [c.log10(), *i]).collect();
+        Plot::new("dose-response").height(150.0).allow_drag(false).allow_zoom(false).allow_scroll(false).x_axis_label("log10 conc (µM)").y_axis_label("inhibition").legend(Legend::default().position(Corner::LeftTop)).show(ui, |p| {
+            p.points(egui_plot::Points::new("simulated", points).radius(4.0));
+            if let Some(k) = lit {
+                let (lo, hi) = (r.conc_um[0].log10(), r.conc_um[r.conc_um.len() - 1].log10());
+                let curve: Vec<[f64; 2]> = (0..=60).map(|i| lo + (hi - lo) * i as f64 / 60.0).map(|x| [x, emax * 10f64.powf(x) / (10f64.powf(x) + k)]).collect();
+                p.line(Line::new("literature Hill (n = 1)", curve));
+            }
+        });
+        ui.small(format!("simulated IC50 {:.3} µM, Hill slope {:.2}", r.ic50_um, r.hill));
+    }
+    clicked
 }
 
 /// The playback bar's model.
@@ -396,7 +446,7 @@ impl Plugin for UiPlugin {
             eprintln!("warning: the drug catalogue could not be read: {e}");
             Catalogue::default()
         });
-        app.insert_resource(DrugCatalogue(catalogue)).init_resource::<UiState>().init_resource::<ViewRect>().add_systems(EguiPrimaryContextPass, ui_system).add_systems(Update, keyboard);
+        app.insert_resource(DrugCatalogue(catalogue)).init_resource::<UiState>().init_resource::<ViewRect>().init_resource::<DoseJob>().add_systems(EguiPrimaryContextPass, ui_system).add_systems(Update, keyboard);
     }
 }
 
@@ -417,7 +467,12 @@ fn ui_system(
     mut clear: ResMut<ClearColor>,
     mut view_rect: ResMut<ViewRect>,
     catalogue: Res<DrugCatalogue>,
+    mut dose: ResMut<DoseJob>,
 ) -> Result {
+    if let Some(done) = dose.result.lock().ok().and_then(|mut r| r.take()) {
+        dose.running = None;
+        dose.last = Some(done);
+    }
     let ctx = contexts.ctx_mut()?.clone();
     if ui_state.applied != Some((settings.dark, settings.scale)) {
         ctx.set_visuals(if settings.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
@@ -470,6 +525,14 @@ fn ui_system(
                     vm.applied = state.sim.drugs.iter().map(|a| (a.drug.key.clone(), a.drug.name.clone(), a.conc_um)).collect();
                     vm.occupancy = state.sim.drug_occupancy();
                     out.extend(drugs_panel(ui, vm, &catalogue.0));
+                    if let Ok(drug) = catalogue.0.get(&vm.selected) {
+                        egui::CollapsingHeader::new("Dose-response").id_salt("dose").show(ui, |ui| {
+                            let last = dose.last.as_ref().filter(|(k, _)| *k == drug.key).map(|(_, r)| r);
+                            if dose_panel(ui, drug, dose.running.is_some(), last) {
+                                start_sweep(&mut dose, drug.clone());
+                            }
+                        });
+                    }
                 });
                 egui::CollapsingHeader::new("Scenario file").default_open(false).show(ui, |ui| {
                     if let Some(act) = scenario_panel(ui, &mut ui_state.scenario) {
@@ -546,6 +609,26 @@ fn ui_system(
         actions.write(a);
     }
     Ok(())
+}
+
+/// Run the sweep on a thread; the result lands in `DoseJob` for the next frame.
+fn start_sweep(job: &mut DoseJob, drug: Drug) {
+    let Some((kind, lit, _)) = sweep_target(&drug) else { return };
+    let centre = lit.unwrap_or(1.0);
+    let (lo, hi) = (centre / 30.0, centre * 30.0);
+    job.running = Some(drug.key.clone());
+    let slot = job.result.clone();
+    std::thread::spawn(move || {
+        let mut p = synapse_core::pharmacology::patch::Patch::new(kind);
+        // A lighter patch than `dose-response` (the frame keeps running meanwhile).
+        p.receptors = 120;
+        p.settle_ms = 40_000.0;
+        p.measure_ms = 10_000.0;
+        let r = synapse_core::pharmacology::patch::dose_response(&p, &drug, lo, hi, 7);
+        if let Ok(mut s) = slot.lock() {
+            *s = Some((drug.key.clone(), r));
+        }
+    });
 }
 
 fn handle_file(act: FileAction, state: &SimState, view: &mut ScenarioView, out: &mut Vec<UiAction>) {
