@@ -327,39 +327,41 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `name=conc` pairs to drugs from the built-in catalogue.
-fn parse_drugs(args: &[String]) -> Result<Vec<(synapse_core::pharmacology::Drug, f64)>, String> {
+type DrugDose = (synapse_core::pharmacology::Drug, f64);
+
+/// `NAME<sep>VALUE` arguments of `flag` to drugs of the built-in catalogue
+/// and the concentration (µM) `conc` makes of each value.
+fn parse_drug_args(args: &[String], flag: &str, sep: char, example: &str, conc: impl Fn(&synapse_core::pharmacology::Drug, &str) -> Result<f64, String>) -> Result<Vec<DrugDose>, String> {
     if args.is_empty() {
         return Ok(Vec::new());
     }
     let catalogue = synapse_core::pharmacology::Catalogue::builtin().map_err(|e| e.to_string())?;
     args.iter()
         .map(|arg| {
-            let (name, conc) = arg.split_once('=').ok_or_else(|| format!("--drug {arg}: write NAME=CONCENTRATION, e.g. ketamine=1uM"))?;
-            let drug = catalogue.get(name).map_err(|e| format!("--drug {arg}: {e}"))?.clone();
-            let conc_um = synapse_core::pharmacology::catalogue::parse_concentration_um(conc).map_err(|e| format!("--drug {arg}: {e}"))?;
-            Ok((drug, conc_um))
+            let (name, value) = arg.split_once(sep).ok_or_else(|| format!("{flag} {arg}: write {example}"))?;
+            let drug = catalogue.get(name).map_err(|e| format!("{flag} {arg}: {e}"))?.clone();
+            let c = conc(&drug, value).map_err(|e| format!("{flag} {arg}: {e}"))?;
+            Ok((drug, c))
         })
         .collect()
 }
 
+/// `name=conc` pairs to drugs from the built-in catalogue.
+fn parse_drugs(args: &[String]) -> Result<Vec<DrugDose>, String> {
+    parse_drug_args(args, "--drug", '=', "NAME=CONCENTRATION, e.g. ketamine=1uM", |_, v| {
+        synapse_core::pharmacology::catalogue::parse_concentration_um(v).map_err(|e| e.to_string())
+    })
+}
+
 /// `name@time` pairs to drugs at their regimen's free brain level then.
-fn parse_regimens(args: &[String]) -> Result<Vec<(synapse_core::pharmacology::Drug, f64)>, String> {
-    if args.is_empty() {
-        return Ok(Vec::new());
-    }
-    let catalogue = synapse_core::pharmacology::Catalogue::builtin().map_err(|e| e.to_string())?;
-    args.iter()
-        .map(|arg| {
-            let (name, time) = arg.split_once('@').ok_or_else(|| format!("--regimen {arg}: write NAME@TIME, e.g. ketamine@40min"))?;
-            let drug = catalogue.get(name).map_err(|e| format!("--regimen {arg}: {e}"))?.clone();
-            let t_min = synapse_core::units::parse_duration_ms(time).map_err(|e| format!("--regimen {arg}: {e}"))? / 60e3;
-            let regimen = drug.regimen.as_ref().ok_or_else(|| format!("--regimen {arg}: {} has no clinical regimen in its file; use --drug {}=CONCENTRATION", drug.name, drug.key))?;
-            let conc = regimen.pk.free_brain_um(t_min);
-            println!("regimen: {} ({}), {} min in: free brain {:.4} µM", drug.name, regimen.description, t_min, conc);
-            Ok((drug, conc))
-        })
-        .collect()
+fn parse_regimens(args: &[String]) -> Result<Vec<DrugDose>, String> {
+    parse_drug_args(args, "--regimen", '@', "NAME@TIME, e.g. ketamine@40min", |drug, time| {
+        let t_min = synapse_core::units::parse_duration_ms(time)? / 60e3;
+        let regimen = drug.regimen.as_ref().ok_or_else(|| format!("{} has no clinical regimen in its file; use --drug {}=CONCENTRATION", drug.name, drug.key))?;
+        let conc = regimen.pk.free_brain_um(t_min);
+        println!("regimen: {} ({}), {} min in: free brain {:.4} µM", drug.name, regimen.description, t_min, conc);
+        Ok(conc)
+    })
 }
 
 fn dose_response(a: DoseArgs) -> Result<ExitCode, String> {
