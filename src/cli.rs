@@ -110,7 +110,8 @@ struct RunArgs {
     /// Scenario file (RON).
     #[arg(long, default_value = DEFAULT_SCENARIO)]
     scenario: PathBuf,
-    /// Simulated time, with a unit (50ms, 2s); default: the scenario's.
+    /// Simulated time, with a unit (50ms, 2s, 24h); default: the scenario's.
+    /// A minute or more runs the slow cascade (BDNF, TrkB, mTORC1, spines).
     #[arg(long)]
     duration: Option<String>,
     /// Output file: .csv or .json.
@@ -259,12 +260,43 @@ fn load(path: &Path, sets: &[String]) -> Result<Scenario, String> {
     if sets.is_empty() { Ok(s) } else { s.with_overrides(sets).map_err(|e| e.to_string()) }
 }
 
+/// Runs of a minute or longer go to the slow clock (the cascade); shorter
+/// ones run the particle synapse with the cascade in lockstep.
+const SLOW_CLOCK_FROM_MS: f64 = 60_000.0;
+
 fn run(a: RunArgs) -> Result<ExitCode, String> {
-    let scenario = load(&a.scenario, &a.sets)?;
+    let mut scenario = load(&a.scenario, &a.sets)?;
     let duration_ms = match &a.duration {
         Some(d) => synapse_core::units::parse_duration_ms(d).map_err(|e| format!("--duration {e}"))?,
         None => scenario.duration_ms,
     };
+    let out = a.out.clone();
+    if let Some(p) = &out {
+        match p.extension().and_then(|e| e.to_str()) {
+            Some("csv") | Some("json") => {}
+            _ => return Err(format!("--out {}: use a .csv or .json file name", p.display())),
+        }
+    }
+    // Command-line drugs join the scenario's on the slow clock: --drug from
+    // t = 0, --regimen NAME@TIME as a regimen started TIME before t = 0.
+    let drugs = parse_drugs(&a.drugs)?;
+    let regimens = parse_regimens(&a.regimens)?;
+    for ((drug, _), arg) in drugs.iter().zip(&a.drugs) {
+        let conc = arg.split_once('=').map(|(_, c)| c.to_string()).unwrap_or_default();
+        scenario.drugs.push(synapse_core::scenario::DrugPlan::Constant { drug: drug.key.clone(), conc, start_min: 0.0, stop_min: None });
+    }
+    for ((drug, _), arg) in regimens.iter().zip(&a.regimens) {
+        let time = arg.split_once('@').map(|(_, t)| t).unwrap_or("0ms");
+        let t_min = synapse_core::units::parse_duration_ms(time)? / 60e3;
+        scenario.drugs.push(synapse_core::scenario::DrugPlan::Regimen { drug: drug.key.clone(), start_min: -t_min });
+    }
+    let mut cascade = synapse_core::signalling::Cascade::new(&scenario).map_err(|e| e.to_string())?;
+    for line in cascade.schedule_lines() {
+        println!("drug: {line}");
+    }
+    if duration_ms >= SLOW_CLOCK_FROM_MS {
+        return run_slow(&scenario, &mut cascade, duration_ms, out.as_deref(), &a.scenario);
+    }
     // Guard against runs that would not finish or would not fit in memory.
     let steps = duration_ms / scenario.dt_ms();
     if steps > MAX_STEPS {
@@ -280,26 +312,25 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
             (duration_ms * 1e3 / MAX_ROWS).ceil()
         ));
     }
-    let out = a.out.clone();
-    if let Some(p) = &out {
-        match p.extension().and_then(|e| e.to_str()) {
-            Some("csv") | Some("json") => {}
-            _ => return Err(format!("--out {}: use a .csv or .json file name", p.display())),
-        }
-    }
-    let mut sim = synapse_core::Simulation::new(&scenario);
+    // The fast synapse as the slow state makes it at t = 0.
+    let (fast, controls) = cascade.fast_layer(&scenario);
+    let mut sim = synapse_core::Simulation::new(&fast);
     sim.parallel = !a.single_thread;
-    let mut drugs = parse_drugs(&a.drugs)?;
-    drugs.extend(parse_regimens(&a.regimens)?);
-    for (drug, conc_um) in &drugs {
-        println!("drug: {} ({}) at {:.4} µM", drug.name, drug.key, conc_um);
-        sim.apply(synapse_core::Control::SetDrug { drug: Box::new(drug.clone()), conc_um: *conc_um });
+    let any = !controls.is_empty() && !scenario.drugs.is_empty();
+    for c in controls {
+        sim.apply(c);
     }
-    if !drugs.is_empty() {
+    if any {
         sim.step(); // the drugs take effect from the first step, before t = 0 is recorded
     }
     let started = std::time::Instant::now();
-    let trace = Trace::record(&mut sim, duration_ms, scenario.record.every_us * 1e-3);
+    let mut trace = Trace::record(&mut sim, duration_ms, scenario.record.every_us * 1e-3);
+    // The slow clock in lockstep: it barely moves in a fast run, as it should.
+    trace.extra_columns.extend(synapse_core::signalling::CORE_COLUMNS.iter().map(|c| c.to_string()));
+    for (row, extra) in trace.rows.iter().zip(trace.extra.iter_mut()) {
+        cascade.advance_to(row.t_ms / 60e3);
+        extra.extend(&cascade.row()[..synapse_core::signalling::CORE_COLUMNS.len()]);
+    }
     let wall = started.elapsed().as_secs_f64();
     if let Some(p) = &out {
         let file = std::fs::File::create(p).map_err(|e| format!("{}: cannot write: {e}", p.display()))?;
@@ -323,6 +354,39 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
     match &out {
         Some(p) => println!("wrote {} rows to {} in {wall:.2} s", trace.rows.len(), p.display()),
         None => println!("simulated in {wall:.2} s (no --out given, trace not written)"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A run on the slow clock: the cascade from t = 0 to `duration_ms`, one
+/// row every `cascade.record_every_min`, and its peaks.
+fn run_slow(scenario: &Scenario, cascade: &mut synapse_core::signalling::Cascade, duration_ms: f64, out: Option<&Path>, file: &Path) -> Result<ExitCode, String> {
+    use synapse_core::signalling::{SlowTrace, format_minutes, peak};
+    let t_end_min = duration_ms / 60e3;
+    let every = scenario.cascade.record_every_min;
+    if t_end_min / every > MAX_ROWS {
+        return Err(format!("the trace would hold {:.2e} rows (over {MAX_ROWS:.0e}); record less often, e.g. --set cascade.record_every_min={:.0}", t_end_min / every, (t_end_min / MAX_ROWS).ceil()));
+    }
+    println!("scenario: {} ({}), {} on the slow clock (dt {} min, a row every {} min)", scenario.name, file.display(), format_minutes(t_end_min), scenario.cascade.dt_min, every);
+    println!("the particle synapse runs in microseconds; this run integrates the BDNF/TrkB/mTORC1 cascade (parameters.md C1-C12), reading the synapse's drug effects");
+    let started = std::time::Instant::now();
+    let trace = SlowTrace::record(cascade, t_end_min, every);
+    let wall = started.elapsed().as_secs_f64();
+    if let Some(p) = out {
+        let f = std::fs::File::create(p).map_err(|e| format!("{}: cannot write: {e}", p.display()))?;
+        let w = std::io::BufWriter::new(f);
+        let res = if p.extension().and_then(|e| e.to_str()) == Some("json") { trace.write_json(w) } else { trace.write_csv(w) };
+        res.map_err(|e| format!("{}: cannot write: {e}", p.display()))?;
+    }
+    let t = trace.column("t_min").unwrap_or_default();
+    for c in ["glutamate_surge", "bdnf", "trkb", "mtorc1", "synaptic_proteins", "spine_density"] {
+        let y = trace.column(c).unwrap_or_default();
+        let (p, tp) = peak(&t, &y);
+        println!("{c:>18}: peak {p:.3} at {}, end {:.3}", format_minutes(tp), y.last().copied().unwrap_or(f64::NAN));
+    }
+    match out {
+        Some(p) => println!("wrote {} rows to {} in {wall:.2} s", trace.rows.len(), p.display()),
+        None => println!("computed in {wall:.2} s (no --out given, trace not written)"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -14,6 +14,7 @@ pub mod recorder;
 pub mod release;
 pub mod rng;
 pub mod scenario;
+pub mod signalling;
 pub mod sim;
 pub mod stats;
 pub mod units;

@@ -38,6 +38,10 @@ pub struct Scenario {
     /// Stimuli, applied at their times.
     pub protocol: Vec<Stimulus>,
     pub record: RecordConfig,
+    /// Drugs and when they are given, on the slow clock (minutes).
+    pub drugs: Vec<DrugPlan>,
+    /// The slow clock of the BDNF / TrkB / mTORC1 cascade.
+    pub cascade: CascadeConfig,
 }
 
 impl Default for Scenario {
@@ -60,6 +64,8 @@ impl Default for Scenario {
             interneuron: InterneuronConfig::default(),
             protocol: vec![Stimulus::Spike { at_ms: 1.0 }],
             record: RecordConfig::default(),
+            drugs: Vec::new(),
+            cascade: CascadeConfig::default(),
         }
     }
 }
@@ -433,6 +439,66 @@ impl Default for RecordConfig {
     }
 }
 
+/// A drug and its timing on the slow clock (minutes from the scenario's
+/// t = 0; a negative start means the drug was already on board, e.g. weeks
+/// of memantine before the recording starts).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub enum DrugPlan {
+    /// A fixed free concentration at the synapse, e.g. `conc: "10uM"`.
+    Constant {
+        drug: String,
+        conc: String,
+        #[serde(default)]
+        start_min: f64,
+        #[serde(default)]
+        stop_min: Option<f64>,
+    },
+    /// The clinical regimen of the drug's file (its PK model).
+    Regimen {
+        drug: String,
+        #[serde(default)]
+        start_min: f64,
+    },
+    /// The rodent dose of the preclinical papers (the drug file's `rodent_regimen`).
+    RodentRegimen {
+        drug: String,
+        #[serde(default)]
+        start_min: f64,
+    },
+}
+
+impl DrugPlan {
+    pub fn drug(&self) -> &str {
+        match self {
+            DrugPlan::Constant { drug, .. } | DrugPlan::Regimen { drug, .. } | DrugPlan::RodentRegimen { drug, .. } => drug,
+        }
+    }
+
+    pub fn start_min(&self) -> f64 {
+        match self {
+            DrugPlan::Constant { start_min, .. } | DrugPlan::Regimen { start_min, .. } | DrugPlan::RodentRegimen { start_min, .. } => *start_min,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CascadeConfig {
+    /// Euler step of the slow model (parameters.md §9: ≤ 0.02 min).
+    pub dt_min: f64,
+    /// Row interval of a slow-clock trace (`run --duration 24h`).
+    pub record_every_min: f64,
+    /// Resting potential at which the resting NMDA block is computed
+    /// (−65 to −75 mV, Spruston 2008; approx.).
+    pub v_rest_mv: f64,
+}
+
+impl Default for CascadeConfig {
+    fn default() -> Self {
+        Self { dt_min: 0.01, record_every_min: 1.0, v_rest_mv: -70.0 }
+    }
+}
+
 /// A scenario that could not be used, with what to do about it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScenarioError {
@@ -441,6 +507,7 @@ pub enum ScenarioError {
     Version { file: String, found: u32 },
     Range { file: String, at: Option<(usize, usize)>, field: String, value: String, allowed: String },
     Override { arg: String, message: String },
+    Drug { file: String, at: Option<(usize, usize)>, entry: String, message: String },
 }
 
 impl fmt::Display for ScenarioError {
@@ -463,6 +530,13 @@ impl fmt::Display for ScenarioError {
                 write!(f, "{field} = {value} is out of range; allowed: {allowed}. Change the value in the file or with --set {field}=...")
             }
             Self::Override { arg, message } => write!(f, "--set {arg}: {message}"),
+            Self::Drug { file, at, entry, message } => {
+                match at {
+                    Some((line, col)) => write!(f, "{file}:{line}:{col}: ")?,
+                    None => write!(f, "{file}: ")?,
+                }
+                write!(f, "{entry}: {message}")
+            }
         }
     }
 }
@@ -617,7 +691,58 @@ impl Scenario {
                 }
             }
         }
+        check("cascade.dt_min", self.cascade.dt_min, 1e-4, 0.02, "min (parameters.md §9: at most 0.02)")?;
+        check("cascade.record_every_min", self.cascade.record_every_min, self.cascade.dt_min, 10_080.0, "min (at least dt_min)")?;
+        check("cascade.v_rest_mv", self.cascade.v_rest_mv, -90.0, -40.0, "mV")?;
+        self.resolve_drugs_in(file, text)?;
         Ok(())
+    }
+
+    /// The scenario's drugs from the built-in catalogue, each with its plan;
+    /// an unknown name, a bad concentration or a missing regimen is an error
+    /// that names the entry and the fix.
+    pub fn resolve_drugs(&self) -> Result<Vec<(crate::pharmacology::Drug, DrugPlan)>, ScenarioError> {
+        self.resolve_drugs_in("<scenario>", None)
+    }
+
+    fn resolve_drugs_in(&self, file: &str, text: Option<&str>) -> Result<Vec<(crate::pharmacology::Drug, DrugPlan)>, ScenarioError> {
+        if self.drugs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let catalogue = crate::pharmacology::Catalogue::builtin().map_err(|e| ScenarioError::Io { file: "built-in drug catalogue".into(), message: e.to_string() })?;
+        let bad = |k: usize, name: &str, message: String| ScenarioError::Drug {
+            file: file.into(),
+            at: text.and_then(|t| position_of_value(t, name)),
+            entry: format!("drugs[{k}]"),
+            message,
+        };
+        let mut out = Vec::new();
+        for (k, plan) in self.drugs.iter().enumerate() {
+            let name = plan.drug();
+            let drug = catalogue.get(name).map_err(|e| bad(k, name, e.to_string()))?.clone();
+            if !plan.start_min().is_finite() || plan.start_min().abs() > 525_600.0 {
+                return Err(bad(k, name, format!("start_min {} must lie within a year (±525600 min)", plan.start_min())));
+            }
+            match plan {
+                DrugPlan::Constant { conc, stop_min, start_min, .. } => {
+                    crate::pharmacology::catalogue::parse_concentration_um(conc).map_err(|e| bad(k, name, format!("conc: {e}")))?;
+                    if let Some(stop) = stop_min {
+                        if !(stop > start_min) {
+                            return Err(bad(k, name, format!("stop_min {stop} must come after start_min {start_min}")));
+                        }
+                    }
+                }
+                DrugPlan::Regimen { .. } if drug.regimen.is_none() => {
+                    return Err(bad(k, name, format!("{} has no clinical regimen in its file; use Constant(drug: \"{}\", conc: \"1uM\")", drug.name, drug.key)));
+                }
+                DrugPlan::RodentRegimen { .. } if drug.rodent_regimen.is_none() => {
+                    return Err(bad(k, name, format!("{} has no rodent regimen in its file; use Regimen or Constant", drug.name)));
+                }
+                _ => {}
+            }
+            out.push((drug, plan.clone()));
+        }
+        Ok(out)
     }
 
     /// Apply `path=value` overrides (e.g. `solution.mg_mm=0`, `seed=7`,
@@ -671,6 +796,15 @@ fn position_of_field(text: &str, field: &str) -> Option<(usize, usize)> {
                 before_ok && !after.starts_with(is_ident) && after.trim_start().starts_with(':')
             })
             .map(|(i, _)| (n + 1, code[..i].chars().count() + 1))
+    })
+}
+
+/// The 1-based (line, column) of the first quoted `"value"` outside comments.
+fn position_of_value(text: &str, value: &str) -> Option<(usize, usize)> {
+    let quoted = format!("\"{value}\"");
+    text.lines().enumerate().find_map(|(n, l)| {
+        let code = l.split("//").next().unwrap_or("");
+        code.find(&quoted).map(|i| (n + 1, code[..i].chars().count() + 1))
     })
 }
 

@@ -50,6 +50,10 @@ pub enum Control {
     /// Apply a drug at a free concentration (µM) at the synapse; 0 washes it
     /// out (a trapped blocker stays until its channel reopens).
     SetDrug { drug: Box<Drug>, conc_um: f64 },
+    /// Put an applied blocker into `fraction` of the receptors it targets,
+    /// chosen at random (the resting block the slow clock has built up when
+    /// the fast synapse is re-sampled after a time jump).
+    SeedBlock { drug_key: String, fraction: f64 },
 }
 
 /// Synaptic currents of the last step (pA, inward negative).
@@ -326,6 +330,19 @@ impl Simulation {
                     None => self.drugs.push(Applied { drug: *drug, conc_um: conc_um.max(0.0) }),
                 }
                 self.update_mods();
+            }
+            Control::SeedBlock { drug_key, fraction } => {
+                let Some(b) = self.effects.blockers.iter().position(|b| b.key == drug_key) else { return };
+                let targets = self.effects.blockers[b].targets.clone();
+                let threshold = crate::rng::threshold(fraction.clamp(0.0, 1.0));
+                let mut rng = stream(self.scenario.seed, domain::RECEPTORS, self.step_index, 7);
+                let r = &mut self.receptors;
+                for k in 0..r.len() {
+                    let kind = r.types[r.kind[k] as usize].kind;
+                    if targets.contains(&kind) && r.blocked[k] == 0 && rand::Rng::next_u64(&mut rng) < threshold {
+                        r.blocked[k] = b as u8 + 1;
+                    }
+                }
             }
         }
     }

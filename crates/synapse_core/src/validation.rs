@@ -356,7 +356,16 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
     // Mg²⁺ competition: the same sweep in 1 mM Mg²⁺ (response normalised to its own control).
     let mut p_mg = p.clone();
     p_mg.mg_mm = 1.0;
-    let ket_mg = dose_response(&p_mg, &drug("ketamine"), 0.5, 300.0, points).ic50_um;
+    let (ket_mg, mem_mg) = rayon::join(|| dose_response(&p_mg, &drug("ketamine"), 0.5, 300.0, points).ic50_um, || dose_response(&p_mg, &drug("memantine"), 1.0, 1000.0, points).ic50_um);
+    // The glycine site (E5): D-cycloserine, a partial agonist at GluN2B,
+    // lowers the response where glycine saturates the site and raises it
+    // where the site is nearly empty.
+    let dcs = |gly_um: f64, dcs_um: f64| {
+        let mut p2b = patch(ReceptorKind::Nmda2B, quick);
+        p2b.glycine_um = gly_um;
+        steady_response(&p2b, vec![Applied { drug: drug("d-cycloserine"), conc_um: dcs_um }]) / steady_response(&p2b, Vec::new())
+    };
+    let (dcs_sat, dcs_low) = rayon::join(|| dcs(100.0, 1000.0), || dcs(0.1, 100.0));
     let plasma = drug("ketamine").regimen.as_ref().and_then(|r| r.pk.plasma_um(40.0)).unwrap_or(f64::NAN);
     vec![
         row("ketamine IC50, NMDA, -70 mV, 0 Mg (uM)", ket, "0.71", 0.55, 0.9, "Gilling et al. 2009"),
@@ -366,9 +375,78 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
         row("memantine block left 5 s after washout, channels closed", mem_trap, "~0.8 (~20% escape)", 0.7, 0.9, "Gilling 2009; Blanpied 1997"),
         row("NBQX 10 uM: AMPA mEPSC left (fraction)", nbqx, "abolished", 0.0, 0.1, "Sheardown et al. 1990"),
         row("Zn2+ 1 uM: maximal inhibition at GluN2A", zn, "~0.75", 0.65, 0.85, "Paoletti et al. 1997"),
-        row("ketamine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", ket_mg / ket, "several-fold", 3.0, 30.0, "Kotermanski & Johnson 2009"),
+        row("ketamine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", ket_mg / ket, "several-fold", 2.5, 8.0, "Kotermanski & Johnson 2009"),
+        row("memantine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", mem_mg / mem, "far more than ketamine's", 10.0, 40.0, "Kotermanski & Johnson 2009"),
+        row("D-cycloserine 1 mM, GluN2B, 100 uM glycine: response", dcs_sat, "partial agonist (<1)", 0.4, 0.8, "Dravid et al. 2010"),
+        row("D-cycloserine 100 uM, GluN2B, 0.1 uM glycine: response", dcs_low, "enhances (>1)", 1.5, 100.0, "Dravid et al. 2010"),
         row("ketamine plasma, end of 0.5 mg/kg over 40 min (uM)", plasma, "0.78 (185 ng/mL)", 0.5, 1.0, "Zarate et al. 2006"),
     ]
+}
+
+/// The slow-clock scenarios shipped in assets/scenarios, built in so that
+/// validation checks exactly what a user runs.
+pub const CASCADE_SCENARIOS: &[(&str, &str)] = &[
+    ("baseline", include_str!("../../../assets/scenarios/baseline.ron")),
+    ("ketamine_iv", include_str!("../../../assets/scenarios/ketamine_iv.ron")),
+    ("ketamine_rodent", include_str!("../../../assets/scenarios/ketamine_rodent.ron")),
+    ("esketamine_84mg", include_str!("../../../assets/scenarios/esketamine_84mg.ron")),
+    ("ketamine_nbqx", include_str!("../../../assets/scenarios/ketamine_nbqx.ron")),
+    ("ketamine_rapamycin", include_str!("../../../assets/scenarios/ketamine_rapamycin.ron")),
+    ("ketamine_lithium", include_str!("../../../assets/scenarios/ketamine_lithium.ron")),
+    ("memantine", include_str!("../../../assets/scenarios/memantine.ron")),
+    ("rapastinel", include_str!("../../../assets/scenarios/rapastinel.ron")),
+    ("nitrous_oxide", include_str!("../../../assets/scenarios/nitrous_oxide.ron")),
+    ("ketamine_escitalopram", include_str!("../../../assets/scenarios/ketamine_escitalopram.ron")),
+];
+
+/// A built-in slow-clock scenario's 24-hour (or `hours`) trace, one row a minute.
+pub fn cascade_trace(name: &str, hours: f64) -> crate::signalling::SlowTrace {
+    let (_, text) = CASCADE_SCENARIOS.iter().find(|(n, _)| *n == name).expect("a built-in scenario");
+    let s = Scenario::from_ron(text, &format!("assets/scenarios/{name}.ron")).expect("built-in scenarios are valid");
+    let mut c = crate::signalling::Cascade::new(&s).expect("built-in scenarios are valid");
+    crate::signalling::SlowTrace::record(&mut c, hours * 60.0, 1.0)
+}
+
+/// Slow-cascade rows: the §7 calibration targets (parameters.md), and the
+/// pharmacological dissections (NBQX, rapamycin, memantine, lithium, SSRI).
+fn rows_cascade() -> Vec<Row> {
+    use crate::signalling::peak;
+    let names = ["ketamine_iv", "ketamine_rodent", "ketamine_nbqx", "ketamine_rapamycin", "ketamine_lithium", "memantine", "ketamine_escitalopram"];
+    let traces: Vec<_> = names.par_iter().map(|n| cascade_trace(n, 72.0)).collect();
+    let tr = |n: &str| &traces[names.iter().position(|x| *x == n).unwrap()];
+    let col = |n: &str, c: &str| tr(n).column(c).expect("a cascade column");
+    let t = col("ketamine_iv", "t_min");
+    let at = |n: &str, c: &str, minutes: f64| col(n, c)[t.iter().position(|&x| x >= minutes).unwrap()];
+    let max = |n: &str, c: &str| peak(&t, &col(n, c));
+    let (m_rod, tm_rod) = max("ketamine_rodent", "mtorc1");
+    let rise = |n: &str, c: &str| max(n, c).0 - 1.0;
+    let spine = |n: &str| at(n, "spine_density", 1440.0) - 1.0;
+    vec![
+        row("rat ketamine 10 mg/kg: peak glutamate surge (x)", max("ketamine_rodent", "glutamate_surge").0, "~2-3x", 2.0, 3.0, "Moghaddam et al. 1997"),
+        row("rat ketamine: peak BDNF (x baseline)", max("ketamine_rodent", "bdnf").0, "+30-50%", 1.25, 1.6, "Autry et al. 2011"),
+        row("rat ketamine: mTORC1 peak time (min)", tm_rod, "30-60", 30.0, 60.0, "Li et al. 2010"),
+        row("rat ketamine: mTORC1 peak (x)", m_rod, "1.5-2x", 1.4, 2.0, "Li et al. 2010"),
+        row("rat ketamine: mTORC1 at 2 h (x)", at("ketamine_rodent", "mtorc1", 120.0), "near baseline", 0.75, 1.15, "Li et al. 2010"),
+        row("human ketamine IV: peak BDNF (x)", max("ketamine_iv", "bdnf").0, "+30-50% (rodent)", 1.2, 1.5, "Autry et al. 2011"),
+        row("human ketamine IV: synaptic proteins at 24 h (x)", at("ketamine_iv", "synaptic_proteins", 1440.0), "1.3-1.5", 1.25, 1.5, "Li et al. 2010"),
+        row("human ketamine IV: synaptic proteins at 72 h (x)", at("ketamine_iv", "synaptic_proteins", 4320.0), "still raised", 1.05, 1.5, "Li et al. 2010"),
+        row("human ketamine IV: spine density at 24 h (x)", at("ketamine_iv", "spine_density", 1440.0), "+30-40%", 1.28, 1.42, "Li 2010; Moda-Sava 2019"),
+        row("NBQX: BDNF rise left (fraction of ketamine's)", rise("ketamine_nbqx", "bdnf").max(0.0) / rise("ketamine_rodent", "bdnf"), "abolished", 0.0, 0.1, "Maeng 2008; Lepack 2015"),
+        row("rapamycin: spine rise at 24 h left (fraction)", spine("ketamine_rapamycin").max(0.0) / spine("ketamine_rodent"), "abolished", 0.0, 0.1, "Li et al. 2010"),
+        row("memantine 20 mg/day: spine rise (fraction of ketamine's)", spine("memantine").max(0.0) / spine("ketamine_iv"), "much smaller", 0.0, 0.3, "Gideons et al. 2014"),
+        row("lithium + ketamine: spine rise (x ketamine alone)", spine("ketamine_lithium") / spine("ketamine_iv"), "potentiated (>1)", 1.05, 3.0, "Beurel et al. 2011"),
+        row("escitalopram alone: BDNF rise at 24 h / at 6 weeks", ssri_share(), "weeks, not hours", 0.0, 0.2, "Nibuya 1995; Lener 2017"),
+    ]
+}
+
+/// How much of escitalopram's BDNF effect is there after a day, against six weeks.
+fn ssri_share() -> f64 {
+    let s = Scenario { drugs: vec![crate::scenario::DrugPlan::Regimen { drug: "escitalopram".into(), start_min: 0.0 }], ..Scenario::default() };
+    let mut c = crate::signalling::Cascade::new(&s).expect("escitalopram has a regimen");
+    c.advance_to(1440.0);
+    let day = c.state.bdnf - 1.0;
+    c.advance_to(42.0 * 1440.0);
+    day / (c.state.bdnf - 1.0)
 }
 
 /// Every validation row. `quick` uses fewer repeats.
@@ -384,6 +462,7 @@ pub fn run_all(quick: bool) -> Vec<Row> {
         Box::new(rows_mass_action),
         Box::new(|_| rows_transporters()),
         Box::new(rows_drugs),
+        Box::new(|_| rows_cascade()),
         Box::new(|_| rows_conservation_and_determinism()),
     ];
     jobs.par_iter().flat_map(|j| j(quick)).collect()
@@ -403,4 +482,16 @@ pub fn format_table(rows: &[Row]) -> String {
 
 fn fmt_num(v: f64) -> String {
     if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e5) { format!("{v:.4}").trim_end_matches('0').trim_end_matches('.').to_string() } else { format!("{v:.3e}") }
+}
+
+#[cfg(test)]
+mod cascade_tests {
+    #[test]
+    fn cascade_rows_pass() {
+        let rows = super::rows_cascade();
+        println!("{}", super::format_table(&rows));
+        for r in &rows {
+            assert!(r.pass, "{}: {} not in {}..{}", r.quantity, r.model, r.lo, r.hi);
+        }
+    }
 }

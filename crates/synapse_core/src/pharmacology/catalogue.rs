@@ -36,6 +36,12 @@ pub enum Mechanism {
         escape_on_closing: f64,
         #[serde(default = "one")]
         on_rate_factor: f64,
+        /// How much Mg²⁺ in the pore hinders entry (χ, 0–1; default 1): the
+        /// on-rate is scaled by 1 − χ·(1 − B(V)), B the Mg²⁺-free fraction.
+        /// χ = 1: the blocker and Mg²⁺ share a site (memantine); a smaller χ
+        /// for a blocker whose site overlaps Mg²⁺'s only partly (ketamine).
+        #[serde(default = "one")]
+        mg_competition: f64,
         source: String,
     },
     /// The Mg²⁺ pore block of Jahr & Stevens 1990 (Kd(V) = 3.57 mM·e^(0.062 V)).
@@ -58,6 +64,15 @@ pub enum Mechanism {
     ReleaseInhibition { ic50_um: f64, emax: f64, source: String },
     /// More astrocytic GLT-1 over days: expression → `fold` with τ `tau_days`.
     TransporterUpregulation { fold: f64, tau_days: f64, source: String },
+    /// L-type Ca²⁺ channel block: less activity-dependent BDNF release (slow cascade, C6).
+    LTypeCalciumBlock { ic50_um: f64, source: String },
+    /// mTORC1 inhibition (rapamycin): the mTORC1 drive scaled by 1 − θ (C9).
+    MtorInhibition { ic50_um: f64, source: String },
+    /// GSK-3 inhibition (lithium): GSK-3 activity scaled by 1 − θ (C8).
+    Gsk3Inhibition { ki_um: f64, source: String },
+    /// Serotonin-transporter block (SSRIs): BDNF expression rises towards
+    /// 1 + `bdnf_gain`·θ with τ `tau_days` (weeks, not hours).
+    SerotoninReuptakeInhibition { ki_um: f64, bdnf_gain: f64, tau_days: f64, source: String },
 }
 
 fn one() -> f64 {
@@ -75,7 +90,11 @@ impl Mechanism {
             | Mechanism::SlowsClosing { source, .. }
             | Mechanism::InvertedU { source, .. }
             | Mechanism::ReleaseInhibition { source, .. }
-            | Mechanism::TransporterUpregulation { source, .. } => source,
+            | Mechanism::TransporterUpregulation { source, .. }
+            | Mechanism::LTypeCalciumBlock { source, .. }
+            | Mechanism::MtorInhibition { source, .. }
+            | Mechanism::Gsk3Inhibition { source, .. }
+            | Mechanism::SerotoninReuptakeInhibition { source, .. } => source,
         }
     }
 }
@@ -161,6 +180,10 @@ pub struct Drug {
     pub evidence: Evidence,
     #[serde(default)]
     pub regimen: Option<Regimen>,
+    /// The dose of the preclinical papers (rodent PK), for comparing the
+    /// cascade's timing with them (Li et al. 2010 dosed rats i.p.).
+    #[serde(default)]
+    pub rodent_regimen: Option<Regimen>,
     /// Plain language for the info panel.
     pub explanation: String,
     /// The lecture's clinical notes.
@@ -222,8 +245,9 @@ impl Drug {
             }
             let targets_ok = |t: &Vec<ReceptorKind>| if t.is_empty() { bad(&at("targets"), "name at least one receptor".into()) } else { Ok(()) };
             match m {
-                Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, .. } => {
+                Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, mg_competition, .. } => {
                     targets_ok(targets)?;
+                    fraction(&at("mg_competition"), *mg_competition)?;
                     positive(&at("on_rate_factor"), *on_rate_factor)?;
                     positive(&at("ic50_um_minus70"), *ic50_um_minus70)?;
                     positive(&at("koff_per_s"), *koff_per_s)?;
@@ -271,11 +295,20 @@ impl Drug {
                     positive(&at("fold"), *fold)?;
                     positive(&at("tau_days"), *tau_days)?;
                 }
+                Mechanism::LTypeCalciumBlock { ic50_um, .. } | Mechanism::MtorInhibition { ic50_um, .. } => positive(&at("ic50_um"), *ic50_um)?,
+                Mechanism::Gsk3Inhibition { ki_um, .. } => positive(&at("ki_um"), *ki_um)?,
+                Mechanism::SerotoninReuptakeInhibition { ki_um, bdnf_gain, tau_days, .. } => {
+                    positive(&at("ki_um"), *ki_um)?;
+                    positive(&at("bdnf_gain"), *bdnf_gain)?;
+                    positive(&at("tau_days"), *tau_days)?;
+                }
             }
         }
-        if let Some(r) = &self.regimen {
-            if r.source.trim().is_empty() {
-                return bad("regimen.source", "a regimen needs its source".into());
+        for (field, r) in [("regimen", &self.regimen), ("rodent_regimen", &self.rodent_regimen)] {
+            if let Some(r) = r {
+                if r.source.trim().is_empty() {
+                    return bad(&format!("{field}.source"), "a regimen needs its source".into());
+                }
             }
         }
         Ok(())
@@ -286,6 +319,10 @@ impl Drug {
 /// the working directory (`assets/drugs/` is the source; a test checks both agree).
 const BUILTIN: &[(&str, &str)] = &[
     ("ampa-pam.ron", include_str!("../../../../assets/drugs/ampa-pam.ron")),
+    ("escitalopram.ron", include_str!("../../../../assets/drugs/escitalopram.ron")),
+    ("lithium.ron", include_str!("../../../../assets/drugs/lithium.ron")),
+    ("rapamycin.ron", include_str!("../../../../assets/drugs/rapamycin.ron")),
+    ("verapamil.ron", include_str!("../../../../assets/drugs/verapamil.ron")),
     ("arketamine.ron", include_str!("../../../../assets/drugs/arketamine.ron")),
     ("basimglurant.ron", include_str!("../../../../assets/drugs/basimglurant.ron")),
     ("ceftriaxone.ron", include_str!("../../../../assets/drugs/ceftriaxone.ron")),

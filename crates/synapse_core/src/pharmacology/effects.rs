@@ -35,10 +35,20 @@ pub struct Blocker {
     pub delta: f64,
     pub escape_on_closing: f64,
     pub on_rate_factor: f64,
+    pub mg_competition: f64,
     pub conc_um: f64,
 }
 
 impl Blocker {
+    /// How much Mg²⁺ slows entry: 1 − χ·(1 − B). With χ = 1 a blocker enters
+    /// only a Mg²⁺-free pore and 1 mM Mg²⁺ raises its IC50 by 1/B(−70) ≈ 22×
+    /// (memantine); ketamine's χ = 0.8 gives ~4× ("several-fold",
+    /// Kotermanski & Johnson 2009). A teaching simplification of two sites
+    /// that overlap fully or in part.
+    pub fn mg_on_factor(&self, pore_free: f64) -> f64 {
+        1.0 - self.mg_competition * (1.0 - pore_free)
+    }
+
     /// IC50 at `v_mv` (Woodhull): IC50(V) = IC50(−70)·e^(δF(V + 70)/RT).
     pub fn ic50_um(&self, v_mv: f64, temperature_c: f64) -> f64 {
         let rt_over_f_mv = 8.314_462 * (273.15 + temperature_c) / 96_485.33 * 1e3;
@@ -50,11 +60,10 @@ impl Blocker {
     /// D/(D + IC50(V)) whatever the open probability: k_on = k_off/IC50(V),
     /// with k_off the measured one (Gilling et al. 2009; parameters.md §10).
     /// `pore_free` is the fraction of time the pore is free of Mg²⁺ (B(V) of
-    /// Jahr & Stevens): a blocker enters only a Mg²⁺-free pore, so Mg²⁺ raises
-    /// the IC50 by 1/B(V) (Kotermanski & Johnson 2009 report several-fold).
+    /// Jahr & Stevens); see [`Blocker::mg_on_factor`].
     pub fn step(&self, v_mv: f64, temperature_c: f64, dt_ms: f64, pore_free: f64) -> BlockerStep {
         let koff_per_ms = self.koff_per_s * 1e-3;
-        let kon_per_um_ms = pore_free * self.on_rate_factor * koff_per_ms / self.ic50_um(v_mv, temperature_c);
+        let kon_per_um_ms = self.mg_on_factor(pore_free) * self.on_rate_factor * koff_per_ms / self.ic50_um(v_mv, temperature_c);
         BlockerStep {
             on: threshold(p_event(kon_per_um_ms * self.conc_um, dt_ms)),
             off: threshold(p_event(koff_per_ms, dt_ms)),
@@ -106,6 +115,14 @@ pub struct Effects {
     /// GLT-1 expression the astrocyte moves towards, and its τ.
     pub uptake_target: f64,
     pub uptake_tau_days: f64,
+    /// Slow-cascade targets (signalling.rs): fractions inhibited of L-type
+    /// Ca²⁺ channels, mTORC1 and GSK-3.
+    pub ltype_block: f64,
+    pub mtor_block: f64,
+    pub gsk3_block: f64,
+    /// BDNF expression an SSRI moves towards (1 = none), and its τ.
+    pub ssri_bdnf_target: f64,
+    pub ssri_tau_days: f64,
 }
 
 impl Default for Effects {
@@ -119,6 +136,11 @@ impl Default for Effects {
             release_scale: 1.0,
             uptake_target: 1.0,
             uptake_tau_days: 3.0,
+            ltype_block: 0.0,
+            mtor_block: 0.0,
+            gsk3_block: 0.0,
+            ssri_bdnf_target: 1.0,
+            ssri_tau_days: 14.0,
         }
     }
 }
@@ -133,7 +155,7 @@ pub fn effects(applied: &[Applied]) -> Effects {
         let d = a.conc_um.max(0.0);
         for m in &a.drug.mechanisms {
             match m {
-                Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, .. } => e.blockers.push(Blocker {
+                Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, mg_competition, .. } => e.blockers.push(Blocker {
                     key: a.drug.key.clone(),
                     targets: targets.clone(),
                     ic50_um_minus70: *ic50_um_minus70,
@@ -141,6 +163,7 @@ pub fn effects(applied: &[Applied]) -> Effects {
                     delta: *delta,
                     escape_on_closing: *escape_on_closing,
                     on_rate_factor: *on_rate_factor,
+                    mg_competition: *mg_competition,
                     conc_um: d,
                 }),
                 Mechanism::MagnesiumBlock { .. } => e.extra_mg_mm += d * 1e-3,
@@ -176,6 +199,14 @@ pub fn effects(applied: &[Applied]) -> Effects {
                     e.uptake_tau_days = *tau_days;
                 }
                 Mechanism::TransporterUpregulation { .. } => {}
+                // Independent inhibitors of one target combine as 1 − Π(1 − θ).
+                Mechanism::LTypeCalciumBlock { ic50_um, .. } => e.ltype_block = 1.0 - (1.0 - e.ltype_block) * (1.0 - hill(d, *ic50_um, 1.0)),
+                Mechanism::MtorInhibition { ic50_um, .. } => e.mtor_block = 1.0 - (1.0 - e.mtor_block) * (1.0 - hill(d, *ic50_um, 1.0)),
+                Mechanism::Gsk3Inhibition { ki_um, .. } => e.gsk3_block = 1.0 - (1.0 - e.gsk3_block) * (1.0 - hill(d, *ki_um, 1.0)),
+                Mechanism::SerotoninReuptakeInhibition { ki_um, bdnf_gain, tau_days, .. } => {
+                    e.ssri_bdnf_target += bdnf_gain * hill(d, *ki_um, 1.0);
+                    e.ssri_tau_days = *tau_days;
+                }
             }
         }
     }
@@ -224,6 +255,8 @@ pub fn occupancy(m: &Mechanism, d_um: f64) -> Option<(Vec<ReceptorKind>, f64)> {
         Mechanism::Competitive { targets, ki_um, .. } => Some((kinds(targets), hill(d_um, *ki_um, 1.0))),
         Mechanism::SlowsClosing { targets, ec50_um, .. } | Mechanism::InvertedU { targets, ec50_um, .. } => Some((kinds(targets), hill(d_um, *ec50_um, 1.0))),
         Mechanism::GlycineSite { ec50_2a_um, .. } => Some((vec![ReceptorKind::Nmda2A, ReceptorKind::Nmda2B], hill(d_um, *ec50_2a_um, 1.0))),
+        Mechanism::LTypeCalciumBlock { ic50_um, .. } | Mechanism::MtorInhibition { ic50_um, .. } => Some((Vec::new(), hill(d_um, *ic50_um, 1.0))),
+        Mechanism::Gsk3Inhibition { ki_um, .. } | Mechanism::SerotoninReuptakeInhibition { ki_um, .. } => Some((Vec::new(), hill(d_um, *ki_um, 1.0))),
         _ => None,
     }
 }
@@ -234,7 +267,7 @@ mod tests {
 
     #[test]
     fn ketamine_ic50_follows_woodhull_voltage_dependence() {
-        let b = Blocker { key: "k".into(), targets: vec![], ic50_um_minus70: 0.71, koff_per_s: 0.22, delta: 0.79, escape_on_closing: 0.0, on_rate_factor: 1.0, conc_um: 1.0 };
+        let b = Blocker { key: "k".into(), targets: vec![], ic50_um_minus70: 0.71, koff_per_s: 0.22, delta: 0.79, escape_on_closing: 0.0, on_rate_factor: 1.0, mg_competition: 0.8, conc_um: 1.0 };
         // parameters.md §10: IC50(0) ≈ 5.7 µM; IC50(−40)/IC50(−70) ≈ 2.4 (at ~25 °C).
         assert!((b.ic50_um(0.0, 22.0) - 6.1).abs() < 0.6, "{}", b.ic50_um(0.0, 22.0));
         assert!((b.ic50_um(-40.0, 22.0) / 0.71 - 2.5).abs() < 0.2);
