@@ -27,7 +27,7 @@ struct Cli {
     /// Window size, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720")]
     size: String,
-    /// Starting viewpoint: whole, cleft, receptor or astrocyte.
+    /// Starting viewpoint: whole, cleft, receptor, astrocyte or signalling.
     #[arg(long, default_value = "whole")]
     view: String,
     #[command(flatten)]
@@ -61,13 +61,17 @@ struct ScreenshotArgs {
     /// Biological time of the frame, with a unit (2ms, 500us).
     #[arg(long, default_value = "2ms")]
     at: String,
+    /// Slow-clock time to jump to first, with a unit (40min, 24h): the
+    /// cascade runs there and the synapse is re-sampled from it.
+    #[arg(long)]
+    slow_at: Option<String>,
     /// Output PNG.
     #[arg(long)]
     out: PathBuf,
     /// Image size, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720")]
     size: String,
-    /// Viewpoint: whole, cleft, receptor or astrocyte.
+    /// Viewpoint: whole, cleft, receptor, astrocyte or signalling.
     #[arg(long, default_value = "whole")]
     view: String,
     /// Frames to render before the capture (more frames: a steadier frame-time figure).
@@ -225,7 +229,7 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
 }
 
 fn parse_view(text: &str) -> Result<crate::app::camera::Viewpoint, String> {
-    crate::app::camera::Viewpoint::from_key(text).ok_or_else(|| format!("--view {text}: use whole, cleft, receptor or astrocyte"))
+    crate::app::camera::Viewpoint::from_key(text).ok_or_else(|| format!("--view {text}: use whole, cleft, receptor, astrocyte or signalling"))
 }
 
 fn window(scenario: Option<&Path>, size: &str, view: &str, look: &LookArgs, drugs: &[String]) -> Result<ExitCode, String> {
@@ -251,7 +255,14 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
     if a.out.extension().and_then(|e| e.to_str()) != Some("png") {
         return Err(format!("--out {}: use a .png file name", a.out.display()));
     }
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: Some(crate::app::ScreenshotRequest { at_ms, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }) })?;
+    let slow_at_min = match &a.slow_at {
+        Some(t) => synapse_core::units::parse_duration_ms(t).map_err(|e| format!("--slow-at {e}"))? / 60e3,
+        None => 0.0,
+    };
+    if slow_at_min > 365.0 * 1440.0 {
+        return Err("--slow-at: pick a time within a year".into());
+    }
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: Some(crate::app::ScreenshotRequest { at_ms, slow_at_min, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }) })?;
     Ok(ExitCode::SUCCESS)
 }
 

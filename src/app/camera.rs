@@ -18,10 +18,12 @@ pub enum Viewpoint {
     CleftCloseUp,
     OneReceptor,
     Astrocyte,
+    /// Inside the spine: the BDNF–TrkB–mTORC1 pathway and the dendrite's spines.
+    Signalling,
 }
 
 impl Viewpoint {
-    pub const ALL: [Viewpoint; 4] = [Viewpoint::WholeSynapse, Viewpoint::CleftCloseUp, Viewpoint::OneReceptor, Viewpoint::Astrocyte];
+    pub const ALL: [Viewpoint; 5] = [Viewpoint::WholeSynapse, Viewpoint::CleftCloseUp, Viewpoint::OneReceptor, Viewpoint::Astrocyte, Viewpoint::Signalling];
     /// The name used on the command line (`--view`).
     pub fn key(self) -> &'static str {
         match self {
@@ -29,6 +31,7 @@ impl Viewpoint {
             Viewpoint::CleftCloseUp => "cleft",
             Viewpoint::OneReceptor => "receptor",
             Viewpoint::Astrocyte => "astrocyte",
+            Viewpoint::Signalling => "signalling",
         }
     }
 
@@ -42,6 +45,7 @@ impl Viewpoint {
             Viewpoint::CleftCloseUp => "Cleft close-up",
             Viewpoint::OneReceptor => "One receptor",
             Viewpoint::Astrocyte => "Astrocyte",
+            Viewpoint::Signalling => "Signalling",
         }
     }
     /// (focus, yaw, pitch, radius) in world units.
@@ -51,6 +55,7 @@ impl Viewpoint {
             Viewpoint::CleftCloseUp => (Vec3::new(0.0, 0.1, 0.0), 0.3, 0.1, 4.0),
             Viewpoint::OneReceptor => (receptor + Vec3::Y * 0.1, 0.2, 0.35, 1.2),
             Viewpoint::Astrocyte => (Vec3::new(3.5, 0.0, 3.5), 0.78, 0.9, 9.0),
+            Viewpoint::Signalling => (Vec3::new(0.0, -2.0, 0.0), 0.6, 0.08, 8.5),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use super::ScreenshotRequest;
 use super::sim_bridge::{History, PendingSpikes, Playback, SimState, run_to};
+use super::time_lens::{SlowClock, jump};
 use bevy::prelude::*;
 use bevy::render::render_resource::{CachedPipelineState, PipelineCache};
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
@@ -47,7 +48,12 @@ impl Plugin for ExportPlugin {
     }
 }
 
-fn jump_to_time(export: Res<Export>, mut state: ResMut<SimState>, mut pending: ResMut<PendingSpikes>, mut history: ResMut<History>, mut playback: ResMut<Playback>) {
+fn jump_to_time(export: Res<Export>, mut state: ResMut<SimState>, mut pending: ResMut<PendingSpikes>, mut history: ResMut<History>, mut playback: ResMut<Playback>, mut clock: ResMut<SlowClock>) {
+    // The slow clock first (it re-samples the synapse), then the fast one.
+    if export.req.slow_at_min > 0.0 {
+        jump(&mut clock, &mut state, &mut pending, &mut history, &mut playback, export.req.slow_at_min);
+    }
+    clock.playing = false;
     run_to(&mut state, &mut pending, &mut history, export.req.at_ms);
     playback.playing = false;
 }

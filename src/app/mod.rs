@@ -2,14 +2,18 @@
 //! display or graphics adapter into one clear line instead of a backtrace.
 //!
 //! One plugin per feature: `SimPlugin` (the model and its clock),
+//! `TimeLensPlugin` (the slow clock: jumps, moments, slow history),
 //! `InstancingPlugin` (molecule batches), `ScenePlugin` (the 3D synapse),
+//! `PathwayPlugin` (the signalling pathway in the spine, spines on the dendrite),
 //! `CameraPlugin`, `UiPlugin` (panels) and, for `screenshot`, `ExportPlugin`.
 
 pub mod camera;
 pub mod export;
 pub mod instancing;
+pub mod pathway;
 pub mod scene;
 pub mod sim_bridge;
+pub mod time_lens;
 pub mod ui;
 
 use bevy::log::LogPlugin;
@@ -23,6 +27,8 @@ use synapse_core::Scenario;
 #[derive(Clone, Debug)]
 pub struct ScreenshotRequest {
     pub at_ms: f64,
+    /// Slow-clock time to jump to first (minutes; 0 = stay at the start).
+    pub slow_at_min: f64,
     pub out: PathBuf,
     /// Frames rendered before the capture.
     pub warmup_frames: u32,
@@ -62,7 +68,8 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
     .add_plugins((EguiPlugin::default(), MeshPickingPlugin))
     .insert_resource(camera::StartView(opts.view))
     .add_plugins(sim_bridge::SimPlugin { scenario: opts.scenario.clone(), source: opts.source.clone(), drugs: opts.drugs.clone() })
-    .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
+    .add_plugins(time_lens::TimeLensPlugin)
+    .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, pathway::PathwayPlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
     if let Some(req) = opts.screenshot {
         app.add_plugins(export::ExportPlugin(req));
     }

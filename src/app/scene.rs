@@ -78,7 +78,13 @@ pub enum Selectable {
     DockSite(usize),
     Transporters,
     CaChannel(usize),
+    /// A node of the signalling pathway (`pathway::NODES`).
+    Pathway(usize),
 }
+
+/// The postsynaptic spine head (it grows with synaptic protein).
+#[derive(Component)]
+pub struct SpineHead;
 
 /// The clicked thing, if any.
 #[derive(Resource, Default, Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,6 +288,7 @@ fn rebuild_dynamic(
         Transform::from_rotation(Quat::from_rotation_x(std::f32::consts::PI)),
         Pickable::IGNORE,
         Dynamic,
+        SpineHead,
         Name::new("Postsynaptic spine head"),
     ));
     commands.spawn((
@@ -415,6 +422,8 @@ fn rebuild_dynamic(
         ("GABA interneuron".into(), inter - Vec3::Y * 1.4),
         ("100 nm".into(), scale_bar_origin(psd) + Vec3::new(0.5, 0.0, 0.3)),
         ("glutamine (illustrative path)".into(), glutamine_path(g.astro_inner_radius_um as f32, 0.3)),
+        ("BDNF-TrkB-mTORC1 (schematic)".into(), super::pathway::node_position((1.35, 0.5))),
+        ("dendrite: new spines in green".into(), Vec3::new(0.0, super::pathway::DENDRITE_Y - 1.0, 0.0)),
     ];
 }
 

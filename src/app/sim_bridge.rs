@@ -1,11 +1,14 @@
-//! The simulation inside the app: the core's `Simulation` as a resource,
-//! stepped in whole dt by a playback clock, driven by `UiAction` messages,
-//! and sampled into a history the plots read. No rendering here, so the
-//! headless App tests run it with `MinimalPlugins`.
+//! The simulation inside the app: the core's `Simulation` (the fast clock)
+//! and the slow `Cascade` it is re-sampled from, as a resource, stepped in
+//! whole dt by a playback clock, driven by `UiAction` messages, and sampled
+//! into a history the plots read. The slow clock's own playback and jumps
+//! live in `time_lens`. No rendering here, so the headless App tests run it
+//! with `MinimalPlugins`.
 
 use bevy::prelude::*;
 use std::collections::VecDeque;
 use synapse_core::recorder::Observables;
+use synapse_core::signalling::Cascade;
 use synapse_core::{Control, Scenario, Simulation};
 
 /// Most core steps one frame may take; beyond it biology lags behind the
@@ -14,14 +17,63 @@ pub const MAX_STEPS_PER_FRAME: u64 = 20_000;
 /// Samples kept for the plots.
 pub const HISTORY_LEN: usize = 4000;
 
-/// The running model.
+/// The running model: the fast synapse and the slow cascade.
 #[derive(Resource)]
 pub struct SimState {
     pub sim: Simulation,
+    /// The slow clock's model; the fast synapse is re-sampled from it.
+    pub cascade: Cascade,
+    /// The scenario as loaded (the fast synapse's is re-sampled from it).
+    pub base: Scenario,
     /// Where the scenario came from (for "save" and the title).
     pub source: String,
     /// Bumped whenever the model is rebuilt, so the scene re-spawns.
     pub generation: u64,
+    /// Bumped when a scenario is loaded or restarted (the slow clock starts over).
+    pub epoch: u64,
+}
+
+impl SimState {
+    /// The model of a scenario at t = 0 on both clocks, with `drugs` added
+    /// to the fast synapse. A scenario whose drugs cannot be resolved (the
+    /// file was validated, so only a changed catalogue could do it) runs
+    /// without them rather than failing.
+    pub fn new(base: Scenario, source: String, drugs: &[(synapse_core::pharmacology::Drug, f64)]) -> Self {
+        let cascade = Cascade::new(&base).unwrap_or_else(|e| {
+            eprintln!("warning: {e}; running without the scenario's drugs");
+            Cascade::new(&Scenario { drugs: Vec::new(), ..base.clone() }).expect("a scenario without drugs always builds")
+        });
+        let (fast, controls) = cascade.fast_layer(&base);
+        let mut sim = Simulation::new(&fast);
+        for c in controls {
+            sim.apply(c);
+        }
+        for (drug, conc_um) in drugs {
+            sim.apply(Control::SetDrug { drug: Box::new(drug.clone()), conc_um: *conc_um });
+        }
+        Self { sim, cascade, base, source, generation: 0, epoch: 0 }
+    }
+
+    /// Rebuild the fast synapse from the slow state (after a jump, a restored
+    /// moment, or when the cascade has changed its structure): drugs of the
+    /// schedule at their current level, the resting block seeded, more AMPA
+    /// receptors with more synaptic protein. Drugs the user applied by hand
+    /// are applied again. The fast clock starts at 0.
+    pub fn resample(&mut self) {
+        let scheduled = self.cascade.drug_keys();
+        let by_hand: Vec<_> = self.sim.drugs.iter().filter(|a| !scheduled.contains(&a.drug.key)).cloned().collect();
+        let (fast, controls) = self.cascade.fast_layer(&self.base);
+        let mut sim = Simulation::new(&fast);
+        sim.parallel = self.sim.parallel;
+        for c in controls {
+            sim.apply(c);
+        }
+        for a in by_hand {
+            sim.apply(Control::SetDrug { drug: Box::new(a.drug), conc_um: a.conc_um });
+        }
+        self.sim = sim;
+        self.generation += 1;
+    }
 }
 
 /// Playback clock: how much biology passes per real second.
@@ -77,6 +129,16 @@ pub enum UiAction {
     LoadScenario { scenario: Box<Scenario>, source: String },
     /// Restart the current scenario from t = 0.
     Restart,
+    /// Slow clock (time lens): run or pause it.
+    SlowPlaying(bool),
+    /// Slow clock rate: slow minutes per real second.
+    SlowRate(f64),
+    /// Jump the slow clock ahead by this many minutes (and re-sample the synapse).
+    SlowJump(f64),
+    /// Keep the current slow moment to come back to.
+    SaveMoment,
+    /// Go back to a kept moment (by index).
+    RestoreMoment(usize),
 }
 
 /// Scheduled train spikes (step index at which each fires).
@@ -98,13 +160,10 @@ pub struct SimPlugin {
 
 impl Plugin for SimPlugin {
     fn build(&self, app: &mut App) {
-        let mut sim = Simulation::new(&self.scenario);
-        for (drug, conc_um) in &self.drugs {
-            sim.apply(Control::SetDrug { drug: Box::new(drug.clone()), conc_um: *conc_um });
-        }
-        let every = history_every_steps(&sim);
+        let state = SimState::new(self.scenario.clone(), self.source.clone(), &self.drugs);
+        let every = history_every_steps(&state.sim);
         app.add_message::<UiAction>()
-            .insert_resource(SimState { sim, source: self.source.clone(), generation: 0 })
+            .insert_resource(state)
             .init_resource::<Playback>()
             .init_resource::<PendingSpikes>()
             .insert_resource(History { rows: VecDeque::new(), every_steps: every })
@@ -118,7 +177,7 @@ fn history_every_steps(sim: &Simulation) -> u64 {
     ((0.01 / sim.dt_ms()).round() as u64).max(1)
 }
 
-fn apply_actions(
+pub fn apply_actions(
     mut actions: MessageReader<UiAction>,
     mut state: ResMut<SimState>,
     mut playback: ResMut<Playback>,
@@ -140,20 +199,23 @@ fn apply_actions(
             }
             UiAction::SetSpeed(s) => playback.bio_us_per_s = s.clamp(0.1, 1e7),
             UiAction::LoadScenario { scenario, source } => {
-                state.sim = Simulation::new(&scenario);
-                state.source = source;
+                let (generation, epoch) = (state.generation, state.epoch);
+                *state = SimState { generation, epoch: epoch + 1, ..SimState::new(*scenario, source, &[]) };
                 reset_clock(&mut state, &mut pending, &mut history, &mut playback);
             }
             UiAction::Restart => {
-                let s = state.sim.scenario.clone();
-                state.sim = Simulation::new(&s);
+                let (generation, epoch) = (state.generation, state.epoch);
+                let (base, source) = (state.base.clone(), state.source.clone());
+                *state = SimState { generation, epoch: epoch + 1, ..SimState::new(base, source, &[]) };
                 reset_clock(&mut state, &mut pending, &mut history, &mut playback);
             }
+            // The slow clock's actions belong to the time lens.
+            UiAction::SlowPlaying(_) | UiAction::SlowRate(_) | UiAction::SlowJump(_) | UiAction::SaveMoment | UiAction::RestoreMoment(_) => {}
         }
     }
 }
 
-fn reset_clock(state: &mut SimState, pending: &mut PendingSpikes, history: &mut History, playback: &mut Playback) {
+pub fn reset_clock(state: &mut SimState, pending: &mut PendingSpikes, history: &mut History, playback: &mut Playback) {
     state.generation += 1;
     pending.0.clear();
     history.rows.clear();

@@ -13,7 +13,9 @@ use bevy::camera::Viewport;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Corner, Legend, Line, Plot, VLine};
+use egui_plot::{Corner, HLine, Legend, Line, Plot, VLine};
+use super::time_lens::SlowClock;
+use synapse_core::signalling::format_minutes;
 use synapse_core::Control;
 use synapse_core::receptors::ReceptorKind;
 use std::sync::{Arc, Mutex};
@@ -286,6 +288,106 @@ pub fn playback_bar(ui: &mut egui::Ui, vm: &mut PlaybackView) -> Vec<UiAction> {
     out
 }
 
+/// The time lens bar's model: the slow clock beside the fast one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LensView {
+    pub playing: bool,
+    /// Slow minutes per real second.
+    pub min_per_s: f64,
+    pub t_min: f64,
+    pub moments: Vec<String>,
+}
+
+/// "1 s on screen = 1 min of the slow clock (×60 faster than life)".
+pub fn slow_speed_text(min_per_s: f64) -> String {
+    let amount = if min_per_s < 1.0 { format!("{:.0} s", min_per_s * 60.0) } else if min_per_s < 120.0 { format!("{min_per_s:.0} min") } else { format!("{:.1} h", min_per_s / 60.0) };
+    format!("1 s on screen = {amount} ({:.0}× faster than life)", min_per_s * 60.0)
+}
+
+/// Slow clock: run/pause, its rate, jumps ahead, kept moments to go back to.
+pub fn time_lens_bar(ui: &mut egui::Ui, vm: &mut LensView) -> Vec<UiAction> {
+    let mut out = Vec::new();
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(format!("slow clock {}", format_minutes(vm.t_min)));
+        let label = if vm.playing { "⏸" } else { "▶" };
+        if ui.button(label).on_hover_text("Run or pause the slow clock (BDNF, mTORC1, spines)").clicked() {
+            vm.playing = !vm.playing;
+            out.push(UiAction::SlowPlaying(vm.playing));
+        }
+        if ui.add(egui::Slider::new(&mut vm.min_per_s, 1.0 / 6.0..=120.0).logarithmic(true).show_value(false)).changed() {
+            out.push(UiAction::SlowRate(vm.min_per_s));
+        }
+        ui.label(slow_speed_text(vm.min_per_s));
+        for (text, minutes) in [("+10 min", 10.0), ("+1 h", 60.0), ("+24 h", 1440.0)] {
+            if ui.button(text).on_hover_text("Jump the slow clock ahead; the synapse is re-sampled from the slow state").clicked() {
+                out.push(UiAction::SlowJump(minutes));
+            }
+        }
+        if ui.button("Keep moment").clicked() {
+            out.push(UiAction::SaveMoment);
+        }
+        egui::ComboBox::from_id_salt("moments").selected_text("Back to…").show_ui(ui, |ui| {
+            for (i, m) in vm.moments.iter().enumerate() {
+                if ui.selectable_label(false, m).clicked() {
+                    out.push(UiAction::RestoreMoment(i));
+                }
+            }
+        });
+    });
+    out
+}
+
+/// The slow clock's plots: drug levels (the PK curve with now marked),
+/// resting NMDA block, the cascade against its calibration targets.
+fn slow_plots(ui: &mut egui::Ui, clock: &SlowClock, state: &SimState) {
+    let c = &state.cascade;
+    let now = c.t_min() / 60.0;
+    let col = |name: &str| clock.columns.iter().position(|c| c == name);
+    let series = |name: &str| -> Vec<[f64; 2]> {
+        match col(name) {
+            Some(i) => clock.history.iter().map(|(t, r)| [t / 60.0, r[i]]).collect(),
+            None => Vec::new(),
+        }
+    };
+    let h = 120.0;
+    let plot = |id: &str, y: &str| Plot::new(id.to_string()).height(h).legend(Legend::default().position(Corner::RightTop)).allow_drag(false).allow_zoom(false).allow_scroll(false).x_axis_label("slow clock (h)").y_axis_label(y.to_string());
+    let mark = VLine::new("now", now);
+    // The PK curve is a function of the schedule: drawn ahead of now too.
+    let end_h = now.max(24.0);
+    let keys = c.drug_keys();
+    if !keys.is_empty() {
+        plot("pk", "free brain (µM)").show(ui, |p| {
+            for (i, k) in keys.iter().enumerate() {
+                let pts: Vec<[f64; 2]> = (0..=300).map(|j| {
+                    let t = end_h * j as f64 / 300.0;
+                    [t, c.concentrations_um(t * 60.0)[i].1]
+                }).collect();
+                p.line(Line::new(k.clone(), pts));
+            }
+            p.vline(mark.clone());
+        });
+        plot("block", "NMDA block at rest").show(ui, |p| {
+            p.line(Line::new("interneurons", series("block_interneuron")));
+            p.line(Line::new("pyramidal", series("block_pyramidal")));
+            p.vline(mark.clone());
+        });
+    }
+    plot("cascade", "× baseline").show(ui, |p| {
+        p.line(Line::new("glutamate", series("glutamate_surge")).color(color32(scene::GLUTAMATE_COLOR)));
+        p.line(Line::new("BDNF", series("bdnf")).color(egui::Color32::from_rgb(60, 200, 110)));
+        p.line(Line::new("mTORC1", series("mtorc1")).color(egui::Color32::from_rgb(230, 120, 40)));
+        p.hline(HLine::new("BDNF target +30-50%", 1.4).color(egui::Color32::from_rgba_unmultiplied(60, 200, 110, 90)).width(6.0));
+        p.vline(mark.clone());
+    });
+    plot("structure", "× baseline").show(ui, |p| {
+        p.line(Line::new("synaptic proteins", series("synaptic_proteins")).color(egui::Color32::from_rgb(90, 140, 240)));
+        p.line(Line::new("spine density", series("spine_density")).color(egui::Color32::from_rgb(80, 220, 80)));
+        p.hline(HLine::new("spines at 24 h: +30-40%", 1.35).color(egui::Color32::from_rgba_unmultiplied(80, 220, 80, 90)).width(6.0));
+        p.vline(mark);
+    });
+    ui.small("Targets: Li et al. 2010; Autry et al. 2011; Moda-Sava et al. 2019 (parameters.md §7). Cascade constants are assumptions; the disinhibition step is contested (hypothesis).");
+}
+
 /// Scenario files: open and save, with the error of a bad file shown in place.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScenarioView {
@@ -408,6 +510,13 @@ fn selection_info(ui: &mut egui::Ui, sel: Selectable, state: &SimState) {
             ui.strong(format!("Ca2+ channel #{c}: {}", if open { "open" } else { "closed" }));
             ui.label(format!("nanodomain [Ca2+] at the sensors: {:.1} µM", s.pre.ca_local_um));
         }
+        Selectable::Pathway(i) if i < super::pathway::NODES.len() => {
+            let n = &super::pathway::NODES[i];
+            ui.strong(n.long);
+            ui.label(format!("{} at slow clock {}", super::pathway::level_text(n, &state.cascade), format_minutes(state.cascade.t_min())));
+            ui.small(format!("source: {}", n.source));
+            ui.small(format!("evidence: {}", n.evidence));
+        }
         Selectable::Transporters => {
             let t = &s.transporters;
             ui.strong("Astrocyte EAATs (GLT-1 + GLAST)");
@@ -458,8 +567,8 @@ fn ui_system(
     state: Res<SimState>,
     playback: Res<Playback>,
     history: Res<History>,
-    selection: Res<Selection>,
-    labels: Res<Labels>,
+    mut selection: ResMut<Selection>,
+    (labels, clock): (Res<Labels>, Res<SlowClock>),
     mut actions: MessageWriter<UiAction>,
     mut goto: MessageWriter<GoTo>,
     mut camera: Query<(&mut Camera, &GlobalTransform), With<Camera3d>>,
@@ -504,6 +613,8 @@ fn ui_system(
                 ui.label(format!("— {}", state.sim.scenario.name));
             });
             out.extend(playback_bar(ui, &mut vm));
+            let mut lens = LensView { playing: clock.playing, min_per_s: clock.min_per_s, t_min: state.cascade.t_min(), moments: clock.moments.iter().map(|m| m.label.clone()).collect() };
+            out.extend(time_lens_bar(ui, &mut lens));
         })
         .response
         .rect
@@ -573,7 +684,27 @@ fn ui_system(
         .width();
 
     let right = if settings.show_plots {
-        egui::Panel::right("plots").default_size(360.0).show(&mut root, |ui| plots(ui, &history, state.sim.t_ms())).response.rect.width()
+        egui::Panel::right("plots")
+            .default_size(380.0)
+            .show(&mut root, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    let slow = !state.cascade.drug_keys().is_empty();
+                    egui::CollapsingHeader::new("Pathway (slow clock)").default_open(slow).show(ui, |ui| {
+                        let sel = match selection.0 {
+                            Some(Selectable::Pathway(i)) => Some(i),
+                            _ => None,
+                        };
+                        if let Some(i) = super::pathway::pathway_graph(ui, &state.cascade, sel) {
+                            selection.0 = Some(Selectable::Pathway(i));
+                        }
+                    });
+                    egui::CollapsingHeader::new("Slow clock plots").default_open(slow).show(ui, |ui| slow_plots(ui, &clock, &state));
+                    egui::CollapsingHeader::new("Fast clock plots").default_open(true).show(ui, |ui| plots(ui, &history, state.sim.t_ms()));
+                });
+            })
+            .response
+            .rect
+            .width()
     } else {
         0.0
     };

@@ -165,6 +165,10 @@ pub struct Drive {
     pub ampa_drive: f64,
     /// Synaptic NMDA potentiation (rapastinel) above baseline.
     pub nmda_potentiation: f64,
+    /// BDNF translation (eEF2 branch, SSRI expression) and activity-dependent
+    /// release (AMPA → L-type branch), relative to baseline (C6).
+    pub bdnf_synthesis: f64,
+    pub bdnf_release: f64,
     pub ltype_block: f64,
     pub mtor_block: f64,
     /// GSK-3 activity Gs (C8).
@@ -182,6 +186,8 @@ impl Default for Drive {
             ampa_transmission: 1.0,
             ampa_drive: 1.0,
             nmda_potentiation: 0.0,
+            bdnf_synthesis: 1.0,
+            bdnf_release: 1.0,
             ltype_block: 0.0,
             mtor_block: 0.0,
             gsk3: 1.0,
@@ -465,6 +471,8 @@ impl Cascade {
         self.drive.inhibition = inhibition;
         self.drive.ampa_drive = ampa_drive;
         self.drive.nmda_potentiation = potentiation;
+        self.drive.bdnf_synthesis = synthesis;
+        self.drive.bdnf_release = release;
         self.drive.gsk3 = gsk3;
         self.step_index += 1;
     }
