@@ -95,3 +95,75 @@ fn the_app_replays_the_core_bit_for_bit() {
     }
     assert_eq!(app.world().resource::<SimState>().sim.state_hash(), direct.state_hash());
 }
+
+/// The two clocks: SimPlugin (fast) and the time lens (slow), headless.
+fn lens_app(scenario: Scenario) -> App {
+    let mut app = app(scenario);
+    app.add_plugins(synapse_lab::app::time_lens::TimeLensPlugin);
+    app
+}
+
+fn ketamine_iv() -> Scenario {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/scenarios/ketamine_iv.ron")).unwrap();
+    Scenario::from_ron(&text, "ketamine_iv.ron").unwrap()
+}
+
+#[test]
+fn the_slow_clock_runs_at_its_rate_and_a_jump_resamples_the_synapse() {
+    use synapse_lab::app::time_lens::SlowClock;
+    let mut app = lens_app(ketamine_iv());
+    app.update();
+    app.world_mut().write_message(UiAction::SlowRate(6.0));
+    app.update();
+    let t0 = app.world().resource::<SimState>().cascade.t_min();
+    for _ in 0..10 {
+        app.update();
+    }
+    // 10 frames × 0.1 s × 6 slow min/s = 6 min, in whole 0.01-min steps.
+    let t1 = app.world().resource::<SimState>().cascade.t_min();
+    assert!((t1 - t0 - 6.0).abs() < 1e-6, "{t0} -> {t1}");
+    app.world_mut().write_message(UiAction::SlowPlaying(false));
+    app.world_mut().write_message(UiAction::SaveMoment);
+    app.update();
+    let generation = app.world().resource::<SimState>().generation;
+    app.world_mut().write_message(UiAction::SlowJump(1440.0));
+    app.update();
+    let s = app.world().resource::<SimState>();
+    assert!((s.cascade.t_min() - t1 - 1440.0).abs() < 1e-6);
+    assert!(s.generation > generation, "a jump re-samples the fast synapse");
+    // A day after ketamine: more synaptic protein, so more AMPA receptors (80 at baseline).
+    let ampa = s.sim.scenario.receptors.ampa;
+    assert!((100..=112).contains(&ampa), "AMPA receptors after 24 h: {ampa}");
+    assert!(s.sim.t_ms() < 1.0, "the fast clock restarts at the re-sample");
+    let clock = app.world().resource::<SlowClock>();
+    assert!(clock.history.len() > 1440, "the jump filled the slow history: {}", clock.history.len());
+    // Back to the kept moment: the synapse is re-sampled from it.
+    let kept = clock.moments.len() - 1;
+    app.world_mut().write_message(UiAction::RestoreMoment(kept));
+    app.update();
+    let s = app.world().resource::<SimState>();
+    assert!((s.cascade.t_min() - t1).abs() < 1e-6);
+    assert_eq!(s.sim.scenario.receptors.ampa, 80);
+}
+
+#[test]
+fn jumping_in_steps_or_at_once_gives_the_same_bits() {
+    let row_bits = |app: &App| app.world().resource::<SimState>().cascade.row().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    let mut a = lens_app(ketamine_iv());
+    let mut b = lens_app(ketamine_iv());
+    for app in [&mut a, &mut b] {
+        app.update();
+        app.world_mut().write_message(UiAction::SlowPlaying(false));
+        app.update();
+    }
+    a.world_mut().write_message(UiAction::SlowJump(180.0));
+    a.update();
+    for _ in 0..3 {
+        b.world_mut().write_message(UiAction::SlowJump(60.0));
+        b.update();
+    }
+    assert_eq!(row_bits(&a), row_bits(&b));
+    let (sa, sb) = (&a.world().resource::<SimState>().sim, &b.world().resource::<SimState>().sim);
+    assert_eq!(sa.scenario.seed, sb.scenario.seed);
+    assert_eq!(sa.state_hash(), sb.state_hash());
+}

@@ -76,7 +76,7 @@ fn bad_inputs_get_clear_messages_and_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("no unit"));
 
-    let o = synapse_lab(&["run", "--duration", "24h"]);
+    let o = synapse_lab(&["run", "--duration", "59s", "--set", "dt_us=0.05"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("shorten --duration"), "{}", text(&o).1);
 
@@ -120,7 +120,7 @@ fn the_app_refuses_bad_options_and_a_missing_display_in_one_line() {
     let o = synapse_lab(&["screenshot", "--out", "shot.jpg"]);
     assert!(text(&o).1.contains(".png"), "{}", text(&o).1);
     let o = synapse_lab(&["screenshot", "--out", "shot.png", "--view", "sideways"]);
-    assert!(text(&o).1.contains("whole, cleft, receptor or astrocyte"), "{}", text(&o).1);
+    assert!(text(&o).1.contains("whole, cleft, receptor, astrocyte or signalling"), "{}", text(&o).1);
     // No X display: one clear line, no backtrace.
     let o = Command::new(env!("CARGO_BIN_EXE_synapse-lab")).env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY").current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
     let err = text(&o).1;
@@ -136,7 +136,7 @@ fn drugs_on_the_command_line_add_occupancy_columns_and_reject_bad_input() {
     assert!(o.status.success(), "{}", text(&o).1);
     let csv = std::fs::read_to_string(&out).unwrap();
     let header = csv.lines().next().unwrap();
-    assert!(header.ends_with("occ_ketamine_nmda2a,occ_ketamine_nmda2b"), "{header}");
+    assert!(header.contains(",occ_ketamine_nmda2a,occ_ketamine_nmda2b,"), "{header}");
     let o = synapse_lab(&["run", "--drug", "ketamin=1uM"]);
     assert_eq!(o.status.code(), Some(2));
     let err = text(&o).1;
@@ -153,4 +153,51 @@ fn drugs_on_the_command_line_add_occupancy_columns_and_reject_bad_input() {
     // Ebert et al. 1997: 0.30 µM.
     assert!((0.2..0.45).contains(&ic50), "{stdout}");
     assert!(stdout.contains("literature: IC50 0.3 µM"), "{stdout}");
+}
+
+#[test]
+fn a_24_hour_run_writes_the_cascade_columns() {
+    let out = tmp("cascade.csv");
+    let o = synapse_lab(&["run", "--scenario", "assets/scenarios/ketamine_iv.ron", "--duration", "24h", "--out", out.to_str().unwrap()]);
+    let (stdout, stderr) = text(&o);
+    assert!(o.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("spine_density: peak"), "{stdout}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for c in ["t_ms", "t_min", "bdnf", "trkb", "mtorc1", "synaptic_proteins", "spine_density", "conc_ketamine_uM"] {
+        assert!(header.contains(&c), "missing column {c}: {header:?}");
+    }
+    let rows: Vec<Vec<f64>> = lines.map(|l| l.split(',').map(|v| v.parse().unwrap()).collect()).collect();
+    assert_eq!(rows.len(), 1441, "one row a minute for 24 h");
+    let spine = header.iter().position(|c| *c == "spine_density").unwrap();
+    let last = rows.last().unwrap();
+    assert!((1.28..=1.42).contains(&last[spine]), "spine density at 24 h: {}", last[spine]);
+    assert_eq!(last[header.iter().position(|c| *c == "t_min").unwrap()], 1440.0);
+    let _ = std::fs::remove_file(&out);
+
+    // A short run keeps the particle trace and adds the five cascade columns (at baseline).
+    let out = tmp("fast-cascade.csv");
+    let o = synapse_lab(&["run", "--duration", "1ms", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("t_ms,glu_cleft_uM"), "{header}");
+    assert!(header.ends_with("bdnf,trkb,mtorc1,synaptic_proteins,spine_density"), "{header}");
+    let _ = std::fs::remove_file(&out);
+}
+
+#[test]
+fn a_scenario_with_an_unknown_drug_names_the_file_line_and_the_known_drugs() {
+    let bad = tmp("bad-drug.ron");
+    std::fs::write(&bad, "Scenario(\n    version: 1,\n    drugs: [\n        Regimen(drug: \"ketamin\", start_min: 0.0),\n    ],\n)\n").unwrap();
+    let o = synapse_lab(&["run", "--scenario", bad.to_str().unwrap(), "--duration", "24h"]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr.contains(":4:") && stderr.contains("drugs[0]") && stderr.contains("unknown drug 'ketamin'") && stderr.contains("ketamine"), "{stderr}");
+    std::fs::write(&bad, "Scenario(\n    version: 1,\n    drugs: [\n        Regimen(drug: \"nbqx\", start_min: 0.0),\n    ],\n)\n").unwrap();
+    let o = synapse_lab(&["run", "--scenario", bad.to_str().unwrap(), "--duration", "24h"]);
+    let (_, stderr) = text(&o);
+    assert!(stderr.contains("no clinical regimen") && stderr.contains("Constant("), "{stderr}");
+    let _ = std::fs::remove_file(&bad);
 }

@@ -6,7 +6,7 @@ use egui_kittest::kittest::Queryable;
 use synapse_core::Control;
 use synapse_core::scenario::ClampMode;
 use synapse_lab::app::sim_bridge::UiAction;
-use synapse_lab::app::ui::{PlaybackView, StimView, playback_bar, speed_text, stimulation_panel};
+use synapse_lab::app::ui::{LensView, PlaybackView, StimView, playback_bar, slow_speed_text, speed_text, stimulation_panel, time_lens_bar};
 
 fn stim() -> StimView {
     StimView { hold_mv: -70.0, current_clamp: false, mg_mm: 1.0, glycine_um: 5.0, d_serine_um: 1.0, ca_mm: 2.0, train_rate_hz: 20.0, train_count: 10 }
@@ -112,4 +112,45 @@ fn the_dose_response_panel_plots_a_sweep_and_asks_for_one() {
         dose_panel(ui, &riluzole, false, None);
     });
     assert!(harness.query_by_label_contains("Acts on release or uptake").is_some());
+}
+
+#[test]
+fn the_time_lens_bar_shows_the_slow_clock_and_jumps() {
+    let view = LensView { playing: true, min_per_s: 1.0, t_min: 90.0, moments: vec!["start (0 min)".into()] };
+    let mut harness = Harness::new_ui_state(
+        |ui, state: &mut (LensView, Vec<UiAction>)| {
+            let acts = time_lens_bar(ui, &mut state.0);
+            state.1.extend(acts);
+        },
+        (view, Vec::new()),
+    );
+    assert!(harness.query_by_label("slow clock 90 min").is_some());
+    assert!(harness.query_by_label("1 s on screen = 1 min (60× faster than life)").is_some());
+    harness.get_by_label("+1 h").click();
+    harness.run();
+    harness.get_by_label("+24 h").click();
+    harness.run();
+    harness.get_by_label("Keep moment").click();
+    harness.run();
+    harness.get_by_label("⏸").click();
+    harness.run();
+    let acts = &harness.state().1;
+    assert_eq!(acts, &vec![UiAction::SlowJump(60.0), UiAction::SlowJump(1440.0), UiAction::SaveMoment, UiAction::SlowPlaying(false)]);
+    assert_eq!(slow_speed_text(60.0), "1 s on screen = 60 min (3600× faster than life)");
+}
+
+#[test]
+fn the_pathway_graph_shows_each_node_with_its_level() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/scenarios/ketamine_iv.ron")).unwrap();
+    let s = synapse_core::Scenario::from_ron(&text, "ketamine_iv.ron").unwrap();
+    let mut c = synapse_core::signalling::Cascade::new(&s).unwrap();
+    c.advance_to(1440.0);
+    let spine = synapse_lab::app::pathway::NODES.iter().find(|n| n.label.starts_with("spine")).unwrap();
+    let shown = synapse_lab::app::pathway::level_text(spine, &c);
+    assert_eq!(shown, format!("×{:.2}", c.state.spine_density));
+    let mut harness = Harness::new_ui_state(|ui, c: &mut synapse_core::signalling::Cascade| {
+        synapse_lab::app::pathway::pathway_graph(ui, c, None);
+    }, c);
+    harness.run();
+    assert!(harness.query_by_label_contains("slow clock 24.0 h").is_some());
 }

@@ -8,6 +8,10 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn shot(view: &str) -> image::RgbImage {
+    shot_with(view, &["--scenario", "assets/scenarios/single_spike.ron"])
+}
+
+fn shot_with(view: &str, extra: &[&str]) -> image::RgbImage {
     assert!(
         Command::new("xvfb-run").arg("--help").output().is_ok(),
         "xvfb-run is missing: apt-get install xvfb mesa-vulkan-drivers (or run .ci/run, which installs them)"
@@ -16,7 +20,9 @@ fn shot(view: &str) -> image::RgbImage {
     let o = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x720x24"])
         .arg(env!("CARGO_BIN_EXE_synapse-lab"))
-        .args(["screenshot", "--scenario", "assets/scenarios/single_spike.ron", "--at", "2.6ms", "--view", view, "--size", "1280x720", "--out"])
+        .arg("screenshot")
+        .args(extra)
+        .args(["--at", "2.6ms", "--view", view, "--size", "1280x720", "--out"])
         .arg(&out)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -63,4 +69,17 @@ fn screenshots_show_the_synapse() {
     let close = shot("cleft");
     let ampa = count(&close, VIEW, |r, g, b| b > 130 && b - r > 80 && b - g > 35);
     assert!(ampa > 200, "no AMPA-blue receptors in the cleft close-up: {ampa}");
+}
+
+#[test]
+fn a_day_after_ketamine_the_signalling_view_shows_new_spines() {
+    let img = shot_with("signalling", &["--scenario", "assets/scenarios/ketamine_iv.ron", "--slow-at", "24h"]);
+    // New spines are drawn bright green on the dendrite; at baseline there are none.
+    let green = |img: &image::RgbImage| count(img, VIEW, |r, g, b| g > 170 && g > r + 60 && g > b + 50);
+    let day = green(&img);
+    let base = green(&shot_with("signalling", &["--scenario", "assets/scenarios/ketamine_iv.ron"]));
+    assert!(day > base + 2000, "new green spines: {day} pixels at 24 h vs {base} at the start");
+    // The pathway graph in the right panel has orange (raised) nodes.
+    let orange = count(&img, (900, 1280, 80, 400), |r, g, b| r > 200 && (100..190).contains(&g) && b < 80);
+    assert!(orange > 2000, "raised pathway nodes: {orange}");
 }

@@ -360,12 +360,15 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
     // The glycine site (E5): D-cycloserine, a partial agonist at GluN2B,
     // lowers the response where glycine saturates the site and raises it
     // where the site is nearly empty.
-    let dcs = |gly_um: f64, dcs_um: f64| {
+    let response_2b = |gly_um: f64, dcs_um: f64| {
         let mut p2b = patch(ReceptorKind::Nmda2B, quick);
         p2b.glycine_um = gly_um;
-        steady_response(&p2b, vec![Applied { drug: drug("d-cycloserine"), conc_um: dcs_um }]) / steady_response(&p2b, Vec::new())
+        let drugs = if dcs_um > 0.0 { vec![Applied { drug: drug("d-cycloserine"), conc_um: dcs_um }] } else { Vec::new() };
+        steady_response(&p2b, drugs)
     };
-    let (dcs_sat, dcs_low) = rayon::join(|| dcs(100.0, 1000.0), || dcs(0.1, 100.0));
+    let ((dcs_alone, gly_alone), (low_with, low_without)) =
+        rayon::join(|| rayon::join(|| response_2b(0.0, 1000.0), || response_2b(100.0, 0.0)), || rayon::join(|| response_2b(0.1, 100.0), || response_2b(0.1, 0.0)));
+    let (dcs_sat, dcs_low) = (dcs_alone / gly_alone, low_with / low_without);
     let plasma = drug("ketamine").regimen.as_ref().and_then(|r| r.pk.plasma_um(40.0)).unwrap_or(f64::NAN);
     vec![
         row("ketamine IC50, NMDA, -70 mV, 0 Mg (uM)", ket, "0.71", 0.55, 0.9, "Gilling et al. 2009"),
@@ -377,7 +380,7 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
         row("Zn2+ 1 uM: maximal inhibition at GluN2A", zn, "~0.75", 0.65, 0.85, "Paoletti et al. 1997"),
         row("ketamine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", ket_mg / ket, "several-fold", 2.5, 8.0, "Kotermanski & Johnson 2009"),
         row("memantine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", mem_mg / mem, "far more than ketamine's", 10.0, 40.0, "Kotermanski & Johnson 2009"),
-        row("D-cycloserine 1 mM, GluN2B, 100 uM glycine: response", dcs_sat, "partial agonist (<1)", 0.4, 0.8, "Dravid et al. 2010"),
+        row("D-cycloserine 1 mM alone / glycine 100 uM alone, GluN2B", dcs_sat, "partial agonist (<1)", 0.35, 0.75, "Dravid et al. 2010"),
         row("D-cycloserine 100 uM, GluN2B, 0.1 uM glycine: response", dcs_low, "enhances (>1)", 1.5, 100.0, "Dravid et al. 2010"),
         row("ketamine plasma, end of 0.5 mg/kg over 40 min (uM)", plasma, "0.78 (185 ng/mL)", 0.5, 1.0, "Zarate et al. 2006"),
     ]
