@@ -8,6 +8,7 @@
 
 use super::scene::{Selectable, Selection, SpineHead};
 use super::sim_bridge::SimState;
+use super::ui::UiSettings;
 use bevy::prelude::*;
 use bevy_egui::egui;
 use synapse_core::signalling::{Cascade, format_minutes};
@@ -178,7 +179,7 @@ pub fn node_position(at: (f32, f32)) -> Vec3 {
     let yaw = 0.6_f32;
     let right = Vec3::new(yaw.cos(), 0.0, -yaw.sin());
     let toward = Vec3::new(yaw.sin(), 0.0, yaw.cos());
-    Vec3::new(0.0, -0.55 - at.1 * 1.45, 0.0) + right * ((at.0 - 0.5) * 3.4) + toward * 0.4
+    Vec3::new(0.0, -0.75 - at.1 * 1.35, 0.0) + right * ((at.0 - 0.5) * 3.3) + toward * 0.4
 }
 
 /// Where the dendrite shaft runs (world units), below the spine.
@@ -244,8 +245,23 @@ fn spawn_pathway(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut m
     }
 }
 
-fn sync_nodes(state: Res<SimState>, selection: Res<Selection>, q: Query<(&NodeVisual, &MeshMaterial3d<StandardMaterial>, &mut Transform)>, mut materials: ResMut<Assets<StandardMaterial>>) {
-    for (v, mat, mut t) in q {
+/// The 3D pathway is drawn for scenarios with drugs on the slow clock (or
+/// when a node is selected), so a plain synapse stays uncluttered.
+fn pathway_visible(state: &SimState, settings: Option<&UiSettings>, selection: &Selection) -> bool {
+    let wanted = settings.is_none_or(|s| s.show_pathway);
+    wanted && (!state.cascade.drug_keys().is_empty() || matches!(selection.0, Some(Selectable::Pathway(_))))
+}
+
+fn sync_nodes(
+    state: Res<SimState>,
+    selection: Res<Selection>,
+    settings: Option<Res<UiSettings>>,
+    q: Query<(&NodeVisual, &MeshMaterial3d<StandardMaterial>, &mut Transform, &mut Visibility)>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let show = pathway_visible(&state, settings.as_deref(), &selection);
+    for (v, mat, mut t, mut vis) in q {
+        *vis = if show { Visibility::Inherited } else { Visibility::Hidden };
         let n = &NODES[v.0];
         let [r, g, b] = level_color(n, &state.cascade);
         if let Some(mut m) = materials.get_mut(&mat.0) {
@@ -264,8 +280,9 @@ fn sync_nodes(state: Res<SimState>, selection: Res<Selection>, q: Query<(&NodeVi
 }
 
 /// BDNF molecules travel from the BDNF node to TrkB, more as BDNF rises.
-fn sync_bdnf(state: Res<SimState>, time: Res<Time>, q: Query<(&BdnfDot, &mut Transform, &mut Visibility)>) {
-    let rise = (state.cascade.state.bdnf - 1.0).max(0.0);
+fn sync_bdnf(state: Res<SimState>, time: Res<Time>, settings: Option<Res<UiSettings>>, selection: Res<Selection>, q: Query<(&BdnfDot, &mut Transform, &mut Visibility)>) {
+    let show = pathway_visible(&state, settings.as_deref(), &selection);
+    let rise = if show { (state.cascade.state.bdnf - 1.0).max(0.0) } else { 0.0 };
     let shown = ((rise * 60.0).round() as usize).min(BDNF_DOTS);
     let (a, b) = (node_position(NODES[7].at), node_position(NODES[8].at));
     for (d, mut t, mut vis) in q {
@@ -297,7 +314,10 @@ fn grow_spine_head(state: Res<SimState>, q: Query<&mut Transform, With<SpineHead
     }
 }
 
-fn draw_edges(mut gizmos: Gizmos) {
+fn draw_edges(mut gizmos: Gizmos, state: Res<SimState>, settings: Option<Res<UiSettings>>, selection: Res<Selection>) {
+    if !pathway_visible(&state, settings.as_deref(), &selection) {
+        return;
+    }
     for &(a, b, act) in &EDGES {
         let (pa, pb) = (node_position(NODES[a].at), node_position(NODES[b].at));
         let dir = (pb - pa).normalize_or_zero();

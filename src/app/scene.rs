@@ -422,7 +422,6 @@ fn rebuild_dynamic(
         ("GABA interneuron".into(), inter - Vec3::Y * 1.4),
         ("100 nm".into(), scale_bar_origin(psd) + Vec3::new(0.5, 0.0, 0.3)),
         ("glutamine (illustrative path)".into(), glutamine_path(g.astro_inner_radius_um as f32, 0.3)),
-        ("BDNF-TrkB-mTORC1 (schematic)".into(), super::pathway::node_position((1.35, 0.5))),
         ("dendrite: new spines in green".into(), Vec3::new(0.0, super::pathway::DENDRITE_Y - 1.0, 0.0)),
     ];
 }
@@ -528,6 +527,9 @@ fn sync_channels(state: Res<SimState>, palette: Res<Palette>, mut q: Query<(&Cha
 /// Glutamate dot radius (world units): 5 nm, ~7× a glutamate molecule.
 pub const DOT_RADIUS: f32 = 0.05;
 
+/// Drug molecules by drug (first applied: orange, like a blocker in a pore).
+pub const DRUG_COLORS: [Color; 4] = [Color::srgb(1.0, 0.45, 0.1), Color::srgb(0.95, 0.3, 0.45), Color::srgb(0.2, 0.85, 0.95), Color::srgb(0.95, 0.95, 0.95)];
+
 /// Fill the batch: glutamate molecules, then one dot per transporter patch
 /// (pale green when all carriers are free, yellow as they fill with
 /// glutamate, blue while carriers cycle back).
@@ -539,6 +541,9 @@ fn sync_instances(state: Res<SimState>, mut q: Query<&mut InstanceBatch>) {
     let cell = state.sim.scenario.geometry.eaat_patch_nm as f32 * 1e-3;
     batch.0.clear();
     batch.0.extend((0..m.len()).map(|i| Instance { position: world(m.x[i], m.y[i], m.z[i]), radius: DOT_RADIUS, color: glu }));
+    let d = &state.sim.drug_particles;
+    let drug_colors = DRUG_COLORS.map(|c| c.to_linear().to_f32_array());
+    batch.0.extend((0..d.len()).map(|i| Instance { position: world(d.mols.x[i], d.mols.y[i], d.mols.z[i]), radius: DOT_RADIUS * 0.9, color: drug_colors[d.drug[i] as usize % DRUG_COLORS.len()] }));
     batch.0.extend((0..t.total.len()).filter(|&p| t.total[p] > 0).map(|p| {
         let n = t.total[p] as f32;
         let bound = t.bound[p] as f32 / n;

@@ -31,11 +31,14 @@ pub struct UiSettings {
     pub scale: f32,
     pub show_labels: bool,
     pub show_plots: bool,
+    /// The signalling pathway inside the 3D spine (shown when the scenario
+    /// has drugs on the slow clock).
+    pub show_pathway: bool,
 }
 
 impl Default for UiSettings {
     fn default() -> Self {
-        Self { dark: true, scale: 1.0, show_labels: true, show_plots: true }
+        Self { dark: true, scale: 1.0, show_labels: true, show_plots: true, show_pathway: true }
     }
 }
 
@@ -437,6 +440,8 @@ fn legend(ui: &mut egui::Ui) {
         ui.label("Ca2+ channel open");
         ui.colored_label(egui::Color32::from_rgb(225, 235, 255), "■");
         ui.label("vesicle loaded by VGLUT (grey: refilling)");
+        ui.colored_label(color32(scene::DRUG_COLORS[0]), "■");
+        ui.label("drug molecules (1 µM ≈ 24 in the cleft; rates use the concentration)");
     });
     ui.horizontal_wrapped(|ui| {
         ui.label("States: dim = closed, bright = glutamate bound, white glow = open, grey = desensitised, black = pore blocked (Mg2+, or a drug such as ketamine, trapped).");
@@ -660,6 +665,7 @@ fn ui_system(
                     });
                     ui.checkbox(&mut settings.show_labels, "Labels");
                     ui.checkbox(&mut settings.show_plots, "Plots");
+                    ui.checkbox(&mut settings.show_pathway, "Pathway in 3D (drug scenarios)");
                     ui.horizontal(|ui| {
                         ui.selectable_value(&mut settings.dark, true, "Dark");
                         ui.selectable_value(&mut settings.dark, false, "Light");

@@ -17,6 +17,7 @@ use crate::molecules::{Molecules, StepBounds, diffuse};
 use crate::receptors::mglur::GCascade;
 use crate::pharmacology::Drug;
 use crate::pharmacology::effects::{Applied, Effects, column_name, combined_mods, effects, occupancy};
+use crate::pharmacology::particles::{self, DrugParticles};
 use crate::receptors::nmda::mg_unblock;
 use crate::receptors::scheme::RateMods;
 use crate::receptors::{Placement, ReceptorKind, Receptors};
@@ -104,6 +105,9 @@ pub struct Simulation {
     /// Drugs applied, and what they do together.
     pub drugs: Vec<Applied>,
     pub effects: Effects,
+    /// The drugs' molecules in the cleft (shown; rates use the concentration).
+    pub drug_particles: DrugParticles,
+    drug_per_um: f64,
     /// Hooks set directly (`SetReleaseScale`, `SetUptakeScale`).
     release_hook: f64,
     uptake_hook: f64,
@@ -208,6 +212,8 @@ impl Simulation {
             astro_r2: (g.astro_inner_radius_um as f32).powi(2),
             outer_r2: rim_r * rim_r,
             step_index: 0,
+            drug_particles: DrugParticles::default(),
+            drug_per_um: DrugParticles::per_um(g.outer_radius_um, h_um),
             scenario: s,
         };
         sim.update_mods();
@@ -382,7 +388,12 @@ impl Simulation {
         }
         let mut rng = stream(seed, domain::RECEPTORS, step, 0);
         self.receptors.step_unimolecular(&mut rng, &mut self.molecules);
+        let drugs_here = !self.drugs.is_empty() || !self.drug_particles.is_empty();
+        let blocked_before = if drugs_here { Some(self.receptors.blocked.clone()) } else { None };
         self.receptors.step_blockers(&mut rng);
+        if drugs_here {
+            self.step_drug_particles(blocked_before.unwrap_or_default(), seed, step);
+        }
         let taken_before = self.transporters.taken_up;
         let mut rng = stream(seed, domain::UPTAKE, step, 0);
         self.transporters.step(&mut rng, &mut self.molecules);
@@ -423,6 +434,35 @@ impl Simulation {
         self.metabolism.step(dt, self.transporters.taken_up - taken_before, self.escaped - escaped_before, gaba_back);
 
         self.step_index += 1;
+    }
+
+    /// Drug molecules: keep their number at the concentration, move them,
+    /// and pass one into (or out of) each pore a blocker entered (or left).
+    fn step_drug_particles(&mut self, blocked_before: Vec<u8>, seed: u64, step: u64) {
+        let (r_um, h_um) = (self.scenario.geometry.outer_radius_um as f32, (self.scenario.geometry.cleft_height_nm * 1e-3) as f32);
+        let drug_of = |b: u8, effects: &Effects, drugs: &[Applied]| -> Option<u8> {
+            let key = &effects.blockers.get(b as usize - 1)?.key;
+            drugs.iter().position(|a| a.drug.key == *key).map(|d| d as u8)
+        };
+        for (k, (&before, &after)) in blocked_before.iter().zip(&self.receptors.blocked).enumerate() {
+            if before == after {
+                continue;
+            }
+            let (x, y) = (self.receptors.x_um[k], self.receptors.y_um[k]);
+            if before != 0 {
+                if let Some(d) = drug_of(before, &self.effects, &self.drugs) {
+                    self.drug_particles.leave_pore(d, x, y, h_um);
+                }
+            }
+            if after != 0 {
+                if let Some(d) = drug_of(after, &self.effects, &self.drugs) {
+                    self.drug_particles.enter_pore(d, x, y);
+                }
+            }
+        }
+        let mut rng = particles::rng(seed, step);
+        self.drug_particles.match_concentrations(&self.drugs, self.drug_per_um, r_um, h_um, &mut rng);
+        self.drug_particles.step(self.dt_ms, r_um, h_um, seed, step);
     }
 
     /// Escape at the rim, binding, and compaction of the free arrays.

@@ -1,14 +1,11 @@
-//! Pharmacology: the drug catalogue as data (`assets/drugs/*.ron`).
-//!
-//! This module holds the catalogue's format, its loader and its validation
-//! (issue #4's first part). Applying the mechanisms to the receptors
-//! (open-channel block with trapping, allosteric and competitive
-//! inhibition, the glycine site, release and uptake effects) and the PK
-//! models come next; they will act through the rate hooks of
-//! `receptors::scheme::RateMods` and the release/uptake scales.
+//! Pharmacology: the drug catalogue as data (`assets/drugs/*.ron`, with
+//! its loader, validation and PK models: `catalogue`), what the drugs do to
+//! the receptors, release and uptake (`effects`), the drug molecules in the
+//! cleft (`particles`), and dose-response through a simulated patch (`patch`).
 
 pub mod catalogue;
 pub mod effects;
+pub mod particles;
 pub mod patch;
 
 pub use catalogue::{Catalogue, Drug, DrugError, Evidence, Mechanism};
