@@ -122,6 +122,9 @@ fn the_slow_clock_runs_at_its_rate_and_a_jump_resamples_the_synapse() {
     // 10 frames × 0.1 s × 6 slow min/s = 6 min, in whole 0.01-min steps.
     let t1 = app.world().resource::<SimState>().cascade.t_min();
     assert!((t1 - t0 - 6.0).abs() < 1e-6, "{t0} -> {t1}");
+    // 0.6 slow min per frame: the slow history still gets a sample each whole minute.
+    let times: Vec<f64> = app.world().resource::<SlowClock>().history.iter().map(|(t, _)| *t).collect();
+    assert_eq!(times, (0..=6).map(|m| m as f64).collect::<Vec<_>>(), "{times:?}");
     app.world_mut().write_message(UiAction::SlowPlaying(false));
     app.world_mut().write_message(UiAction::SaveMoment);
     app.update();

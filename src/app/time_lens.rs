@@ -69,8 +69,12 @@ impl Plugin for TimeLensPlugin {
 
 /// Advance the cascade to `t_min`, sampling the slow history on the way.
 fn advance_sampled(clock: &mut SlowClock, c: &mut Cascade, t_min: f64) {
-    while c.t_min() + SLOW_SAMPLE_MIN <= t_min + 1e-9 {
-        let next = c.t_min() + SLOW_SAMPLE_MIN;
+    // Sample on the whole-minute grid, however the frames cut the time.
+    loop {
+        let next = ((c.t_min() + 1e-9) / SLOW_SAMPLE_MIN).floor() * SLOW_SAMPLE_MIN + SLOW_SAMPLE_MIN;
+        if next > t_min + 1e-9 {
+            break;
+        }
         c.advance_to(next);
         clock.sample(c);
     }

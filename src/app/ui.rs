@@ -311,7 +311,7 @@ pub fn slow_speed_text(min_per_s: f64) -> String {
 pub fn time_lens_bar(ui: &mut egui::Ui, vm: &mut LensView) -> Vec<UiAction> {
     let mut out = Vec::new();
     ui.horizontal_wrapped(|ui| {
-        ui.strong(format!("slow clock {}", format_minutes(vm.t_min)));
+        ui.add(egui::Label::new(egui::RichText::new(format!("slow clock {}", format_minutes(vm.t_min))).strong()).wrap_mode(egui::TextWrapMode::Extend));
         let label = if vm.playing { "⏸" } else { "▶" };
         if ui.button(label).on_hover_text("Run or pause the slow clock (BDNF, mTORC1, spines)").clicked() {
             vm.playing = !vm.playing;
