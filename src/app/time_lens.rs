@@ -169,9 +169,7 @@ fn advance_slow(time: Res<Time>, mut clock: ResMut<SlowClock>, mut state: ResMut
     let target = c.t_min() + steps * dt;
     advance_sampled(&mut clock, &mut c, target);
     state.cascade = c;
-    let ampa_now = state.sim.scenario.receptors.ampa;
-    let (fast, _) = state.cascade.fast_layer(&state.base);
-    if fast.receptors.ampa != ampa_now {
+    if state.cascade.ampa_count(&state.base) != state.sim.scenario.receptors.ampa {
         resample(&mut clock, &mut state, &mut pending, &mut history, &mut playback);
         return;
     }

@@ -489,8 +489,7 @@ impl Cascade {
     /// jump to the same moment gives the same synapse.
     pub fn fast_layer(&self, base: &Scenario) -> (Scenario, Vec<Control>) {
         let mut s = base.clone();
-        let gain = 1.0 + self.params.ampa_per_protein * (self.state.synaptic_proteins - 1.0);
-        s.receptors.ampa = ((base.receptors.ampa as f64) * gain).round().max(0.0) as u32;
+        s.receptors.ampa = self.ampa_count(base);
         // Slow steps since t = 0: the seed is the scenario's at t = 0.
         let k = (self.t_min() / self.dt_min).round() as i64;
         if k != 0 {
@@ -502,6 +501,12 @@ impl Cascade {
             controls.push(Control::SeedBlock { drug_key: key, fraction: theta });
         }
         (s, controls)
+    }
+
+    /// AMPA receptors at the synapse for this slow state (GluA1 ∝ synaptic proteins).
+    pub fn ampa_count(&self, base: &Scenario) -> u32 {
+        let gain = 1.0 + self.params.ampa_per_protein * (self.state.synaptic_proteins - 1.0);
+        ((base.receptors.ampa as f64) * gain).round().max(0.0) as u32
     }
 
     /// Slow-trace column names: the five of issue #5 first.

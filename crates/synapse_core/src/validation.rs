@@ -435,11 +435,30 @@ fn rows_cascade() -> Vec<Row> {
         row("human ketamine IV: synaptic proteins at 72 h (x)", at("ketamine_iv", "synaptic_proteins", 4320.0), "still raised", 1.05, 1.5, "Li et al. 2010"),
         row("human ketamine IV: spine density at 24 h (x)", at("ketamine_iv", "spine_density", 1440.0), "+30-40%", 1.28, 1.42, "Li 2010; Moda-Sava 2019"),
         row("NBQX: BDNF rise left (fraction of ketamine's)", rise("ketamine_nbqx", "bdnf").max(0.0) / rise("ketamine_rodent", "bdnf"), "abolished", 0.0, 0.1, "Maeng 2008; Lepack 2015"),
+        row("verapamil: BDNF rise left (fraction of ketamine's)", verapamil_bdnf_share(), "blocked", 0.0, 0.2, "Lepack et al. 2015"),
         row("rapamycin: spine rise at 24 h left (fraction)", spine("ketamine_rapamycin").max(0.0) / spine("ketamine_rodent"), "abolished", 0.0, 0.1, "Li et al. 2010"),
         row("memantine 20 mg/day: spine rise (fraction of ketamine's)", spine("memantine").max(0.0) / spine("ketamine_iv"), "much smaller", 0.0, 0.3, "Gideons et al. 2014"),
         row("lithium + ketamine: spine rise (x ketamine alone)", spine("ketamine_lithium") / spine("ketamine_iv"), "potentiated (>1)", 1.05, 3.0, "Beurel et al. 2011"),
         row("escitalopram alone: BDNF rise at 24 h / at 6 weeks", ssri_share(), "weeks, not hours", 0.0, 0.2, "Nibuya 1995; Lener 2017"),
     ]
+}
+
+/// The BDNF rise of rat ketamine with an L-type blocker (verapamil 10 µM
+/// from 15 min before), as a fraction of ketamine's alone.
+fn verapamil_bdnf_share() -> f64 {
+    use crate::scenario::DrugPlan;
+    let peak_bdnf = |drugs: Vec<DrugPlan>| {
+        let mut c = crate::signalling::Cascade::new(&Scenario { drugs, ..Scenario::default() }).expect("valid drugs");
+        let mut best = 1.0_f64;
+        for m in 1..=240 {
+            c.advance_to(m as f64);
+            best = best.max(c.state.bdnf);
+        }
+        best - 1.0
+    };
+    let ket = DrugPlan::RodentRegimen { drug: "ketamine".into(), start_min: 0.0 };
+    let vera = DrugPlan::Constant { drug: "verapamil".into(), conc: "10uM".into(), start_min: -15.0, stop_min: None };
+    peak_bdnf(vec![vera, ket.clone()]).max(0.0) / peak_bdnf(vec![ket])
 }
 
 /// How much of escitalopram's BDNF effect is there after a day, against six weeks.
