@@ -147,6 +147,12 @@ fn the_slow_clock_runs_at_its_rate_and_a_jump_resamples_the_synapse() {
     let s = app.world().resource::<SimState>();
     assert!((s.cascade.t_min() - t1).abs() < 1e-6);
     assert_eq!(s.sim.scenario.receptors.ampa, 80);
+    // A bath the user set live survives the re-sample.
+    app.world_mut().write_message(UiAction::Control(Control::SetMgMm(0.0)));
+    app.update();
+    app.world_mut().write_message(UiAction::SlowJump(10.0));
+    app.update();
+    assert_eq!(app.world().resource::<SimState>().sim.solution.mg_mm, 0.0);
 }
 
 #[test]

@@ -62,7 +62,12 @@ impl SimState {
     pub fn resample(&mut self) {
         let scheduled = self.cascade.drug_keys();
         let by_hand: Vec<_> = self.sim.drugs.iter().filter(|a| !scheduled.contains(&a.drug.key)).cloned().collect();
-        let (fast, controls) = self.cascade.fast_layer(&self.base);
+        // Keep what the user set live (bath, clamp) across the re-sample.
+        let mut live = self.base.clone();
+        live.solution = self.sim.solution.clone();
+        live.membrane.hold_mv = self.sim.membrane.hold_mv;
+        live.membrane.mode = self.sim.membrane.mode;
+        let (fast, controls) = self.cascade.fast_layer(&live);
         let mut sim = Simulation::new(&fast);
         sim.parallel = self.sim.parallel;
         for c in controls {

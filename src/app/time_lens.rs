@@ -138,6 +138,7 @@ fn slow_actions(
 pub fn jump(clock: &mut SlowClock, state: &mut SimState, pending: &mut PendingSpikes, history: &mut History, playback: &mut Playback, minutes: f64) {
     sync_epoch(clock, state);
     let mut c = state.cascade.clone();
+    c.set_solution(&state.sim.solution);
     let target = c.t_min() + minutes.max(0.0);
     advance_sampled(clock, &mut c, target);
     state.cascade = c;
@@ -166,6 +167,7 @@ fn advance_slow(time: Res<Time>, mut clock: ResMut<SlowClock>, mut state: ResMut
         return;
     }
     let mut c = state.cascade.clone();
+    c.set_solution(&state.sim.solution);
     let target = c.t_min() + steps * dt;
     advance_sampled(&mut clock, &mut c, target);
     state.cascade = c;

@@ -779,7 +779,8 @@ fn handle_file(act: FileAction, state: &SimState, view: &mut ScenarioView, out: 
             Err(e) => view.message = Some((e.to_string(), false)),
         },
         FileAction::Save(path) => {
-            let mut s = state.sim.scenario.clone();
+            // The scenario as loaded (drug schedule included), not the re-sampled synapse.
+            let mut s = state.base.clone();
             s.solution = state.sim.solution.clone();
             s.membrane.hold_mv = state.sim.membrane.hold_mv;
             s.membrane.mode = state.sim.membrane.mode;

@@ -321,6 +321,14 @@ impl Cascade {
         Ok(c)
     }
 
+    /// The bath as the user set it live (Mg²⁺, glycine, D-serine): the resting
+    /// block and the co-agonist mixture follow it from the next step.
+    pub fn set_solution(&mut self, sol: &crate::scenario::SolutionConfig) {
+        self.mg_mm = sol.mg_mm;
+        self.glycine_um = sol.glycine_um;
+        self.d_serine_um = sol.d_serine_um;
+    }
+
     /// Slow time (minutes; 0 = the scenario's start).
     pub fn t_min(&self) -> f64 {
         self.t0_min + self.step_index as f64 * self.dt_min
