@@ -726,10 +726,8 @@ impl Scenario {
             match plan {
                 DrugPlan::Constant { conc, stop_min, start_min, .. } => {
                     crate::pharmacology::catalogue::parse_concentration_um(conc).map_err(|e| bad(k, name, format!("conc: {e}")))?;
-                    if let Some(stop) = stop_min {
-                        if !(stop > start_min) {
-                            return Err(bad(k, name, format!("stop_min {stop} must come after start_min {start_min}")));
-                        }
+                    if let Some(stop) = stop_min.filter(|stop| stop.partial_cmp(start_min) != Some(std::cmp::Ordering::Greater)) {
+                        return Err(bad(k, name, format!("stop_min {stop} must come after start_min {start_min}")));
                     }
                 }
                 DrugPlan::Regimen { .. } if drug.regimen.is_none() => {

@@ -401,7 +401,7 @@ impl Cascade {
 
     /// One Euler step of dt_min (C2–C12).
     pub fn step(&mut self) {
-        if self.step_index % REFRESH_STEPS == 0 {
+        if self.step_index.is_multiple_of(REFRESH_STEPS) {
             self.refresh();
         }
         let p = self.params.clone();

@@ -449,15 +449,11 @@ impl Simulation {
                 continue;
             }
             let (x, y) = (self.receptors.x_um[k], self.receptors.y_um[k]);
-            if before != 0 {
-                if let Some(d) = drug_of(before, &self.effects, &self.drugs) {
-                    self.drug_particles.leave_pore(d, x, y, h_um);
-                }
+            if let Some(d) = (before != 0).then(|| drug_of(before, &self.effects, &self.drugs)).flatten() {
+                self.drug_particles.leave_pore(d, x, y, h_um);
             }
-            if after != 0 {
-                if let Some(d) = drug_of(after, &self.effects, &self.drugs) {
-                    self.drug_particles.enter_pore(d, x, y);
-                }
+            if let Some(d) = (after != 0).then(|| drug_of(after, &self.effects, &self.drugs)).flatten() {
+                self.drug_particles.enter_pore(d, x, y);
             }
         }
         let mut rng = particles::rng(seed, step);

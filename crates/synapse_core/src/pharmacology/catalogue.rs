@@ -305,10 +305,8 @@ impl Drug {
             }
         }
         for (field, r) in [("regimen", &self.regimen), ("rodent_regimen", &self.rodent_regimen)] {
-            if let Some(r) = r {
-                if r.source.trim().is_empty() {
-                    return bad(&format!("{field}.source"), "a regimen needs its source".into());
-                }
+            if r.as_ref().is_some_and(|r| r.source.trim().is_empty()) {
+                return bad(&format!("{field}.source"), "a regimen needs its source".into());
             }
         }
         Ok(())
