@@ -1,7 +1,9 @@
 //! Synapse Lab's simulation core: a glutamatergic synapse as a deterministic,
 //! particle-based model with Markov receptors, transporters, release and
-//! the glutamate–glutamine cycle. No Bevy: the app, the CLI and the tests
-//! all drive the same [`sim::Simulation`].
+//! the glutamate–glutamine cycle (the fast clock, [`sim::Simulation`]), the
+//! drugs of the lecture (`pharmacology`), and the BDNF/TrkB/mTORC1 cascade on
+//! a slow clock (`signalling`). No Bevy: the app, the CLI and the tests all
+//! drive the same code.
 
 pub mod gaba;
 pub mod grid;

@@ -3,9 +3,11 @@
 //! `Simulation::step` is the only way time moves. Order within a step:
 //! scheduled stimuli and controls → presynaptic channels, sensors, fusion
 //! pores → Brownian step → surface pass (escape at the rim, binding to
-//! receptors and transporters, compaction) → receptor and transporter
-//! first-order transitions → currents and membrane → mGluR cascades →
-//! glutamate–glutamine cycle and the GABAergic terminal.
+//! receptors and transporters, compaction) → receptor transitions, pore
+//! blockers and the drug molecules that follow them → transporter
+//! transitions → currents and membrane → mGluR cascades →
+//! glutamate–glutamine cycle and the GABAergic terminal. The slow clock
+//! (minutes to days) is `signalling::Cascade`; it re-samples this synapse.
 //!
 //! Conservation holds exactly at the end of every step:
 //! released = free + bound to receptors + bound to transporters + taken up + escaped.
