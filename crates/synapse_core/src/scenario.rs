@@ -720,8 +720,9 @@ impl Scenario {
         for (k, plan) in self.drugs.iter().enumerate() {
             let name = plan.drug();
             let drug = catalogue.get(name).map_err(|e| bad(k, name, e.to_string()))?.clone();
-            if !plan.start_min().is_finite() || plan.start_min().abs() > 525_600.0 {
-                return Err(bad(k, name, format!("start_min {} must lie within a year (±525600 min)", plan.start_min())));
+            // The slow model integrates from the earliest start: 8 weeks is ~2 s.
+            if !plan.start_min().is_finite() || !(-80_640.0..=525_600.0).contains(&plan.start_min()) {
+                return Err(bad(k, name, format!("start_min {} must lie between -80640 (8 weeks before t = 0) and 525600 (a year after)", plan.start_min())));
             }
             match plan {
                 DrugPlan::Constant { conc, stop_min, start_min, .. } => {
