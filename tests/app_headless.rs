@@ -176,3 +176,19 @@ fn jumping_in_steps_or_at_once_gives_the_same_bits() {
     assert_eq!(sa.scenario.seed, sb.scenario.seed);
     assert_eq!(sa.state_hash(), sb.state_hash());
 }
+
+#[test]
+fn the_apps_slow_clock_matches_the_command_lines_bit_for_bit() {
+    let mut app = lens_app(ketamine_iv());
+    app.update();
+    app.world_mut().write_message(UiAction::SlowPlaying(false));
+    app.update();
+    app.world_mut().write_message(UiAction::SlowJump(1440.0));
+    app.update();
+    let in_app: Vec<u64> = app.world().resource::<SimState>().cascade.row().iter().map(|v| v.to_bits()).collect();
+    // What `synapse-lab run --duration 24h` writes in its last row (after t_ms, t_min).
+    let mut c = synapse_core::signalling::Cascade::new(&ketamine_iv()).unwrap();
+    let trace = synapse_core::signalling::SlowTrace::record(&mut c, 1440.0, 1.0);
+    let cli: Vec<u64> = trace.rows.last().unwrap()[2..].iter().map(|v| v.to_bits()).collect();
+    assert_eq!(in_app, cli);
+}

@@ -313,7 +313,7 @@ pub fn time_lens_bar(ui: &mut egui::Ui, vm: &mut LensView) -> Vec<UiAction> {
     ui.horizontal_wrapped(|ui| {
         ui.add(egui::Label::new(egui::RichText::new(format!("slow clock {}", format_minutes(vm.t_min))).strong()).wrap_mode(egui::TextWrapMode::Extend));
         let label = if vm.playing { "⏸" } else { "▶" };
-        if ui.button(label).on_hover_text("Run or pause the slow clock (BDNF, mTORC1, spines)").clicked() {
+        if ui.button(label).on_hover_text("Run or pause the slow clock: BDNF, mTORC1, spines (T)").clicked() {
             vm.playing = !vm.playing;
             out.push(UiAction::SlowPlaying(vm.playing));
         }
@@ -322,7 +322,7 @@ pub fn time_lens_bar(ui: &mut egui::Ui, vm: &mut LensView) -> Vec<UiAction> {
         }
         ui.label(slow_speed_text(vm.min_per_s));
         for (text, minutes) in [("+10 min", 10.0), ("+1 h", 60.0), ("+24 h", 1440.0)] {
-            if ui.button(text).on_hover_text("Jump the slow clock ahead; the synapse is re-sampled from the slow state").clicked() {
+            if ui.button(text).on_hover_text("Jump the slow clock ahead; the synapse is re-sampled from the slow state (J: +1 h)").clicked() {
                 out.push(UiAction::SlowJump(minutes));
             }
         }
@@ -793,7 +793,7 @@ fn handle_file(act: FileAction, state: &SimState, view: &mut ScenarioView, out: 
 }
 
 /// Clicker- and keyboard-friendly controls.
-fn keyboard(keys: Res<ButtonInput<KeyCode>>, playback: Res<Playback>, mut actions: MessageWriter<UiAction>, mut contexts: EguiContexts) {
+fn keyboard(keys: Res<ButtonInput<KeyCode>>, playback: Res<Playback>, clock: Res<SlowClock>, mut actions: MessageWriter<UiAction>, mut contexts: EguiContexts) {
     if contexts.ctx_mut().is_ok_and(|c| c.egui_wants_keyboard_input()) {
         return;
     }
@@ -805,5 +805,12 @@ fn keyboard(keys: Res<ButtonInput<KeyCode>>, playback: Res<Playback>, mut action
     }
     if keys.just_pressed(KeyCode::ArrowRight) {
         actions.write(UiAction::StepOnce);
+    }
+    // The slow clock: T runs or pauses it, J jumps an hour ahead.
+    if keys.just_pressed(KeyCode::KeyT) {
+        actions.write(UiAction::SlowPlaying(!clock.playing));
+    }
+    if keys.just_pressed(KeyCode::KeyJ) {
+        actions.write(UiAction::SlowJump(60.0));
     }
 }
