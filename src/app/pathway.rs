@@ -264,15 +264,19 @@ fn sync_nodes(
         *vis = if show { Visibility::Inherited } else { Visibility::Hidden };
         let n = &NODES[v.0];
         let [r, g, b] = level_color(n, &state.cascade);
-        if let Some(mut m) = materials.get_mut(&mat.0) {
-            m.base_color = Color::srgb(r, g, b);
-            // Glow with the distance from baseline.
-            let lit = match n.scale {
-                super::pathway::Scale::Ratio => ((n.level)(&state.cascade) - 1.0).abs() as f32 * 6.0,
-                super::pathway::Scale::Fraction => (n.level)(&state.cascade) as f32 * 8.0,
+        // Glow with the distance from baseline.
+        let lit = match n.scale {
+            Scale::Ratio => ((n.level)(&state.cascade) - 1.0).abs() as f32 * 6.0,
+            Scale::Fraction => (n.level)(&state.cascade) as f32 * 8.0,
+        }
+        .min(3.0);
+        let (base, glow) = (Color::srgb(r, g, b), LinearRgba::rgb(r * lit, g * lit, b * lit));
+        // Touch the material only when it changes (a change re-uploads it).
+        if materials.get(&mat.0).is_some_and(|m| m.base_color != base || m.emissive != glow) {
+            if let Some(mut m) = materials.get_mut(&mat.0) {
+                m.base_color = base;
+                m.emissive = glow;
             }
-            .min(3.0);
-            m.emissive = LinearRgba::rgb(r * lit, g * lit, b * lit);
         }
         let big = if selection.0 == Some(Selectable::Pathway(v.0)) { 1.6 } else { 1.0 };
         t.scale = Vec3::splat(big);

@@ -137,11 +137,9 @@ fn slow_actions(
 /// the way) and re-sample the fast synapse from the new slow state.
 pub fn jump(clock: &mut SlowClock, state: &mut SimState, pending: &mut PendingSpikes, history: &mut History, playback: &mut Playback, minutes: f64) {
     sync_epoch(clock, state);
-    let mut c = state.cascade.clone();
-    c.set_solution(&state.sim.solution);
-    let target = c.t_min() + minutes.max(0.0);
-    advance_sampled(clock, &mut c, target);
-    state.cascade = c;
+    state.cascade.set_solution(&state.sim.solution);
+    let target = state.cascade.t_min() + minutes.max(0.0);
+    advance_sampled(clock, &mut state.cascade, target);
     resample(clock, state, pending, history, playback);
 }
 
@@ -166,26 +164,21 @@ fn advance_slow(time: Res<Time>, mut clock: ResMut<SlowClock>, mut state: ResMut
     if steps < 1.0 {
         return;
     }
-    let mut c = state.cascade.clone();
-    c.set_solution(&state.sim.solution);
-    let target = c.t_min() + steps * dt;
-    advance_sampled(&mut clock, &mut c, target);
-    state.cascade = c;
+    let state = &mut *state;
+    state.cascade.set_solution(&state.sim.solution);
+    let target = state.cascade.t_min() + steps * dt;
+    advance_sampled(&mut clock, &mut state.cascade, target);
     if state.cascade.ampa_count(&state.base) != state.sim.scenario.receptors.ampa {
-        resample(&mut clock, &mut state, &mut pending, &mut history, &mut playback);
+        resample(&mut clock, state, &mut pending, &mut history, &mut playback);
         return;
     }
-    let levels = state.cascade.concentrations_um(state.cascade.t_min());
-    for (i, (key, conc)) in levels.iter().enumerate() {
+    let t = state.cascade.t_min();
+    for (i, (drug, conc)) in state.cascade.levels(t).enumerate() {
         let before = clock.pushed.get(i).copied().unwrap_or(0.0);
         if (conc - before).abs() > LEVEL_CHANGE * before.max(1e-6) {
-            if let Some(drug) = state.sim.drugs.iter().find(|a| a.drug.key == *key).map(|a| a.drug.clone()) {
-                state.sim.apply(Control::SetDrug { drug: Box::new(drug), conc_um: *conc });
-            } else if let Ok(drug) = synapse_core::pharmacology::Catalogue::builtin().and_then(|cat| cat.get(key).cloned()) {
-                state.sim.apply(Control::SetDrug { drug: Box::new(drug), conc_um: *conc });
-            }
+            state.sim.apply(Control::SetDrug { drug: Box::new(drug.clone()), conc_um: conc });
             if let Some(p) = clock.pushed.get_mut(i) {
-                *p = *conc;
+                *p = conc;
             }
         }
     }

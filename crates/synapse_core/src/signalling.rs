@@ -350,7 +350,12 @@ impl Cascade {
 
     /// Free concentration of each scheduled drug at `t_min` (µM).
     pub fn concentrations_um(&self, t_min: f64) -> Vec<(String, f64)> {
-        self.schedule.iter().map(|s| (s.drug.key.clone(), s.conc_at(t_min))).collect()
+        self.levels(t_min).map(|(d, c)| (d.key.clone(), c)).collect()
+    }
+
+    /// Each scheduled drug with its free concentration at `t_min` (µM).
+    pub fn levels(&self, t_min: f64) -> impl Iterator<Item = (&Drug, f64)> {
+        self.schedule.iter().map(move |s| (&s.drug, s.conc_at(t_min)))
     }
 
     /// Step on the fixed grid until the slow clock reaches `t_min` (never back).
