@@ -5,6 +5,8 @@
 //! a slow clock (`signalling`). No Bevy: the app, the CLI and the tests all
 //! drive the same code.
 
+pub mod builtin;
+pub mod experiment;
 pub mod gaba;
 pub mod grid;
 pub mod membrane;

@@ -236,6 +236,15 @@ impl Simulation {
         self.pending.push(c);
     }
 
+    /// Carry out the queued controls now, at the current step, without
+    /// stepping: a synapse built with drugs has them from t = 0.
+    pub fn flush_controls(&mut self) {
+        for c in std::mem::take(&mut self.pending) {
+            self.execute(c);
+        }
+        self.last_events = ReleaseEvents::default();
+    }
+
     /// Push the rate multipliers (hooks × drugs × the NMDA co-agonist
     /// mixture of bath and drugs) into the receptors' step tables, and the
     /// release and uptake scales into the terminal and the astrocyte.

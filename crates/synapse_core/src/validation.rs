@@ -386,26 +386,9 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
     ]
 }
 
-/// The slow-clock scenarios shipped in assets/scenarios, built in so that
-/// validation checks exactly what a user runs.
-pub const CASCADE_SCENARIOS: &[(&str, &str)] = &[
-    ("baseline", include_str!("../../../assets/scenarios/baseline.ron")),
-    ("ketamine_iv", include_str!("../../../assets/scenarios/ketamine_iv.ron")),
-    ("ketamine_rodent", include_str!("../../../assets/scenarios/ketamine_rodent.ron")),
-    ("esketamine_84mg", include_str!("../../../assets/scenarios/esketamine_84mg.ron")),
-    ("ketamine_nbqx", include_str!("../../../assets/scenarios/ketamine_nbqx.ron")),
-    ("ketamine_rapamycin", include_str!("../../../assets/scenarios/ketamine_rapamycin.ron")),
-    ("ketamine_lithium", include_str!("../../../assets/scenarios/ketamine_lithium.ron")),
-    ("memantine", include_str!("../../../assets/scenarios/memantine.ron")),
-    ("rapastinel", include_str!("../../../assets/scenarios/rapastinel.ron")),
-    ("nitrous_oxide", include_str!("../../../assets/scenarios/nitrous_oxide.ron")),
-    ("ketamine_escitalopram", include_str!("../../../assets/scenarios/ketamine_escitalopram.ron")),
-];
-
 /// A built-in slow-clock scenario's 24-hour (or `hours`) trace, one row a minute.
 pub fn cascade_trace(name: &str, hours: f64) -> crate::signalling::SlowTrace {
-    let (_, text) = CASCADE_SCENARIOS.iter().find(|(n, _)| *n == name).expect("a built-in scenario");
-    let s = Scenario::from_ron(text, &format!("assets/scenarios/{name}.ron")).expect("built-in scenarios are valid");
+    let s = crate::builtin::get(name).expect("a built-in scenario");
     let mut c = crate::signalling::Cascade::new(&s).expect("built-in scenarios are valid");
     crate::signalling::SlowTrace::record(&mut c, hours * 60.0, 1.0)
 }

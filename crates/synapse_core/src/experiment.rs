@@ -1,0 +1,628 @@
+//! One experiment: the fast particle synapse, the slow cascade it is
+//! re-sampled from, the scenario as loaded, the pending train spikes, the
+//! fast and slow histories and the kept moments, driven only by
+//! [`Command`]s. The app, `synapse-lab run` and `synapse-lab replay` all
+//! drive this type, so "the app equals the CLI bit for bit" holds by
+//! construction: the same scenario and the same commands give the same
+//! bits, whoever sends them.
+//!
+//! Time moves only through commands: `Run { steps }` advances the fast
+//! clock by whole core steps, `RunSlow { steps }` the slow clock by whole
+//! slow steps (the drug levels of the schedule follow into the synapse),
+//! `SlowJump` jumps it and re-samples the synapse. A [`CommandLog`] is the
+//! scenario plus the commands in order; replaying it re-creates the state.
+
+use crate::pharmacology::{Catalogue, Drug};
+use crate::recorder::Observables;
+use crate::scenario::{ClampMode, Scenario, ScenarioError};
+use crate::signalling::{Cascade, format_minutes};
+use crate::sim::{Control, Simulation};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::fmt;
+
+/// Samples kept for the fast plots.
+pub const FAST_HISTORY_LEN: usize = 4000;
+/// The fast history samples every this much biology (ms): 10 µs.
+pub const FAST_SAMPLE_MS: f64 = 0.01;
+/// The slow history samples every this many slow minutes.
+pub const SLOW_SAMPLE_MIN: f64 = 1.0;
+/// A scheduled drug's level is pushed into the fast synapse when it moves by this fraction.
+const LEVEL_CHANGE: f64 = 0.02;
+/// Most core steps one `Run` may ask for (~30 min of computing).
+pub const MAX_RUN_STEPS: u64 = 1_000_000_000;
+/// Farthest one slow jump or run may go (8 weeks, as far as a drug may start before t = 0).
+pub const MAX_SLOW_MIN: f64 = 8.0 * 7.0 * 1440.0;
+
+/// Everything a person (or a lecture, or a script) can do to an experiment.
+/// Serialised as RON in command logs: `Spike`, `MgMm(0.0)`,
+/// `Drug(name: "ketamine", conc_um: 10.0)`, `Run(steps: 1000)`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Advance the fast clock by whole core steps (dt each).
+    Run { steps: u64 },
+    /// One presynaptic action potential.
+    Spike,
+    /// One spontaneous vesicle fusion.
+    Mini,
+    /// One spike of the GABAergic interneuron.
+    InterneuronSpike,
+    /// A train of spikes from the next step.
+    Train { rate_hz: f64, count: u32 },
+    Clamp(ClampMode),
+    HoldingMv(f64),
+    InjectPa(f64),
+    MgMm(f64),
+    CaMm(f64),
+    GlycineUm(f64),
+    DSerineUm(f64),
+    /// A drug of the catalogue at a free concentration (µM) at the synapse;
+    /// 0 washes it out (a trapped blocker stays until its channel opens).
+    Drug { name: String, conc_um: f64 },
+    /// Wash a drug out (the same as concentration 0).
+    WashOut { name: String },
+    /// Advance the slow clock by whole slow steps (dt_min each); the
+    /// scheduled drugs' levels follow into the synapse.
+    RunSlow { steps: u64 },
+    /// Jump the slow clock ahead and re-sample the synapse from the slow state.
+    SlowJump { minutes: f64 },
+    /// Keep the slow moment to come back to.
+    KeepMoment,
+    /// Go back to a kept moment (0 = the start, always kept).
+    RestoreMoment(usize),
+    /// The scenario again from t = 0 on both clocks.
+    Restart,
+}
+
+/// A command that could not be carried out, and why; the experiment is unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandError(pub String);
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+fn in_range(what: &str, v: f64, lo: f64, hi: f64, unit: &str) -> Result<f64, CommandError> {
+    if v.is_finite() && (lo..=hi).contains(&v) { Ok(v) } else { Err(CommandError(format!("{what} {v} {unit} is out of range; use {lo} to {hi} {unit}"))) }
+}
+
+/// A slow moment kept to come back to.
+#[derive(Clone, Debug)]
+pub struct Moment {
+    pub label: String,
+    pub cascade: Cascade,
+}
+
+/// Fast observables sampled on the core's step grid, for the plots.
+#[derive(Clone, Debug, Default)]
+pub struct FastHistory {
+    pub rows: VecDeque<Observables>,
+    /// Sample every this many core steps.
+    pub every_steps: u64,
+}
+
+impl FastHistory {
+    fn for_sim(sim: &Simulation) -> Self {
+        Self { rows: VecDeque::new(), every_steps: ((FAST_SAMPLE_MS / sim.dt_ms()).round() as u64).max(1) }
+    }
+
+    fn push(&mut self, o: Observables) {
+        if self.rows.len() == FAST_HISTORY_LEN {
+            self.rows.pop_front();
+        }
+        self.rows.push_back(o);
+    }
+}
+
+/// The slow clock's records: rows every `SLOW_SAMPLE_MIN`, and the kept moments.
+#[derive(Clone, Debug, Default)]
+pub struct SlowHistory {
+    /// (t_min, cascade row), columns as `columns`.
+    pub rows: Vec<(f64, Vec<f64>)>,
+    pub columns: Vec<String>,
+    pub moments: Vec<Moment>,
+}
+
+impl SlowHistory {
+    fn sample(&mut self, c: &Cascade) {
+        let t = c.t_min();
+        if self.rows.last().is_none_or(|(last, _)| t >= last + SLOW_SAMPLE_MIN - 1e-9) {
+            self.rows.push((t, c.row()));
+        }
+    }
+}
+
+/// The fast synapse, the slow cascade, and their records.
+pub struct Experiment {
+    pub sim: Simulation,
+    /// The slow clock's model; the fast synapse is re-sampled from it.
+    pub cascade: Cascade,
+    /// The scenario as loaded.
+    base: Scenario,
+    catalogue: Catalogue,
+    /// Step indices at which the spikes of a train fire.
+    pending_spikes: VecDeque<u64>,
+    pub history: FastHistory,
+    pub slow: SlowHistory,
+    /// Scheduled drug levels last pushed into the fast synapse.
+    pushed: Vec<f64>,
+    /// Bumped whenever the fast synapse is rebuilt (the scene re-spawns).
+    pub generation: u64,
+    /// Bumped when the scenario restarts (the slow clock starts over).
+    pub epoch: u64,
+    /// Diffusion on all cores (same bits either way).
+    pub parallel: bool,
+}
+
+impl Experiment {
+    /// A scenario at t = 0 on both clocks: the cascade (drugs given before
+    /// t = 0 have acted) and the fast synapse it makes, its drugs, GLT-1
+    /// and resting block in effect from t = 0.
+    pub fn new(scenario: Scenario) -> Result<Self, ScenarioError> {
+        let catalogue = Catalogue::builtin().map_err(|e| ScenarioError::Io { file: "the built-in drug catalogue".into(), message: e.to_string() })?;
+        Self::with_catalogue(scenario, catalogue)
+    }
+
+    pub fn with_catalogue(scenario: Scenario, catalogue: Catalogue) -> Result<Self, ScenarioError> {
+        let cascade = Cascade::new(&scenario)?;
+        let sim = Self::fast_from(&cascade, &scenario, true, &[]);
+        let mut e = Self {
+            history: FastHistory::for_sim(&sim),
+            sim,
+            cascade,
+            base: scenario,
+            catalogue,
+            pending_spikes: VecDeque::new(),
+            slow: SlowHistory::default(),
+            pushed: Vec::new(),
+            generation: 0,
+            epoch: 0,
+            parallel: true,
+        };
+        e.start_slow_records();
+        Ok(e)
+    }
+
+    /// The one place the fast layer is built from the slow state: the
+    /// cascade's synapse, its controls in effect at once (no step is
+    /// taken), then drugs the user had applied by hand.
+    fn fast_from(cascade: &Cascade, live: &Scenario, parallel: bool, by_hand: &[(Drug, f64)]) -> Simulation {
+        let (fast, controls) = cascade.fast_layer(live);
+        let mut sim = Simulation::new(&fast);
+        sim.parallel = parallel;
+        for c in controls {
+            sim.apply(c);
+        }
+        sim.flush_controls();
+        for (drug, conc_um) in by_hand {
+            sim.apply(Control::SetDrug { drug: Box::new(drug.clone()), conc_um: *conc_um });
+        }
+        sim
+    }
+
+    fn start_slow_records(&mut self) {
+        self.slow = SlowHistory { rows: Vec::new(), columns: self.cascade.columns(), moments: Vec::new() };
+        self.slow.sample(&self.cascade);
+        self.slow.moments.push(Moment { label: format!("start ({})", format_minutes(self.cascade.t_min())), cascade: self.cascade.clone() });
+        self.pushed = self.cascade.concentrations_um(self.cascade.t_min()).into_iter().map(|(_, c)| c).collect();
+    }
+
+    /// The scenario as loaded.
+    pub fn base(&self) -> &Scenario {
+        &self.base
+    }
+
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// The scenario with what was set live (bath, clamp): what "save" writes
+    /// and what a re-sample starts from.
+    pub fn live_scenario(&self) -> Scenario {
+        let mut live = self.base.clone();
+        live.solution = self.sim.solution.clone();
+        live.membrane.hold_mv = self.sim.membrane.hold_mv;
+        live.membrane.mode = self.sim.membrane.mode;
+        live
+    }
+
+    /// Whether the scenario schedules drugs on the slow clock.
+    pub fn has_slow_drugs(&self) -> bool {
+        !self.cascade.drug_keys().is_empty()
+    }
+
+    /// Train spikes still to fire (step indices).
+    pub fn pending_spikes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.pending_spikes.iter().copied()
+    }
+
+    /// Check a command without carrying it out (a bad one changes nothing).
+    pub fn check(&self, cmd: &Command) -> Result<(), CommandError> {
+        match cmd {
+            Command::Run { steps } | Command::RunSlow { steps } if *steps > MAX_RUN_STEPS => Err(CommandError(format!("{steps} steps in one command: use at most {MAX_RUN_STEPS}"))),
+            Command::Train { rate_hz, count } => {
+                in_range("train rate", *rate_hz, 0.1, 1000.0, "Hz")?;
+                if !(1..=10_000).contains(count) {
+                    return Err(CommandError(format!("train of {count} spikes: use 1 to 10000")));
+                }
+                Ok(())
+            }
+            Command::HoldingMv(v) => in_range("holding potential", *v, -150.0, 80.0, "mV").map(drop),
+            Command::InjectPa(i) => in_range("injected current", *i, -5000.0, 5000.0, "pA").map(drop),
+            Command::MgMm(v) => in_range("Mg2+", *v, 0.0, 20.0, "mM").map(drop),
+            Command::CaMm(v) => in_range("Ca2+", *v, 0.0, 20.0, "mM").map(drop),
+            Command::GlycineUm(v) => in_range("glycine", *v, 0.0, 10_000.0, "µM").map(drop),
+            Command::DSerineUm(v) => in_range("D-serine", *v, 0.0, 10_000.0, "µM").map(drop),
+            Command::Drug { name, conc_um } => {
+                self.catalogue.get(name).map_err(|e| CommandError(e.to_string()))?;
+                in_range(&format!("{name} concentration"), *conc_um, 0.0, 100_000.0, "µM").map(drop)
+            }
+            Command::WashOut { name } => self.catalogue.get(name).map(drop).map_err(|e| CommandError(e.to_string())),
+            Command::SlowJump { minutes } => in_range("slow jump", *minutes, 0.0, MAX_SLOW_MIN, "min").map(drop),
+            Command::RestoreMoment(i) if *i >= self.slow.moments.len() => {
+                Err(CommandError(format!("moment {i} does not exist; {} moment(s) are kept (0 = the start)", self.slow.moments.len())))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Carry out one command; a bad command is refused whole and changes nothing.
+    pub fn apply(&mut self, cmd: &Command) -> Result<(), CommandError> {
+        self.check(cmd)?;
+        match cmd {
+            Command::Run { steps } => self.step_fast(*steps),
+            Command::Spike => self.sim.apply(Control::Spike),
+            Command::Mini => self.sim.apply(Control::Mini),
+            Command::InterneuronSpike => self.sim.apply(Control::InterneuronSpike),
+            Command::Train { rate_hz, count } => {
+                let now = self.sim.step_index + 1;
+                let every = (((1e3 / rate_hz) / self.sim.dt_ms()).round() as u64).max(1);
+                self.pending_spikes.extend((0..*count as u64).map(|k| now + k * every));
+            }
+            Command::Clamp(m) => self.sim.apply(Control::SetClamp(*m)),
+            Command::HoldingMv(v) => self.sim.apply(Control::SetHoldingMv(*v)),
+            Command::InjectPa(i) => self.sim.apply(Control::SetInjectPa(*i)),
+            Command::MgMm(v) => self.sim.apply(Control::SetMgMm(*v)),
+            Command::CaMm(v) => self.sim.apply(Control::SetCaMm(*v)),
+            Command::GlycineUm(v) => self.sim.apply(Control::SetGlycineUm(*v)),
+            Command::DSerineUm(v) => self.sim.apply(Control::SetDSerineUm(*v)),
+            Command::Drug { name, conc_um } => self.set_drug(name, *conc_um),
+            Command::WashOut { name } => self.set_drug(name, 0.0),
+            Command::RunSlow { steps } => self.advance_slow_steps(*steps),
+            Command::SlowJump { minutes } => self.jump(*minutes),
+            Command::KeepMoment => {
+                let label = format_minutes(self.cascade.t_min());
+                if !self.slow.moments.iter().any(|m| m.label == label) {
+                    self.slow.moments.push(Moment { label, cascade: self.cascade.clone() });
+                }
+            }
+            Command::RestoreMoment(i) => self.restore(*i),
+            Command::Restart => self.restart(),
+        }
+        Ok(())
+    }
+
+    fn set_drug(&mut self, name: &str, conc_um: f64) {
+        let drug = self.catalogue.get(name).expect("checked").clone();
+        self.sim.apply(Control::SetDrug { drug: Box::new(drug), conc_um });
+    }
+
+    /// Advance the fast clock by `n` core steps: train spikes fire at their
+    /// step, the history samples on the step grid.
+    pub fn step_fast(&mut self, n: u64) {
+        let end = self.sim.step_index + n;
+        while self.sim.step_index < end {
+            while self.pending_spikes.front().is_some_and(|&s| s <= self.sim.step_index) {
+                self.pending_spikes.pop_front();
+                self.sim.apply(Control::Spike);
+            }
+            self.sim.step();
+            if self.sim.step_index % self.history.every_steps == 0 {
+                self.history.push(Observables::of(&self.sim));
+            }
+        }
+    }
+
+    /// Run the fast clock to `t_ms` (never back).
+    pub fn run_fast_to(&mut self, t_ms: f64) {
+        let end = (t_ms / self.sim.dt_ms()).round() as u64;
+        self.step_fast(end.saturating_sub(self.sim.step_index));
+    }
+
+    /// Advance the cascade to `t_min` on its grid, sampling the slow history
+    /// on the whole-minute grid however the calls cut the time.
+    fn advance_cascade_to(&mut self, t_min: f64) {
+        self.cascade.set_solution(&self.sim.solution);
+        loop {
+            let next = ((self.cascade.t_min() + 1e-9) / SLOW_SAMPLE_MIN).floor() * SLOW_SAMPLE_MIN + SLOW_SAMPLE_MIN;
+            if next > t_min + 1e-9 {
+                break;
+            }
+            self.cascade.advance_to(next);
+            self.slow.sample(&self.cascade);
+        }
+        self.cascade.advance_to(t_min);
+    }
+
+    /// Run the slow clock by `n` slow steps. The synapse follows: a scheduled
+    /// drug's level is pushed into it when it moves by 2 %, and the synapse
+    /// is re-sampled when synaptic protein changes its AMPA receptor count.
+    pub fn advance_slow_steps(&mut self, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let target = self.cascade.t_min() + n as f64 * self.cascade.dt_min();
+        self.advance_cascade_to(target);
+        if self.cascade.ampa_count(&self.base) != self.sim.scenario.receptors.ampa {
+            self.resample();
+            return;
+        }
+        let t = self.cascade.t_min();
+        let mut push = Vec::new();
+        for (i, (drug, conc)) in self.cascade.levels(t).enumerate() {
+            let before = self.pushed.get(i).copied().unwrap_or(0.0);
+            if (conc - before).abs() > LEVEL_CHANGE * before.max(1e-6) {
+                push.push((i, drug.clone(), conc));
+            }
+        }
+        for (i, drug, conc) in push {
+            self.sim.apply(Control::SetDrug { drug: Box::new(drug), conc_um: conc });
+            if let Some(p) = self.pushed.get_mut(i) {
+                *p = conc;
+            }
+        }
+    }
+
+    /// Jump the slow clock ahead by `minutes` and re-sample the synapse there.
+    pub fn jump(&mut self, minutes: f64) {
+        let target = self.cascade.t_min() + minutes.max(0.0);
+        self.advance_cascade_to(target);
+        self.resample();
+    }
+
+    /// Back to kept moment `i`: the slow history after it is dropped.
+    fn restore(&mut self, i: usize) {
+        let m = self.slow.moments[i].clone();
+        let t = m.cascade.t_min();
+        self.slow.rows.retain(|(ti, _)| *ti <= t + 1e-9);
+        self.cascade = m.cascade;
+        self.resample();
+    }
+
+    /// Rebuild the fast synapse from the slow state (after a jump, a restored
+    /// moment, or a change of AMPA count): the live bath and clamp kept,
+    /// drugs applied by hand applied again, the fast clock back at 0.
+    pub fn resample(&mut self) {
+        let scheduled = self.cascade.drug_keys();
+        let by_hand: Vec<(Drug, f64)> = self.sim.drugs.iter().filter(|a| !scheduled.contains(&a.drug.key)).map(|a| (a.drug.clone(), a.conc_um)).collect();
+        let live = self.live_scenario();
+        self.sim = Self::fast_from(&self.cascade, &live, self.parallel, &by_hand);
+        self.pending_spikes.clear();
+        self.history = FastHistory::for_sim(&self.sim);
+        self.pushed = self.cascade.concentrations_um(self.cascade.t_min()).into_iter().map(|(_, c)| c).collect();
+        self.generation += 1;
+    }
+
+    /// The scenario again from t = 0 on both clocks (live settings dropped).
+    fn restart(&mut self) {
+        let cascade = Cascade::new(&self.base).expect("the scenario built once, so it builds again");
+        self.sim = Self::fast_from(&cascade, &self.base, self.parallel, &[]);
+        self.cascade = cascade;
+        self.pending_spikes.clear();
+        self.history = FastHistory::for_sim(&self.sim);
+        self.start_slow_records();
+        self.generation += 1;
+        self.epoch += 1;
+    }
+
+    /// One 64-bit hash of both clocks' state: the fast synapse's FNV-1a hash,
+    /// the slow step and every cascade variable, the pending train spikes.
+    pub fn state_hash(&self) -> u64 {
+        let mut h = self.sim.state_hash();
+        let mut mix = |v: u64| h = crate::rng::mix64(h ^ v);
+        mix(self.cascade.t_min().to_bits());
+        for v in self.cascade.row() {
+            mix(v.to_bits());
+        }
+        for s in &self.pending_spikes {
+            mix(*s);
+        }
+        h
+    }
+}
+
+/// One command of a log, with the frame and the clocks' times when it took effect.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct LoggedCommand {
+    pub frame: u64,
+    /// Fast clock (ms) and slow clock (min) just before the command.
+    pub t_ms: f64,
+    pub slow_min: f64,
+    pub command: Command,
+}
+
+/// Current version of the command-log format.
+pub const COMMAND_LOG_VERSION: u32 = 1;
+
+/// A recorded session: the scenario as loaded, every command in order, and
+/// the final state hash it gave. `synapse-lab replay` re-runs it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CommandLog {
+    pub version: u32,
+    /// The program that wrote it.
+    pub program: String,
+    /// Where the scenario came from (for people; the scenario itself is below).
+    pub source: String,
+    pub scenario: Scenario,
+    pub commands: Vec<LoggedCommand>,
+    /// The experiment's `state_hash` at the end, as 0x-prefixed hex.
+    #[serde(default)]
+    pub final_hash: Option<String>,
+}
+
+impl CommandLog {
+    pub fn new(source: &str, scenario: &Scenario) -> Self {
+        Self { version: COMMAND_LOG_VERSION, program: format!("synapse-lab {}", env!("CARGO_PKG_VERSION")), source: source.into(), scenario: scenario.clone(), commands: Vec::new(), final_hash: None }
+    }
+
+    /// Add a command that took effect on `exp` (call before applying it).
+    /// Consecutive `Run`s merge: `Run(a); Run(b)` is `Run(a + b)`.
+    pub fn push(&mut self, frame: u64, exp: &Experiment, command: Command) {
+        if let (Some(LoggedCommand { command: Command::Run { steps: last }, .. }), Command::Run { steps }) = (self.commands.last_mut(), &command) {
+            *last += steps;
+            return;
+        }
+        self.commands.push(LoggedCommand { frame, t_ms: exp.sim.t_ms(), slow_min: exp.cascade.t_min(), command });
+    }
+
+    pub fn to_ron(&self) -> String {
+        let cfg = ron::ser::PrettyConfig::new().struct_names(true).depth_limit(4);
+        ron::ser::to_string_pretty(self, cfg).expect("a command log always serialises")
+    }
+
+    /// Parse a log; `file` names it in messages (file:line:column).
+    pub fn from_ron(text: &str, file: &str) -> Result<Self, ScenarioError> {
+        let log: CommandLog = ron::from_str(text).map_err(|e| ScenarioError::Parse { file: file.into(), line: e.span.start.line, col: e.span.start.col, message: format!("{} (a command log: see `synapse-lab --record-commands`)", e.code) })?;
+        if log.version != COMMAND_LOG_VERSION {
+            return Err(ScenarioError::Io { file: file.into(), message: format!("command log version {} is not supported; this build reads version {COMMAND_LOG_VERSION}", log.version) });
+        }
+        log.scenario.validate().map_err(|e| ScenarioError::Io { file: file.into(), message: format!("its scenario: {e}") })?;
+        Ok(log)
+    }
+
+    /// Re-run the log from its scenario; the first bad command stops it with
+    /// its index and why.
+    pub fn replay(&self) -> Result<Experiment, String> {
+        let mut exp = Experiment::new(self.scenario.clone()).map_err(|e| e.to_string())?;
+        for (i, c) in self.commands.iter().enumerate() {
+            exp.apply(&c.command).map_err(|e| format!("command {} ({:?}, frame {}): {e}", i + 1, c.command, c.frame))?;
+        }
+        Ok(exp)
+    }
+}
+
+/// A hash as the logs and the CLI print it.
+pub fn format_hash(h: u64) -> String {
+    format!("0x{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Stimulus;
+
+    fn quiet() -> Scenario {
+        let mut s = Scenario::default();
+        s.protocol = vec![Stimulus::Mini { at_ms: 0.2 }];
+        s
+    }
+
+    #[test]
+    fn an_experiment_without_commands_is_the_core_itself() {
+        let mut e = Experiment::new(quiet()).unwrap();
+        e.apply(&Command::Run { steps: 500 }).unwrap();
+        let mut direct = Simulation::new(&quiet());
+        direct.run_until(0.5);
+        assert_eq!(e.sim.state_hash(), direct.state_hash());
+        assert_eq!(e.history.rows.len(), 50);
+    }
+
+    #[test]
+    fn bad_commands_are_refused_whole() {
+        let mut e = Experiment::new(quiet()).unwrap();
+        let before = e.state_hash();
+        for c in [Command::MgMm(-1.0), Command::Drug { name: "no-such-drug".into(), conc_um: 1.0 }, Command::Drug { name: "ketamine".into(), conc_um: f64::NAN }, Command::RestoreMoment(3), Command::SlowJump { minutes: -5.0 }] {
+            let err = e.apply(&c).unwrap_err();
+            assert!(!err.0.is_empty());
+        }
+        assert!(e.apply(&Command::Drug { name: "nope".into(), conc_um: 1.0 }).unwrap_err().0.contains("ketamine"), "the message lists the known drugs");
+        assert_eq!(e.state_hash(), before);
+    }
+
+    #[test]
+    fn a_log_round_trips_through_ron_and_replays_to_the_same_hash() {
+        let mut e = Experiment::new(quiet()).unwrap();
+        let mut log = CommandLog::new("test", e.base());
+        let cmds = [
+            Command::Run { steps: 100 },
+            Command::Spike,
+            Command::Run { steps: 150 },
+            Command::Run { steps: 50 },
+            Command::Drug { name: "ketamine".into(), conc_um: 10.0 },
+            Command::MgMm(0.0),
+            Command::Train { rate_hz: 50.0, count: 3 },
+            Command::Run { steps: 300 },
+            Command::SlowJump { minutes: 30.0 },
+            Command::KeepMoment,
+            Command::Run { steps: 200 },
+        ];
+        for (frame, c) in cmds.into_iter().enumerate() {
+            log.push(frame as u64, &e, c.clone());
+            e.apply(&c).unwrap();
+        }
+        // Run(150); Run(50) merged.
+        assert_eq!(log.commands.len(), 10);
+        log.final_hash = Some(format_hash(e.state_hash()));
+        let text = log.to_ron();
+        let back = CommandLog::from_ron(&text, "test.ron").unwrap();
+        assert_eq!(back, log);
+        let r = back.replay().unwrap();
+        assert_eq!(format_hash(r.state_hash()), log.final_hash.unwrap());
+        // By hand ketamine survives the re-sample of the jump; the fast clock restarted.
+        assert!(r.sim.drugs.iter().any(|a| a.drug.key == "ketamine" && a.conc_um == 10.0));
+        assert_eq!(r.sim.step_index, 200);
+        assert_eq!(r.sim.solution.mg_mm, 0.0);
+    }
+
+    #[test]
+    fn the_slow_clock_in_steps_equals_one_run_and_drug_levels_follow() {
+        let s = crate::builtin::get("ketamine_iv").unwrap();
+        let mut a = Experiment::new(s.clone()).unwrap();
+        let mut b = Experiment::new(s).unwrap();
+        // 30 min as 3000 steps of 0.01 min, in frames of 7 steps and in one go.
+        let mut left = 3000;
+        while left > 0 {
+            let n = left.min(7);
+            a.apply(&Command::RunSlow { steps: n }).unwrap();
+            left -= n;
+        }
+        b.apply(&Command::RunSlow { steps: 3000 }).unwrap();
+        assert_eq!(a.cascade.row().iter().map(|v| v.to_bits()).collect::<Vec<_>>(), b.cascade.row().iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+        assert!((a.cascade.t_min() - 30.0).abs() < 1e-9);
+        assert_eq!(a.slow.rows.len(), 31, "a slow row every minute, 0..=30");
+        // Ketamine's level reached the synapse (pushed or in the next step).
+        a.apply(&Command::Run { steps: 1 }).unwrap();
+        let k = a.sim.drugs.iter().find(|d| d.drug.key == "ketamine").expect("ketamine in the synapse").conc_um;
+        let expected = a.cascade.concentrations_um(a.cascade.t_min())[0].1;
+        assert!((k - expected).abs() <= LEVEL_CHANGE * expected + 1e-9, "{k} vs {expected}");
+    }
+
+    #[test]
+    fn drugs_of_the_schedule_act_from_t0_without_an_extra_step() {
+        let mut s = quiet();
+        s.drugs.push(crate::scenario::DrugPlan::Constant { drug: "ketamine".into(), conc: "10uM".into(), start_min: 0.0, stop_min: None });
+        let e = Experiment::new(s).unwrap();
+        assert_eq!(e.sim.step_index, 0);
+        assert!(e.sim.drugs.iter().any(|a| a.drug.key == "ketamine" && a.conc_um == 10.0));
+    }
+
+    #[test]
+    fn restart_gives_the_start_again_and_restore_goes_back() {
+        let s = crate::builtin::get("ketamine_iv").unwrap();
+        let mut e = Experiment::new(s).unwrap();
+        let start = e.state_hash();
+        e.apply(&Command::SlowJump { minutes: 60.0 }).unwrap();
+        e.apply(&Command::Run { steps: 100 }).unwrap();
+        e.apply(&Command::RestoreMoment(0)).unwrap();
+        assert_eq!(e.cascade.t_min(), 0.0);
+        assert_eq!(e.slow.rows.len(), 1);
+        e.apply(&Command::Restart).unwrap();
+        assert_eq!(e.state_hash(), start);
+        assert_eq!(e.epoch, 1);
+    }
+}
