@@ -2,16 +2,16 @@
 //! (or `--scenario FILE`); `screenshot` renders one frame to PNG. The
 //! headless commands `run` (a scenario to a CSV/JSON trace and a summary),
 //! `bench` (molecule-steps per second) and `validate` (the model against the
-//! literature) never open a window or need a GPU.
+//! literature), `replay` (a recorded command log) and `scenarios` (the
+//! built-in scenarios) never open a window or need a GPU. Every command
+//! works from any folder: scenarios and drugs are built into the binary.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use synapse_core::Scenario;
-use synapse_core::recorder::Trace;
-
-/// The scenario `synapse-lab` uses when none is given.
-pub const DEFAULT_SCENARIO: &str = "assets/scenarios/single_spike.ron";
+use synapse_core::builtin;
+use synapse_core::experiment::{CommandLog, Experiment, format_hash};
 
 /// Longest particle run `run` accepts (~30 min of computing for one vesicle).
 const MAX_STEPS: f64 = 1e9;
@@ -21,9 +21,13 @@ const MAX_ROWS: f64 = 1e6;
 #[derive(Parser, Debug)]
 #[command(name = "synapse-lab", version, about = "A simulated glutamatergic synapse for teaching")]
 struct Cli {
-    /// Scenario for the 3D app (default: the single spike at rest).
+    /// Scenario for the 3D app: a file, or a built-in name (`synapse-lab scenarios`); default: single_spike.
     #[arg(long)]
-    scenario: Option<PathBuf>,
+    scenario: Option<String>,
+    /// Write every command of the session, with its frame and biological
+    /// time, to this RON file when the app closes (`synapse-lab replay` re-runs it).
+    #[arg(long, value_name = "FILE")]
+    record_commands: Option<PathBuf>,
     /// Window size, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720")]
     size: String,
@@ -51,13 +55,23 @@ enum Command {
     Screenshot(ScreenshotArgs),
     /// Sweep a drug's concentration through the simulation; print the simulated IC50/EC50 and Hill slope.
     DoseResponse(DoseArgs),
+    /// Re-run a command log (from --record-commands) headless and print its final state hash.
+    Replay(ReplayArgs),
+    /// List the built-in scenarios (usable by name with --scenario).
+    Scenarios,
+}
+
+#[derive(Args, Debug)]
+struct ReplayArgs {
+    /// The command log (RON).
+    log: PathBuf,
 }
 
 #[derive(Args, Debug)]
 struct ScreenshotArgs {
-    /// Scenario file (RON); default: the single spike at rest.
+    /// Scenario: a file or a built-in name; default: single_spike.
     #[arg(long)]
-    scenario: Option<PathBuf>,
+    scenario: Option<String>,
     /// Biological time of the frame, with a unit (2ms, 500us).
     #[arg(long, default_value = "2ms")]
     at: String,
@@ -111,9 +125,9 @@ impl LookArgs {
 
 #[derive(Args, Debug)]
 struct RunArgs {
-    /// Scenario file (RON).
-    #[arg(long, default_value = DEFAULT_SCENARIO)]
-    scenario: PathBuf,
+    /// Scenario: a RON file, or a built-in name (`synapse-lab scenarios`).
+    #[arg(long, default_value = builtin::DEFAULT)]
+    scenario: String,
     /// Simulated time, with a unit (50ms, 2s, 24h); default: the scenario's.
     /// A minute or more runs the slow cascade (BDNF, TrkB, mTORC1, spines).
     #[arg(long)]
@@ -192,7 +206,9 @@ pub fn main() -> ExitCode {
         Some(Command::Validate(a)) => validate(a),
         Some(Command::Screenshot(a)) => screenshot(a),
         Some(Command::DoseResponse(a)) => dose_response(a),
-        None => window(cli.scenario.as_deref(), &cli.size, &cli.view, &cli.look, &cli.drugs),
+        Some(Command::Replay(a)) => replay(a),
+        Some(Command::Scenarios) => scenarios(),
+        None => window(cli.scenario.as_deref(), &cli.size, &cli.view, &cli.look, &cli.drugs, cli.record_commands),
     };
     match result {
         Ok(code) => code,
@@ -205,17 +221,27 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The default scenario, from the file when run in the repository and
-/// from the copy built into the binary anywhere else.
-fn load_or_default(path: Option<&Path>) -> Result<(Scenario, String), String> {
-    match path {
-        Some(p) => Ok((Scenario::load(p).map_err(|e| e.to_string())?, p.display().to_string())),
-        None if Path::new(DEFAULT_SCENARIO).exists() => load_or_default(Some(Path::new(DEFAULT_SCENARIO))),
-        None => Ok((
-            Scenario::from_ron(include_str!("../assets/scenarios/single_spike.ron"), DEFAULT_SCENARIO).map_err(|e| e.to_string())?,
-            DEFAULT_SCENARIO.to_string(),
-        )),
-    }
+/// `--scenario`: a file, or a built-in scenario by name (the default one when none is given).
+fn load_or_default(arg: Option<&str>) -> Result<(Scenario, String), String> {
+    builtin::resolve(arg.unwrap_or(builtin::DEFAULT)).map_err(|e| e.to_string())
+}
+
+/// Write a file whole or not at all: into a temporary file beside it,
+/// renamed into place only when everything was written.
+pub fn write_atomically(path: &Path, write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>) -> Result<(), String> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let tmp = path.with_file_name(format!(".{name}.part-{}", std::process::id()));
+    let result = (|| {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        write(&mut w)?;
+        std::io::Write::flush(&mut w)?;
+        drop(w);
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{}: cannot write: {e} (nothing was written under that name)", path.display())
+    })
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
@@ -232,13 +258,17 @@ fn parse_view(text: &str) -> Result<crate::app::camera::Viewpoint, String> {
     crate::app::camera::Viewpoint::from_key(text).ok_or_else(|| format!("--view {text}: use whole, cleft, receptor, astrocyte or signalling"))
 }
 
-fn window(scenario: Option<&Path>, size: &str, view: &str, look: &LookArgs, drugs: &[String]) -> Result<ExitCode, String> {
+fn window(scenario: Option<&str>, size: &str, view: &str, look: &LookArgs, drugs: &[String], record_commands: Option<PathBuf>) -> Result<ExitCode, String> {
     let (scenario, source) = load_or_default(scenario)?;
     let size = parse_size(size)?;
     let view = parse_view(view)?;
     let ui = look.settings()?;
     let drugs = parse_drugs(drugs)?;
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: None })?;
+    if let Some(p) = &record_commands {
+        // Refuse a path that cannot be written now rather than lose the session at the end.
+        write_atomically(p, |_| Ok(())).map_err(|e| format!("--record-commands {e}"))?;
+    }
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: None, record_commands })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -262,13 +292,13 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
     if slow_at_min > 365.0 * 1440.0 {
         return Err("--slow-at: pick a time within a year".into());
     }
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: Some(crate::app::ScreenshotRequest { at_ms, slow_at_min, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }) })?;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: Some(crate::app::ScreenshotRequest { at_ms, slow_at_min, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }), record_commands: None })?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn load(path: &Path, sets: &[String]) -> Result<Scenario, String> {
-    let s = Scenario::load(path).map_err(|e| e.to_string())?;
-    if sets.is_empty() { Ok(s) } else { s.with_overrides(sets).map_err(|e| e.to_string()) }
+fn load(arg: &str, sets: &[String]) -> Result<(Scenario, String), String> {
+    let (s, source) = builtin::resolve(arg).map_err(|e| e.to_string())?;
+    Ok((if sets.is_empty() { s } else { s.with_overrides(sets).map_err(|e| e.to_string())? }, source))
 }
 
 /// Runs of a minute or longer go to the slow clock (the cascade); shorter
@@ -276,7 +306,7 @@ fn load(path: &Path, sets: &[String]) -> Result<Scenario, String> {
 const SLOW_CLOCK_FROM_MS: f64 = 60_000.0;
 
 fn run(a: RunArgs) -> Result<ExitCode, String> {
-    let mut scenario = load(&a.scenario, &a.sets)?;
+    let (mut scenario, source) = load(&a.scenario, &a.sets)?;
     let duration_ms = match &a.duration {
         Some(d) => synapse_core::units::parse_duration_ms(d).map_err(|e| format!("--duration {e}"))?,
         None => scenario.duration_ms,
@@ -301,12 +331,15 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
         let t_min = synapse_core::units::parse_duration_ms(time)? / 60e3;
         scenario.drugs.push(synapse_core::scenario::DrugPlan::Regimen { drug: drug.key.clone(), start_min: -t_min });
     }
-    let mut cascade = synapse_core::signalling::Cascade::new(&scenario).map_err(|e| e.to_string())?;
-    for line in cascade.schedule_lines() {
+    // The same experiment the app drives: cascade, fast layer, drugs from t = 0.
+    let mut exp = Experiment::new(scenario.clone()).map_err(|e| e.to_string())?;
+    exp.parallel = !a.single_thread;
+    exp.sim.parallel = exp.parallel;
+    for line in exp.cascade.schedule_lines() {
         println!("drug: {line}");
     }
     if duration_ms >= SLOW_CLOCK_FROM_MS {
-        return run_slow(&scenario, &mut cascade, duration_ms, out.as_deref(), &a.scenario);
+        return run_slow(&scenario, &mut exp.cascade, duration_ms, out.as_deref(), &source);
     }
     // Guard against runs that would not finish or would not fit in memory.
     let steps = duration_ms / scenario.dt_ms();
@@ -323,33 +356,22 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
             (duration_ms * 1e3 / MAX_ROWS).ceil()
         ));
     }
-    // The fast synapse as the slow state makes it at t = 0.
-    let (fast, controls) = cascade.fast_layer(&scenario);
-    let mut sim = synapse_core::Simulation::new(&fast);
-    sim.parallel = !a.single_thread;
-    let any = !controls.is_empty() && !scenario.drugs.is_empty();
-    for c in controls {
-        sim.apply(c);
-    }
-    if any {
-        sim.step(); // the drugs take effect from the first step, before t = 0 is recorded
-    }
     let started = std::time::Instant::now();
-    let mut trace = Trace::record(&mut sim, duration_ms, scenario.record.every_us * 1e-3);
+    let mut trace = exp.record_fast(duration_ms, scenario.record.every_us * 1e-3);
     // The slow clock in lockstep: it barely moves in a fast run, as it should.
     trace.extra_columns.extend(synapse_core::signalling::CORE_COLUMNS.iter().map(|c| c.to_string()));
+    let mut cascade = exp.cascade.clone();
     for (row, extra) in trace.rows.iter().zip(trace.extra.iter_mut()) {
         cascade.advance_to(row.t_ms / 60e3);
         extra.extend(&cascade.row()[..synapse_core::signalling::CORE_COLUMNS.len()]);
     }
     let wall = started.elapsed().as_secs_f64();
     if let Some(p) = &out {
-        let file = std::fs::File::create(p).map_err(|e| format!("{}: cannot write: {e}", p.display()))?;
-        let w = std::io::BufWriter::new(file);
-        let res = if p.extension().and_then(|e| e.to_str()) == Some("json") { trace.write_json(w) } else { trace.write_csv(w) };
-        res.map_err(|e| format!("{}: cannot write: {e}", p.display()))?;
+        let json = p.extension().and_then(|e| e.to_str()) == Some("json");
+        write_atomically(p, |w| if json { trace.write_json(w) } else { trace.write_csv(w) })?;
     }
-    println!("scenario: {} ({}), seed {}, {} ms at dt {} µs", scenario.name, a.scenario.display(), scenario.seed, duration_ms, scenario.dt_us);
+    let sim = &exp.sim;
+    println!("scenario: {} ({}), seed {}, {} ms at dt {} µs", scenario.name, source, scenario.seed, duration_ms, scenario.dt_us);
     println!("{}", trace.summary());
     let l = sim.ledger();
     println!(
@@ -371,23 +393,21 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
 
 /// A run on the slow clock: the cascade from t = 0 to `duration_ms`, one
 /// row every `cascade.record_every_min`, and its peaks.
-fn run_slow(scenario: &Scenario, cascade: &mut synapse_core::signalling::Cascade, duration_ms: f64, out: Option<&Path>, file: &Path) -> Result<ExitCode, String> {
+fn run_slow(scenario: &Scenario, cascade: &mut synapse_core::signalling::Cascade, duration_ms: f64, out: Option<&Path>, file: &str) -> Result<ExitCode, String> {
     use synapse_core::signalling::{SlowTrace, format_minutes, peak};
     let t_end_min = duration_ms / 60e3;
     let every = scenario.cascade.record_every_min;
     if t_end_min / every > MAX_ROWS {
         return Err(format!("the trace would hold {:.2e} rows (over {MAX_ROWS:.0e}); record less often, e.g. --set cascade.record_every_min={:.0}", t_end_min / every, (t_end_min / MAX_ROWS).ceil()));
     }
-    println!("scenario: {} ({}), {} on the slow clock (dt {} min, a row every {} min)", scenario.name, file.display(), format_minutes(t_end_min), scenario.cascade.dt_min, every);
-    println!("the particle synapse runs in microseconds; this run integrates the BDNF/TrkB/mTORC1 cascade (parameters.md C1-C12), reading the synapse's drug effects");
+    println!("scenario: {} ({}), {} on the slow clock (dt {} min, a row every {} min)", scenario.name, file, format_minutes(t_end_min), scenario.cascade.dt_min, every);
+    println!("the particle synapse runs in microseconds; this run integrates the BDNF/TrkB/mTORC1 cascade (docs/model.md §9, C1-C12), reading the synapse's drug effects");
     let started = std::time::Instant::now();
     let trace = SlowTrace::record(cascade, t_end_min, every);
     let wall = started.elapsed().as_secs_f64();
     if let Some(p) = out {
-        let f = std::fs::File::create(p).map_err(|e| format!("{}: cannot write: {e}", p.display()))?;
-        let w = std::io::BufWriter::new(f);
-        let res = if p.extension().and_then(|e| e.to_str()) == Some("json") { trace.write_json(w) } else { trace.write_csv(w) };
-        res.map_err(|e| format!("{}: cannot write: {e}", p.display()))?;
+        let json = p.extension().and_then(|e| e.to_str()) == Some("json");
+        write_atomically(p, |w| if json { trace.write_json(w) } else { trace.write_csv(w) })?;
     }
     let t = trace.column("t_min").unwrap_or_default();
     for c in ["glutamate_surge", "bdnf", "trkb", "mtorc1", "synaptic_proteins", "spine_density"] {
@@ -515,4 +535,48 @@ fn validate(a: ValidateArgs) -> Result<ExitCode, String> {
     let failed = rows.iter().filter(|r| !r.pass).count();
     println!("{} passed, {} failed", rows.len() - failed, failed);
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `synapse-lab replay LOG`: the recorded session re-run headless; exits 1
+/// when the final state differs from the one the log recorded.
+fn replay(a: ReplayArgs) -> Result<ExitCode, String> {
+    let file = a.log.display().to_string();
+    let text = std::fs::read_to_string(&a.log).map_err(|e| format!("{file}: cannot read the command log: {e}"))?;
+    let log = CommandLog::from_ron(&text, &file).map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let exp = log.replay().map_err(|e| format!("{file}: {e}"))?;
+    let hash = format_hash(exp.state_hash());
+    println!(
+        "replayed {} commands of {} ({}) in {:.2} s: fast clock {:.3} ms, slow clock {}",
+        log.commands.len(),
+        log.scenario.name,
+        log.source,
+        started.elapsed().as_secs_f64(),
+        exp.sim.t_ms(),
+        synapse_core::signalling::format_minutes(exp.cascade.t_min())
+    );
+    println!("final state hash: {hash}");
+    match &log.final_hash {
+        Some(h) if *h == hash => {
+            println!("matches the recorded session");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(h) => {
+            eprintln!("error: the recorded session ended at {h}, the replay at {hash}");
+            Ok(ExitCode::from(1))
+        }
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// `synapse-lab scenarios`: name, clock and title of each built-in scenario.
+fn scenarios() -> Result<ExitCode, String> {
+    println!("{:<24} {:<6} {}", "name", "clock", "title: description");
+    for name in builtin::names() {
+        let s = builtin::get(name).ok_or("a built-in scenario")?;
+        let clock = if s.drugs.is_empty() { "fast" } else { "slow" };
+        println!("{name:<24} {clock:<6} {}: {}", s.name, s.description);
+    }
+    println!("use one with --scenario NAME (or give a .ron file's path)");
+    Ok(ExitCode::SUCCESS)
 }

@@ -5,13 +5,13 @@
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use std::time::Duration;
-use synapse_core::Control;
 use synapse_core::scenario::{Scenario, Stimulus};
-use synapse_lab::app::sim_bridge::{Playback, SimPlugin, SimState, UiAction};
+use synapse_core::experiment::Command;
+use synapse_lab::app::sim_bridge::{AppCommand, Playback, PlaybackCommand, SimPlugin, SimState, SlowCommand};
 
 fn app(scenario: Scenario) -> App {
     let mut app = App::new();
-    app.add_plugins(MinimalPlugins).add_plugins(SimPlugin { scenario, source: "test".into(), drugs: Vec::new() });
+    app.add_plugins(MinimalPlugins).add_plugins(SimPlugin { scenario, source: "test".into(), drugs: Vec::new(), record_commands: None });
     app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(100)));
     app
 }
@@ -49,14 +49,14 @@ fn fractional_steps_carry_over_and_pause_stops_the_clock() {
         app.update();
     }
     assert_eq!(app.world().resource::<SimState>().sim.step_index - start, 30);
-    app.world_mut().write_message(UiAction::SetPlaying(false));
+    app.world_mut().write_message(AppCommand::Playback(PlaybackCommand::Play(false)));
     app.update();
     let paused_at = app.world().resource::<SimState>().sim.step_index;
     for _ in 0..5 {
         app.update();
     }
     assert_eq!(app.world().resource::<SimState>().sim.step_index, paused_at);
-    app.world_mut().write_message(UiAction::StepOnce);
+    app.world_mut().write_message(AppCommand::Playback(PlaybackCommand::StepOnce));
     app.update();
     assert_eq!(app.world().resource::<SimState>().sim.step_index, paused_at + 1);
 }
@@ -69,7 +69,7 @@ fn a_spike_action_releases_glutamate_into_the_core() {
     let mut app = app(s);
     app.world_mut().resource_mut::<Playback>().bio_us_per_s = 10_000.0; // 1 ms per frame
     app.update();
-    app.world_mut().write_message(UiAction::Control(Control::Spike));
+    app.world_mut().write_message(AppCommand::Sim(Command::Spike));
     for _ in 0..5 {
         app.update();
     }
@@ -110,10 +110,9 @@ fn ketamine_iv() -> Scenario {
 
 #[test]
 fn the_slow_clock_runs_at_its_rate_and_a_jump_resamples_the_synapse() {
-    use synapse_lab::app::time_lens::SlowClock;
     let mut app = lens_app(ketamine_iv());
     app.update();
-    app.world_mut().write_message(UiAction::SlowRate(6.0));
+    app.world_mut().write_message(AppCommand::Slow(SlowCommand::Rate(6.0)));
     app.update();
     let t0 = app.world().resource::<SimState>().cascade.t_min();
     for _ in 0..10 {
@@ -123,13 +122,13 @@ fn the_slow_clock_runs_at_its_rate_and_a_jump_resamples_the_synapse() {
     let t1 = app.world().resource::<SimState>().cascade.t_min();
     assert!((t1 - t0 - 6.0).abs() < 1e-6, "{t0} -> {t1}");
     // 0.6 slow min per frame: the slow history still gets a sample each whole minute.
-    let times: Vec<f64> = app.world().resource::<SlowClock>().history.iter().map(|(t, _)| *t).collect();
+    let times: Vec<f64> = app.world().resource::<SimState>().slow.rows.iter().map(|(t, _)| *t).collect();
     assert_eq!(times, (0..=6).map(|m| m as f64).collect::<Vec<_>>(), "{times:?}");
-    app.world_mut().write_message(UiAction::SlowPlaying(false));
-    app.world_mut().write_message(UiAction::SaveMoment);
+    app.world_mut().write_message(AppCommand::Slow(SlowCommand::Play(false)));
+    app.world_mut().write_message(AppCommand::Sim(Command::KeepMoment));
     app.update();
     let generation = app.world().resource::<SimState>().generation;
-    app.world_mut().write_message(UiAction::SlowJump(1440.0));
+    app.world_mut().write_message(AppCommand::Sim(Command::SlowJump { minutes: 1440.0 }));
     app.update();
     let s = app.world().resource::<SimState>();
     assert!((s.cascade.t_min() - t1 - 1440.0).abs() < 1e-6);
@@ -138,19 +137,19 @@ fn the_slow_clock_runs_at_its_rate_and_a_jump_resamples_the_synapse() {
     let ampa = s.sim.scenario.receptors.ampa;
     assert!((100..=112).contains(&ampa), "AMPA receptors after 24 h: {ampa}");
     assert!(s.sim.t_ms() < 1.0, "the fast clock restarts at the re-sample");
-    let clock = app.world().resource::<SlowClock>();
-    assert!(clock.history.len() > 1440, "the jump filled the slow history: {}", clock.history.len());
+    let slow = &app.world().resource::<SimState>().slow;
+    assert!(slow.rows.len() > 1440, "the jump filled the slow history: {}", slow.rows.len());
     // Back to the kept moment: the synapse is re-sampled from it.
-    let kept = clock.moments.len() - 1;
-    app.world_mut().write_message(UiAction::RestoreMoment(kept));
+    let kept = slow.moments.len() - 1;
+    app.world_mut().write_message(AppCommand::Sim(Command::RestoreMoment(kept)));
     app.update();
     let s = app.world().resource::<SimState>();
     assert!((s.cascade.t_min() - t1).abs() < 1e-6);
     assert_eq!(s.sim.scenario.receptors.ampa, 80);
     // A bath the user set live survives the re-sample.
-    app.world_mut().write_message(UiAction::Control(Control::SetMgMm(0.0)));
+    app.world_mut().write_message(AppCommand::Sim(Command::MgMm(0.0)));
     app.update();
-    app.world_mut().write_message(UiAction::SlowJump(10.0));
+    app.world_mut().write_message(AppCommand::Sim(Command::SlowJump { minutes: 10.0 }));
     app.update();
     assert_eq!(app.world().resource::<SimState>().sim.solution.mg_mm, 0.0);
 }
@@ -162,13 +161,13 @@ fn jumping_in_steps_or_at_once_gives_the_same_bits() {
     let mut b = lens_app(ketamine_iv());
     for app in [&mut a, &mut b] {
         app.update();
-        app.world_mut().write_message(UiAction::SlowPlaying(false));
+        app.world_mut().write_message(AppCommand::Slow(SlowCommand::Play(false)));
         app.update();
     }
-    a.world_mut().write_message(UiAction::SlowJump(180.0));
+    a.world_mut().write_message(AppCommand::Sim(Command::SlowJump { minutes: 180.0 }));
     a.update();
     for _ in 0..3 {
-        b.world_mut().write_message(UiAction::SlowJump(60.0));
+        b.world_mut().write_message(AppCommand::Sim(Command::SlowJump { minutes: 60.0 }));
         b.update();
     }
     assert_eq!(row_bits(&a), row_bits(&b));
@@ -181,9 +180,9 @@ fn jumping_in_steps_or_at_once_gives_the_same_bits() {
 fn the_apps_slow_clock_matches_the_command_lines_bit_for_bit() {
     let mut app = lens_app(ketamine_iv());
     app.update();
-    app.world_mut().write_message(UiAction::SlowPlaying(false));
+    app.world_mut().write_message(AppCommand::Slow(SlowCommand::Play(false)));
     app.update();
-    app.world_mut().write_message(UiAction::SlowJump(1440.0));
+    app.world_mut().write_message(AppCommand::Sim(Command::SlowJump { minutes: 1440.0 }));
     app.update();
     let in_app: Vec<u64> = app.world().resource::<SimState>().cascade.row().iter().map(|v| v.to_bits()).collect();
     // What `synapse-lab run --duration 24h` writes in its last row (after t_ms, t_min).
@@ -191,4 +190,86 @@ fn the_apps_slow_clock_matches_the_command_lines_bit_for_bit() {
     let trace = synapse_core::signalling::SlowTrace::record(&mut c, 1440.0, 1.0);
     let cli: Vec<u64> = trace.rows.last().unwrap()[2..].iter().map(|v| v.to_bits()).collect();
     assert_eq!(in_app, cli);
+}
+
+#[test]
+fn frame_exact_mode_takes_exactly_k_steps_a_frame_whatever_the_frame_time() {
+    use synapse_lab::app::sim_bridge::ClockMode;
+    let mut app = app(quiet());
+    app.world_mut().resource_mut::<Playback>().mode = ClockMode::FrameExact { steps_per_frame: 7 };
+    app.update();
+    let start = app.world().resource::<SimState>().sim.step_index;
+    // Frames of 1 ms to 2 s: a loaded machine, a slow export.
+    for k in 0..200u64 {
+        let ms = 1 + (k * 7919) % 2000;
+        app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(ms)));
+        app.update();
+    }
+    assert_eq!(app.world().resource::<SimState>().sim.step_index - start, 200 * 7);
+    assert!(!app.world().resource::<Playback>().lagging);
+}
+
+#[test]
+fn a_headless_session_s_command_log_replays_to_the_same_hash_with_the_cli() {
+    // A session as a user would have it: clocks running, a spike, a drug,
+    // the bath changed, a slow jump, a moment kept; recorded, then replayed.
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins)
+        .add_plugins(SimPlugin { scenario: ketamine_iv(), source: "ketamine_iv".into(), drugs: vec![("memantine".into(), 1.0)], record_commands: Some(std::env::temp_dir().join("unused.ron")) })
+        .add_plugins(synapse_lab::app::time_lens::TimeLensPlugin);
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(40)));
+    app.world_mut().resource_mut::<Playback>().bio_us_per_s = 5000.0;
+    let script: Vec<(usize, AppCommand)> = vec![
+        (2, AppCommand::Sim(Command::Spike)),
+        (5, AppCommand::Sim(Command::Drug { name: "ketamine".into(), conc_um: 2.0 })),
+        (6, AppCommand::Slow(SlowCommand::Rate(30.0))),
+        (9, AppCommand::Sim(Command::MgMm(0.2))),
+        (12, AppCommand::Sim(Command::SlowJump { minutes: 60.0 })),
+        (14, AppCommand::Sim(Command::KeepMoment)),
+        (15, AppCommand::Sim(Command::Train { rate_hz: 100.0, count: 3 })),
+    ];
+    for frame in 0..24 {
+        for (_, c) in script.iter().filter(|(f, _)| *f == frame) {
+            app.world_mut().write_message(c.clone());
+        }
+        app.update();
+    }
+    let state = app.world().resource::<SimState>();
+    let log = state.finished_log().expect("recording");
+    assert!(log.commands.iter().any(|c| matches!(c.command, Command::RunSlow { .. })), "the slow clock ran");
+    assert!(state.cascade.t_min() > 60.0);
+    let path = std::env::temp_dir().join(format!("synapse-lab-session-{}.ron", std::process::id()));
+    std::fs::write(&path, log.to_ron()).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_synapse-lab")).arg("replay").arg(&path).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains(&format!("final state hash: {}", log.final_hash.unwrap())), "{out}");
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn the_app_and_the_cli_write_the_same_trace_with_drugs_on_the_slow_clock() {
+    use synapse_lab::app::sim_bridge::ClockMode;
+    // `synapse-lab run --scenario ketamine_iv --duration 2ms`: ketamine at its
+    // t = 0 level, resting block seeded; the app's history samples the same grid.
+    let out = std::env::temp_dir().join(format!("synapse-lab-same-{}.csv", std::process::id()));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_synapse-lab")).args(["run", "--scenario", "ketamine_iv", "--duration", "2ms", "--out"]).arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let cli: Vec<Vec<f64>> = csv.lines().skip(2).map(|l| l.split(',').map(|v| v.parse().unwrap()).collect()).collect();
+    let mut app = lens_app(ketamine_iv());
+    app.world_mut().resource_mut::<Playback>().mode = ClockMode::FrameExact { steps_per_frame: 100 };
+    app.update();
+    app.world_mut().write_message(AppCommand::Slow(SlowCommand::Play(false)));
+    for _ in 0..20 {
+        app.update();
+    }
+    let state = app.world().resource::<SimState>();
+    assert_eq!(state.sim.step_index, 2000 + 100, "one frame ran before the pause took effect");
+    let rows: Vec<Vec<f64>> = state.history.rows.iter().take(200).map(|r| r.values()).collect();
+    assert_eq!(rows.len(), 200);
+    for (a, b) in rows.iter().zip(&cli) {
+        assert_eq!(a[..], b[..a.len()], "row at t = {} ms differs", a[0]);
+    }
+    let _ = std::fs::remove_file(&out);
 }

@@ -201,3 +201,82 @@ fn a_scenario_with_an_unknown_drug_names_the_file_line_and_the_known_drugs() {
     assert!(stderr.contains("no clinical regimen") && stderr.contains("Constant("), "{stderr}");
     let _ = std::fs::remove_file(&bad);
 }
+
+/// The binary run from a folder with no `assets/` in it (an installed binary).
+fn synapse_lab_elsewhere(args: &[&str]) -> Output {
+    let dir = std::env::temp_dir().join(format!("synapse-lab-elsewhere-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_synapse-lab")).args(args).current_dir(&dir).output().expect("the binary runs")
+}
+
+#[test]
+fn every_command_works_from_any_folder_with_built_in_scenarios() {
+    let o = synapse_lab_elsewhere(&["run", "--duration", "1ms"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert!(text(&o).0.contains("Single spike at rest (assets/scenarios/single_spike.ron)"), "{}", text(&o).0);
+    // By name, and by the repository path the README gives.
+    for arg in ["ketamine_iv", "assets/scenarios/ketamine_iv.ron"] {
+        let o = synapse_lab_elsewhere(&["run", "--scenario", arg, "--duration", "2h"]);
+        assert!(o.status.success(), "{arg}: {}", text(&o).1);
+        assert!(text(&o).0.contains("mtorc1: peak"), "{}", text(&o).0);
+    }
+    let o = synapse_lab_elsewhere(&["scenarios"]);
+    let out = text(&o).0;
+    assert!(o.status.success());
+    for name in ["single_spike", "train_20hz", "mg_free", "depolarised", "ketamine_iv", "memantine", "ketamine_escitalopram"] {
+        assert!(out.lines().any(|l| l.starts_with(name)), "scenarios lacks {name}:\n{out}");
+    }
+    assert_eq!(out.lines().filter(|l| l.contains(" slow ")).count(), 11, "{out}");
+    let o = synapse_lab_elsewhere(&["run", "--scenario", "no_such_one"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("built in: single_spike"), "{}", text(&o).1);
+}
+
+#[test]
+fn drugs_on_the_slow_clock_act_from_t0_in_the_trace() {
+    // `--drug` joins the schedule from t = 0: the first row already holds it,
+    // and the trace starts at t = 0 (no extra step before it).
+    let out = tmp("t0.csv");
+    let o = synapse_lab(&["run", "--duration", "0.05ms", "--drug", "nbqx=10uM", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let first: Vec<f64> = csv.lines().nth(1).unwrap().split(',').map(|v| v.parse().unwrap()).collect();
+    assert_eq!(first[0], 0.0);
+    let occ = header.iter().position(|c| *c == "occ_nbqx_ampa").expect("an NBQX occupancy column");
+    assert!(first[occ] > 0.9, "NBQX occupancy at t = 0: {}", first[occ]);
+}
+
+#[test]
+fn replay_checks_the_final_hash_and_names_a_bad_log_s_line() {
+    use synapse_core::experiment::{Command as Cmd, CommandLog, Experiment, format_hash};
+    let scenario = synapse_core::builtin::get("single_spike").unwrap();
+    let mut exp = Experiment::new(scenario.clone()).unwrap();
+    let mut log = CommandLog::new("single_spike", &scenario);
+    for c in [Cmd::Run { steps: 800 }, Cmd::Drug { name: "ketamine".into(), conc_um: 3.0 }, Cmd::Spike, Cmd::Run { steps: 1200 }] {
+        log.push(0, &exp, c.clone());
+        exp.apply(&c).unwrap();
+    }
+    log.final_hash = Some(format_hash(exp.state_hash()));
+    let path = tmp("session.ron");
+    std::fs::write(&path, log.to_ron()).unwrap();
+    let o = synapse_lab(&["replay", path.to_str().unwrap()]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(out.contains(&format!("final state hash: {}", log.final_hash.as_ref().unwrap())) && out.contains("matches the recorded session"), "{out}");
+    // A log whose hash does not match fails with status 1.
+    log.final_hash = Some(format_hash(1));
+    std::fs::write(&path, log.to_ron()).unwrap();
+    assert_eq!(synapse_lab(&["replay", path.to_str().unwrap()]).status.code(), Some(1));
+    // A broken log: file, line and column.
+    std::fs::write(&path, "CommandLog(\n    version: 1,\n    commands: [Spike,\n").unwrap();
+    let o = synapse_lab(&["replay", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("session.ron:"), "{}", text(&o).1);
+    // An unknown drug inside a log: the command's index and the known drugs.
+    let bad = log.to_ron().replace("\"ketamine\"", "\"ketamin\"");
+    std::fs::write(&path, bad).unwrap();
+    let err = text(&synapse_lab(&["replay", path.to_str().unwrap()])).1;
+    assert!(err.contains("command 2") && err.contains("esketamine"), "{err}");
+    let _ = std::fs::remove_file(&path);
+}

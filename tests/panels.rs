@@ -3,9 +3,9 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use synapse_core::Control;
 use synapse_core::scenario::ClampMode;
-use synapse_lab::app::sim_bridge::UiAction;
+use synapse_core::experiment::Command;
+use synapse_lab::app::sim_bridge::{AppCommand, PlaybackCommand, SlowCommand};
 use synapse_lab::app::ui::{LensView, PlaybackView, StimView, playback_bar, slow_speed_text, speed_text, stimulation_panel, time_lens_bar};
 
 fn stim() -> StimView {
@@ -15,7 +15,7 @@ fn stim() -> StimView {
 #[test]
 fn stimulation_buttons_emit_their_actions() {
     let mut harness = Harness::new_ui_state(
-        |ui, state: &mut (StimView, Vec<UiAction>)| {
+        |ui, state: &mut (StimView, Vec<AppCommand>)| {
             let acts = stimulation_panel(ui, &mut state.0);
             state.1.extend(acts);
         },
@@ -28,9 +28,9 @@ fn stimulation_buttons_emit_their_actions() {
     harness.get_by_label("Current clamp (free membrane)").click();
     harness.run();
     let (view, acts) = harness.state();
-    assert!(acts.contains(&UiAction::Control(Control::Spike)), "{acts:?}");
-    assert!(acts.contains(&UiAction::Train { rate_hz: 20.0, count: 10 }), "{acts:?}");
-    assert!(acts.contains(&UiAction::Control(Control::SetClamp(ClampMode::CurrentClamp))), "{acts:?}");
+    assert!(acts.contains(&AppCommand::Sim(Command::Spike)), "{acts:?}");
+    assert!(acts.contains(&AppCommand::Sim(Command::Train { rate_hz: 20.0, count: 10 })), "{acts:?}");
+    assert!(acts.contains(&AppCommand::Sim(Command::Clamp(ClampMode::CurrentClamp))), "{acts:?}");
     assert!(view.current_clamp);
     // The holding-voltage slider is hidden in current clamp.
     assert!(harness.query_by_label("holding mV").is_none());
@@ -40,7 +40,7 @@ fn stimulation_buttons_emit_their_actions() {
 fn play_button_toggles_and_the_bar_shows_time_and_slowdown() {
     let view = PlaybackView { playing: true, bio_us_per_s: 1000.0, t_ms: 2.5, lagging: false, actual_bio_us_per_s: 1000.0 };
     let mut harness = Harness::new_ui_state(
-        |ui, state: &mut (PlaybackView, Vec<UiAction>)| {
+        |ui, state: &mut (PlaybackView, Vec<AppCommand>)| {
             let acts = playback_bar(ui, &mut state.0);
             state.1.extend(acts);
         },
@@ -50,7 +50,7 @@ fn play_button_toggles_and_the_bar_shows_time_and_slowdown() {
     harness.get_by_label("⏸ Pause").click();
     harness.run();
     assert!(!harness.state().0.playing);
-    assert_eq!(harness.state().1, vec![UiAction::SetPlaying(false)]);
+    assert_eq!(harness.state().1, vec![AppCommand::Playback(PlaybackCommand::Play(false))]);
     assert!(harness.query_by_label("▶ Play").is_some());
     assert_eq!(speed_text(1000.0), "1 s on screen = 1.000 ms of biology (1000× slower than life)");
     assert_eq!(speed_text(2_000_000.0), "1 s on screen = 2000.000 ms of biology (2.0× faster than life)");
@@ -63,7 +63,7 @@ fn the_drug_panel_applies_the_chosen_drug_and_shows_its_evidence() {
     let catalogue = Catalogue::builtin().unwrap();
     let view = DrugView { selected: "memantine".into(), conc_um: 2.0, applied: vec![("memantine".into(), "Memantine".into(), 2.0)], occupancy: vec![("occ_memantine_nmda2a".into(), 0.4)] };
     let mut harness = Harness::new_ui_state(
-        move |ui, state: &mut (DrugView, Vec<UiAction>)| {
+        move |ui, state: &mut (DrugView, Vec<AppCommand>)| {
             let acts = drugs_panel(ui, &mut state.0, &catalogue);
             state.1.extend(acts);
         },
@@ -73,16 +73,10 @@ fn the_drug_panel_applies_the_chosen_drug_and_shows_its_evidence() {
     assert!(harness.query_by_label("nmda2a: 40%").is_some());
     harness.get_by_label("Apply").click();
     harness.run();
-    match &harness.state().1[..] {
-        [UiAction::Control(Control::SetDrug { drug, conc_um })] => {
-            assert_eq!(drug.key, "memantine");
-            assert_eq!(*conc_um, 2.0);
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(harness.state().1, vec![AppCommand::Sim(Command::Drug { name: "memantine".into(), conc_um: 2.0 })]);
     harness.get_by_label("Wash out").click();
     harness.run();
-    assert!(matches!(&harness.state().1[1], UiAction::Control(Control::SetDrug { conc_um, .. }) if *conc_um == 0.0));
+    assert_eq!(harness.state().1[1], AppCommand::Sim(Command::WashOut { name: "memantine".into() }));
 }
 
 #[test]
@@ -118,7 +112,7 @@ fn the_dose_response_panel_plots_a_sweep_and_asks_for_one() {
 fn the_time_lens_bar_shows_the_slow_clock_and_jumps() {
     let view = LensView { playing: true, min_per_s: 1.0, t_min: 90.0, moments: vec!["start (0 min)".into()] };
     let mut harness = Harness::new_ui_state(
-        |ui, state: &mut (LensView, Vec<UiAction>)| {
+        |ui, state: &mut (LensView, Vec<AppCommand>)| {
             let acts = time_lens_bar(ui, &mut state.0);
             state.1.extend(acts);
         },
@@ -135,7 +129,7 @@ fn the_time_lens_bar_shows_the_slow_clock_and_jumps() {
     harness.get_by_label("⏸").click();
     harness.run();
     let acts = &harness.state().1;
-    assert_eq!(acts, &vec![UiAction::SlowJump(60.0), UiAction::SlowJump(1440.0), UiAction::SaveMoment, UiAction::SlowPlaying(false)]);
+    assert_eq!(acts, &vec![AppCommand::Sim(Command::SlowJump { minutes: 60.0 }), AppCommand::Sim(Command::SlowJump { minutes: 1440.0 }), AppCommand::Sim(Command::KeepMoment), AppCommand::Slow(SlowCommand::Play(false))]);
     assert_eq!(slow_speed_text(60.0), "1 s on screen = 60 min (3600× faster than life)");
 }
 

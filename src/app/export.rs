@@ -4,8 +4,9 @@
 //! PNG, report the median frame time (a benchmark with `--frames`), and exit.
 
 use super::ScreenshotRequest;
-use super::sim_bridge::{History, PendingSpikes, Playback, SimState, run_to};
-use super::time_lens::{SlowClock, jump};
+use super::sim_bridge::{AppSystems, Playback, SimState};
+use super::time_lens::SlowClock;
+use synapse_core::experiment::Command;
 use bevy::prelude::*;
 use bevy::render::render_resource::{CachedPipelineState, PipelineCache};
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
@@ -43,18 +44,20 @@ impl Plugin for ExportPlugin {
         app.insert_resource(Export { req: self.0.clone(), frames: 0, requested: false, frame_ms: Vec::new(), ready_streak: 0, result: Arc::new(Mutex::new(None)) })
             .insert_resource(pending.clone())
             .add_systems(Startup, jump_to_time)
-            .add_systems(Last, capture);
+            .add_systems(Update, capture.in_set(AppSystems::Capture));
         app.sub_app_mut(RenderApp).insert_resource(pending).add_systems(Render, report_pipelines.in_set(RenderSystems::Cleanup));
     }
 }
 
-fn jump_to_time(export: Res<Export>, mut state: ResMut<SimState>, mut pending: ResMut<PendingSpikes>, mut history: ResMut<History>, mut playback: ResMut<Playback>, mut clock: ResMut<SlowClock>) {
+fn jump_to_time(export: Res<Export>, mut state: ResMut<SimState>, mut playback: ResMut<Playback>, mut clock: ResMut<SlowClock>) {
     // The slow clock first (it re-samples the synapse), then the fast one.
     if export.req.slow_at_min > 0.0 {
-        jump(&mut clock, &mut state, &mut pending, &mut history, &mut playback, export.req.slow_at_min);
+        let _ = state.apply(Command::SlowJump { minutes: export.req.slow_at_min });
     }
+    super::time_lens::sync_epoch(&mut clock, &state);
     clock.playing = false;
-    run_to(&mut state, &mut pending, &mut history, export.req.at_ms);
+    let steps = ((export.req.at_ms / state.sim.dt_ms()).round() as u64).saturating_sub(state.sim.step_index);
+    let _ = state.apply(Command::Run { steps });
     playback.playing = false;
 }
 

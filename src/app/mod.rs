@@ -1,8 +1,9 @@
 //! The Bevy app: the window, the plugins, and the checks that turn a missing
 //! display or graphics adapter into one clear line instead of a backtrace.
 //!
-//! One plugin per feature: `SimPlugin` (the model and its clock),
-//! `TimeLensPlugin` (the slow clock: jumps, moments, slow history),
+//! One plugin per feature: `SimPlugin` (the experiment, its commands, the
+//! fast clock, the ordered system sets, the command log),
+//! `TimeLensPlugin` (the slow clock's playback), `KeymapPlugin` (keys as data),
 //! `InstancingPlugin` (molecule batches), `ScenePlugin` (the 3D synapse),
 //! `PathwayPlugin` (the signalling pathway in the spine, spines on the dendrite),
 //! `CameraPlugin`, `UiPlugin` (panels) and, for `screenshot`, `ExportPlugin`.
@@ -10,6 +11,7 @@
 pub mod camera;
 pub mod export;
 pub mod instancing;
+pub mod keymap;
 pub mod pathway;
 pub mod scene;
 pub mod sim_bridge;
@@ -46,6 +48,8 @@ pub struct AppOptions {
     /// Drugs in the bath from the start (µM).
     pub drugs: Vec<(synapse_core::pharmacology::Drug, f64)>,
     pub screenshot: Option<ScreenshotRequest>,
+    /// `--record-commands FILE`: the session's command log, written on exit.
+    pub record_commands: Option<PathBuf>,
 }
 
 /// Open the window (or render the screenshot) and run until closed.
@@ -67,8 +71,13 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
     )
     .add_plugins((EguiPlugin::default(), MeshPickingPlugin))
     .insert_resource(camera::StartView(opts.view))
-    .add_plugins(sim_bridge::SimPlugin { scenario: opts.scenario.clone(), source: opts.source.clone(), drugs: opts.drugs.clone() })
-    .add_plugins(time_lens::TimeLensPlugin)
+    .add_plugins(sim_bridge::SimPlugin {
+        scenario: opts.scenario.clone(),
+        source: opts.source.clone(),
+        drugs: opts.drugs.iter().map(|(d, c)| (d.key.clone(), *c)).collect(),
+        record_commands: opts.record_commands.clone(),
+    })
+    .add_plugins((time_lens::TimeLensPlugin, keymap::KeymapPlugin))
     .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, pathway::PathwayPlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
     if let Some(req) = opts.screenshot {
         app.add_plugins(export::ExportPlugin(req));

@@ -155,7 +155,7 @@ pub fn pathway_graph(ui: &mut egui::Ui, c: &Cascade, selected: Option<usize>) ->
             painter.text(centre(i) + egui::vec2(0.0, box_size.y * 0.62), egui::Align2::CENTER_TOP, text, egui::FontId::proportional(11.0), egui::Color32::from_rgb(220, 60, 60));
         }
     }
-    ui.small(format!("slow clock {} · orange = above baseline, blue = below · schematic, hypothesis-level constants (parameters.md §9)", format_minutes(c.t_min())));
+    ui.small(format!("slow clock {} · orange = above baseline, blue = below · schematic, hypothesis-level constants (docs/model.md §9)", format_minutes(c.t_min())));
     clicked
 }
 
@@ -194,7 +194,7 @@ pub struct PathwayPlugin;
 
 impl Plugin for PathwayPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(Startup, spawn_pathway).add_systems(Update, (sync_nodes, sync_bdnf, sync_spines, grow_spine_head, draw_edges));
+        app.add_systems(Startup, spawn_pathway).add_systems(Update, (sync_nodes, sync_bdnf, sync_spines, grow_spine_head, draw_edges).in_set(super::sim_bridge::AppSystems::Writeback));
     }
 }
 

@@ -135,7 +135,7 @@ impl Plugin for ScenePlugin {
         app.init_resource::<Selection>()
             .init_resource::<Labels>()
             .add_systems(Startup, setup_static)
-            .add_systems(Update, (rebuild_dynamic, (sync_receptors, sync_pore_drugs, sync_vesicles, sync_channels, sync_instances, sync_gaba, draw_glutamine_and_scale_bar)).chain());
+            .add_systems(Update, (rebuild_dynamic, (sync_receptors, sync_pore_drugs, sync_vesicles, sync_channels, sync_instances, sync_gaba, draw_glutamine_and_scale_bar)).chain().in_set(super::sim_bridge::AppSystems::Writeback));
     }
 }
 

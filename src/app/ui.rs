@@ -2,13 +2,14 @@
 //! live plots, legend and the selected object's kinetic state.
 //!
 //! Each panel is a function of a plain view model that returns the actions
-//! the user took (`UiAction`s), so panels are tested with egui_kittest
+//! the user took (`AppCommand`s), so panels are tested with egui_kittest
 //! without Bevy or a GPU; the systems here only move data between the ECS
 //! and the view models, and size the 3D viewport to the space left.
 
 use super::camera::{GoTo, Viewpoint};
 use super::scene::{self, Labels, Selectable, Selection};
-use super::sim_bridge::{History, Playback, SimState, UiAction};
+use super::sim_bridge::{AppCommand, Playback, PlaybackCommand, SimState, SlowCommand};
+use synapse_core::experiment::{Command, FastHistory};
 use bevy::camera::Viewport;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
@@ -16,12 +17,11 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Corner, HLine, Legend, Line, Plot, VLine};
 use super::time_lens::SlowClock;
 use synapse_core::signalling::format_minutes;
-use synapse_core::Control;
 use synapse_core::receptors::ReceptorKind;
 use std::sync::{Arc, Mutex};
 use synapse_core::pharmacology::patch::DoseResponse;
 use synapse_core::pharmacology::{Catalogue, Drug, Evidence, Mechanism};
-use synapse_core::scenario::{ClampMode, Scenario};
+use synapse_core::scenario::ClampMode;
 
 /// Display settings that belong to the viewer, not the model.
 #[derive(Resource, Debug, Clone, PartialEq)]
@@ -78,44 +78,44 @@ impl StimView {
 }
 
 /// Stimulation: spikes, trains, clamp, and the bath. Changes apply live.
-pub fn stimulation_panel(ui: &mut egui::Ui, vm: &mut StimView) -> Vec<UiAction> {
+pub fn stimulation_panel(ui: &mut egui::Ui, vm: &mut StimView) -> Vec<AppCommand> {
     let mut out = Vec::new();
     ui.horizontal(|ui| {
         if ui.button("⚡ Spike").on_hover_text("One presynaptic action potential (key S)").clicked() {
-            out.push(UiAction::Control(Control::Spike));
+            out.push(AppCommand::Sim(Command::Spike));
         }
         if ui.button("Mini").on_hover_text("Force one docked vesicle to fuse").clicked() {
-            out.push(UiAction::Control(Control::Mini));
+            out.push(AppCommand::Sim(Command::Mini));
         }
         if ui.button("GABA spike").on_hover_text("One spike of the interneuron").clicked() {
-            out.push(UiAction::Control(Control::InterneuronSpike));
+            out.push(AppCommand::Sim(Command::InterneuronSpike));
         }
     });
     ui.horizontal(|ui| {
         ui.add(egui::DragValue::new(&mut vm.train_rate_hz).range(1.0..=200.0).suffix(" Hz"));
         ui.add(egui::DragValue::new(&mut vm.train_count).range(1..=100).suffix(" spikes"));
         if ui.button("Train").clicked() {
-            out.push(UiAction::Train { rate_hz: vm.train_rate_hz, count: vm.train_count });
+            out.push(AppCommand::Sim(Command::Train { rate_hz: vm.train_rate_hz, count: vm.train_count }));
         }
     });
     ui.separator();
     if ui.checkbox(&mut vm.current_clamp, "Current clamp (free membrane)").changed() {
-        out.push(UiAction::Control(Control::SetClamp(if vm.current_clamp { ClampMode::CurrentClamp } else { ClampMode::VoltageClamp })));
+        out.push(AppCommand::Sim(Command::Clamp(if vm.current_clamp { ClampMode::CurrentClamp } else { ClampMode::VoltageClamp })));
     }
     if !vm.current_clamp && ui.add(egui::Slider::new(&mut vm.hold_mv, -100.0..=40.0).text("holding mV")).changed() {
-        out.push(UiAction::Control(Control::SetHoldingMv(vm.hold_mv)));
+        out.push(AppCommand::Sim(Command::HoldingMv(vm.hold_mv)));
     }
     if ui.add(egui::Slider::new(&mut vm.mg_mm, 0.0..=10.0).text("Mg2+ mM")).changed() {
-        out.push(UiAction::Control(Control::SetMgMm(vm.mg_mm)));
+        out.push(AppCommand::Sim(Command::MgMm(vm.mg_mm)));
     }
     if ui.add(egui::Slider::new(&mut vm.glycine_um, 0.0..=100.0).logarithmic(true).text("glycine µM")).changed() {
-        out.push(UiAction::Control(Control::SetGlycineUm(vm.glycine_um)));
+        out.push(AppCommand::Sim(Command::GlycineUm(vm.glycine_um)));
     }
     if ui.add(egui::Slider::new(&mut vm.d_serine_um, 0.0..=100.0).logarithmic(true).text("D-serine µM")).changed() {
-        out.push(UiAction::Control(Control::SetDSerineUm(vm.d_serine_um)));
+        out.push(AppCommand::Sim(Command::DSerineUm(vm.d_serine_um)));
     }
     if ui.add(egui::Slider::new(&mut vm.ca_mm, 0.0..=5.0).text("Ca2+ mM")).changed() {
-        out.push(UiAction::Control(Control::SetCaMm(vm.ca_mm)));
+        out.push(AppCommand::Sim(Command::CaMm(vm.ca_mm)));
     }
     out
 }
@@ -143,7 +143,7 @@ fn evidence_text(e: Evidence) -> (&'static str, egui::Color32) {
 
 /// Drugs: choose one, set its concentration, apply or wash out; read its
 /// mechanism, constants with sources, evidence level and clinical notes.
-pub fn drugs_panel(ui: &mut egui::Ui, vm: &mut DrugView, catalogue: &Catalogue) -> Vec<UiAction> {
+pub fn drugs_panel(ui: &mut egui::Ui, vm: &mut DrugView, catalogue: &Catalogue) -> Vec<AppCommand> {
     let mut out = Vec::new();
     let name_of = |key: &str| catalogue.get(key).map(|d| d.name.clone()).unwrap_or_else(|_| key.to_string());
     egui::ComboBox::from_id_salt("drug")
@@ -158,12 +158,12 @@ pub fn drugs_panel(ui: &mut egui::Ui, vm: &mut DrugView, catalogue: &Catalogue) 
     ui.horizontal(|ui| {
         if ui.button("Apply").clicked() {
             if let Ok(d) = catalogue.get(&vm.selected) {
-                out.push(UiAction::Control(Control::SetDrug { drug: Box::new(d.clone()), conc_um: vm.conc_um }));
+                out.push(AppCommand::Sim(Command::Drug { name: d.key.clone(), conc_um: vm.conc_um }));
             }
         }
         if ui.button("Wash out").on_hover_text("Set it to 0: a trapped blocker stays until its channel opens").clicked() {
             if let Ok(d) = catalogue.get(&vm.selected) {
-                out.push(UiAction::Control(Control::SetDrug { drug: Box::new(d.clone()), conc_um: 0.0 }));
+                out.push(AppCommand::Sim(Command::WashOut { name: d.key.clone() }));
             }
         }
     });
@@ -262,24 +262,24 @@ pub fn speed_text(bio_us_per_s: f64) -> String {
     if slow >= 1.0 { format!("1 s on screen = {amount} of biology ({slow:.0}× slower than life)") } else { format!("1 s on screen = {amount} of biology ({:.1}× faster than life)", 1.0 / slow) }
 }
 
-pub fn playback_bar(ui: &mut egui::Ui, vm: &mut PlaybackView) -> Vec<UiAction> {
+pub fn playback_bar(ui: &mut egui::Ui, vm: &mut PlaybackView) -> Vec<AppCommand> {
     let mut out = Vec::new();
     ui.horizontal_wrapped(|ui| {
         let label = if vm.playing { "⏸ Pause" } else { "▶ Play" };
         if ui.button(label).on_hover_text("Space").clicked() {
             vm.playing = !vm.playing;
-            out.push(UiAction::SetPlaying(vm.playing));
+            out.push(AppCommand::Playback(PlaybackCommand::Play(vm.playing)));
         }
         if ui.button("⏭ Step").on_hover_text("One time step (→)").clicked() {
-            out.push(UiAction::StepOnce);
+            out.push(AppCommand::Playback(PlaybackCommand::StepOnce));
         }
         if ui.button("⟲ Restart").clicked() {
-            out.push(UiAction::Restart);
+            out.push(AppCommand::Sim(Command::Restart));
         }
         ui.separator();
         ui.label("speed");
         if ui.add(egui::Slider::new(&mut vm.bio_us_per_s, 1.0..=2_000_000.0).logarithmic(true).show_value(false)).changed() {
-            out.push(UiAction::SetSpeed(vm.bio_us_per_s));
+            out.push(AppCommand::Playback(PlaybackCommand::Speed(vm.bio_us_per_s)));
         }
         ui.separator();
         ui.strong(format!("t = {:.3} ms", vm.t_ms));
@@ -308,31 +308,31 @@ pub fn slow_speed_text(min_per_s: f64) -> String {
 }
 
 /// Slow clock: run/pause, its rate, jumps ahead, kept moments to go back to.
-pub fn time_lens_bar(ui: &mut egui::Ui, vm: &mut LensView) -> Vec<UiAction> {
+pub fn time_lens_bar(ui: &mut egui::Ui, vm: &mut LensView) -> Vec<AppCommand> {
     let mut out = Vec::new();
     ui.horizontal_wrapped(|ui| {
         ui.add(egui::Label::new(egui::RichText::new(format!("slow clock {}", format_minutes(vm.t_min))).strong()).wrap_mode(egui::TextWrapMode::Extend));
         let label = if vm.playing { "⏸" } else { "▶" };
         if ui.button(label).on_hover_text("Run or pause the slow clock: BDNF, mTORC1, spines (T)").clicked() {
             vm.playing = !vm.playing;
-            out.push(UiAction::SlowPlaying(vm.playing));
+            out.push(AppCommand::Slow(SlowCommand::Play(vm.playing)));
         }
         if ui.add(egui::Slider::new(&mut vm.min_per_s, 1.0 / 6.0..=120.0).logarithmic(true).show_value(false)).changed() {
-            out.push(UiAction::SlowRate(vm.min_per_s));
+            out.push(AppCommand::Slow(SlowCommand::Rate(vm.min_per_s)));
         }
         ui.label(slow_speed_text(vm.min_per_s));
         for (text, minutes) in [("+10 min", 10.0), ("+1 h", 60.0), ("+24 h", 1440.0)] {
             if ui.button(text).on_hover_text("Jump the slow clock ahead; the synapse is re-sampled from the slow state (J: +1 h)").clicked() {
-                out.push(UiAction::SlowJump(minutes));
+                out.push(AppCommand::Sim(Command::SlowJump { minutes }));
             }
         }
         if ui.button("Keep moment").clicked() {
-            out.push(UiAction::SaveMoment);
+            out.push(AppCommand::Sim(Command::KeepMoment));
         }
         egui::ComboBox::from_id_salt("moments").selected_text("Back to…").show_ui(ui, |ui| {
             for (i, m) in vm.moments.iter().enumerate() {
                 if ui.selectable_label(false, m).clicked() {
-                    out.push(UiAction::RestoreMoment(i));
+                    out.push(AppCommand::Sim(Command::RestoreMoment(i)));
                 }
             }
         });
@@ -342,13 +342,13 @@ pub fn time_lens_bar(ui: &mut egui::Ui, vm: &mut LensView) -> Vec<UiAction> {
 
 /// The slow clock's plots: drug levels (the PK curve with now marked),
 /// resting NMDA block, the cascade against its calibration targets.
-fn slow_plots(ui: &mut egui::Ui, clock: &SlowClock, state: &SimState) {
+fn slow_plots(ui: &mut egui::Ui, state: &SimState) {
     let c = &state.cascade;
     let now = c.t_min() / 60.0;
-    let col = |name: &str| clock.columns.iter().position(|c| c == name);
+    let col = |name: &str| state.slow.columns.iter().position(|c| c == name);
     let series = |name: &str| -> Vec<[f64; 2]> {
         match col(name) {
-            Some(i) => clock.history.iter().map(|(t, r)| [t / 60.0, r[i]]).collect(),
+            Some(i) => state.slow.rows.iter().map(|(t, r)| [t / 60.0, r[i]]).collect(),
             None => Vec::new(),
         }
     };
@@ -388,7 +388,7 @@ fn slow_plots(ui: &mut egui::Ui, clock: &SlowClock, state: &SimState) {
         p.hline(HLine::new("spines at 24 h: +30-40%", 1.35).color(egui::Color32::from_rgba_unmultiplied(80, 220, 80, 90)).width(6.0));
         p.vline(mark);
     });
-    ui.small("Targets: Li et al. 2010; Autry et al. 2011; Moda-Sava et al. 2019 (parameters.md §7). Cascade constants are assumptions; the disinhibition step is contested (hypothesis).");
+    ui.small("Targets: Li et al. 2010; Autry et al. 2011; Moda-Sava et al. 2019 (docs/model.md §7). Cascade constants are assumptions; the disinhibition step is contested (hypothesis).");
 }
 
 /// Scenario files: open and save, with the error of a bad file shown in place.
@@ -449,7 +449,7 @@ fn legend(ui: &mut egui::Ui) {
     ui.small(scene::SCALE_NOTE);
 }
 
-fn plots(ui: &mut egui::Ui, history: &History, t_now: f64) {
+fn plots(ui: &mut egui::Ui, history: &FastHistory, t_now: f64) {
     let rows = &history.rows;
     let series = |f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| -> Vec<[f64; 2]> { rows.iter().map(|r| [r.t_ms, f(r)]).collect() };
     let h = ((ui.available_height() - 60.0) / 5.0).clamp(70.0, 170.0);
@@ -560,7 +560,7 @@ impl Plugin for UiPlugin {
             eprintln!("warning: the drug catalogue could not be read: {e}");
             Catalogue::default()
         });
-        app.insert_resource(DrugCatalogue(catalogue)).init_resource::<UiState>().init_resource::<ViewRect>().init_resource::<DoseJob>().add_systems(EguiPrimaryContextPass, ui_system).add_systems(Update, keyboard);
+        app.insert_resource(DrugCatalogue(catalogue)).init_resource::<UiState>().init_resource::<ViewRect>().init_resource::<DoseJob>().add_systems(EguiPrimaryContextPass, ui_system);
     }
 }
 
@@ -571,10 +571,9 @@ fn ui_system(
     mut ui_state: ResMut<UiState>,
     state: Res<SimState>,
     playback: Res<Playback>,
-    history: Res<History>,
     mut selection: ResMut<Selection>,
     (labels, clock): (Res<Labels>, Res<SlowClock>),
-    mut actions: MessageWriter<UiAction>,
+    mut actions: MessageWriter<AppCommand>,
     mut goto: MessageWriter<GoTo>,
     mut camera: Query<(&mut Camera, &GlobalTransform), With<Camera3d>>,
     window: Query<&Window, With<PrimaryWindow>>,
@@ -595,14 +594,20 @@ fn ui_system(
         ui_state.applied = Some((settings.dark, settings.scale));
     }
     if ui_state.generation != Some(state.generation) || ui_state.stim.is_none() {
-        ui_state.stim = Some(StimView::of(&state));
+        // The train being composed is the user's, not the model's: keep it.
+        let train = ui_state.stim.as_ref().map(|v| (v.train_rate_hz, v.train_count));
+        let mut vm = StimView::of(&state);
+        if let Some((rate, count)) = train {
+            (vm.train_rate_hz, vm.train_count) = (rate, count);
+        }
+        ui_state.stim = Some(vm);
         ui_state.generation = Some(state.generation);
         if ui_state.scenario.path.is_empty() {
             ui_state.scenario.path = state.source.clone();
         }
     }
     let mut root = egui::Ui::new(ctx.clone(), "root".into(), egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()));
-    let mut out: Vec<UiAction> = Vec::new();
+    let mut out: Vec<AppCommand> = Vec::new();
 
     let top = egui::Panel::top("playback")
         .show(&mut root, |ui| {
@@ -611,14 +616,14 @@ fn ui_system(
                 bio_us_per_s: playback.bio_us_per_s,
                 t_ms: state.sim.t_ms(),
                 lagging: playback.lagging,
-                actual_bio_us_per_s: playback.last_steps as f64 * state.sim.dt_ms() * 1e3 * 60.0,
+                actual_bio_us_per_s: playback.actual_bio_us_per_s(state.sim.dt_ms()),
             };
             ui.horizontal(|ui| {
                 ui.heading("Synapse Lab");
                 ui.label(format!("— {}", state.sim.scenario.name));
             });
             out.extend(playback_bar(ui, &mut vm));
-            let mut lens = LensView { playing: clock.playing, min_per_s: clock.min_per_s, t_min: state.cascade.t_min(), moments: clock.moments.iter().map(|m| m.label.clone()).collect() };
+            let mut lens = LensView { playing: clock.playing, min_per_s: clock.min_per_s, t_min: state.cascade.t_min(), moments: state.slow.moments.iter().map(|m| m.label.clone()).collect() };
             out.extend(time_lens_bar(ui, &mut lens));
         })
         .response
@@ -704,8 +709,8 @@ fn ui_system(
                             selection.0 = Some(Selectable::Pathway(i));
                         }
                     });
-                    egui::CollapsingHeader::new("Slow clock plots").default_open(slow).show(ui, |ui| slow_plots(ui, &clock, &state));
-                    egui::CollapsingHeader::new("Fast clock plots").default_open(true).show(ui, |ui| plots(ui, &history, state.sim.t_ms()));
+                    egui::CollapsingHeader::new("Slow clock plots").default_open(slow).show(ui, |ui| slow_plots(ui, &state));
+                    egui::CollapsingHeader::new("Fast clock plots").default_open(true).show(ui, |ui| plots(ui, &state.history, state.sim.t_ms()));
                 });
             })
             .response
@@ -768,49 +773,24 @@ fn start_sweep(job: &mut DoseJob, drug: Drug) {
     });
 }
 
-fn handle_file(act: FileAction, state: &SimState, view: &mut ScenarioView, out: &mut Vec<UiAction>) {
+fn handle_file(act: FileAction, state: &SimState, view: &mut ScenarioView, out: &mut Vec<AppCommand>) {
     match act {
-        FileAction::Open(path) => match Scenario::load(std::path::Path::new(&path)) {
-            Ok(s) => {
-                view.message = Some((format!("opened {path}"), true));
-                out.push(UiAction::LoadScenario { scenario: Box::new(s), source: path });
+        FileAction::Open(path) => match synapse_core::builtin::resolve(&path) {
+            Ok((s, source)) => {
+                view.message = Some((format!("opened {source}"), true));
+                out.push(AppCommand::LoadScenario { scenario: Box::new(s), source });
             }
             // The running model is kept: a bad file loses nothing.
             Err(e) => view.message = Some((e.to_string(), false)),
         },
         FileAction::Save(path) => {
-            // The scenario as loaded (drug schedule included), not the re-sampled synapse.
-            let mut s = state.base.clone();
-            s.solution = state.sim.solution.clone();
-            s.membrane.hold_mv = state.sim.membrane.hold_mv;
-            s.membrane.mode = state.sim.membrane.mode;
-            view.message = Some(match std::fs::write(&path, s.to_ron()) {
+            // The scenario as loaded (drug schedule included) with the live
+            // bath and clamp, not the re-sampled synapse; written whole or not at all.
+            let text = state.live_scenario().to_ron();
+            view.message = Some(match crate::cli::write_atomically(std::path::Path::new(&path), |w| std::io::Write::write_all(w, text.as_bytes())) {
                 Ok(()) => (format!("saved {path}"), true),
-                Err(e) => (format!("{path}: cannot save: {e}"), false),
+                Err(e) => (e, false),
             });
         }
-    }
-}
-
-/// Clicker- and keyboard-friendly controls.
-fn keyboard(keys: Res<ButtonInput<KeyCode>>, playback: Res<Playback>, clock: Res<SlowClock>, mut actions: MessageWriter<UiAction>, mut contexts: EguiContexts) {
-    if contexts.ctx_mut().is_ok_and(|c| c.egui_wants_keyboard_input()) {
-        return;
-    }
-    if keys.just_pressed(KeyCode::Space) {
-        actions.write(UiAction::SetPlaying(!playback.playing));
-    }
-    if keys.just_pressed(KeyCode::KeyS) {
-        actions.write(UiAction::Control(Control::Spike));
-    }
-    if keys.just_pressed(KeyCode::ArrowRight) {
-        actions.write(UiAction::StepOnce);
-    }
-    // The slow clock: T runs or pauses it, J jumps an hour ahead.
-    if keys.just_pressed(KeyCode::KeyT) {
-        actions.write(UiAction::SlowPlaying(!clock.playing));
-    }
-    if keys.just_pressed(KeyCode::KeyJ) {
-        actions.write(UiAction::SlowJump(60.0));
     }
 }

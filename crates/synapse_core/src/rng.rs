@@ -1,6 +1,6 @@
 //! Random numbers: seeded, splittable streams and a fast normal sampler.
 //!
-//! Determinism rule (design.md §6): every random draw comes from a stream
+//! Determinism rule: every random draw comes from a stream
 //! seeded by `(scenario seed, domain, step, index)`, never by a thread, so a
 //! run gives the same bits on 1 or 2 threads. The hot diffusion loop uses
 //! xoshiro256++ (rand_xoshiro, value-stable across versions) and a

@@ -1,5 +1,5 @@
 //! The slow clock: from NMDA receptor block to new synapses over minutes to
-//! days (parameters.md §9 C1–C12, calibrated against §7 as §10 asks).
+//! days (docs/model.md §9 C1–C12, calibrated against §7 as §10 asks).
 //!
 //! Owns the cascade's state (glutamate surge, p-eEF2, BDNF, TrkB, ERK/Akt,
 //! GSK-3, mTORC1 and its feedback, synaptic proteins, spine density, GLT-1,
@@ -565,7 +565,7 @@ pub const EXTRA_COLUMNS: [&str; 10] = ["glutamate_surge", "block_interneuron", "
 
 /// AMPA transmission relative to drug-free: the charge (∫ open fraction) of
 /// the AMPA scheme's master equation under `mods`, for a 1.1 mM glutamate
-/// transient decaying with τ 1.2 ms (parameters.md S2), over 20 ms. NBQX
+/// transient decaying with τ 1.2 ms (docs/model.md S2), over 20 ms. NBQX
 /// (slower binding) lowers it; a PAM (slower closing and desensitisation)
 /// raises it.
 pub fn ampa_transmission(mods: RateMods) -> f64 {

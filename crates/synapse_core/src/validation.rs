@@ -219,7 +219,7 @@ fn rows_diffusion() -> Vec<Row> {
     let xs: Vec<f64> = (0..1_000_000).map(|_| { let b = rng.next_u64() as u16; table.sample(b, &mut rng) as f64 }).collect();
     let dks = ks_statistic(&xs, norm_cdf);
     vec![
-        row("MSD of 1e5 walkers, 1000 x 1 us, D 0.33 (um^2)", msd, &format!("2dDt = {expect:.3} +/- 5 sd"), expect - 5.0 * sd, expect + 5.0 * sd, "Einstein; parameters.md 10"),
+        row("MSD of 1e5 walkers, 1000 x 1 us, D 0.33 (um^2)", msd, &format!("2dDt = {expect:.3} +/- 5 sd"), expect - 5.0 * sd, expect + 5.0 * sd, "Einstein 1905"),
         row("KS p-value of 1e6 normal steps", ks_p_value(dks, xs.len()), "> 0.001", 0.001, 1.0, "Kolmogorov-Smirnov"),
     ]
 }
@@ -393,7 +393,7 @@ pub fn cascade_trace(name: &str, hours: f64) -> crate::signalling::SlowTrace {
     crate::signalling::SlowTrace::record(&mut c, hours * 60.0, 1.0)
 }
 
-/// Slow-cascade rows: the §7 calibration targets (parameters.md), and the
+/// Slow-cascade rows: the calibration targets of docs/model.md §7, and the
 /// pharmacological dissections (NBQX, rapamycin, memantine, lithium, SSRI).
 fn rows_cascade() -> Vec<Row> {
     use crate::signalling::peak;

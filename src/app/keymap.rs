@@ -1,0 +1,95 @@
+//! The keymap as data: `assets/keymap.ron` (built into the binary) binds
+//! keys to actions, so a clicker's keys are added by editing that file, not
+//! code. The plugin turns key presses into `AppCommand`s in `AppSystems::Input`.
+
+use super::sim_bridge::{AppCommand, AppSystems, Playback, PlaybackCommand, SlowCommand};
+use super::time_lens::SlowClock;
+use bevy::prelude::*;
+use bevy_egui::EguiContexts;
+use serde::{Deserialize, Serialize};
+use synapse_core::experiment::Command;
+
+/// The keymap shipped with the app.
+pub const BUILTIN: &str = include_str!("../../assets/keymap.ron");
+
+/// What a key does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum KeyAction {
+    /// Play or pause the fast clock.
+    TogglePlay,
+    /// Run or pause the slow clock.
+    ToggleSlowClock,
+    Playback(PlaybackCommand),
+    Sim(Command),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Binding {
+    pub key: KeyCode,
+    pub action: KeyAction,
+}
+
+#[derive(Resource, Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Keymap(pub Vec<Binding>);
+
+impl Keymap {
+    /// Parse a keymap; `file` names it in the message (file:line:column).
+    pub fn from_ron(text: &str, file: &str) -> Result<Self, String> {
+        ron::from_str(text).map_err(|e| format!("{file}:{}:{}: not a valid keymap: {} (each entry: (key: KeyS, action: Sim(Spike)))", e.span.start.line, e.span.start.col, e.code))
+    }
+
+    pub fn builtin() -> Self {
+        Self::from_ron(BUILTIN, "assets/keymap.ron").expect("the built-in keymap parses (tested)")
+    }
+
+    /// The key bound to an action, for hover texts ("Space", "KeyS").
+    pub fn key_for(&self, action: &KeyAction) -> Option<KeyCode> {
+        self.0.iter().find(|b| b.action == *action).map(|b| b.key)
+    }
+}
+
+pub struct KeymapPlugin;
+
+impl Plugin for KeymapPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(Keymap::builtin()).add_systems(Update, keys.in_set(AppSystems::Input));
+    }
+}
+
+/// The command a key press sends, given the clocks' state (toggles).
+pub fn command_for(action: &KeyAction, playing: bool, slow_playing: bool) -> AppCommand {
+    match action {
+        KeyAction::TogglePlay => AppCommand::Playback(PlaybackCommand::Play(!playing)),
+        KeyAction::ToggleSlowClock => AppCommand::Slow(SlowCommand::Play(!slow_playing)),
+        KeyAction::Playback(p) => AppCommand::Playback(p.clone()),
+        KeyAction::Sim(c) => AppCommand::Sim(c.clone()),
+    }
+}
+
+fn keys(keys: Res<ButtonInput<KeyCode>>, keymap: Res<Keymap>, playback: Res<Playback>, clock: Res<SlowClock>, mut out: MessageWriter<AppCommand>, mut contexts: EguiContexts) {
+    // Typing into a text box is not a shortcut.
+    if contexts.ctx_mut().is_ok_and(|c| c.egui_wants_keyboard_input()) {
+        return;
+    }
+    for b in &keymap.0 {
+        if keys.just_pressed(b.key) {
+            out.write(command_for(&b.action, playback.playing, clock.playing));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_keymap_binds_the_documented_keys() {
+        let k = Keymap::builtin();
+        assert_eq!(k.key_for(&KeyAction::TogglePlay), Some(KeyCode::Space));
+        assert_eq!(k.key_for(&KeyAction::Sim(Command::Spike)), Some(KeyCode::KeyS));
+        assert_eq!(k.key_for(&KeyAction::Sim(Command::SlowJump { minutes: 60.0 })), Some(KeyCode::KeyJ));
+        assert_eq!(command_for(&KeyAction::TogglePlay, true, false), AppCommand::Playback(PlaybackCommand::Play(false)));
+        let err = Keymap::from_ron("Keymap([(key: KeyQQ, action: TogglePlay)])", "my-keys.ron").unwrap_err();
+        assert!(err.starts_with("my-keys.ron:1:"), "{err}");
+    }
+}
