@@ -292,7 +292,16 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
     if slow_at_min > 365.0 * 1440.0 {
         return Err("--slow-at: pick a time within a year".into());
     }
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: Some(crate::app::ScreenshotRequest { at_ms, slow_at_min, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }), record_commands: None })?;
+    crate::app::run(crate::app::AppOptions {
+        scenario,
+        source,
+        size,
+        view,
+        ui,
+        drugs,
+        screenshot: Some(crate::app::ScreenshotRequest { at_ms, slow_at_min, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }),
+        record_commands: None,
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -344,17 +353,11 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
     // Guard against runs that would not finish or would not fit in memory.
     let steps = duration_ms / scenario.dt_ms();
     if steps > MAX_STEPS {
-        return Err(format!(
-            "{duration_ms} ms at dt {} µs is {steps:.2e} particle steps (over {MAX_STEPS:.0e}, hours of computing); shorten --duration or raise --set dt_us=",
-            scenario.dt_us
-        ));
+        return Err(format!("{duration_ms} ms at dt {} µs is {steps:.2e} particle steps (over {MAX_STEPS:.0e}, hours of computing); shorten --duration or raise --set dt_us=", scenario.dt_us));
     }
     let rows = duration_ms / (scenario.record.every_us * 1e-3);
     if rows > MAX_ROWS {
-        return Err(format!(
-            "the trace would hold {rows:.2e} rows (over {MAX_ROWS:.0e}); record less often, e.g. --set record.every_us={:.0}",
-            (duration_ms * 1e3 / MAX_ROWS).ceil()
-        ));
+        return Err(format!("the trace would hold {rows:.2e} rows (over {MAX_ROWS:.0e}); record less often, e.g. --set record.every_us={:.0}", (duration_ms * 1e3 / MAX_ROWS).ceil()));
     }
     let started = std::time::Instant::now();
     let mut trace = exp.record_fast(duration_ms, scenario.record.every_us * 1e-3);
@@ -443,9 +446,7 @@ fn parse_drug_args(args: &[String], flag: &str, sep: char, example: &str, conc: 
 
 /// `name=conc` pairs to drugs from the built-in catalogue.
 fn parse_drugs(args: &[String]) -> Result<Vec<DrugDose>, String> {
-    parse_drug_args(args, "--drug", '=', "NAME=CONCENTRATION, e.g. ketamine=1uM", |_, v| {
-        synapse_core::pharmacology::catalogue::parse_concentration_um(v).map_err(|e| e.to_string())
-    })
+    parse_drug_args(args, "--drug", '=', "NAME=CONCENTRATION, e.g. ketamine=1uM", |_, v| synapse_core::pharmacology::catalogue::parse_concentration_um(v).map_err(|e| e.to_string()))
 }
 
 /// `name@time` pairs to drugs at their regimen's free brain level then.

@@ -5,8 +5,8 @@
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use std::time::Duration;
-use synapse_core::scenario::{Scenario, Stimulus};
 use synapse_core::experiment::Command;
+use synapse_core::scenario::{Scenario, Stimulus};
 use synapse_lab::app::sim_bridge::{AppCommand, Playback, PlaybackCommand, SimPlugin, SimState, SlowCommand};
 
 fn app(scenario: Scenario) -> App {

@@ -28,10 +28,7 @@ fn run_writes_the_named_columns_and_a_summary() {
     }
     let csv = std::fs::read_to_string(&out).unwrap();
     let header = csv.lines().next().unwrap();
-    assert!(
-        header.starts_with("t_ms,glu_cleft_uM,glu_free,glu_bound,glu_uptaken,glu_escaped,ampa_open_frac,nmda_open_frac,i_ampa_pA,i_nmda_pA,vm_mV"),
-        "{header}"
-    );
+    assert!(header.starts_with("t_ms,glu_cleft_uM,glu_free,glu_bound,glu_uptaken,glu_escaped,ampa_open_frac,nmda_open_frac,i_ampa_pA,i_nmda_pA,vm_mV"), "{header}");
     // 20 ms at 10 µs per row, plus t = 0.
     assert_eq!(csv.lines().count(), 1 + 2001);
     let last: Vec<f64> = csv.lines().last().unwrap().split(',').map(|v| v.parse().unwrap()).collect();

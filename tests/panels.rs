@@ -3,8 +3,8 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use synapse_core::scenario::ClampMode;
 use synapse_core::experiment::Command;
+use synapse_core::scenario::ClampMode;
 use synapse_lab::app::sim_bridge::{AppCommand, PlaybackCommand, SlowCommand};
 use synapse_lab::app::ui::{LensView, PlaybackView, StimView, playback_bar, slow_speed_text, speed_text, stimulation_panel, time_lens_bar};
 
@@ -129,7 +129,15 @@ fn the_time_lens_bar_shows_the_slow_clock_and_jumps() {
     harness.get_by_label("⏸").click();
     harness.run();
     let acts = &harness.state().1;
-    assert_eq!(acts, &vec![AppCommand::Sim(Command::SlowJump { minutes: 60.0 }), AppCommand::Sim(Command::SlowJump { minutes: 1440.0 }), AppCommand::Sim(Command::KeepMoment), AppCommand::Slow(SlowCommand::Play(false))]);
+    assert_eq!(
+        acts,
+        &vec![
+            AppCommand::Sim(Command::SlowJump { minutes: 60.0 }),
+            AppCommand::Sim(Command::SlowJump { minutes: 1440.0 }),
+            AppCommand::Sim(Command::KeepMoment),
+            AppCommand::Slow(SlowCommand::Play(false))
+        ]
+    );
     assert_eq!(slow_speed_text(60.0), "1 s on screen = 60 min (3600× faster than life)");
 }
 
@@ -142,9 +150,12 @@ fn the_pathway_graph_shows_each_node_with_its_level() {
     let spine = synapse_lab::app::pathway::NODES.iter().find(|n| n.label.starts_with("spine")).unwrap();
     let shown = synapse_lab::app::pathway::level_text(spine, &c);
     assert_eq!(shown, format!("×{:.2}", c.state.spine_density));
-    let mut harness = Harness::new_ui_state(|ui, c: &mut synapse_core::signalling::Cascade| {
-        synapse_lab::app::pathway::pathway_graph(ui, c, None);
-    }, c);
+    let mut harness = Harness::new_ui_state(
+        |ui, c: &mut synapse_core::signalling::Cascade| {
+            synapse_lab::app::pathway::pathway_graph(ui, c, None);
+        },
+        c,
+    );
     harness.run();
     assert!(harness.query_by_label_contains("slow clock 24.0 h").is_some());
 }

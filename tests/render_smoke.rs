@@ -12,10 +12,7 @@ fn shot(view: &str) -> image::RgbImage {
 }
 
 fn shot_with(view: &str, extra: &[&str]) -> image::RgbImage {
-    assert!(
-        Command::new("xvfb-run").arg("--help").output().is_ok(),
-        "xvfb-run is missing: apt-get install xvfb mesa-vulkan-drivers (or run .ci/run, which installs them)"
-    );
+    assert!(Command::new("xvfb-run").arg("--help").output().is_ok(), "xvfb-run is missing: apt-get install xvfb mesa-vulkan-drivers (or run .ci/run, which installs them)");
     let out: PathBuf = std::env::temp_dir().join(format!("synapse-lab-smoke-{}-{view}.png", std::process::id()));
     let o = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x720x24"])
@@ -38,10 +35,13 @@ fn shot_with(view: &str, extra: &[&str]) -> image::RgbImage {
 
 /// Pixels in [x0, x1) × [y0, y1) that satisfy `pred`.
 fn count(img: &image::RgbImage, (x0, x1, y0, y1): (u32, u32, u32, u32), pred: impl Fn(i32, i32, i32) -> bool) -> usize {
-    (y0..y1).flat_map(|y| (x0..x1).map(move |x| (x, y))).filter(|&(x, y)| {
-        let [r, g, b] = img.get_pixel(x, y).0;
-        pred(r as i32, g as i32, b as i32)
-    }).count()
+    (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let [r, g, b] = img.get_pixel(x, y).0;
+            pred(r as i32, g as i32, b as i32)
+        })
+        .count()
 }
 
 /// The 3D view lies between the left panel (~290 px) and the plots (~360 px).

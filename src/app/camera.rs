@@ -72,10 +72,7 @@ pub struct CameraPlugin;
 
 impl Plugin for CameraPlugin {
     fn build(&self, app: &mut App) {
-        app.add_plugins(PanOrbitCameraPlugin)
-            .add_message::<GoTo>()
-            .add_systems(Startup, spawn_camera)
-            .add_systems(Update, (go_to, block_while_over_panels, choose_antialiasing));
+        app.add_plugins(PanOrbitCameraPlugin).add_message::<GoTo>().add_systems(Startup, spawn_camera).add_systems(Update, (go_to, block_while_over_panels, choose_antialiasing));
     }
 }
 

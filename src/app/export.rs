@@ -6,13 +6,13 @@
 use super::ScreenshotRequest;
 use super::sim_bridge::{AppSystems, Playback, SimState};
 use super::time_lens::SlowClock;
-use synapse_core::experiment::Command;
 use bevy::prelude::*;
 use bevy::render::render_resource::{CachedPipelineState, PipelineCache};
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use bevy::render::{Render, RenderApp, RenderSystems};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use synapse_core::experiment::Command;
 
 /// Frames in a row with every render pipeline compiled before the capture:
 /// pipelines compile in the background, and a loaded machine can need

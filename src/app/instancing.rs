@@ -11,8 +11,8 @@ use bevy::ecs::{
 };
 use bevy::mesh::{MeshVertexBufferLayoutRef, VertexBufferLayout};
 use bevy::pbr::{
-    self, MeshInputUniform, MeshPipeline, MeshPipelineKey, MeshPipelineSystems, MeshUniform, RenderMeshInstances, SetMeshBindGroup,
-    SetMeshViewBindGroup, SetMeshViewBindingArrayBindGroup, ViewKeyCache,
+    self, MeshInputUniform, MeshPipeline, MeshPipelineKey, MeshPipelineSystems, MeshUniform, RenderMeshInstances, SetMeshBindGroup, SetMeshViewBindGroup, SetMeshViewBindingArrayBindGroup,
+    ViewKeyCache,
 };
 use bevy::prelude::*;
 use bevy::render::{
@@ -21,10 +21,7 @@ use bevy::render::{
     extract_component::{ExtractComponent, ExtractComponentPlugin},
     mesh::{RenderMesh, RenderMeshBufferInfo, allocator::MeshAllocator},
     render_asset::RenderAssets,
-    render_phase::{
-        AddRenderCommand, DrawFunctions, PhaseItem, PhaseItemExtraIndex, RenderCommand, RenderCommandResult, SetItemPipeline,
-        TrackedRenderPass, ViewSortedRenderPhases,
-    },
+    render_phase::{AddRenderCommand, DrawFunctions, PhaseItem, PhaseItemExtraIndex, RenderCommand, RenderCommandResult, SetItemPipeline, TrackedRenderPass, ViewSortedRenderPhases},
     render_resource::*,
     renderer::RenderDevice,
     sync_component::SyncComponent,
@@ -67,20 +64,14 @@ pub struct InstancingPlugin;
 
 impl Plugin for InstancingPlugin {
     fn build(&self, app: &mut App) {
-        let shader = app
-            .world_mut()
-            .resource_mut::<Assets<Shader>>()
-            .add(Shader::from_wgsl(include_str!("../../shaders/molecules.wgsl"), "shaders/molecules.wgsl"));
+        let shader = app.world_mut().resource_mut::<Assets<Shader>>().add(Shader::from_wgsl(include_str!("../../shaders/molecules.wgsl"), "shaders/molecules.wgsl"));
         app.add_plugins(ExtractComponentPlugin::<InstanceBatch>::default());
         app.sub_app_mut(RenderApp)
             .insert_resource(MoleculeShader(shader))
             .add_render_command::<Transparent3d, DrawInstanced>()
             .init_resource::<SpecializedMeshPipelines<InstancePipeline>>()
             .add_systems(RenderStartup, init_pipeline.after(MeshPipelineSystems))
-            .add_systems(
-                Render,
-                (queue_batches.in_set(RenderSystems::QueueMeshes), prepare_buffers.in_set(RenderSystems::PrepareResources)),
-            );
+            .add_systems(Render, (queue_batches.in_set(RenderSystems::QueueMeshes), prepare_buffers.in_set(RenderSystems::PrepareResources)));
     }
 }
 
@@ -107,8 +98,7 @@ fn queue_batches(
             let Some(mesh) = meshes.get(mesh_instance.mesh_asset_id()) else { continue };
             let key = view_key | MeshPipelineKey::from_primitive_topology_and_strip_index(mesh.primitive_topology(), mesh.index_format());
             let Ok(pipeline) = pipelines.specialize(&pipeline_cache, &pipeline, key, &mesh.layout) else { continue };
-            let center = pbr::get_mesh_instance_world_from_local(*main_entity, mesh_instance.current_uniform_index, &render_mesh_instances, batched.as_deref())
-                .transform_point3(mesh.aabb_center);
+            let center = pbr::get_mesh_instance_world_from_local(*main_entity, mesh_instance.current_uniform_index, &render_mesh_instances, batched.as_deref()).transform_point3(mesh.aabb_center);
             phase.add_retained(Transparent3d {
                 sorting_info: TransparentSortingInfo3d::Sorted { mesh_center: center, depth_bias: 0.0 },
                 entity: (entity, *main_entity),

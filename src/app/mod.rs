@@ -64,21 +64,17 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
         present_mode: if opts.screenshot.is_some() { PresentMode::AutoNoVsync } else { PresentMode::AutoVsync },
         ..default()
     };
-    app.add_plugins(
-        DefaultPlugins
-            .set(WindowPlugin { primary_window: Some(window), ..default() })
-            .set(LogPlugin { filter: "warn,wgpu=error,naga=error,bevy_render=warn".into(), ..default() }),
-    )
-    .add_plugins((EguiPlugin::default(), MeshPickingPlugin))
-    .insert_resource(camera::StartView(opts.view))
-    .add_plugins(sim_bridge::SimPlugin {
-        scenario: opts.scenario.clone(),
-        source: opts.source.clone(),
-        drugs: opts.drugs.iter().map(|(d, c)| (d.key.clone(), *c)).collect(),
-        record_commands: opts.record_commands.clone(),
-    })
-    .add_plugins((time_lens::TimeLensPlugin, keymap::KeymapPlugin))
-    .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, pathway::PathwayPlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
+    app.add_plugins(DefaultPlugins.set(WindowPlugin { primary_window: Some(window), ..default() }).set(LogPlugin { filter: "warn,wgpu=error,naga=error,bevy_render=warn".into(), ..default() }))
+        .add_plugins((EguiPlugin::default(), MeshPickingPlugin))
+        .insert_resource(camera::StartView(opts.view))
+        .add_plugins(sim_bridge::SimPlugin {
+            scenario: opts.scenario.clone(),
+            source: opts.source.clone(),
+            drugs: opts.drugs.iter().map(|(d, c)| (d.key.clone(), *c)).collect(),
+            record_commands: opts.record_commands.clone(),
+        })
+        .add_plugins((time_lens::TimeLensPlugin, keymap::KeymapPlugin))
+        .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, pathway::PathwayPlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
     if let Some(req) = opts.screenshot {
         app.add_plugins(export::ExportPlugin(req));
     }
@@ -105,9 +101,7 @@ fn install_gpu_panic_hook() {
     std::panic::set_hook(Box::new(move |info| {
         let msg = info.payload().downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| info.payload().downcast_ref::<String>().cloned()).unwrap_or_default();
         if msg.contains("Unable to find a GPU") || msg.contains("Failed to create wgpu surface") {
-            eprintln!(
-                "error: no usable graphics adapter (Vulkan, GL or Metal). Install your GPU's driver, or Mesa's software renderer: apt-get install mesa-vulkan-drivers libvulkan1"
-            );
+            eprintln!("error: no usable graphics adapter (Vulkan, GL or Metal). Install your GPU's driver, or Mesa's software renderer: apt-get install mesa-vulkan-drivers libvulkan1");
             std::process::exit(3);
         }
         default(info);

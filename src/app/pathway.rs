@@ -53,21 +53,125 @@ pub const EDGES: [(usize, usize, bool); 15] = [
 ];
 
 pub const NODES: [Node; 15] = [
-    Node { label: "NMDA block\ninterneur.", long: "Resting NMDA block in GABA interneurons", at: (0.07, 0.08), scale: Scale::Fraction, level: |c| c.drive.block_interneuron, source: "Homayoun & Moghaddam 2007; contested: Widman & McMahon 2018", evidence: "hypothesis" },
-    Node { label: "GABA\noutput", long: "Interneuron (GABA) output onto the pyramidal cell", at: (0.27, 0.08), scale: Scale::Ratio, level: |c| c.drive.inhibition, source: "Homayoun & Moghaddam 2007 (interneurons ~0.5x)", evidence: "hypothesis" },
-    Node { label: "glutamate\nsurge", long: "Extracellular glutamate (disinhibition)", at: (0.47, 0.08), scale: Scale::Ratio, level: |c| c.state.glutamate, source: "Moghaddam et al. 1997 (2-3x)", evidence: "established (direction)" },
-    Node { label: "AMPA\ndrive", long: "AMPA receptor drive (surge x transmission; NBQX, PAMs)", at: (0.67, 0.08), scale: Scale::Ratio, level: |c| c.drive.ampa_drive, source: "Maeng et al. 2008", evidence: "established" },
-    Node { label: "L-type Ca2+\nrelease", long: "Activity-dependent BDNF release through L-type Ca2+ channels", at: (0.9, 0.08), scale: Scale::Ratio, level: |c| c.drive.bdnf_release, source: "Lepack et al. 2015", evidence: "established" },
-    Node { label: "NMDA block\nat rest", long: "Resting NMDA block in the pyramidal cell (Mg2+ competes)", at: (0.07, 0.45), scale: Scale::Fraction, level: |c| c.drive.block_pyramidal, source: "Autry et al. 2011; Gideons et al. 2014", evidence: "established (mechanism)" },
-    Node { label: "p-eEF2", long: "Phosphorylated eEF2 (eEF2 kinase on with resting NMDA Ca2+)", at: (0.27, 0.45), scale: Scale::Ratio, level: |c| c.state.p_eef2, source: "Autry et al. 2011", evidence: "established (mechanism)" },
-    Node { label: "BDNF", long: "BDNF made (translation) and released", at: (0.5, 0.45), scale: Scale::Ratio, level: |c| c.state.bdnf, source: "Autry 2011 (+30-50%); Lepack 2015", evidence: "established (magnitude approx.)" },
+    Node {
+        label: "NMDA block\ninterneur.",
+        long: "Resting NMDA block in GABA interneurons",
+        at: (0.07, 0.08),
+        scale: Scale::Fraction,
+        level: |c| c.drive.block_interneuron,
+        source: "Homayoun & Moghaddam 2007; contested: Widman & McMahon 2018",
+        evidence: "hypothesis",
+    },
+    Node {
+        label: "GABA\noutput",
+        long: "Interneuron (GABA) output onto the pyramidal cell",
+        at: (0.27, 0.08),
+        scale: Scale::Ratio,
+        level: |c| c.drive.inhibition,
+        source: "Homayoun & Moghaddam 2007 (interneurons ~0.5x)",
+        evidence: "hypothesis",
+    },
+    Node {
+        label: "glutamate\nsurge",
+        long: "Extracellular glutamate (disinhibition)",
+        at: (0.47, 0.08),
+        scale: Scale::Ratio,
+        level: |c| c.state.glutamate,
+        source: "Moghaddam et al. 1997 (2-3x)",
+        evidence: "established (direction)",
+    },
+    Node {
+        label: "AMPA\ndrive",
+        long: "AMPA receptor drive (surge x transmission; NBQX, PAMs)",
+        at: (0.67, 0.08),
+        scale: Scale::Ratio,
+        level: |c| c.drive.ampa_drive,
+        source: "Maeng et al. 2008",
+        evidence: "established",
+    },
+    Node {
+        label: "L-type Ca2+\nrelease",
+        long: "Activity-dependent BDNF release through L-type Ca2+ channels",
+        at: (0.9, 0.08),
+        scale: Scale::Ratio,
+        level: |c| c.drive.bdnf_release,
+        source: "Lepack et al. 2015",
+        evidence: "established",
+    },
+    Node {
+        label: "NMDA block\nat rest",
+        long: "Resting NMDA block in the pyramidal cell (Mg2+ competes)",
+        at: (0.07, 0.45),
+        scale: Scale::Fraction,
+        level: |c| c.drive.block_pyramidal,
+        source: "Autry et al. 2011; Gideons et al. 2014",
+        evidence: "established (mechanism)",
+    },
+    Node {
+        label: "p-eEF2",
+        long: "Phosphorylated eEF2 (eEF2 kinase on with resting NMDA Ca2+)",
+        at: (0.27, 0.45),
+        scale: Scale::Ratio,
+        level: |c| c.state.p_eef2,
+        source: "Autry et al. 2011",
+        evidence: "established (mechanism)",
+    },
+    Node {
+        label: "BDNF",
+        long: "BDNF made (translation) and released",
+        at: (0.5, 0.45),
+        scale: Scale::Ratio,
+        level: |c| c.state.bdnf,
+        source: "Autry 2011 (+30-50%); Lepack 2015",
+        evidence: "established (magnitude approx.)",
+    },
     Node { label: "TrkB", long: "TrkB receptor activation", at: (0.7, 0.45), scale: Scale::Ratio, level: |c| c.state.trkb, source: "Li et al. 2010", evidence: "established" },
-    Node { label: "ERK / Akt", long: "ERK and Akt phosphorylation", at: (0.9, 0.45), scale: Scale::Ratio, level: |c| c.state.erk_akt, source: "Li et al. 2010 (1.5-2x, 30-60 min)", evidence: "established" },
+    Node {
+        label: "ERK / Akt",
+        long: "ERK and Akt phosphorylation",
+        at: (0.9, 0.45),
+        scale: Scale::Ratio,
+        level: |c| c.state.erk_akt,
+        source: "Li et al. 2010 (1.5-2x, 30-60 min)",
+        evidence: "established",
+    },
     Node { label: "GSK-3", long: "GSK-3 activity (Akt pSer9; lithium inhibits)", at: (0.68, 0.66), scale: Scale::Ratio, level: |c| c.drive.gsk3, source: "Beurel et al. 2011", evidence: "hypothesis" },
-    Node { label: "mTORC1", long: "mTORC1 (p70S6K, 4E-BP1); rapamycin blocks", at: (0.9, 0.86), scale: Scale::Ratio, level: |c| c.state.mtorc1, source: "Li et al. 2010 (peak 30-60 min, baseline by 2 h)", evidence: "established" },
-    Node { label: "synaptic\nproteins", long: "PSD-95, GluA1, synapsin I", at: (0.62, 0.86), scale: Scale::Ratio, level: |c| c.state.synaptic_proteins, source: "Li et al. 2010 (1.3-1.5x from 2 h to 72 h)", evidence: "established (magnitude approx.)" },
-    Node { label: "AMPA\nreceptors", long: "AMPA receptors at the synapse (GluA1; the fast layer's count)", at: (0.38, 0.86), scale: Scale::Ratio, level: |c| 1.0 + c.params.ampa_per_protein * (c.state.synaptic_proteins - 1.0), source: "Li et al. 2010 (GluA1); 1:1 with proteins is an assumption", evidence: "illustrative" },
-    Node { label: "spine\ndensity", long: "Dendritic spine density", at: (0.12, 0.86), scale: Scale::Ratio, level: |c| c.state.spine_density, source: "Li 2010; Moda-Sava 2019 (+30-40% at 24 h)", evidence: "established (direction)" },
+    Node {
+        label: "mTORC1",
+        long: "mTORC1 (p70S6K, 4E-BP1); rapamycin blocks",
+        at: (0.9, 0.86),
+        scale: Scale::Ratio,
+        level: |c| c.state.mtorc1,
+        source: "Li et al. 2010 (peak 30-60 min, baseline by 2 h)",
+        evidence: "established",
+    },
+    Node {
+        label: "synaptic\nproteins",
+        long: "PSD-95, GluA1, synapsin I",
+        at: (0.62, 0.86),
+        scale: Scale::Ratio,
+        level: |c| c.state.synaptic_proteins,
+        source: "Li et al. 2010 (1.3-1.5x from 2 h to 72 h)",
+        evidence: "established (magnitude approx.)",
+    },
+    Node {
+        label: "AMPA\nreceptors",
+        long: "AMPA receptors at the synapse (GluA1; the fast layer's count)",
+        at: (0.38, 0.86),
+        scale: Scale::Ratio,
+        level: |c| 1.0 + c.params.ampa_per_protein * (c.state.synaptic_proteins - 1.0),
+        source: "Li et al. 2010 (GluA1); 1:1 with proteins is an assumption",
+        evidence: "illustrative",
+    },
+    Node {
+        label: "spine\ndensity",
+        long: "Dendritic spine density",
+        at: (0.12, 0.86),
+        scale: Scale::Ratio,
+        level: |c| c.state.spine_density,
+        source: "Li 2010; Moda-Sava 2019 (+30-40% at 24 h)",
+        evidence: "established (direction)",
+    },
 ];
 
 /// A node's level as text.
@@ -149,7 +253,12 @@ pub fn pathway_graph(ui: &mut egui::Ui, c: &Cascade, selected: Option<usize>) ->
     }
     // Drug blocks tagged where they act.
     let d = &c.drive;
-    let tags = [(3, d.ampa_transmission < 0.9, "AMPA blocked"), (4, d.ltype_block > 0.1, "L-type blocked"), (11, d.mtor_block > 0.1, "rapamycin"), (10, d.gsk3 < 0.95 && c.state.erk_akt < 1.05, "GSK-3 inhibited")];
+    let tags = [
+        (3, d.ampa_transmission < 0.9, "AMPA blocked"),
+        (4, d.ltype_block > 0.1, "L-type blocked"),
+        (11, d.mtor_block > 0.1, "rapamycin"),
+        (10, d.gsk3 < 0.95 && c.state.erk_akt < 1.05, "GSK-3 inhibited"),
+    ];
     for (i, on, text) in tags {
         if on {
             painter.text(centre(i) + egui::vec2(0.0, box_size.y * 0.62), egui::Align2::CENTER_TOP, text, egui::FontId::proportional(11.0), egui::Color32::from_rgb(220, 60, 60));
@@ -202,13 +311,13 @@ fn spawn_pathway(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut m
     let node_mesh = meshes.add(Sphere::new(0.13).mesh().ico(3).unwrap_or_else(|_| Sphere::new(0.13).mesh().uv(16, 8)));
     for (i, n) in NODES.iter().enumerate() {
         let mat = materials.add(StandardMaterial { base_color: Color::srgb(0.5, 0.52, 0.56), emissive: LinearRgba::BLACK, ..default() });
-        commands
-            .spawn((Mesh3d(node_mesh.clone()), MeshMaterial3d(mat), Transform::from_translation(node_position(n.at)), NodeVisual(i), Selectable::Pathway(i), Name::new(n.long)))
-            .observe(|click: On<Pointer<Click>>, targets: Query<&Selectable>, mut selection: ResMut<Selection>| {
+        commands.spawn((Mesh3d(node_mesh.clone()), MeshMaterial3d(mat), Transform::from_translation(node_position(n.at)), NodeVisual(i), Selectable::Pathway(i), Name::new(n.long))).observe(
+            |click: On<Pointer<Click>>, targets: Query<&Selectable>, mut selection: ResMut<Selection>| {
                 if let Ok(s) = targets.get(click.event_target()) {
                     selection.0 = Some(*s);
                 }
-            });
+            },
+        );
     }
     let dot_mesh = meshes.add(Sphere::new(0.05).mesh().uv(10, 6));
     let dot_mat = materials.add(StandardMaterial { base_color: Color::srgb(0.3, 0.95, 0.6), emissive: LinearRgba::rgb(0.2, 1.2, 0.5), ..default() });
@@ -225,7 +334,13 @@ fn spawn_pathway(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut m
         Name::new("Dendrite shaft"),
     ));
     let neck_len = -DENDRITE_Y - 2.2;
-    commands.spawn((Mesh3d(meshes.add(Cylinder::new(0.28, neck_len))), MeshMaterial3d(membrane.clone()), Transform::from_xyz(0.0, -2.2 - neck_len * 0.5, 0.0), Pickable::IGNORE, Name::new("Spine neck")));
+    commands.spawn((
+        Mesh3d(meshes.add(Cylinder::new(0.28, neck_len))),
+        MeshMaterial3d(membrane.clone()),
+        Transform::from_xyz(0.0, -2.2 - neck_len * 0.5, 0.0),
+        Pickable::IGNORE,
+        Name::new("Spine neck"),
+    ));
     let head = meshes.add(Sphere::new(0.32).mesh().uv(16, 8));
     let neck = meshes.add(Cylinder::new(0.1, 0.7));
     let old = materials.add(StandardMaterial { base_color: Color::srgba(0.92, 0.62, 0.72, 0.7), alpha_mode: AlphaMode::Blend, ..default() });
@@ -236,12 +351,10 @@ fn spawn_pathway(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut m
         let x = if k < BASELINE_SPINES { side * (1.4 + (k / 2) as f32 * 1.5) } else { side * (2.15 + ((k - BASELINE_SPINES) / 2) as f32 * 1.5) };
         let base = along() * x + Vec3::Y * (DENDRITE_Y + 0.35);
         let mat = if k < BASELINE_SPINES { old.clone() } else { new.clone() };
-        commands
-            .spawn((Transform::from_translation(base), Visibility::Hidden, NeighbourSpine(k), Name::new("Neighbouring spine")))
-            .with_children(|p| {
-                p.spawn((Mesh3d(neck.clone()), MeshMaterial3d(mat.clone()), Transform::from_xyz(0.0, 0.35, 0.0), Pickable::IGNORE));
-                p.spawn((Mesh3d(head.clone()), MeshMaterial3d(mat.clone()), Transform::from_xyz(0.0, 0.85, 0.0), Pickable::IGNORE));
-            });
+        commands.spawn((Transform::from_translation(base), Visibility::Hidden, NeighbourSpine(k), Name::new("Neighbouring spine"))).with_children(|p| {
+            p.spawn((Mesh3d(neck.clone()), MeshMaterial3d(mat.clone()), Transform::from_xyz(0.0, 0.35, 0.0), Pickable::IGNORE));
+            p.spawn((Mesh3d(head.clone()), MeshMaterial3d(mat.clone()), Transform::from_xyz(0.0, 0.85, 0.0), Pickable::IGNORE));
+        });
     }
 }
 

@@ -8,9 +8,9 @@
 
 use super::instancing::{Instance, InstanceBatch};
 use super::sim_bridge::SimState;
+use bevy::asset::RenderAssetUsages;
 use bevy::camera::visibility::NoFrustumCulling;
 use bevy::mesh::{Indices, PrimitiveTopology};
-use bevy::asset::RenderAssetUsages;
 use bevy::picking::Pickable;
 use bevy::prelude::*;
 use synapse_core::receptors::ReceptorKind;
@@ -132,10 +132,12 @@ pub struct ScenePlugin;
 
 impl Plugin for ScenePlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<Selection>()
-            .init_resource::<Labels>()
-            .add_systems(Startup, setup_static)
-            .add_systems(Update, (rebuild_dynamic, (sync_receptors, sync_pore_drugs, sync_vesicles, sync_channels, sync_instances, sync_gaba, draw_glutamine_and_scale_bar)).chain().in_set(super::sim_bridge::AppSystems::Writeback));
+        app.init_resource::<Selection>().init_resource::<Labels>().add_systems(Startup, setup_static).add_systems(
+            Update,
+            (rebuild_dynamic, (sync_receptors, sync_pore_drugs, sync_vesicles, sync_channels, sync_instances, sync_gaba, draw_glutamine_and_scale_bar))
+                .chain()
+                .in_set(super::sim_bridge::AppSystems::Writeback),
+        );
     }
 }
 
@@ -213,9 +215,8 @@ fn setup_static(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut ma
     for kind in ReceptorKind::ALL {
         let base = kind_color(kind).to_srgba();
         let dim = |f: f32| Color::srgb(base.red * f, base.green * f, base.blue * f);
-        let mat = |materials: &mut Assets<StandardMaterial>, c: Color, glow: f32| {
-            materials.add(StandardMaterial { base_color: c, emissive: (c.to_linear() * glow), perceptual_roughness: 0.5, ..default() })
-        };
+        let mat =
+            |materials: &mut Assets<StandardMaterial>, c: Color, glow: f32| materials.add(StandardMaterial { base_color: c, emissive: (c.to_linear() * glow), perceptual_roughness: 0.5, ..default() });
         receptor.push([
             mat(&mut materials, dim(0.45), 0.0),
             mat(&mut materials, dim(0.85), 0.3),
@@ -322,11 +323,24 @@ fn rebuild_dynamic(
     let d = g.interneuron_distance_um as f32 * S;
     let gap = std::f32::consts::TAU / n as f32 * (g.astro_coverage as f32 + 1.0) / 2.0;
     let inter = Vec3::new(d * gap.cos(), -1.2, d * gap.sin());
-    commands.spawn((Mesh3d(meshes.add(Sphere::new(1.1))), MeshMaterial3d(translucent(&mut materials, INTERNEURON_COLOR)), Transform::from_translation(inter), Pickable::IGNORE, Dynamic, Name::new("GABAergic interneuron terminal")));
+    commands.spawn((
+        Mesh3d(meshes.add(Sphere::new(1.1))),
+        MeshMaterial3d(translucent(&mut materials, INTERNEURON_COLOR)),
+        Transform::from_translation(inter),
+        Pickable::IGNORE,
+        Dynamic,
+        Name::new("GABAergic interneuron terminal"),
+    ));
     let gaba_mat = materials.add(StandardMaterial { base_color: Color::srgb(0.85, 0.7, 1.0), ..default() });
     for k in 0..sim.scenario.interneuron.release_sites.min(12) {
         let a = k as f32 * 1.3;
-        commands.spawn((Mesh3d(palette.vesicle_mesh.clone()), MeshMaterial3d(gaba_mat.clone()), Transform::from_translation(inter + Vec3::new(0.5 * a.cos(), -0.3 + 0.1 * k as f32, 0.5 * a.sin())).with_scale(Vec3::splat(0.8)), Dynamic, Name::new(format!("GABA vesicle {k}"))));
+        commands.spawn((
+            Mesh3d(palette.vesicle_mesh.clone()),
+            MeshMaterial3d(gaba_mat.clone()),
+            Transform::from_translation(inter + Vec3::new(0.5 * a.cos(), -0.3 + 0.1 * k as f32, 0.5 * a.sin())).with_scale(Vec3::splat(0.8)),
+            Dynamic,
+            Name::new(format!("GABA vesicle {k}")),
+        ));
     }
     commands.spawn((
         Mesh3d(meshes.add(Sphere::new(0.6))),
@@ -393,7 +407,14 @@ fn rebuild_dynamic(
     for v in 0..pre.reserve.len().min(40) {
         // Illustrative placement inside the bouton (positions are not simulated).
         let (a, rr, y) = (next() * std::f32::consts::TAU, next().sqrt() * bouton_r * 0.7, h * S + 0.6 + next() * bouton_r * 0.45);
-        commands.spawn((Mesh3d(palette.vesicle_mesh.clone()), MeshMaterial3d(palette.vesicle_full.clone()), Transform::from_xyz(rr * a.cos(), y, rr * a.sin()), ReserveVisual(v), Dynamic, Name::new(format!("Reserve vesicle {v}"))));
+        commands.spawn((
+            Mesh3d(palette.vesicle_mesh.clone()),
+            MeshMaterial3d(palette.vesicle_full.clone()),
+            Transform::from_xyz(rr * a.cos(), y, rr * a.sin()),
+            ReserveVisual(v),
+            Dynamic,
+            Name::new(format!("Reserve vesicle {v}")),
+        ));
     }
     for c in 0..pre.ca_channel_open.len() {
         commands

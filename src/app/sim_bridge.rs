@@ -276,7 +276,9 @@ fn write_log_on_exit(mut exits: MessageReader<AppExit>, state: Res<SimState>, to
     }
     if let Some(log) = state.finished_log() {
         match crate::cli::write_atomically(&to.0, |w| std::io::Write::write_all(w, log.to_ron().as_bytes())) {
-            Ok(()) => println!("wrote {} commands to {} (final state hash {}); `synapse-lab replay {}` re-runs them", log.commands.len(), to.0.display(), log.final_hash.unwrap_or_default(), to.0.display()),
+            Ok(()) => {
+                println!("wrote {} commands to {} (final state hash {}); `synapse-lab replay {}` re-runs them", log.commands.len(), to.0.display(), log.final_hash.unwrap_or_default(), to.0.display())
+            }
             Err(e) => eprintln!("error: --record-commands {e}"),
         }
     }

@@ -9,19 +9,19 @@
 use super::camera::{GoTo, Viewpoint};
 use super::scene::{self, Labels, Selectable, Selection};
 use super::sim_bridge::{AppCommand, Playback, PlaybackCommand, SimState, SlowCommand};
-use synapse_core::experiment::{Command, FastHistory};
+use super::time_lens::SlowClock;
 use bevy::camera::Viewport;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Corner, HLine, Legend, Line, Plot, VLine};
-use super::time_lens::SlowClock;
-use synapse_core::signalling::format_minutes;
-use synapse_core::receptors::ReceptorKind;
 use std::sync::{Arc, Mutex};
+use synapse_core::experiment::{Command, FastHistory};
 use synapse_core::pharmacology::patch::DoseResponse;
 use synapse_core::pharmacology::{Catalogue, Drug, Evidence, Mechanism};
+use synapse_core::receptors::ReceptorKind;
 use synapse_core::scenario::ClampMode;
+use synapse_core::signalling::format_minutes;
 
 /// Display settings that belong to the viewer, not the model.
 #[derive(Resource, Debug, Clone, PartialEq)]
@@ -146,14 +146,11 @@ fn evidence_text(e: Evidence) -> (&'static str, egui::Color32) {
 pub fn drugs_panel(ui: &mut egui::Ui, vm: &mut DrugView, catalogue: &Catalogue) -> Vec<AppCommand> {
     let mut out = Vec::new();
     let name_of = |key: &str| catalogue.get(key).map(|d| d.name.clone()).unwrap_or_else(|_| key.to_string());
-    egui::ComboBox::from_id_salt("drug")
-        .selected_text(name_of(&vm.selected))
-        .width(220.0)
-        .show_ui(ui, |ui| {
-            for d in &catalogue.drugs {
-                ui.selectable_value(&mut vm.selected, d.key.clone(), &d.name);
-            }
-        });
+    egui::ComboBox::from_id_salt("drug").selected_text(name_of(&vm.selected)).width(220.0).show_ui(ui, |ui| {
+        for d in &catalogue.drugs {
+            ui.selectable_value(&mut vm.selected, d.key.clone(), &d.name);
+        }
+    });
     ui.add(egui::Slider::new(&mut vm.conc_um, 0.001..=10_000.0).logarithmic(true).text("µM"));
     ui.horizontal(|ui| {
         if ui.button("Apply").clicked() {
@@ -232,14 +229,22 @@ pub fn dose_panel(ui: &mut egui::Ui, drug: &Drug, running: bool, last: Option<&D
     let clicked = ui.add_enabled(!running, egui::Button::new(if running { "Sweeping… (seconds)" } else { "Sweep through the simulation" })).clicked();
     if let Some(r) = last {
         let points: Vec<[f64; 2]> = r.conc_um.iter().zip(&r.inhibition).map(|(c, i)| [c.log10(), *i]).collect();
-        Plot::new("dose-response").height(150.0).allow_drag(false).allow_zoom(false).allow_scroll(false).x_axis_label("log10 conc (µM)").y_axis_label("inhibition").legend(Legend::default().position(Corner::LeftTop)).show(ui, |p| {
-            p.points(egui_plot::Points::new("simulated", points).radius(4.0));
-            if let Some(k) = lit {
-                let (lo, hi) = (r.conc_um[0].log10(), r.conc_um[r.conc_um.len() - 1].log10());
-                let curve: Vec<[f64; 2]> = (0..=60).map(|i| lo + (hi - lo) * i as f64 / 60.0).map(|x| [x, emax * 10f64.powf(x) / (10f64.powf(x) + k)]).collect();
-                p.line(Line::new("literature Hill (n = 1)", curve));
-            }
-        });
+        Plot::new("dose-response")
+            .height(150.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .x_axis_label("log10 conc (µM)")
+            .y_axis_label("inhibition")
+            .legend(Legend::default().position(Corner::LeftTop))
+            .show(ui, |p| {
+                p.points(egui_plot::Points::new("simulated", points).radius(4.0));
+                if let Some(k) = lit {
+                    let (lo, hi) = (r.conc_um[0].log10(), r.conc_um[r.conc_um.len() - 1].log10());
+                    let curve: Vec<[f64; 2]> = (0..=60).map(|i| lo + (hi - lo) * i as f64 / 60.0).map(|x| [x, emax * 10f64.powf(x) / (10f64.powf(x) + k)]).collect();
+                    p.line(Line::new("literature Hill (n = 1)", curve));
+                }
+            });
         ui.small(format!("simulated IC50 {:.3} µM, Hill slope {:.2}", r.ic50_um, r.hill));
     }
     clicked
@@ -303,7 +308,13 @@ pub struct LensView {
 
 /// "1 s on screen = 1 min of the slow clock (×60 faster than life)".
 pub fn slow_speed_text(min_per_s: f64) -> String {
-    let amount = if min_per_s < 1.0 { format!("{:.0} s", min_per_s * 60.0) } else if min_per_s < 120.0 { format!("{min_per_s:.0} min") } else { format!("{:.1} h", min_per_s / 60.0) };
+    let amount = if min_per_s < 1.0 {
+        format!("{:.0} s", min_per_s * 60.0)
+    } else if min_per_s < 120.0 {
+        format!("{min_per_s:.0} min")
+    } else {
+        format!("{:.1} h", min_per_s / 60.0)
+    };
     format!("1 s on screen = {amount} ({:.0}× faster than life)", min_per_s * 60.0)
 }
 
@@ -353,7 +364,16 @@ fn slow_plots(ui: &mut egui::Ui, state: &SimState) {
         }
     };
     let h = 120.0;
-    let plot = |id: &str, y: &str| Plot::new(id.to_string()).height(h).legend(Legend::default().position(Corner::RightTop)).allow_drag(false).allow_zoom(false).allow_scroll(false).x_axis_label("slow clock (h)").y_axis_label(y.to_string());
+    let plot = |id: &str, y: &str| {
+        Plot::new(id.to_string())
+            .height(h)
+            .legend(Legend::default().position(Corner::RightTop))
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .x_axis_label("slow clock (h)")
+            .y_axis_label(y.to_string())
+    };
     let mark = VLine::new("now", now);
     // The PK curve is a function of the schedule: drawn ahead of now too.
     let end_h = now.max(24.0);
@@ -361,10 +381,12 @@ fn slow_plots(ui: &mut egui::Ui, state: &SimState) {
     if !keys.is_empty() {
         plot("pk", "free brain (µM)").show(ui, |p| {
             for (i, k) in keys.iter().enumerate() {
-                let pts: Vec<[f64; 2]> = (0..=300).map(|j| {
-                    let t = end_h * j as f64 / 300.0;
-                    [t, c.concentrations_um(t * 60.0)[i].1]
-                }).collect();
+                let pts: Vec<[f64; 2]> = (0..=300)
+                    .map(|j| {
+                        let t = end_h * j as f64 / 300.0;
+                        [t, c.concentrations_um(t * 60.0)[i].1]
+                    })
+                    .collect();
                 p.line(Line::new(k.clone(), pts));
             }
             p.vline(mark.clone());
@@ -453,7 +475,8 @@ fn plots(ui: &mut egui::Ui, history: &FastHistory, t_now: f64) {
     let rows = &history.rows;
     let series = |f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| -> Vec<[f64; 2]> { rows.iter().map(|r| [r.t_ms, f(r)]).collect() };
     let h = ((ui.available_height() - 60.0) / 5.0).clamp(70.0, 170.0);
-    let plot = |id: &str, y: &str| Plot::new(id.to_string()).height(h).legend(Legend::default().position(Corner::LeftTop)).allow_drag(false).allow_zoom(false).allow_scroll(false).y_axis_label(y.to_string());
+    let plot =
+        |id: &str, y: &str| Plot::new(id.to_string()).height(h).legend(Legend::default().position(Corner::LeftTop)).allow_drag(false).allow_zoom(false).allow_scroll(false).y_axis_label(y.to_string());
     let now = VLine::new("now", t_now);
     plot("glu", "cleft Glu (mM)").show(ui, |p| {
         p.line(Line::new("cleft glutamate", series(&|r| r.glu_cleft_uM / 1000.0)).color(color32(scene::GLUTAMATE_COLOR)));

@@ -9,6 +9,8 @@ fn main() {
     let t = std::time::Instant::now();
     let p = Patch::new(ReceptorKind::Nmda2A);
     let r = dose_response(&p, d, 0.03, 30.0, 7);
-    for (c, i) in r.conc_um.iter().zip(&r.inhibition) { println!("{c:.4} uM -> {i:.3}"); }
+    for (c, i) in r.conc_um.iter().zip(&r.inhibition) {
+        println!("{c:.4} uM -> {i:.3}");
+    }
     println!("IC50 {:.3} uM, Hill {:.2}, {:.1} s", r.ic50_um, r.hill, t.elapsed().as_secs_f64());
 }

@@ -57,10 +57,7 @@ pub fn resolve(arg: &str) -> Result<(Scenario, String), ScenarioError> {
     if looks_like_name && let Some(s) = get(stem) {
         return Ok((s, file_name(stem)));
     }
-    Err(ScenarioError::Io {
-        file: arg.to_string(),
-        message: format!("no such file, and no built-in scenario of that name (built in: {}; `synapse-lab scenarios` lists them)", names().join(", ")),
-    })
+    Err(ScenarioError::Io { file: arg.to_string(), message: format!("no such file, and no built-in scenario of that name (built in: {}; `synapse-lab scenarios` lists them)", names().join(", ")) })
 }
 
 #[cfg(test)]

@@ -40,7 +40,9 @@ pub const MAX_SLOW_MIN: f64 = 8.0 * 7.0 * 1440.0;
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub enum Command {
     /// Advance the fast clock by whole core steps (dt each).
-    Run { steps: u64 },
+    Run {
+        steps: u64,
+    },
     /// One presynaptic action potential.
     Spike,
     /// One spontaneous vesicle fusion.
@@ -48,7 +50,10 @@ pub enum Command {
     /// One spike of the GABAergic interneuron.
     InterneuronSpike,
     /// A train of spikes from the next step.
-    Train { rate_hz: f64, count: u32 },
+    Train {
+        rate_hz: f64,
+        count: u32,
+    },
     Clamp(ClampMode),
     HoldingMv(f64),
     InjectPa(f64),
@@ -58,14 +63,23 @@ pub enum Command {
     DSerineUm(f64),
     /// A drug of the catalogue at a free concentration (µM) at the synapse;
     /// 0 washes it out (a trapped blocker stays until its channel opens).
-    Drug { name: String, conc_um: f64 },
+    Drug {
+        name: String,
+        conc_um: f64,
+    },
     /// Wash a drug out (the same as concentration 0).
-    WashOut { name: String },
+    WashOut {
+        name: String,
+    },
     /// Advance the slow clock by whole slow steps (dt_min each); the
     /// scheduled drugs' levels follow into the synapse.
-    RunSlow { steps: u64 },
+    RunSlow {
+        steps: u64,
+    },
     /// Jump the slow clock ahead and re-sample the synapse from the slow state.
-    SlowJump { minutes: f64 },
+    SlowJump {
+        minutes: f64,
+    },
     /// Keep the slow moment to come back to.
     KeepMoment,
     /// Go back to a kept moment (0 = the start, always kept).
@@ -263,9 +277,7 @@ impl Experiment {
             }
             Command::WashOut { name } => self.catalogue.get(name).map(drop).map_err(|e| CommandError(e.to_string())),
             Command::SlowJump { minutes } => in_range("slow jump", *minutes, 0.0, MAX_SLOW_MIN, "min").map(drop),
-            Command::RestoreMoment(i) if *i >= self.slow.moments.len() => {
-                Err(CommandError(format!("moment {i} does not exist; {} moment(s) are kept (0 = the start)", self.slow.moments.len())))
-            }
+            Command::RestoreMoment(i) if *i >= self.slow.moments.len() => Err(CommandError(format!("moment {i} does not exist; {} moment(s) are kept (0 = the start)", self.slow.moments.len()))),
             _ => Ok(()),
         }
     }
@@ -506,7 +518,12 @@ impl CommandLog {
 
     /// Parse a log; `file` names it in messages (file:line:column).
     pub fn from_ron(text: &str, file: &str) -> Result<Self, ScenarioError> {
-        let log: CommandLog = ron::from_str(text).map_err(|e| ScenarioError::Parse { file: file.into(), line: e.span.start.line, col: e.span.start.col, message: format!("{} (a command log: see `synapse-lab --record-commands`)", e.code) })?;
+        let log: CommandLog = ron::from_str(text).map_err(|e| ScenarioError::Parse {
+            file: file.into(),
+            line: e.span.start.line,
+            col: e.span.start.col,
+            message: format!("{} (a command log: see `synapse-lab --record-commands`)", e.code),
+        })?;
         if log.version != COMMAND_LOG_VERSION {
             return Err(ScenarioError::Io { file: file.into(), message: format!("command log version {} is not supported; this build reads version {COMMAND_LOG_VERSION}", log.version) });
         }
@@ -565,7 +582,13 @@ mod tests {
     fn bad_commands_are_refused_whole() {
         let mut e = Experiment::new(quiet()).unwrap();
         let before = e.state_hash();
-        for c in [Command::MgMm(-1.0), Command::Drug { name: "no-such-drug".into(), conc_um: 1.0 }, Command::Drug { name: "ketamine".into(), conc_um: f64::NAN }, Command::RestoreMoment(3), Command::SlowJump { minutes: -5.0 }] {
+        for c in [
+            Command::MgMm(-1.0),
+            Command::Drug { name: "no-such-drug".into(), conc_um: 1.0 },
+            Command::Drug { name: "ketamine".into(), conc_um: f64::NAN },
+            Command::RestoreMoment(3),
+            Command::SlowJump { minutes: -5.0 },
+        ] {
             let err = e.apply(&c).unwrap_err();
             assert!(!err.0.is_empty());
         }

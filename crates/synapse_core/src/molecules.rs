@@ -119,11 +119,7 @@ fn walk<const SLAB: bool, const RIM: bool>(x: &mut [f32], y: &mut [f32], z: &mut
 pub fn diffuse(m: &mut Molecules, sigma_um: f32, bounds: StepBounds, seed: u64, step: u64, parallel: bool) {
     let n = m.len();
     if parallel && n >= PARALLEL_MIN {
-        m.x.par_chunks_mut(CHUNK)
-            .zip(m.y.par_chunks_mut(CHUNK))
-            .zip(m.z.par_chunks_mut(CHUNK))
-            .enumerate()
-            .for_each(|(c, ((x, y), z))| step_chunk(x, y, z, sigma_um, bounds, seed, step, c as u64));
+        m.x.par_chunks_mut(CHUNK).zip(m.y.par_chunks_mut(CHUNK)).zip(m.z.par_chunks_mut(CHUNK)).enumerate().for_each(|(c, ((x, y), z))| step_chunk(x, y, z, sigma_um, bounds, seed, step, c as u64));
     } else {
         for (c, ((x, y), z)) in m.x.chunks_mut(CHUNK).zip(m.y.chunks_mut(CHUNK)).zip(m.z.chunks_mut(CHUNK)).enumerate() {
             step_chunk(x, y, z, sigma_um, bounds, seed, step, c as u64);
@@ -141,7 +137,13 @@ mod tests {
         let inv = 0.5 / h;
         // Against the reflect-until-inside loop it replaces.
         let slow = |mut z: f32| loop {
-            if z < 0.0 { z = -z } else if z > h { z = 2.0 * h - z } else { return z }
+            if z < 0.0 {
+                z = -z
+            } else if z > h {
+                z = 2.0 * h - z
+            } else {
+                return z;
+            }
         };
         for z in [-0.05f32, -0.021, 0.0, 0.01, 0.02, 0.039, 0.061, 0.1, -0.3, 0.77] {
             let f = fold(z, h, inv);

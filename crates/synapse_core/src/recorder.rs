@@ -256,11 +256,7 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "vesicles fused: {}   glutamate released: {} molecules", self.vesicles_fused, self.released)?;
         writeln!(f, "peak cleft glutamate: {:.3} mM at {:.3} ms; decay (1/e) {:.3} ms", self.peak_glu_cleft_mm, self.t_peak_glu_ms, self.glu_decay_tau_ms)?;
-        write!(
-            f,
-            "peak EPSC: {:.2} pA at {:.3} ms; rise (10-90%) {:.3} ms; decay (1/e) {:.2} ms",
-            self.peak_epsc_pa, self.t_peak_epsc_ms, self.epsc_rise_10_90_ms, self.epsc_decay_tau_ms
-        )
+        write!(f, "peak EPSC: {:.2} pA at {:.3} ms; rise (10-90%) {:.3} ms; decay (1/e) {:.2} ms", self.peak_epsc_pa, self.t_peak_epsc_ms, self.epsc_rise_10_90_ms, self.epsc_decay_tau_ms)
     }
 }
 

@@ -395,17 +395,7 @@ pub struct InterneuronConfig {
 
 impl Default for InterneuronConfig {
     fn default() -> Self {
-        Self {
-            rate_hz: 0.0,
-            release_sites: 5,
-            release_prob: 0.3,
-            gaba_a_channels: 30,
-            gaba_a_conductance_ps: 25.0,
-            e_gaba_mv: -70.0,
-            gad_copies: 139.0,
-            gad65_share: 0.5,
-            gad65_holo_fraction: 0.5,
-        }
+        Self { rate_hz: 0.0, release_sites: 5, release_prob: 0.3, gaba_a_channels: 30, gaba_a_conductance_ps: 25.0, e_gaba_mv: -70.0, gad_copies: 139.0, gad65_share: 0.5, gad65_holo_fraction: 0.5 }
     }
 }
 
@@ -514,14 +504,8 @@ impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Io { file, message } => write!(f, "{file}: cannot read the scenario: {message}"),
-            Self::Parse { file, line, col, message } => write!(
-                f,
-                "{file}:{line}:{col}: not a valid scenario: {message}. Fix the RON at that place (see assets/scenarios/ for examples)"
-            ),
-            Self::Version { file, found } => write!(
-                f,
-                "{file}: scenario version {found} is not supported; this build reads version {SCENARIO_VERSION}. Set `version: {SCENARIO_VERSION}`"
-            ),
+            Self::Parse { file, line, col, message } => write!(f, "{file}:{line}:{col}: not a valid scenario: {message}. Fix the RON at that place (see assets/scenarios/ for examples)"),
+            Self::Version { file, found } => write!(f, "{file}: scenario version {found} is not supported; this build reads version {SCENARIO_VERSION}. Set `version: {SCENARIO_VERSION}`"),
             Self::Range { file, at, field, value, allowed } => {
                 match at {
                     Some((line, col)) => write!(f, "{file}:{line}:{col}: ")?,
@@ -553,12 +537,7 @@ impl Scenario {
 
     /// Parse and validate scenario text; `file` names it in messages.
     pub fn from_ron(text: &str, file: &str) -> Result<Self, ScenarioError> {
-        let scenario: Scenario = ron::from_str(text).map_err(|e| ScenarioError::Parse {
-            file: file.to_string(),
-            line: e.span.start.line,
-            col: e.span.start.col,
-            message: e.code.to_string(),
-        })?;
+        let scenario: Scenario = ron::from_str(text).map_err(|e| ScenarioError::Parse { file: file.to_string(), line: e.span.start.line, col: e.span.start.col, message: e.code.to_string() })?;
         scenario.validate_in(file, Some(text))?;
         Ok(scenario)
     }
@@ -585,9 +564,7 @@ impl Scenario {
             value: format!("{value}"),
             allowed: format!("{lo} to {hi} {unit}").trim_end().to_string(),
         };
-        let check = |field: &str, v: f64, lo: f64, hi: f64, unit: &str| -> Result<(), ScenarioError> {
-            if v.is_finite() && v >= lo && v <= hi { Ok(()) } else { Err(err(field, v, lo, hi, unit)) }
-        };
+        let check = |field: &str, v: f64, lo: f64, hi: f64, unit: &str| -> Result<(), ScenarioError> { if v.is_finite() && v >= lo && v <= hi { Ok(()) } else { Err(err(field, v, lo, hi, unit)) } };
         let g = &self.geometry;
         let p = &self.presynaptic;
         let r = &self.receptors;
@@ -642,7 +619,9 @@ impl Scenario {
         check("uptake.translocate_per_ms", u.translocate_per_ms, 0.0, 100.0, "ms⁻¹")?;
         check("uptake.return_per_ms", u.return_per_ms, 1e-4, 100.0, "ms⁻¹")?;
         check("metabolism.cycle_flux_per_ms", m.cycle_flux_per_ms, 0.0, 1e4, "molecules/ms")?;
-        for (name, v) in [("neuron_volume_um3", m.neuron_volume_um3), ("astro_volume_um3", m.astro_volume_um3), ("interneuron_volume_um3", m.interneuron_volume_um3), ("ecs_volume_um3", m.ecs_volume_um3)] {
+        for (name, v) in
+            [("neuron_volume_um3", m.neuron_volume_um3), ("astro_volume_um3", m.astro_volume_um3), ("interneuron_volume_um3", m.interneuron_volume_um3), ("ecs_volume_um3", m.ecs_volume_um3)]
+        {
             check(&format!("metabolism.{name}"), v, 1e-3, 1e3, "µm³")?;
         }
         check("metabolism.ecs_clearance_ms", m.ecs_clearance_ms, 0.01, 1e6, "ms")?;
@@ -710,12 +689,7 @@ impl Scenario {
             return Ok(Vec::new());
         }
         let catalogue = crate::pharmacology::Catalogue::builtin().map_err(|e| ScenarioError::Io { file: "built-in drug catalogue".into(), message: e.to_string() })?;
-        let bad = |k: usize, name: &str, message: String| ScenarioError::Drug {
-            file: file.into(),
-            at: text.and_then(|t| position_of_value(t, name)),
-            entry: format!("drugs[{k}]"),
-            message,
-        };
+        let bad = |k: usize, name: &str, message: String| ScenarioError::Drug { file: file.into(), at: text.and_then(|t| position_of_value(t, name)), entry: format!("drugs[{k}]"), message };
         let mut out = Vec::new();
         for (k, plan) in self.drugs.iter().enumerate() {
             let name = plan.drug();
@@ -852,9 +826,7 @@ mod tests {
     #[test]
     fn overrides_reach_nested_fields_and_enum_variants() {
         let s = Scenario::default();
-        let t = s
-            .with_overrides(&["solution.mg_mm=0".into(), "seed=7".into(), "membrane.mode=CurrentClamp".into(), "protocol.0.at_ms=2.5".into()])
-            .unwrap();
+        let t = s.with_overrides(&["solution.mg_mm=0".into(), "seed=7".into(), "membrane.mode=CurrentClamp".into(), "protocol.0.at_ms=2.5".into()]).unwrap();
         assert_eq!(t.solution.mg_mm, 0.0);
         assert_eq!(t.seed, 7);
         assert_eq!(t.membrane.mode, ClampMode::CurrentClamp);

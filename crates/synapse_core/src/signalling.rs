@@ -19,8 +19,8 @@
 //! Evidence level: hypothesis (the disinhibition step is contested: Widman &
 //! McMahon, PNAS 2018).
 
-use crate::pharmacology::effects::{Applied, Effects, coagonist_factor, effects};
 use crate::pharmacology::Drug;
+use crate::pharmacology::effects::{Applied, Effects, coagonist_factor, effects};
 use crate::receptors::nmda::{Subunit, mg_unblock};
 use crate::receptors::scheme::RateMods;
 use crate::receptors::{ReceptorKind, ampa};

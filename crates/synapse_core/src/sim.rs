@@ -16,10 +16,10 @@ use crate::gaba::Interneuron;
 use crate::membrane::Membrane;
 use crate::metabolism::Metabolism;
 use crate::molecules::{Molecules, StepBounds, diffuse};
-use crate::receptors::mglur::GCascade;
 use crate::pharmacology::Drug;
 use crate::pharmacology::effects::{Applied, Effects, column_name, combined_mods, effects, occupancy};
 use crate::pharmacology::particles::{self, DrugParticles};
+use crate::receptors::mglur::GCascade;
 use crate::receptors::nmda::mg_unblock;
 use crate::receptors::scheme::RateMods;
 use crate::receptors::{Placement, ReceptorKind, Receptors};
@@ -45,18 +45,27 @@ pub enum Control {
     SetDSerineUm(f64),
     /// Drug hook: rate multipliers for one receptor kind (the co-agonist
     /// factor of NMDA receptors is applied on top by the simulation).
-    SetReceptorMods { kind: ReceptorKind, mods: RateMods },
+    SetReceptorMods {
+        kind: ReceptorKind,
+        mods: RateMods,
+    },
     /// Drug hook: scale of presynaptic Ca²⁺ entry (release).
     SetReleaseScale(f64),
     /// Drug hook: scale of transporter expression (uptake).
     SetUptakeScale(f64),
     /// Apply a drug at a free concentration (µM) at the synapse; 0 washes it
     /// out (a trapped blocker stays until its channel reopens).
-    SetDrug { drug: Box<Drug>, conc_um: f64 },
+    SetDrug {
+        drug: Box<Drug>,
+        conc_um: f64,
+    },
     /// Put an applied blocker into `fraction` of the receptors it targets,
     /// chosen at random (the resting block the slow clock has built up when
     /// the fast synapse is re-sampled after a time jump).
-    SeedBlock { drug_key: String, fraction: f64 },
+    SeedBlock {
+        drug_key: String,
+        fraction: f64,
+    },
 }
 
 /// Synaptic currents of the last step (pA, inward negative).

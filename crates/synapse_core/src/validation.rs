@@ -216,7 +216,12 @@ fn rows_diffusion() -> Vec<Row> {
     let sd = 6f64.sqrt() * 2.0 * d * steps as f64 * dt / (n as f64).sqrt();
     let table = NormalTable::get();
     let mut rng = stream(78, domain::BENCH, 0, 0);
-    let xs: Vec<f64> = (0..1_000_000).map(|_| { let b = rng.next_u64() as u16; table.sample(b, &mut rng) as f64 }).collect();
+    let xs: Vec<f64> = (0..1_000_000)
+        .map(|_| {
+            let b = rng.next_u64() as u16;
+            table.sample(b, &mut rng) as f64
+        })
+        .collect();
     let dks = ks_statistic(&xs, norm_cdf);
     vec![
         row("MSD of 1e5 walkers, 1000 x 1 us, D 0.33 (um^2)", msd, &format!("2dDt = {expect:.3} +/- 5 sd"), expect - 5.0 * sd, expect + 5.0 * sd, "Einstein 1905"),
@@ -316,10 +321,8 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
     let points = if quick { 5 } else { 7 };
     let p = patch(ReceptorKind::Nmda2A, quick);
     let ic50 = |k: &str, lo: f64, hi: f64| dose_response(&p, &drug(k), lo, hi, points).ic50_um;
-    let ((ket, mem), (esk, ark)) = rayon::join(
-        || rayon::join(|| ic50("ketamine", 0.05, 20.0), || ic50("memantine", 0.05, 30.0)),
-        || rayon::join(|| ic50("esketamine", 0.02, 10.0), || ic50("arketamine", 0.1, 40.0)),
-    );
+    let ((ket, mem), (esk, ark)) =
+        rayon::join(|| rayon::join(|| ic50("ketamine", 0.05, 20.0), || ic50("memantine", 0.05, 30.0)), || rayon::join(|| ic50("esketamine", 0.02, 10.0), || ic50("arketamine", 0.1, 40.0)));
     // Trapping: block to steady state under agonist, then wash out drug and
     // agonist together so the channels close; the blocker stays (ketamine)
     // or partly escapes (memantine).

@@ -181,17 +181,25 @@ fn drug_hooks_act_on_binding_release_and_uptake() {
 
 #[test]
 fn nmda_receptors_need_their_coagonist() {
-    let no_gly = mini_with(vec![], |s| {
-        s.solution.mg_mm = 0.0;
-        s.solution.glycine_um = 0.0;
-        s.solution.d_serine_um = 0.0;
-    }, 60.0);
+    let no_gly = mini_with(
+        vec![],
+        |s| {
+            s.solution.mg_mm = 0.0;
+            s.solution.glycine_um = 0.0;
+            s.solution.d_serine_um = 0.0;
+        },
+        60.0,
+    );
     assert_eq!(peak(&no_gly, |r| r.nmda_open_frac), 0.0);
-    let gly = mini_with(vec![Control::SetGlycineUm(100.0)], |s| {
-        s.solution.mg_mm = 0.0;
-        s.solution.glycine_um = 0.0;
-        s.solution.d_serine_um = 0.0;
-    }, 60.0);
+    let gly = mini_with(
+        vec![Control::SetGlycineUm(100.0)],
+        |s| {
+            s.solution.mg_mm = 0.0;
+            s.solution.glycine_um = 0.0;
+            s.solution.d_serine_um = 0.0;
+        },
+        60.0,
+    );
     assert!(peak(&gly, |r| r.nmda_open_frac) > 0.0);
 }
 

@@ -417,8 +417,26 @@ mod tests {
     fn the_lectures_drugs_are_all_in_the_catalogue() {
         let c = catalogue();
         for key in [
-            "ketamine", "esketamine", "arketamine", "memantine", "dextromethorphan", "nitrous-oxide", "magnesium", "zinc", "traxoprodil", "cerc-301",
-            "rapastinel", "d-cycloserine", "glycine", "d-serine", "riluzole", "nbqx", "ampa-pam", "basimglurant", "ly341495", "ceftriaxone",
+            "ketamine",
+            "esketamine",
+            "arketamine",
+            "memantine",
+            "dextromethorphan",
+            "nitrous-oxide",
+            "magnesium",
+            "zinc",
+            "traxoprodil",
+            "cerc-301",
+            "rapastinel",
+            "d-cycloserine",
+            "glycine",
+            "d-serine",
+            "riluzole",
+            "nbqx",
+            "ampa-pam",
+            "basimglurant",
+            "ly341495",
+            "ceftriaxone",
         ] {
             let d = c.get(key).unwrap_or_else(|e| panic!("{e}"));
             assert!(!d.explanation.is_empty());

@@ -64,11 +64,7 @@ impl Blocker {
     pub fn step(&self, v_mv: f64, temperature_c: f64, dt_ms: f64, pore_free: f64) -> BlockerStep {
         let koff_per_ms = self.koff_per_s * 1e-3;
         let kon_per_um_ms = self.mg_on_factor(pore_free) * self.on_rate_factor * koff_per_ms / self.ic50_um(v_mv, temperature_c);
-        BlockerStep {
-            on: threshold(p_event(kon_per_um_ms * self.conc_um, dt_ms)),
-            off: threshold(p_event(koff_per_ms, dt_ms)),
-            escape: threshold(self.escape_on_closing),
-        }
+        BlockerStep { on: threshold(p_event(kon_per_um_ms * self.conc_um, dt_ms)), off: threshold(p_event(koff_per_ms, dt_ms)), escape: threshold(self.escape_on_closing) }
     }
 }
 

@@ -31,7 +31,12 @@ pub fn at_synapse(a: &Applied) -> bool {
     a.drug.mechanisms.iter().any(|m| {
         matches!(
             m,
-            Mechanism::OpenChannelBlock { .. } | Mechanism::Allosteric { .. } | Mechanism::Competitive { .. } | Mechanism::GlycineSite { .. } | Mechanism::SlowsClosing { .. } | Mechanism::InvertedU { .. }
+            Mechanism::OpenChannelBlock { .. }
+                | Mechanism::Allosteric { .. }
+                | Mechanism::Competitive { .. }
+                | Mechanism::GlycineSite { .. }
+                | Mechanism::SlowsClosing { .. }
+                | Mechanism::InvertedU { .. }
         )
     })
 }

@@ -11,15 +11,8 @@ pub const AMPA_RATES_TEMPERATURE_C: f64 = 22.0;
 
 pub fn scheme() -> Scheme {
     let st = |name, glu_bound, open, desensitized| StateDef { name, glu_bound, open, desensitized };
-    let states = vec![
-        st("C0", 0, false, false),
-        st("C1", 1, false, false),
-        st("C2", 2, false, false),
-        st("O", 2, true, false),
-        st("D1", 1, false, true),
-        st("D2", 2, false, true),
-        st("D3", 2, false, true),
-    ];
+    let states =
+        vec![st("C0", 0, false, false), st("C1", 1, false, false), st("C2", 2, false, false), st("O", 2, true, false), st("D1", 1, false, true), st("D2", 2, false, true), st("D3", 2, false, true)];
     let (c0, c1, c2, o, d1, d2, d3) = (0, 1, 2, 3, 4, 5, 6);
     let b = |from, to, rate| TransitionDef { from, to, rate, kind: RateKind::GluBinding, gate: Gate::None };
     let u = |from, to, rate| TransitionDef { from, to, rate, kind: RateKind::Unimolecular, gate: Gate::None };

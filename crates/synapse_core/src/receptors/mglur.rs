@@ -29,10 +29,7 @@ pub fn scheme(group: Group) -> Scheme {
         Group::I => GROUP1_KD_MM,
         Group::II => GROUP2_KD_MM,
     };
-    let states = vec![
-        StateDef { name: "R", glu_bound: 0, open: false, desensitized: false },
-        StateDef { name: "R*", glu_bound: 1, open: true, desensitized: false },
-    ];
+    let states = vec![StateDef { name: "R", glu_bound: 0, open: false, desensitized: false }, StateDef { name: "R*", glu_bound: 1, open: true, desensitized: false }];
     let transitions = vec![
         TransitionDef { from: 0, to: 1, rate: KON_PER_MM_MS, kind: RateKind::GluBinding, gate: Gate::None },
         TransitionDef { from: 1, to: 0, rate: KON_PER_MM_MS * kd, kind: RateKind::Unimolecular, gate: Gate::None },

@@ -143,13 +143,21 @@ impl Scheme {
         for i in 0..steps {
             let t = i as f64 * dt_ms;
             self.derivative(&p, mods, glu_mm(t), &mut k1);
-            for j in 0..n { tmp[j] = p[j] + 0.5 * dt_ms * k1[j]; }
+            for j in 0..n {
+                tmp[j] = p[j] + 0.5 * dt_ms * k1[j];
+            }
             self.derivative(&tmp, mods, glu_mm(t + 0.5 * dt_ms), &mut k2);
-            for j in 0..n { tmp[j] = p[j] + 0.5 * dt_ms * k2[j]; }
+            for j in 0..n {
+                tmp[j] = p[j] + 0.5 * dt_ms * k2[j];
+            }
             self.derivative(&tmp, mods, glu_mm(t + 0.5 * dt_ms), &mut k3);
-            for j in 0..n { tmp[j] = p[j] + dt_ms * k3[j]; }
+            for j in 0..n {
+                tmp[j] = p[j] + dt_ms * k3[j];
+            }
             self.derivative(&tmp, mods, glu_mm(t + dt_ms), &mut k4);
-            for j in 0..n { p[j] += dt_ms / 6.0 * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j]); }
+            for j in 0..n {
+                p[j] += dt_ms / 6.0 * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j]);
+            }
             out.push(open(&p));
         }
         out
@@ -182,12 +190,7 @@ impl StepTable {
                 let k = scheme.rate(t, mods, c1_mm);
                 bind[s] = Some((threshold(p_event(k, dt_ms)), t.to as u8));
             }
-            let uni: Vec<(f64, usize)> = scheme
-                .transitions
-                .iter()
-                .filter(|t| t.from == s && t.kind == RateKind::Unimolecular)
-                .map(|t| (scheme.rate(t, mods, 0.0), t.to))
-                .collect();
+            let uni: Vec<(f64, usize)> = scheme.transitions.iter().filter(|t| t.from == s && t.kind == RateKind::Unimolecular).map(|t| (scheme.rate(t, mods, 0.0), t.to)).collect();
             let total: f64 = uni.iter().map(|(k, _)| k).sum();
             if total > 0.0 {
                 // Competing exponential clocks: leave with p = 1 − e^(−Σk·dt),
