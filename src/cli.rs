@@ -475,7 +475,8 @@ fn dose_response(a: DoseArgs) -> Result<ExitCode, String> {
     };
     let from = parse_concentration_um(&a.from).map_err(|e| format!("--from {e}"))?;
     let to = parse_concentration_um(&a.to).map_err(|e| format!("--to {e}"))?;
-    if !(from > 0.0 && to > from) || !(2..=40).contains(&a.points) || !(-120.0..=60.0).contains(&a.vm) || !(0.0..=20.0).contains(&a.mg) {
+    let sane = from > 0.0 && to > from && (2..=40).contains(&a.points) && (-120.0..=60.0).contains(&a.vm) && (0.0..=20.0).contains(&a.mg);
+    if !sane {
         return Err("need 0 < --from < --to, 2 to 40 --points, --vm in -120..60 mV and --mg in 0..20 mM".into());
     }
     let mut p = Patch::new(kind);
@@ -572,7 +573,7 @@ fn replay(a: ReplayArgs) -> Result<ExitCode, String> {
 
 /// `synapse-lab scenarios`: name, clock and title of each built-in scenario.
 fn scenarios() -> Result<ExitCode, String> {
-    println!("{:<24} {:<6} {}", "name", "clock", "title: description");
+    println!("{:<24} {:<6} title: description", "name", "clock");
     for name in builtin::names() {
         let s = builtin::get(name).ok_or("a built-in scenario")?;
         let clock = if s.drugs.is_empty() { "fast" } else { "slow" };

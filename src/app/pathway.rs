@@ -385,11 +385,11 @@ fn sync_nodes(
         .min(3.0);
         let (base, glow) = (Color::srgb(r, g, b), LinearRgba::rgb(r * lit, g * lit, b * lit));
         // Touch the material only when it changes (a change re-uploads it).
-        if materials.get(&mat.0).is_some_and(|m| m.base_color != base || m.emissive != glow) {
-            if let Some(mut m) = materials.get_mut(&mat.0) {
-                m.base_color = base;
-                m.emissive = glow;
-            }
+        if materials.get(&mat.0).is_some_and(|m| m.base_color != base || m.emissive != glow)
+            && let Some(mut m) = materials.get_mut(&mat.0)
+        {
+            m.base_color = base;
+            m.emissive = glow;
         }
         let big = if selection.0 == Some(Selectable::Pathway(v.0)) { 1.6 } else { 1.0 };
         t.scale = Vec3::splat(big);

@@ -153,15 +153,15 @@ pub fn drugs_panel(ui: &mut egui::Ui, vm: &mut DrugView, catalogue: &Catalogue) 
     });
     ui.add(egui::Slider::new(&mut vm.conc_um, 0.001..=10_000.0).logarithmic(true).text("µM"));
     ui.horizontal(|ui| {
-        if ui.button("Apply").clicked() {
-            if let Ok(d) = catalogue.get(&vm.selected) {
-                out.push(AppCommand::Sim(Command::Drug { name: d.key.clone(), conc_um: vm.conc_um }));
-            }
+        if ui.button("Apply").clicked()
+            && let Ok(d) = catalogue.get(&vm.selected)
+        {
+            out.push(AppCommand::Sim(Command::Drug { name: d.key.clone(), conc_um: vm.conc_um }));
         }
-        if ui.button("Wash out").on_hover_text("Set it to 0: a trapped blocker stays until its channel opens").clicked() {
-            if let Ok(d) = catalogue.get(&vm.selected) {
-                out.push(AppCommand::Sim(Command::WashOut { name: d.key.clone() }));
-            }
+        if ui.button("Wash out").on_hover_text("Set it to 0: a trapped blocker stays until its channel opens").clicked()
+            && let Ok(d) = catalogue.get(&vm.selected)
+        {
+            out.push(AppCommand::Sim(Command::WashOut { name: d.key.clone() }));
         }
     });
     for (key, name, c) in &vm.applied {
@@ -653,7 +653,7 @@ fn ui_system(
         .rect
         .height();
 
-    let bottom = egui::Panel::bottom("legend").show(&mut root, |ui| legend(ui)).response.rect.height();
+    let bottom = egui::Panel::bottom("legend").show(&mut root, legend).response.rect.height();
 
     let left = egui::Panel::left("controls")
         .default_size(260.0)

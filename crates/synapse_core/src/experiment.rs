@@ -333,7 +333,7 @@ impl Experiment {
                 self.sim.apply(Control::Spike);
             }
             self.sim.step();
-            if self.sim.step_index % self.history.every_steps == 0 {
+            if self.sim.step_index.is_multiple_of(self.history.every_steps) {
                 self.history.push(Observables::of(&self.sim));
             }
         }

@@ -144,7 +144,7 @@ impl Trace {
         let mut extra = vec![extras(sim)];
         while sim.step_index < end {
             sim.step();
-            if sim.step_index % every_steps == 0 || sim.step_index == end {
+            if sim.step_index.is_multiple_of(every_steps) || sim.step_index == end {
                 rows.push(Observables::of(sim));
                 extra.push(extras(sim));
             }

@@ -198,9 +198,9 @@ fn rows_release(quick: bool) -> Vec<Row> {
 fn rows_diffusion() -> Vec<Row> {
     let n = 100_000;
     let steps = 1000;
-    let d = 0.33;
+    let d: f64 = 0.33;
     let dt = 1e-3;
-    let sigma = (2.0 * d * dt as f64).sqrt() as f32;
+    let sigma = (2.0 * d * dt).sqrt() as f32;
     let mut m = Molecules::default();
     for _ in 0..n {
         m.push(0.0, 0.0, 0.0);

@@ -382,7 +382,7 @@ impl Catalogue {
     /// A drug by key (case-insensitive), or an error listing the known keys.
     pub fn get(&self, name: &str) -> Result<&Drug, DrugError> {
         let n = name.trim().to_ascii_lowercase();
-        self.drugs.iter().find(|d| d.key == n || d.aliases.iter().any(|a| *a == n)).ok_or_else(|| DrugError::Unknown { name: name.into(), known: self.keys() })
+        self.drugs.iter().find(|d| d.key == n || d.aliases.contains(&n)).ok_or_else(|| DrugError::Unknown { name: name.into(), known: self.keys() })
     }
 }
 

@@ -238,11 +238,11 @@ impl Receptors {
 
     /// Set the rate modifiers of one receptor kind (no-op if absent).
     pub fn set_mods(&mut self, kind: ReceptorKind, mods: RateMods) {
-        if let Some(t) = self.types.iter_mut().find(|t| t.kind == kind) {
-            if t.mods != mods {
-                t.mods = mods;
-                t.table = StepTable::build(&t.scheme, &t.mods, self.dt_ms, self.c1_mm);
-            }
+        if let Some(t) = self.types.iter_mut().find(|t| t.kind == kind)
+            && t.mods != mods
+        {
+            t.mods = mods;
+            t.table = StepTable::build(&t.scheme, &t.mods, self.dt_ms, self.c1_mm);
         }
     }
 
