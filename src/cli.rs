@@ -28,6 +28,9 @@ struct Cli {
     /// time, to this RON file when the app closes (`synapse-lab replay` re-runs it).
     #[arg(long, value_name = "FILE")]
     record_commands: Option<PathBuf>,
+    /// Two synapses side by side on one clock: A and B (files or built-in names).
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    compare: Vec<String>,
     /// Window size, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720")]
     size: String,
@@ -72,6 +75,9 @@ struct ScreenshotArgs {
     /// Scenario: a file or a built-in name; default: single_spike.
     #[arg(long)]
     scenario: Option<String>,
+    /// Render two synapses side by side: A and B (files or built-in names).
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    compare: Vec<String>,
     /// Biological time of the frame, with a unit (2ms, 500us).
     #[arg(long, default_value = "2ms")]
     at: String,
@@ -199,8 +205,8 @@ struct ValidateArgs {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
+    let mut cli = Cli::parse();
+    let result = match cli.command.take() {
         Some(Command::Run(a)) => run(a),
         Some(Command::Bench(a)) => bench(a),
         Some(Command::Validate(a)) => validate(a),
@@ -208,7 +214,7 @@ pub fn main() -> ExitCode {
         Some(Command::DoseResponse(a)) => dose_response(a),
         Some(Command::Replay(a)) => replay(a),
         Some(Command::Scenarios) => scenarios(),
-        None => window(cli.scenario.as_deref(), &cli.size, &cli.view, &cli.look, &cli.drugs, cli.record_commands),
+        None => window(&cli),
     };
     match result {
         Ok(code) => code,
@@ -224,6 +230,14 @@ pub fn main() -> ExitCode {
 /// `--scenario`: a file, or a built-in scenario by name (the default one when none is given).
 fn load_or_default(arg: Option<&str>) -> Result<(Scenario, String), String> {
     builtin::resolve(arg.unwrap_or(builtin::DEFAULT)).map_err(|e| e.to_string())
+}
+
+/// Whether a file can be created beside `path` (tried with a probe file that is removed again).
+fn check_writable(path: &Path) -> Result<(), String> {
+    let probe = path.with_file_name(format!(".synapse-lab-probe-{}", std::process::id()));
+    std::fs::File::create(&probe).map_err(|e| format!("{}: cannot write there: {e}", path.display()))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
 }
 
 /// Write a file whole or not at all: into a temporary file beside it,
@@ -258,22 +272,33 @@ fn parse_view(text: &str) -> Result<crate::app::camera::Viewpoint, String> {
     crate::app::camera::Viewpoint::from_key(text).ok_or_else(|| format!("--view {text}: use whole, cleft, receptor, astrocyte or signalling"))
 }
 
-fn window(scenario: Option<&str>, size: &str, view: &str, look: &LookArgs, drugs: &[String], record_commands: Option<PathBuf>) -> Result<ExitCode, String> {
-    let (scenario, source) = load_or_default(scenario)?;
+/// `--compare A B`: A's and B's scenarios (A replaces `--scenario`).
+fn scenarios_of(scenario: Option<&str>, compare: &[String]) -> Result<((Scenario, String), Option<(Scenario, String)>), String> {
+    match compare {
+        [] => Ok((load_or_default(scenario)?, None)),
+        [a, b] if scenario.is_none() => Ok((load_or_default(Some(a))?, Some(load_or_default(Some(b))?))),
+        [_, _] => Err("--compare A B names both scenarios; leave out --scenario".into()),
+        _ => Err("--compare takes two scenarios: --compare A B".into()),
+    }
+}
+
+fn window(cli: &Cli) -> Result<ExitCode, String> {
+    let (size, view, look, drugs, record_commands) = (&cli.size, &cli.view, &cli.look, &cli.drugs, cli.record_commands.clone());
+    let ((scenario, source), compare) = scenarios_of(cli.scenario.as_deref(), &cli.compare)?;
     let size = parse_size(size)?;
     let view = parse_view(view)?;
     let ui = look.settings()?;
     let drugs = parse_drugs(drugs)?;
     if let Some(p) = &record_commands {
-        // Refuse a path that cannot be written now rather than lose the session at the end.
-        write_atomically(p, |_| Ok(())).map_err(|e| format!("--record-commands {e}"))?;
+        // Refuse a folder that cannot be written now rather than lose the session at the end.
+        check_writable(p).map_err(|e| format!("--record-commands {e}"))?;
     }
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: None, record_commands })?;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: None, record_commands, compare })?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
-    let (scenario, source) = load_or_default(a.scenario.as_deref())?;
+    let ((scenario, source), compare) = scenarios_of(a.scenario.as_deref(), &a.compare)?;
     let size = parse_size(&a.size)?;
     let view = parse_view(&a.view)?;
     let ui = a.look.settings()?;
@@ -301,6 +326,7 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
         drugs,
         screenshot: Some(crate::app::ScreenshotRequest { at_ms, slow_at_min, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }),
         record_commands: None,
+        compare,
     })?;
     Ok(ExitCode::SUCCESS)
 }

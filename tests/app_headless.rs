@@ -7,11 +7,16 @@ use bevy::time::TimeUpdateStrategy;
 use std::time::Duration;
 use synapse_core::experiment::Command;
 use synapse_core::scenario::{Scenario, Stimulus};
-use synapse_lab::app::sim_bridge::{AppCommand, Playback, PlaybackCommand, SimPlugin, SimState, SlowCommand};
+use synapse_lab::app::sim_bridge::{AppCommand, Playback, PlaybackCommand, SimPlugin, SimState, Slot, SlowCommand, Target};
+
+/// Instance A's experiment.
+fn st(app: &mut App) -> &SimState {
+    synapse_lab::app::sim_bridge::instance(app.world_mut(), Slot::A).expect("instance A")
+}
 
 fn app(scenario: Scenario) -> App {
     let mut app = App::new();
-    app.add_plugins(MinimalPlugins).add_plugins(SimPlugin { scenario, source: "test".into(), drugs: Vec::new(), record_commands: None });
+    app.add_plugins(MinimalPlugins).add_plugins(SimPlugin { scenario, source: "test".into(), drugs: Vec::new(), record_commands: None, compare: None });
     app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(100)));
     app
 }
@@ -28,12 +33,12 @@ fn the_app_advances_biology_by_exactly_speed_times_real_time() {
     app.world_mut().resource_mut::<Playback>().bio_us_per_s = 250.0;
     // The first update only starts the clock.
     app.update();
-    let start = app.world().resource::<SimState>().sim.step_index;
+    let start = st(&mut app).sim.step_index;
     for _ in 0..10 {
         app.update();
     }
     // 10 frames × 0.1 s × 250 µs/s = 250 µs = 250 steps of 1 µs.
-    let sim = &app.world().resource::<SimState>().sim;
+    let sim = &st(&mut app).sim;
     assert_eq!(sim.step_index - start, 250);
     assert!((sim.t_ms() - (start as f64 + 250.0) * 1e-3).abs() < 1e-12);
 }
@@ -44,21 +49,21 @@ fn fractional_steps_carry_over_and_pause_stops_the_clock() {
     // 0.1 s × 15 µs/s = 1.5 steps per frame: 3 steps every 2 frames.
     app.world_mut().resource_mut::<Playback>().bio_us_per_s = 15.0;
     app.update();
-    let start = app.world().resource::<SimState>().sim.step_index;
+    let start = st(&mut app).sim.step_index;
     for _ in 0..20 {
         app.update();
     }
-    assert_eq!(app.world().resource::<SimState>().sim.step_index - start, 30);
+    assert_eq!(st(&mut app).sim.step_index - start, 30);
     app.world_mut().write_message(AppCommand::Playback(PlaybackCommand::Play(false)));
     app.update();
-    let paused_at = app.world().resource::<SimState>().sim.step_index;
+    let paused_at = st(&mut app).sim.step_index;
     for _ in 0..5 {
         app.update();
     }
-    assert_eq!(app.world().resource::<SimState>().sim.step_index, paused_at);
+    assert_eq!(st(&mut app).sim.step_index, paused_at);
     app.world_mut().write_message(AppCommand::Playback(PlaybackCommand::StepOnce));
     app.update();
-    assert_eq!(app.world().resource::<SimState>().sim.step_index, paused_at + 1);
+    assert_eq!(st(&mut app).sim.step_index, paused_at + 1);
 }
 
 #[test]
@@ -69,11 +74,11 @@ fn a_spike_action_releases_glutamate_into_the_core() {
     let mut app = app(s);
     app.world_mut().resource_mut::<Playback>().bio_us_per_s = 10_000.0; // 1 ms per frame
     app.update();
-    app.world_mut().write_message(AppCommand::Sim(Command::Spike));
+    app.world_mut().write_message(AppCommand::Sim(Target::A, Command::Spike));
     for _ in 0..5 {
         app.update();
     }
-    let sim = &app.world().resource::<SimState>().sim;
+    let sim = &st(&mut app).sim;
     assert!(sim.pre.fusions > 0 && sim.pre.released > 0, "no release after a spike action");
     assert!(sim.ledger().balanced());
 }
@@ -88,12 +93,12 @@ fn the_app_replays_the_core_bit_for_bit() {
     for _ in 0..11 {
         app.update();
     }
-    let steps = app.world().resource::<SimState>().sim.step_index;
+    let steps = st(&mut app).sim.step_index;
     let mut direct = synapse_core::Simulation::new(&s);
     while direct.step_index < steps {
         direct.step();
     }
-    assert_eq!(app.world().resource::<SimState>().sim.state_hash(), direct.state_hash());
+    assert_eq!(st(&mut app).sim.state_hash(), direct.state_hash());
 }
 
 /// The two clocks: SimPlugin (fast) and the time lens (slow), headless.
@@ -114,49 +119,49 @@ fn the_slow_clock_runs_at_its_rate_and_a_jump_resamples_the_synapse() {
     app.update();
     app.world_mut().write_message(AppCommand::Slow(SlowCommand::Rate(6.0)));
     app.update();
-    let t0 = app.world().resource::<SimState>().cascade.t_min();
+    let t0 = st(&mut app).cascade.t_min();
     for _ in 0..10 {
         app.update();
     }
     // 10 frames × 0.1 s × 6 slow min/s = 6 min, in whole 0.01-min steps.
-    let t1 = app.world().resource::<SimState>().cascade.t_min();
+    let t1 = st(&mut app).cascade.t_min();
     assert!((t1 - t0 - 6.0).abs() < 1e-6, "{t0} -> {t1}");
     // 0.6 slow min per frame: the slow history still gets a sample each whole minute.
-    let times: Vec<f64> = app.world().resource::<SimState>().slow.rows.iter().map(|(t, _)| *t).collect();
+    let times: Vec<f64> = st(&mut app).slow.rows.iter().map(|(t, _)| *t).collect();
     assert_eq!(times, (0..=6).map(|m| m as f64).collect::<Vec<_>>(), "{times:?}");
     app.world_mut().write_message(AppCommand::Slow(SlowCommand::Play(false)));
-    app.world_mut().write_message(AppCommand::Sim(Command::KeepMoment));
+    app.world_mut().write_message(AppCommand::Sim(Target::A, Command::KeepMoment));
     app.update();
-    let generation = app.world().resource::<SimState>().generation;
-    app.world_mut().write_message(AppCommand::Sim(Command::SlowJump { minutes: 1440.0 }));
+    let generation = st(&mut app).generation;
+    app.world_mut().write_message(AppCommand::Sim(Target::A, Command::SlowJump { minutes: 1440.0 }));
     app.update();
-    let s = app.world().resource::<SimState>();
+    let s = st(&mut app);
     assert!((s.cascade.t_min() - t1 - 1440.0).abs() < 1e-6);
     assert!(s.generation > generation, "a jump re-samples the fast synapse");
     // A day after ketamine: more synaptic protein, so more AMPA receptors (80 at baseline).
     let ampa = s.sim.scenario.receptors.ampa;
     assert!((100..=112).contains(&ampa), "AMPA receptors after 24 h: {ampa}");
     assert!(s.sim.t_ms() < 1.0, "the fast clock restarts at the re-sample");
-    let slow = &app.world().resource::<SimState>().slow;
+    let slow = &st(&mut app).slow;
     assert!(slow.rows.len() > 1440, "the jump filled the slow history: {}", slow.rows.len());
     // Back to the kept moment: the synapse is re-sampled from it.
     let kept = slow.moments.len() - 1;
-    app.world_mut().write_message(AppCommand::Sim(Command::RestoreMoment(kept)));
+    app.world_mut().write_message(AppCommand::Sim(Target::A, Command::RestoreMoment(kept)));
     app.update();
-    let s = app.world().resource::<SimState>();
+    let s = st(&mut app);
     assert!((s.cascade.t_min() - t1).abs() < 1e-6);
     assert_eq!(s.sim.scenario.receptors.ampa, 80);
     // A bath the user set live survives the re-sample.
-    app.world_mut().write_message(AppCommand::Sim(Command::MgMm(0.0)));
+    app.world_mut().write_message(AppCommand::Sim(Target::A, Command::MgMm(0.0)));
     app.update();
-    app.world_mut().write_message(AppCommand::Sim(Command::SlowJump { minutes: 10.0 }));
+    app.world_mut().write_message(AppCommand::Sim(Target::A, Command::SlowJump { minutes: 10.0 }));
     app.update();
-    assert_eq!(app.world().resource::<SimState>().sim.solution.mg_mm, 0.0);
+    assert_eq!(st(&mut app).sim.solution.mg_mm, 0.0);
 }
 
 #[test]
 fn jumping_in_steps_or_at_once_gives_the_same_bits() {
-    let row_bits = |app: &App| app.world().resource::<SimState>().cascade.row().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    let row_bits = |app: &mut App| st(app).cascade.row().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     let mut a = lens_app(ketamine_iv());
     let mut b = lens_app(ketamine_iv());
     for app in [&mut a, &mut b] {
@@ -164,14 +169,14 @@ fn jumping_in_steps_or_at_once_gives_the_same_bits() {
         app.world_mut().write_message(AppCommand::Slow(SlowCommand::Play(false)));
         app.update();
     }
-    a.world_mut().write_message(AppCommand::Sim(Command::SlowJump { minutes: 180.0 }));
+    a.world_mut().write_message(AppCommand::Sim(Target::A, Command::SlowJump { minutes: 180.0 }));
     a.update();
     for _ in 0..3 {
-        b.world_mut().write_message(AppCommand::Sim(Command::SlowJump { minutes: 60.0 }));
+        b.world_mut().write_message(AppCommand::Sim(Target::A, Command::SlowJump { minutes: 60.0 }));
         b.update();
     }
-    assert_eq!(row_bits(&a), row_bits(&b));
-    let (sa, sb) = (&a.world().resource::<SimState>().sim, &b.world().resource::<SimState>().sim);
+    assert_eq!(row_bits(&mut a), row_bits(&mut b));
+    let (sa, sb) = (&st(&mut a).sim, &st(&mut b).sim);
     assert_eq!(sa.scenario.seed, sb.scenario.seed);
     assert_eq!(sa.state_hash(), sb.state_hash());
 }
@@ -182,9 +187,9 @@ fn the_apps_slow_clock_matches_the_command_lines_bit_for_bit() {
     app.update();
     app.world_mut().write_message(AppCommand::Slow(SlowCommand::Play(false)));
     app.update();
-    app.world_mut().write_message(AppCommand::Sim(Command::SlowJump { minutes: 1440.0 }));
+    app.world_mut().write_message(AppCommand::Sim(Target::A, Command::SlowJump { minutes: 1440.0 }));
     app.update();
-    let in_app: Vec<u64> = app.world().resource::<SimState>().cascade.row().iter().map(|v| v.to_bits()).collect();
+    let in_app: Vec<u64> = st(&mut app).cascade.row().iter().map(|v| v.to_bits()).collect();
     // What `synapse-lab run --duration 24h` writes in its last row (after t_ms, t_min).
     let mut c = synapse_core::signalling::Cascade::new(&ketamine_iv()).unwrap();
     let trace = synapse_core::signalling::SlowTrace::record(&mut c, 1440.0, 1.0);
@@ -198,14 +203,14 @@ fn frame_exact_mode_takes_exactly_k_steps_a_frame_whatever_the_frame_time() {
     let mut app = app(quiet());
     app.world_mut().resource_mut::<Playback>().mode = ClockMode::FrameExact { steps_per_frame: 7 };
     app.update();
-    let start = app.world().resource::<SimState>().sim.step_index;
+    let start = st(&mut app).sim.step_index;
     // Frames of 1 ms to 2 s: a loaded machine, a slow export.
     for k in 0..200u64 {
         let ms = 1 + (k * 7919) % 2000;
         app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(ms)));
         app.update();
     }
-    assert_eq!(app.world().resource::<SimState>().sim.step_index - start, 200 * 7);
+    assert_eq!(st(&mut app).sim.step_index - start, 200 * 7);
     assert!(!app.world().resource::<Playback>().lagging);
 }
 
@@ -215,18 +220,24 @@ fn a_headless_session_s_command_log_replays_to_the_same_hash_with_the_cli() {
     // the bath changed, a slow jump, a moment kept; recorded, then replayed.
     let mut app = App::new();
     app.add_plugins(MinimalPlugins)
-        .add_plugins(SimPlugin { scenario: ketamine_iv(), source: "ketamine_iv".into(), drugs: vec![("memantine".into(), 1.0)], record_commands: Some(std::env::temp_dir().join("unused.ron")) })
+        .add_plugins(SimPlugin {
+            scenario: ketamine_iv(),
+            source: "ketamine_iv".into(),
+            drugs: vec![("memantine".into(), 1.0)],
+            record_commands: Some(std::env::temp_dir().join("unused.ron")),
+            compare: None,
+        })
         .add_plugins(synapse_lab::app::time_lens::TimeLensPlugin);
     app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(40)));
     app.world_mut().resource_mut::<Playback>().bio_us_per_s = 5000.0;
     let script: Vec<(usize, AppCommand)> = vec![
-        (2, AppCommand::Sim(Command::Spike)),
-        (5, AppCommand::Sim(Command::Drug { name: "ketamine".into(), conc_um: 2.0 })),
+        (2, AppCommand::Sim(Target::A, Command::Spike)),
+        (5, AppCommand::Sim(Target::A, Command::Drug { name: "ketamine".into(), conc_um: 2.0 })),
         (6, AppCommand::Slow(SlowCommand::Rate(30.0))),
-        (9, AppCommand::Sim(Command::MgMm(0.2))),
-        (12, AppCommand::Sim(Command::SlowJump { minutes: 60.0 })),
-        (14, AppCommand::Sim(Command::KeepMoment)),
-        (15, AppCommand::Sim(Command::Train { rate_hz: 100.0, count: 3 })),
+        (9, AppCommand::Sim(Target::A, Command::MgMm(0.2))),
+        (12, AppCommand::Sim(Target::A, Command::SlowJump { minutes: 60.0 })),
+        (14, AppCommand::Sim(Target::A, Command::KeepMoment)),
+        (15, AppCommand::Sim(Target::A, Command::Train { rate_hz: 100.0, count: 3 })),
     ];
     for frame in 0..24 {
         for (_, c) in script.iter().filter(|(f, _)| *f == frame) {
@@ -234,7 +245,7 @@ fn a_headless_session_s_command_log_replays_to_the_same_hash_with_the_cli() {
         }
         app.update();
     }
-    let state = app.world().resource::<SimState>();
+    let state = st(&mut app);
     let log = state.finished_log().expect("recording");
     assert!(log.commands.iter().any(|c| matches!(c.command, Command::RunSlow { .. })), "the slow clock ran");
     assert!(state.cascade.t_min() > 60.0);
@@ -264,7 +275,7 @@ fn the_app_and_the_cli_write_the_same_trace_with_drugs_on_the_slow_clock() {
     for _ in 0..20 {
         app.update();
     }
-    let state = app.world().resource::<SimState>();
+    let state = st(&mut app);
     assert_eq!(state.sim.step_index, 2000 + 100, "one frame ran before the pause took effect");
     let rows: Vec<Vec<f64>> = state.history.rows.iter().take(200).map(|r| r.values()).collect();
     assert_eq!(rows.len(), 200);

@@ -5,7 +5,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use synapse_core::experiment::Command;
 use synapse_core::scenario::ClampMode;
-use synapse_lab::app::sim_bridge::{AppCommand, PlaybackCommand, SlowCommand};
+use synapse_lab::app::sim_bridge::{AppCommand, PlaybackCommand, SlowCommand, sim};
 use synapse_lab::app::ui::{LensView, PlaybackView, StimView, playback_bar, slow_speed_text, speed_text, stimulation_panel, time_lens_bar};
 
 fn stim() -> StimView {
@@ -28,9 +28,9 @@ fn stimulation_buttons_emit_their_actions() {
     harness.get_by_label("Current clamp (free membrane)").click();
     harness.run();
     let (view, acts) = harness.state();
-    assert!(acts.contains(&AppCommand::Sim(Command::Spike)), "{acts:?}");
-    assert!(acts.contains(&AppCommand::Sim(Command::Train { rate_hz: 20.0, count: 10 })), "{acts:?}");
-    assert!(acts.contains(&AppCommand::Sim(Command::Clamp(ClampMode::CurrentClamp))), "{acts:?}");
+    assert!(acts.contains(&sim(Command::Spike)), "{acts:?}");
+    assert!(acts.contains(&sim(Command::Train { rate_hz: 20.0, count: 10 })), "{acts:?}");
+    assert!(acts.contains(&sim(Command::Clamp(ClampMode::CurrentClamp))), "{acts:?}");
     assert!(view.current_clamp);
     // The holding-voltage slider is hidden in current clamp.
     assert!(harness.query_by_label("holding mV").is_none());
@@ -73,10 +73,10 @@ fn the_drug_panel_applies_the_chosen_drug_and_shows_its_evidence() {
     assert!(harness.query_by_label("nmda2a: 40%").is_some());
     harness.get_by_label("Apply").click();
     harness.run();
-    assert_eq!(harness.state().1, vec![AppCommand::Sim(Command::Drug { name: "memantine".into(), conc_um: 2.0 })]);
+    assert_eq!(harness.state().1, vec![sim(Command::Drug { name: "memantine".into(), conc_um: 2.0 })]);
     harness.get_by_label("Wash out").click();
     harness.run();
-    assert_eq!(harness.state().1[1], AppCommand::Sim(Command::WashOut { name: "memantine".into() }));
+    assert_eq!(harness.state().1[1], sim(Command::WashOut { name: "memantine".into() }));
 }
 
 #[test]
@@ -129,15 +129,7 @@ fn the_time_lens_bar_shows_the_slow_clock_and_jumps() {
     harness.get_by_label("⏸").click();
     harness.run();
     let acts = &harness.state().1;
-    assert_eq!(
-        acts,
-        &vec![
-            AppCommand::Sim(Command::SlowJump { minutes: 60.0 }),
-            AppCommand::Sim(Command::SlowJump { minutes: 1440.0 }),
-            AppCommand::Sim(Command::KeepMoment),
-            AppCommand::Slow(SlowCommand::Play(false))
-        ]
-    );
+    assert_eq!(acts, &vec![sim(Command::SlowJump { minutes: 60.0 }), sim(Command::SlowJump { minutes: 1440.0 }), sim(Command::KeepMoment), AppCommand::Slow(SlowCommand::Play(false))]);
     assert_eq!(slow_speed_text(60.0), "1 s on screen = 60 min (3600× faster than life)");
 }
 

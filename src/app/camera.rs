@@ -1,5 +1,7 @@
-//! The orbit camera: orbit, pan, zoom (off while the pointer is over a
-//! panel), and preset viewpoints.
+//! The orbit cameras, one per instance (a child of the instance's root, so
+//! its viewpoints are in the instance's own coordinates): orbit, pan, zoom
+//! (only the camera under the pointer listens, and none while the pointer is
+//! over a panel), preset viewpoints, and linked cameras in a comparison.
 
 use bevy::anti_alias::fxaa::Fxaa;
 use bevy::camera::CameraOutputMode;
@@ -10,6 +12,9 @@ use bevy::render::renderer::RenderAdapterInfo;
 use bevy::render::view::NoIndirectDrawing;
 use bevy_egui::{EguiContexts, EguiGlobalSettings, PrimaryEguiContext};
 use bevy_panorbit_camera::{PanOrbitCamera, PanOrbitCameraPlugin};
+
+use super::scene::InInstance;
+use super::sim_bridge::{SimState, Slot};
 
 /// Named viewpoints a lecturer jumps between.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,9 +65,9 @@ impl Viewpoint {
     }
 }
 
-/// Request to move the camera to a viewpoint.
+/// Request to move every instance's camera to a viewpoint.
 #[derive(Message, Clone, Copy, Debug)]
-pub struct GoTo(pub Viewpoint, pub Vec3);
+pub struct GoTo(pub Viewpoint);
 
 /// The viewpoint the camera starts at.
 #[derive(Resource, Clone, Copy, Debug)]
@@ -72,11 +77,14 @@ pub struct CameraPlugin;
 
 impl Plugin for CameraPlugin {
     fn build(&self, app: &mut App) {
-        app.add_plugins(PanOrbitCameraPlugin).add_message::<GoTo>().add_systems(Startup, spawn_camera).add_systems(Update, (go_to, block_while_over_panels, choose_antialiasing));
+        app.add_plugins(PanOrbitCameraPlugin)
+            .add_message::<GoTo>()
+            .add_systems(Startup, spawn_ui_camera)
+            .add_systems(Update, (spawn_cameras, go_to, block_while_over_panels, link_cameras, choose_antialiasing).chain().in_set(super::sim_bridge::AppSystems::Writeback));
     }
 }
 
-fn spawn_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSettings>, start: Option<Res<StartView>>, state: Res<super::sim_bridge::SimState>) {
+fn spawn_ui_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSettings>) {
     // egui gets its own full-window camera drawn over the 3D one; the 3D
     // camera's viewport then shrinks to the space the panels leave without
     // shrinking the panels' own screen (bevy_egui's side_panel example).
@@ -86,7 +94,7 @@ fn spawn_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSett
         Camera2d,
         RenderLayers::none(),
         Camera {
-            order: 1,
+            order: 10,
             output_mode: CameraOutputMode::Write { blend_state: Some(BlendState::ALPHA_BLENDING), clear_color: ClearColorConfig::None },
             clear_color: ClearColorConfig::Custom(Color::NONE),
             ..default()
@@ -96,28 +104,50 @@ fn spawn_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSett
         Msaa::Off,
         Name::new("UI camera"),
     ));
-    let view = start.map(|s| s.0).unwrap_or(Viewpoint::WholeSynapse);
-    let (focus, yaw, pitch, radius) = view.pose(first_receptor(&state));
-    commands.spawn((
-        Camera3d::default(),
-        // The instanced molecule batch draws with direct (not indirect) calls.
-        NoIndirectDrawing,
-        PanOrbitCamera { focus, yaw: Some(yaw), pitch: Some(pitch), radius: Some(radius), zoom_lower_limit: 0.3, ..default() },
-        Transform::from_xyz(0.0, 8.0, 15.0).looking_at(Vec3::ZERO, Vec3::Y),
-        Name::new("Camera"),
-    ));
+}
+
+/// Each new instance gets its 3D camera, under its root.
+fn spawn_cameras(mut commands: Commands, new: Query<(Entity, &SimState, &Slot), Added<SimState>>, start: Option<Res<StartView>>, cams: Query<&PanOrbitCamera>) {
+    for (root, state, slot) in &new {
+        let view = start.as_ref().map(|s| s.0).unwrap_or(Viewpoint::WholeSynapse);
+        let (focus, yaw, pitch, radius) = view.pose(first_receptor(state));
+        let mut cam = PanOrbitCamera { focus, yaw: Some(yaw), pitch: Some(pitch), radius: Some(radius), zoom_lower_limit: 0.3, ..default() };
+        // B joins where A's camera is looking.
+        if *slot == Slot::B
+            && let Some(a) = cams.iter().next()
+        {
+            cam = PanOrbitCamera { focus: a.target_focus, yaw: Some(a.target_yaw), pitch: Some(a.target_pitch), radius: Some(a.target_radius), ..cam };
+        }
+        commands.spawn((
+            ChildOf(root),
+            InInstance(root),
+            Camera3d::default(),
+            // B draws after A into the same window and must not clear what A
+            // drew (bevy's split_screen example); the UI camera draws last.
+            match slot {
+                Slot::A => Camera::default(),
+                Slot::B => Camera { order: 1, clear_color: ClearColorConfig::None, ..default() },
+            },
+            // The instanced molecule batch draws with direct (not indirect) calls.
+            NoIndirectDrawing,
+            cam,
+            Transform::from_xyz(0.0, 8.0, 15.0).looking_at(Vec3::ZERO, Vec3::Y),
+            Name::new(format!("Camera {}", slot.letter())),
+        ));
+    }
 }
 
 /// Where the "one receptor" view looks: the first receptor of the synapse.
-pub fn first_receptor(state: &super::sim_bridge::SimState) -> Vec3 {
+pub fn first_receptor(state: &SimState) -> Vec3 {
     let r = &state.sim.receptors;
     if r.is_empty() { Vec3::ZERO } else { super::scene::world(r.x_um[0], r.y_um[0], 0.0) }
 }
 
-fn go_to(mut requests: MessageReader<GoTo>, mut cams: Query<&mut PanOrbitCamera>) {
-    for GoTo(v, receptor) in requests.read() {
-        let (focus, yaw, pitch, radius) = v.pose(*receptor);
-        for mut c in &mut cams {
+fn go_to(mut requests: MessageReader<GoTo>, mut cams: Query<(&mut PanOrbitCamera, &InInstance)>, states: Query<&SimState>) {
+    for GoTo(v) in requests.read() {
+        for (mut c, of) in &mut cams {
+            let Ok(state) = states.get(of.0) else { continue };
+            let (focus, yaw, pitch, radius) = v.pose(first_receptor(state));
             c.target_focus = focus;
             c.target_yaw = yaw;
             c.target_pitch = pitch;
@@ -127,28 +157,45 @@ fn go_to(mut requests: MessageReader<GoTo>, mut cams: Query<&mut PanOrbitCamera>
     }
 }
 
-/// Orbiting while dragging a slider would be maddening: the camera only
-/// listens while the pointer is over the 3D view and egui is not using it.
-fn block_while_over_panels(mut contexts: EguiContexts, view: Res<super::ui::ViewRect>, mut cams: Query<&mut PanOrbitCamera>) {
+/// Orbiting while dragging a slider would be maddening: a camera only
+/// listens while the pointer is over its own part of the 3D view and egui
+/// is not using it.
+fn block_while_over_panels(mut contexts: EguiContexts, view: Res<super::ui::ViewRect>, mut cams: Query<(&mut PanOrbitCamera, &InInstance)>) {
     let Ok(ctx) = contexts.ctx_mut() else { return };
-    let over_view = match (ctx.pointer_latest_pos(), view.0) {
-        (Some(p), Some(rect)) => rect.contains(p),
-        _ => false,
-    };
-    let enabled = over_view && !ctx.egui_is_using_pointer();
-    for mut c in &mut cams {
-        c.enabled = enabled;
+    let pointer = ctx.pointer_latest_pos();
+    let using = ctx.egui_is_using_pointer();
+    for (mut c, of) in &mut cams {
+        let over = match (pointer, view.rect_of(of.0)) {
+            (Some(p), Some(rect)) => rect.contains(p),
+            _ => false,
+        };
+        c.enabled = over && !using;
+    }
+}
+
+/// Linked cameras: the camera being dragged (or A's) leads; the others
+/// take its viewpoint (all instances share one coordinate frame under their roots).
+fn link_cameras(instances: Option<Res<super::sim_bridge::Instances>>, mut cams: Query<(&mut PanOrbitCamera, &InInstance)>) {
+    let Some(instances) = instances else { return };
+    if !instances.linked_cameras || instances.b.is_none() {
+        return;
+    }
+    let leader = cams.iter().find(|(c, _)| c.enabled).or_else(|| cams.iter().find(|(_, of)| of.0 == instances.a)).map(|(c, _)| (c.target_focus, c.target_yaw, c.target_pitch, c.target_radius));
+    let Some((focus, yaw, pitch, radius)) = leader else { return };
+    for (mut c, _) in &mut cams {
+        if c.target_focus != focus || c.target_yaw != yaw || c.target_pitch != pitch || c.target_radius != radius {
+            c.target_focus = focus;
+            c.target_yaw = yaw;
+            c.target_pitch = pitch;
+            c.target_radius = radius;
+        }
     }
 }
 
 /// 4× MSAA on a GPU; on a software rasteriser (Mesa lavapipe) FXAA instead,
 /// which halves the frame time there (1280×720: 520 → 335 ms measured).
-fn choose_antialiasing(mut commands: Commands, info: Option<Res<RenderAdapterInfo>>, cams: Query<Entity, With<Camera3d>>, mut done: Local<bool>) {
+fn choose_antialiasing(mut commands: Commands, info: Option<Res<RenderAdapterInfo>>, cams: Query<Entity, (With<Camera3d>, Without<Fxaa>)>) {
     let Some(info) = info else { return };
-    if *done {
-        return;
-    }
-    *done = true;
     // wgpu's DeviceType is not re-exported by Bevy; its Debug name is stable.
     if format!("{:?}", info.device_type) == "Cpu" {
         for cam in &cams {

@@ -4,7 +4,7 @@
 //! PNG, report the median frame time (a benchmark with `--frames`), and exit.
 
 use super::ScreenshotRequest;
-use super::sim_bridge::{AppSystems, Playback, SimState};
+use super::sim_bridge::{AppSystems, Instances, Playback, SimState};
 use super::time_lens::SlowClock;
 use bevy::prelude::*;
 use bevy::render::render_resource::{CachedPipelineState, PipelineCache};
@@ -49,15 +49,17 @@ impl Plugin for ExportPlugin {
     }
 }
 
-fn jump_to_time(export: Res<Export>, mut state: ResMut<SimState>, mut playback: ResMut<Playback>, mut clock: ResMut<SlowClock>) {
-    // The slow clock first (it re-samples the synapse), then the fast one.
-    if export.req.slow_at_min > 0.0 {
-        let _ = state.apply(Command::SlowJump { minutes: export.req.slow_at_min });
+fn jump_to_time(export: Res<Export>, mut states: Query<&mut SimState>, instances: Res<Instances>, mut playback: ResMut<Playback>, mut clock: ResMut<SlowClock>) {
+    // The slow clock first (it re-samples the synapse), then the fast one; every instance alike.
+    for mut state in &mut states {
+        if export.req.slow_at_min > 0.0 {
+            let _ = state.apply(Command::SlowJump { minutes: export.req.slow_at_min });
+        }
+        let steps = ((export.req.at_ms / state.sim.dt_ms()).round() as u64).saturating_sub(state.sim.step_index);
+        let _ = state.apply(Command::Run { steps });
     }
-    super::time_lens::sync_epoch(&mut clock, &state);
+    super::time_lens::sync_epoch(&mut clock, &states, &instances);
     clock.playing = false;
-    let steps = ((export.req.at_ms / state.sim.dt_ms()).round() as u64).saturating_sub(state.sim.step_index);
-    let _ = state.apply(Command::Run { steps });
     playback.playing = false;
 }
 
@@ -66,7 +68,7 @@ fn report_pipelines(cache: Res<PipelineCache>, pending: Res<PendingPipelines>) {
     pending.0.store(n, Ordering::Relaxed);
 }
 
-fn capture(mut commands: Commands, mut export: ResMut<Export>, time: Res<Time<Real>>, state: Res<SimState>, pending: Res<PendingPipelines>, mut exit: MessageWriter<AppExit>) {
+fn capture(mut commands: Commands, mut export: ResMut<Export>, time: Res<Time<Real>>, states: Query<&SimState>, pending: Res<PendingPipelines>, mut exit: MessageWriter<AppExit>) {
     export.frames += 1;
     export.ready_streak = if pending.0.load(Ordering::Relaxed) == 0 { export.ready_streak + 1 } else { 0 };
     if export.frames > 2 {
@@ -79,11 +81,14 @@ fn capture(mut commands: Commands, mut export: ResMut<Export>, time: Res<Time<Re
         let median = sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN);
         match result {
             Ok(()) => {
+                let t_ms = states.iter().map(|s| s.sim.t_ms()).next().unwrap_or(0.0);
+                let molecules: usize = states.iter().map(|s| s.sim.molecules.len()).sum();
                 println!(
-                    "wrote {} at t = {:.3} ms; {} molecules drawn; median frame time {:.1} ms over {} frames",
+                    "wrote {} at t = {:.3} ms; {} synapse(s), {} molecules drawn; median frame time {:.1} ms over {} frames",
                     export.req.out.display(),
-                    state.sim.t_ms(),
-                    state.sim.molecules.len(),
+                    t_ms,
+                    states.iter().count(),
+                    molecules,
                     median,
                     export.frame_ms.len()
                 );

@@ -2,7 +2,7 @@
 //! keys to actions, so a clicker's keys are added by editing that file, not
 //! code. The plugin turns key presses into `AppCommand`s in `AppSystems::Input`.
 
-use super::sim_bridge::{AppCommand, AppSystems, Playback, PlaybackCommand, SlowCommand};
+use super::sim_bridge::{AppCommand, AppSystems, Instances, Playback, PlaybackCommand, SlowCommand, Target};
 use super::time_lens::SlowClock;
 use bevy::prelude::*;
 use bevy_egui::EguiContexts;
@@ -56,24 +56,31 @@ impl Plugin for KeymapPlugin {
     }
 }
 
-/// The command a key press sends, given the clocks' state (toggles).
-pub fn command_for(action: &KeyAction, playing: bool, slow_playing: bool) -> AppCommand {
+/// The command a key press sends, given the clocks' state (toggles) and
+/// where the panels point (experiment commands go there).
+pub fn command_for(action: &KeyAction, playing: bool, slow_playing: bool, target: Target) -> AppCommand {
     match action {
         KeyAction::TogglePlay => AppCommand::Playback(PlaybackCommand::Play(!playing)),
         KeyAction::ToggleSlowClock => AppCommand::Slow(SlowCommand::Play(!slow_playing)),
         KeyAction::Playback(p) => AppCommand::Playback(p.clone()),
-        KeyAction::Sim(c) => AppCommand::Sim(c.clone()),
+        KeyAction::Sim(c) => AppCommand::Sim(target, c.clone()),
     }
 }
 
-fn keys(keys: Res<ButtonInput<KeyCode>>, keymap: Res<Keymap>, playback: Res<Playback>, clock: Res<SlowClock>, mut out: MessageWriter<AppCommand>, mut contexts: EguiContexts) {
+fn keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    keymap: Res<Keymap>,
+    (playback, clock, instances): (Res<Playback>, Res<SlowClock>, Res<Instances>),
+    mut out: MessageWriter<AppCommand>,
+    mut contexts: EguiContexts,
+) {
     // Typing into a text box is not a shortcut.
     if contexts.ctx_mut().is_ok_and(|c| c.egui_wants_keyboard_input()) {
         return;
     }
     for b in &keymap.0 {
         if keys.just_pressed(b.key) {
-            out.write(command_for(&b.action, playback.playing, clock.playing));
+            out.write(command_for(&b.action, playback.playing, clock.playing, instances.target));
         }
     }
 }
@@ -88,7 +95,8 @@ mod tests {
         assert_eq!(k.key_for(&KeyAction::TogglePlay), Some(KeyCode::Space));
         assert_eq!(k.key_for(&KeyAction::Sim(Command::Spike)), Some(KeyCode::KeyS));
         assert_eq!(k.key_for(&KeyAction::Sim(Command::SlowJump { minutes: 60.0 })), Some(KeyCode::KeyJ));
-        assert_eq!(command_for(&KeyAction::TogglePlay, true, false), AppCommand::Playback(PlaybackCommand::Play(false)));
+        assert_eq!(command_for(&KeyAction::TogglePlay, true, false, Target::A), AppCommand::Playback(PlaybackCommand::Play(false)));
+        assert_eq!(command_for(&KeyAction::Sim(Command::Spike), true, false, Target::B), AppCommand::Sim(Target::B, Command::Spike));
         let err = Keymap::from_ron("Keymap([(key: KeyQQ, action: TogglePlay)])", "my-keys.ron").unwrap_err();
         assert!(err.starts_with("my-keys.ron:1:"), "{err}");
     }

@@ -50,6 +50,8 @@ pub struct AppOptions {
     pub screenshot: Option<ScreenshotRequest>,
     /// `--record-commands FILE`: the session's command log, written on exit.
     pub record_commands: Option<PathBuf>,
+    /// `--compare A B`: B's scenario and source (A is `scenario`).
+    pub compare: Option<(Scenario, String)>,
 }
 
 /// Open the window (or render the screenshot) and run until closed.
@@ -57,7 +59,10 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
     check_display()?;
     install_gpu_panic_hook();
     let mut app = App::new();
-    let title = format!("Synapse Lab — {}", opts.scenario.name);
+    let title = match &opts.compare {
+        Some((b, _)) => format!("Synapse Lab — {} | {}", opts.scenario.name, b.name),
+        None => format!("Synapse Lab — {}", opts.scenario.name),
+    };
     let window = Window {
         title,
         resolution: WindowResolution::new(opts.size.0, opts.size.1),
@@ -72,6 +77,7 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
             source: opts.source.clone(),
             drugs: opts.drugs.iter().map(|(d, c)| (d.key.clone(), *c)).collect(),
             record_commands: opts.record_commands.clone(),
+            compare: opts.compare.clone(),
         })
         .add_plugins((time_lens::TimeLensPlugin, keymap::KeymapPlugin))
         .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, pathway::PathwayPlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));

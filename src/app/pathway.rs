@@ -6,7 +6,7 @@
 //! density. Clicking a node in either place selects it in both.
 //! Schematic: positions and sizes are illustrative; levels are the model's.
 
-use super::scene::{Selectable, Selection, SpineHead};
+use super::scene::{InInstance, Selectable, Selection, SpineHead};
 use super::sim_bridge::SimState;
 use super::ui::UiSettings;
 use bevy::prelude::*;
@@ -303,30 +303,45 @@ pub struct PathwayPlugin;
 
 impl Plugin for PathwayPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(Startup, spawn_pathway).add_systems(Update, (sync_nodes, sync_bdnf, sync_spines, grow_spine_head, draw_edges).in_set(super::sim_bridge::AppSystems::Writeback));
+        app.add_systems(Update, (spawn_pathway, (sync_nodes, sync_bdnf, sync_spines, grow_spine_head, draw_edges)).chain().in_set(super::sim_bridge::AppSystems::Writeback));
     }
 }
 
-fn spawn_pathway(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
+/// Each new instance gets its pathway, dendrite and neighbouring spines (they
+/// live as long as the instance; the synapse itself is rebuilt on re-samples).
+fn spawn_pathway(mut commands: Commands, new: Query<Entity, Added<SimState>>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
+    for root in &new {
+        spawn_instance_pathway(&mut commands, root, &mut meshes, &mut materials);
+    }
+}
+
+fn spawn_instance_pathway(commands: &mut Commands, root: Entity, meshes: &mut Assets<Mesh>, materials: &mut Assets<StandardMaterial>) {
     let node_mesh = meshes.add(Sphere::new(0.13).mesh().ico(3).unwrap_or_else(|_| Sphere::new(0.13).mesh().uv(16, 8)));
     for (i, n) in NODES.iter().enumerate() {
         let mat = materials.add(StandardMaterial { base_color: Color::srgb(0.5, 0.52, 0.56), emissive: LinearRgba::BLACK, ..default() });
-        commands.spawn((Mesh3d(node_mesh.clone()), MeshMaterial3d(mat), Transform::from_translation(node_position(n.at)), NodeVisual(i), Selectable::Pathway(i), Name::new(n.long))).observe(
-            |click: On<Pointer<Click>>, targets: Query<&Selectable>, mut selection: ResMut<Selection>| {
-                if let Ok(s) = targets.get(click.event_target()) {
-                    selection.0 = Some(*s);
-                }
-            },
-        );
+        commands
+            .spawn((
+                ChildOf(root),
+                InInstance(root),
+                Mesh3d(node_mesh.clone()),
+                MeshMaterial3d(mat),
+                Transform::from_translation(node_position(n.at)),
+                NodeVisual(i),
+                Selectable::Pathway(i),
+                Name::new(n.long),
+            ))
+            .observe(super::scene::select_on_click);
     }
     let dot_mesh = meshes.add(Sphere::new(0.05).mesh().uv(10, 6));
     let dot_mat = materials.add(StandardMaterial { base_color: Color::srgb(0.3, 0.95, 0.6), emissive: LinearRgba::rgb(0.2, 1.2, 0.5), ..default() });
     for k in 0..BDNF_DOTS {
-        commands.spawn((Mesh3d(dot_mesh.clone()), MeshMaterial3d(dot_mat.clone()), Transform::default(), Visibility::Hidden, BdnfDot(k), Pickable::IGNORE));
+        commands.spawn((ChildOf(root), InInstance(root), Mesh3d(dot_mesh.clone()), MeshMaterial3d(dot_mat.clone()), Transform::default(), Visibility::Hidden, BdnfDot(k), Pickable::IGNORE));
     }
     // The dendrite: a shaft below the spine, the spine's neck, and neighbours.
     let membrane = materials.add(StandardMaterial { base_color: super::scene::SPINE_COLOR, alpha_mode: AlphaMode::Blend, ..default() });
     commands.spawn((
+        ChildOf(root),
+        InInstance(root),
         Mesh3d(meshes.add(Cylinder::new(0.4, 14.0))),
         MeshMaterial3d(membrane.clone()),
         Transform::from_xyz(0.0, DENDRITE_Y, 0.0).with_rotation(Quat::from_rotation_arc(Vec3::Y, along())),
@@ -335,6 +350,8 @@ fn spawn_pathway(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut m
     ));
     let neck_len = -DENDRITE_Y - 2.2;
     commands.spawn((
+        ChildOf(root),
+        InInstance(root),
         Mesh3d(meshes.add(Cylinder::new(0.28, neck_len))),
         MeshMaterial3d(membrane.clone()),
         Transform::from_xyz(0.0, -2.2 - neck_len * 0.5, 0.0),
@@ -351,7 +368,7 @@ fn spawn_pathway(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut m
         let x = if k < BASELINE_SPINES { side * (1.4 + (k / 2) as f32 * 1.5) } else { side * (2.15 + ((k - BASELINE_SPINES) / 2) as f32 * 1.5) };
         let base = along() * x + Vec3::Y * (DENDRITE_Y + 0.35);
         let mat = if k < BASELINE_SPINES { old.clone() } else { new.clone() };
-        commands.spawn((Transform::from_translation(base), Visibility::Hidden, NeighbourSpine(k), Name::new("Neighbouring spine"))).with_children(|p| {
+        commands.spawn((ChildOf(root), InInstance(root), Transform::from_translation(base), Visibility::Hidden, NeighbourSpine(k), Name::new("Neighbouring spine"))).with_children(|p| {
             p.spawn((Mesh3d(neck.clone()), MeshMaterial3d(mat.clone()), Transform::from_xyz(0.0, 0.35, 0.0), Pickable::IGNORE));
             p.spawn((Mesh3d(head.clone()), MeshMaterial3d(mat.clone()), Transform::from_xyz(0.0, 0.85, 0.0), Pickable::IGNORE));
         });
@@ -360,20 +377,21 @@ fn spawn_pathway(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut m
 
 /// The 3D pathway is drawn for scenarios with drugs on the slow clock (or
 /// when a node is selected), so a plain synapse stays uncluttered.
-fn pathway_visible(state: &SimState, settings: Option<&UiSettings>, selection: &Selection) -> bool {
+fn pathway_visible(root: Entity, state: &SimState, settings: Option<&UiSettings>, selection: &Selection) -> bool {
     let wanted = settings.is_none_or(|s| s.show_pathway);
-    wanted && (!state.cascade.drug_keys().is_empty() || matches!(selection.0, Some(Selectable::Pathway(_))))
+    wanted && (!state.cascade.drug_keys().is_empty() || (selection.1 == Some(root) && matches!(selection.0, Some(Selectable::Pathway(_)))))
 }
 
 fn sync_nodes(
-    state: Res<SimState>,
+    states: Query<&SimState>,
     selection: Res<Selection>,
     settings: Option<Res<UiSettings>>,
-    q: Query<(&NodeVisual, &MeshMaterial3d<StandardMaterial>, &mut Transform, &mut Visibility)>,
+    q: Query<(&NodeVisual, &InInstance, &MeshMaterial3d<StandardMaterial>, &mut Transform, &mut Visibility)>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
-    let show = pathway_visible(&state, settings.as_deref(), &selection);
-    for (v, mat, mut t, mut vis) in q {
+    for (v, of, mat, mut t, mut vis) in q {
+        let Ok(state) = states.get(of.0) else { continue };
+        let show = pathway_visible(of.0, state, settings.as_deref(), &selection);
         *vis = if show { Visibility::Inherited } else { Visibility::Hidden };
         let n = &NODES[v.0];
         let [r, g, b] = level_color(n, &state.cascade);
@@ -391,18 +409,19 @@ fn sync_nodes(
             m.base_color = base;
             m.emissive = glow;
         }
-        let big = if selection.0 == Some(Selectable::Pathway(v.0)) { 1.6 } else { 1.0 };
+        let big = if *selection == Selection(Some(Selectable::Pathway(v.0)), Some(of.0)) { 1.6 } else { 1.0 };
         t.scale = Vec3::splat(big);
     }
 }
 
 /// BDNF molecules travel from the BDNF node to TrkB, more as BDNF rises.
-fn sync_bdnf(state: Res<SimState>, time: Res<Time>, settings: Option<Res<UiSettings>>, selection: Res<Selection>, q: Query<(&BdnfDot, &mut Transform, &mut Visibility)>) {
-    let show = pathway_visible(&state, settings.as_deref(), &selection);
-    let rise = if show { (state.cascade.state.bdnf - 1.0).max(0.0) } else { 0.0 };
-    let shown = ((rise * 60.0).round() as usize).min(BDNF_DOTS);
+fn sync_bdnf(states: Query<&SimState>, time: Res<Time>, settings: Option<Res<UiSettings>>, selection: Res<Selection>, q: Query<(&BdnfDot, &InInstance, &mut Transform, &mut Visibility)>) {
     let (a, b) = (node_position(NODES[7].at), node_position(NODES[8].at));
-    for (d, mut t, mut vis) in q {
+    for (d, of, mut t, mut vis) in q {
+        let Ok(state) = states.get(of.0) else { continue };
+        let show = pathway_visible(of.0, state, settings.as_deref(), &selection);
+        let rise = if show { (state.cascade.state.bdnf - 1.0).max(0.0) } else { 0.0 };
+        let shown = ((rise * 60.0).round() as usize).min(BDNF_DOTS);
         if d.0 < shown {
             let phase = (time.elapsed_secs() * 0.4 + d.0 as f32 * 0.618).fract();
             let wobble = Vec3::new(0.0, (d.0 as f32 * 2.39).sin() * 0.18, (d.0 as f32 * 1.7).cos() * 0.18);
@@ -415,28 +434,35 @@ fn sync_bdnf(state: Res<SimState>, time: Res<Time>, settings: Option<Res<UiSetti
 }
 
 /// Spines on the dendrite: 8 at baseline, new (green) ones with spine density.
-fn sync_spines(state: Res<SimState>, q: Query<(&NeighbourSpine, &mut Visibility)>) {
-    let count = ((BASELINE_SPINES as f64) * state.cascade.state.spine_density).round().clamp(0.0, MAX_SPINES as f64) as usize;
-    for (s, mut vis) in q {
+fn sync_spines(states: Query<&SimState>, q: Query<(&NeighbourSpine, &InInstance, &mut Visibility)>) {
+    for (s, of, mut vis) in q {
+        let Ok(state) = states.get(of.0) else { continue };
+        let count = ((BASELINE_SPINES as f64) * state.cascade.state.spine_density).round().clamp(0.0, MAX_SPINES as f64) as usize;
         *vis = if s.0 < count { Visibility::Inherited } else { Visibility::Hidden };
     }
 }
 
 /// The spine head grows with synaptic protein (structural plasticity;
 /// illustrative scale: volume ∝ protein).
-fn grow_spine_head(state: Res<SimState>, q: Query<&mut Transform, With<SpineHead>>) {
-    let s = state.cascade.state.synaptic_proteins.max(0.5).cbrt() as f32;
-    for mut t in q {
+fn grow_spine_head(states: Query<&SimState>, q: Query<(&InInstance, &mut Transform), With<SpineHead>>) {
+    for (of, mut t) in q {
+        let Ok(state) = states.get(of.0) else { continue };
+        let s = state.cascade.state.synaptic_proteins.max(0.5).cbrt() as f32;
         t.scale = Vec3::new(s, s, s);
     }
 }
 
-fn draw_edges(mut gizmos: Gizmos, state: Res<SimState>, settings: Option<Res<UiSettings>>, selection: Res<Selection>) {
-    if !pathway_visible(&state, settings.as_deref(), &selection) {
-        return;
+fn draw_edges(mut gizmos: Gizmos, states: Query<(Entity, &SimState, &super::sim_bridge::Slot)>, settings: Option<Res<UiSettings>>, selection: Res<Selection>) {
+    for (root, state, slot) in &states {
+        if pathway_visible(root, state, settings.as_deref(), &selection) {
+            draw_instance_edges(&mut gizmos, slot.origin());
+        }
     }
+}
+
+fn draw_instance_edges(gizmos: &mut Gizmos, origin: Vec3) {
     for &(a, b, act) in &EDGES {
-        let (pa, pb) = (node_position(NODES[a].at), node_position(NODES[b].at));
+        let (pa, pb) = (node_position(NODES[a].at) + origin, node_position(NODES[b].at) + origin);
         let dir = (pb - pa).normalize_or_zero();
         let (s, e) = (pa + dir * 0.15, pb - dir * 0.15);
         if act {

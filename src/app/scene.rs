@@ -1,6 +1,8 @@
 //! The 3D synapse: membranes, receptors, vesicles, Ca2+ channels,
 //! transporters, the interneuron terminal, and every glutamate molecule of
-//! the core, placed from the simulation state each frame.
+//! the core, placed from the simulation state each frame. Each instance
+//! (A, and B of a comparison) gets its own copy under its root entity;
+//! every visual carries `InInstance` so the systems read its own experiment.
 //!
 //! World units: 1 unit = 100 nm (core µm × 10). The cleft is the slab
 //! 0 ≤ y ≤ 0.2 (core z → world y); the presynaptic bouton sits above it, the
@@ -86,9 +88,13 @@ pub enum Selectable {
 #[derive(Component)]
 pub struct SpineHead;
 
-/// The clicked thing, if any.
+/// The clicked thing, if any, and the instance it belongs to.
 #[derive(Resource, Default, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Selection(pub Option<Selectable>);
+pub struct Selection(pub Option<Selectable>, pub Option<Entity>);
+
+/// The instance (root entity) a visual belongs to.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InInstance(pub Entity);
 
 /// Entities rebuilt when the model is (re)loaded.
 #[derive(Component)]
@@ -124,15 +130,16 @@ struct Palette {
     pore_material: Handle<StandardMaterial>,
 }
 
-/// Named points for on-screen labels.
-#[derive(Resource, Default)]
+/// Named points for on-screen labels, in the instance's own coordinates
+/// (a component of the instance).
+#[derive(Component, Default, Clone)]
 pub struct Labels(pub Vec<(String, Vec3)>);
 
 pub struct ScenePlugin;
 
 impl Plugin for ScenePlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<Selection>().init_resource::<Labels>().add_systems(Startup, setup_static).add_systems(
+        app.init_resource::<Selection>().add_systems(Startup, setup_static).add_systems(
             Update,
             (rebuild_dynamic, (sync_receptors, sync_pore_drugs, sync_vesicles, sync_channels, sync_instances, sync_gaba, draw_glutamine_and_scale_bar))
                 .chain()
@@ -250,25 +257,38 @@ fn setup_static(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut ma
 }
 
 /// (Re)spawn everything that depends on the loaded scenario.
+#[allow(clippy::too_many_arguments)]
 fn rebuild_dynamic(
     mut commands: Commands,
-    state: Res<SimState>,
-    mut built: Local<Option<u64>>,
-    old: Query<Entity, With<Dynamic>>,
+    instances: Query<(Entity, &SimState)>,
+    mut built: Local<std::collections::HashMap<Entity, u64>>,
+    old: Query<(Entity, &InInstance), With<Dynamic>>,
     palette: Res<Palette>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
-    mut labels: ResMut<Labels>,
     mut selection: ResMut<Selection>,
 ) {
-    if *built == Some(state.generation) {
-        return;
+    built.retain(|e, _| instances.contains(*e));
+    for (root, state) in &instances {
+        if built.get(&root) == Some(&state.generation) {
+            continue;
+        }
+        built.insert(root, state.generation);
+        for (e, of) in &old {
+            if of.0 == root {
+                commands.entity(e).despawn();
+            }
+        }
+        if selection.1 == Some(root) {
+            *selection = Selection::default();
+        }
+        let labels = spawn_synapse(&mut commands, root, state, &palette, &mut meshes, &mut materials);
+        commands.entity(root).insert(labels);
     }
-    *built = Some(state.generation);
-    for e in &old {
-        commands.entity(e).despawn();
-    }
-    selection.0 = None;
+}
+
+/// Spawn one instance's synapse under `root`; returns its labels.
+fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palette: &Palette, meshes: &mut Assets<Mesh>, materials: &mut Assets<StandardMaterial>) -> Labels {
     let sim = &state.sim;
     let g = &sim.scenario.geometry;
     let h = (g.cleft_height_nm * 1e-3) as f32;
@@ -276,16 +296,20 @@ fn rebuild_dynamic(
     let bouton_r = (g.psd_radius_um as f32 * 2.2) * S;
     // Membranes (not pickable: they must not hide what is behind them).
     commands.spawn((
+        ChildOf(root),
+        InInstance(root),
         Mesh3d(meshes.add(dome(bouton_r, bouton_r * 0.75, 16, 48))),
-        MeshMaterial3d(translucent(&mut materials, BOUTON_COLOR)),
+        MeshMaterial3d(translucent(materials, BOUTON_COLOR)),
         Transform::from_translation(world(0.0, 0.0, h)),
         Pickable::IGNORE,
         Dynamic,
         Name::new("Presynaptic bouton"),
     ));
     commands.spawn((
+        ChildOf(root),
+        InInstance(root),
         Mesh3d(meshes.add(dome(psd * 1.9 * S, psd * 1.6 * S, 16, 48))),
-        MeshMaterial3d(translucent(&mut materials, SPINE_COLOR)),
+        MeshMaterial3d(translucent(materials, SPINE_COLOR)),
         Transform::from_rotation(Quat::from_rotation_x(std::f32::consts::PI)),
         Pickable::IGNORE,
         Dynamic,
@@ -293,6 +317,8 @@ fn rebuild_dynamic(
         Name::new("Postsynaptic spine head"),
     ));
     commands.spawn((
+        ChildOf(root),
+        InInstance(root),
         Mesh3d(meshes.add(Cylinder::new(psd * S, 0.03))),
         MeshMaterial3d(materials.add(StandardMaterial { base_color: Color::srgba(0.35, 0.12, 0.2, 0.7), alpha_mode: AlphaMode::Blend, ..default() })),
         Transform::from_xyz(0.0, -0.02, 0.0),
@@ -301,7 +327,7 @@ fn rebuild_dynamic(
         Name::new("Postsynaptic density"),
     ));
     // Astrocyte processes lining the sheet, as the core's sectors.
-    let astro = translucent(&mut materials, ASTRO_COLOR);
+    let astro = translucent(materials, ASTRO_COLOR);
     let n = g.astro_processes.max(1);
     for k in 0..n {
         let a0 = std::f32::consts::TAU * k as f32 / n as f32;
@@ -309,6 +335,8 @@ fn rebuild_dynamic(
         // Core angle atan2(y, x) maps to world atan2(z, x): the same sectors.
         commands
             .spawn((
+                ChildOf(root),
+                InInstance(root),
                 Mesh3d(meshes.add(annular_sector(g.astro_inner_radius_um as f32 * S, g.outer_radius_um as f32 * S, a0, a1, 0.06, 24))),
                 MeshMaterial3d(astro.clone()),
                 Transform::from_xyz(0.0, -0.05, 0.0),
@@ -324,8 +352,10 @@ fn rebuild_dynamic(
     let gap = std::f32::consts::TAU / n as f32 * (g.astro_coverage as f32 + 1.0) / 2.0;
     let inter = Vec3::new(d * gap.cos(), -1.2, d * gap.sin());
     commands.spawn((
+        ChildOf(root),
+        InInstance(root),
         Mesh3d(meshes.add(Sphere::new(1.1))),
-        MeshMaterial3d(translucent(&mut materials, INTERNEURON_COLOR)),
+        MeshMaterial3d(translucent(materials, INTERNEURON_COLOR)),
         Transform::from_translation(inter),
         Pickable::IGNORE,
         Dynamic,
@@ -335,6 +365,8 @@ fn rebuild_dynamic(
     for k in 0..sim.scenario.interneuron.release_sites.min(12) {
         let a = k as f32 * 1.3;
         commands.spawn((
+            ChildOf(root),
+            InInstance(root),
             Mesh3d(palette.vesicle_mesh.clone()),
             MeshMaterial3d(gaba_mat.clone()),
             Transform::from_translation(inter + Vec3::new(0.5 * a.cos(), -0.3 + 0.1 * k as f32, 0.5 * a.sin())).with_scale(Vec3::splat(0.8)),
@@ -343,6 +375,8 @@ fn rebuild_dynamic(
         ));
     }
     commands.spawn((
+        ChildOf(root),
+        InInstance(root),
         Mesh3d(meshes.add(Sphere::new(0.6))),
         MeshMaterial3d(materials.add(StandardMaterial { base_color: Color::srgba(1.0, 0.5, 0.9, 0.0), emissive: LinearRgba::rgb(2.0, 0.8, 2.0), alpha_mode: AlphaMode::Blend, ..default() })),
         Transform::from_translation(inter.lerp(Vec3::new(0.0, -0.8, 0.0), 0.5)),
@@ -362,6 +396,8 @@ fn rebuild_dynamic(
             t.translation.y += 0.06;
         }
         let mut receptor = commands.spawn((
+            ChildOf(root),
+            InInstance(root),
             Mesh3d(palette.receptor_mesh[kind as usize].clone()),
             MeshMaterial3d(palette.receptor[kind as usize][0].clone()),
             t,
@@ -373,6 +409,7 @@ fn rebuild_dynamic(
         receptor.observe(select_on_click);
         if kind.blockable() {
             receptor.with_child((
+                InInstance(root),
                 Mesh3d(palette.pore_mesh.clone()),
                 MeshMaterial3d(palette.pore_material.clone()),
                 Transform::from_xyz(0.0, 0.11, 0.0),
@@ -387,6 +424,8 @@ fn rebuild_dynamic(
     for (s, site) in pre.sites.iter().enumerate() {
         commands
             .spawn((
+                ChildOf(root),
+                InInstance(root),
                 Mesh3d(palette.vesicle_mesh.clone()),
                 MeshMaterial3d(palette.vesicle_full.clone()),
                 Transform::from_translation(world(site.x_um, site.y_um, h) + Vec3::Y * 0.21),
@@ -408,6 +447,8 @@ fn rebuild_dynamic(
         // Illustrative placement inside the bouton (positions are not simulated).
         let (a, rr, y) = (next() * std::f32::consts::TAU, next().sqrt() * bouton_r * 0.7, h * S + 0.6 + next() * bouton_r * 0.45);
         commands.spawn((
+            ChildOf(root),
+            InInstance(root),
             Mesh3d(palette.vesicle_mesh.clone()),
             MeshMaterial3d(palette.vesicle_full.clone()),
             Transform::from_xyz(rr * a.cos(), y, rr * a.sin()),
@@ -419,6 +460,8 @@ fn rebuild_dynamic(
     for c in 0..pre.ca_channel_open.len() {
         commands
             .spawn((
+                ChildOf(root),
+                InInstance(root),
                 Mesh3d(palette.channel_mesh.clone()),
                 MeshMaterial3d(palette.channel_closed.clone()),
                 Transform::from_translation(world(pre.ca_channel_x_um[c], pre.ca_channel_y_um[c], h) + Vec3::Y * 0.03),
@@ -430,8 +473,18 @@ fn rebuild_dynamic(
             .observe(select_on_click);
     }
     // One instanced batch: every glutamate molecule, then every transporter patch.
-    commands.spawn((Mesh3d(palette.dot_mesh.clone()), InstanceBatch::default(), NoFrustumCulling, Transform::IDENTITY, Pickable::IGNORE, Dynamic, Name::new("Glutamate molecules and EAAT patches")));
-    labels.0 = vec![
+    commands.spawn((
+        ChildOf(root),
+        InInstance(root),
+        Mesh3d(palette.dot_mesh.clone()),
+        InstanceBatch::default(),
+        NoFrustumCulling,
+        Transform::IDENTITY,
+        Pickable::IGNORE,
+        Dynamic,
+        Name::new("Glutamate molecules and EAAT patches"),
+    ));
+    Labels(vec![
         ("Presynaptic bouton".into(), Vec3::new(0.0, h * S + bouton_r * 0.8, 0.0)),
         ("Synaptic cleft (20 nm)".into(), Vec3::new(-psd * S * 1.2, h * S * 0.5, 0.0)),
         ("Postsynaptic spine (PSD)".into(), Vec3::new(0.0, -psd * S * 1.7, 0.0)),
@@ -444,12 +497,12 @@ fn rebuild_dynamic(
         ("100 nm".into(), scale_bar_origin(psd) + Vec3::new(0.5, 0.0, 0.3)),
         ("glutamine (illustrative path)".into(), glutamine_path(g.astro_inner_radius_um as f32, 0.3)),
         ("dendrite: new spines in green".into(), Vec3::new(0.0, super::pathway::DENDRITE_Y - 1.0, 0.0)),
-    ];
+    ])
 }
 
-fn select_on_click(click: On<Pointer<Click>>, targets: Query<&Selectable>, mut selection: ResMut<Selection>) {
-    if let Ok(s) = targets.get(click.event_target()) {
-        selection.0 = Some(*s);
+pub fn select_on_click(click: On<Pointer<Click>>, targets: Query<(&Selectable, &InInstance)>, mut selection: ResMut<Selection>) {
+    if let Ok((s, of)) = targets.get(click.event_target()) {
+        *selection = Selection(Some(*s), Some(of.0));
     }
 }
 
@@ -481,9 +534,10 @@ pub fn look_of(state: &SimState, k: usize) -> Look {
     }
 }
 
-fn sync_pore_drugs(state: Res<SimState>, mut q: Query<(&PoreDrug, &mut Visibility)>) {
-    let blocked = &state.sim.receptors.blocked;
-    for (p, mut vis) in &mut q {
+fn sync_pore_drugs(states: Query<&SimState>, mut q: Query<(&PoreDrug, &InInstance, &mut Visibility)>) {
+    for (p, of, mut vis) in &mut q {
+        let Ok(state) = states.get(of.0) else { continue };
+        let blocked = &state.sim.receptors.blocked;
         let want = if blocked.get(p.0).is_some_and(|&b| b != 0) { Visibility::Inherited } else { Visibility::Hidden };
         if *vis != want {
             *vis = want;
@@ -491,14 +545,15 @@ fn sync_pore_drugs(state: Res<SimState>, mut q: Query<(&PoreDrug, &mut Visibilit
     }
 }
 
-fn sync_receptors(state: Res<SimState>, palette: Res<Palette>, mut q: Query<(&ReceptorVisual, &mut MeshMaterial3d<StandardMaterial>)>) {
-    let r = &state.sim.receptors;
-    for (v, mut mat) in &mut q {
+fn sync_receptors(states: Query<&SimState>, palette: Res<Palette>, mut q: Query<(&ReceptorVisual, &InInstance, &mut MeshMaterial3d<StandardMaterial>)>) {
+    for (v, of, mut mat) in &mut q {
+        let Ok(state) = states.get(of.0) else { continue };
+        let r = &state.sim.receptors;
         if v.0 >= r.len() {
             continue;
         }
         let kind = r.types[r.kind[v.0] as usize].kind;
-        let look = look_of(&state, v.0);
+        let look = look_of(state, v.0);
         let idx = Look::ALL.iter().position(|l| *l == look).unwrap_or(0);
         let want = &palette.receptor[kind as usize][idx];
         if mat.0 != *want {
@@ -508,14 +563,15 @@ fn sync_receptors(state: Res<SimState>, palette: Res<Palette>, mut q: Query<(&Re
 }
 
 fn sync_vesicles(
-    state: Res<SimState>,
+    states: Query<&SimState>,
     palette: Res<Palette>,
-    mut docked: Query<(&DockVisual, &mut Transform, &mut Visibility, &mut MeshMaterial3d<StandardMaterial>), Without<ReserveVisual>>,
-    mut reserve: Query<(&ReserveVisual, &mut Visibility), Without<DockVisual>>,
+    mut docked: Query<(&DockVisual, &InInstance, &mut Transform, &mut Visibility, &mut MeshMaterial3d<StandardMaterial>), Without<ReserveVisual>>,
+    mut reserve: Query<(&ReserveVisual, &InInstance, &mut Visibility), Without<DockVisual>>,
 ) {
-    let pre = &state.sim.pre;
-    let full = state.sim.scenario.presynaptic.glutamate_per_vesicle.max(1) as f64;
-    for (d, mut t, mut vis, mut mat) in &mut docked {
+    for (d, of, mut t, mut vis, mut mat) in &mut docked {
+        let Ok(state) = states.get(of.0) else { continue };
+        let pre = &state.sim.pre;
+        let full = state.sim.scenario.presynaptic.glutamate_per_vesicle.max(1) as f64;
         let site = &pre.sites[d.0];
         if let Some(content) = site.vesicle {
             *vis = Visibility::Visible;
@@ -530,13 +586,15 @@ fn sync_vesicles(
             *vis = Visibility::Hidden;
         }
     }
-    for (v, mut vis) in &mut reserve {
-        *vis = if v.0 < pre.reserve.len() { Visibility::Visible } else { Visibility::Hidden };
+    for (v, of, mut vis) in &mut reserve {
+        let Ok(state) = states.get(of.0) else { continue };
+        *vis = if v.0 < state.sim.pre.reserve.len() { Visibility::Visible } else { Visibility::Hidden };
     }
 }
 
-fn sync_channels(state: Res<SimState>, palette: Res<Palette>, mut q: Query<(&ChannelVisual, &mut MeshMaterial3d<StandardMaterial>)>) {
-    for (c, mut mat) in &mut q {
+fn sync_channels(states: Query<&SimState>, palette: Res<Palette>, mut q: Query<(&ChannelVisual, &InInstance, &mut MeshMaterial3d<StandardMaterial>)>) {
+    for (c, of, mut mat) in &mut q {
+        let Ok(state) = states.get(of.0) else { continue };
         let open = state.sim.pre.ca_channel_open.get(c.0).copied().unwrap_or(false);
         let want = if open { &palette.channel_open } else { &palette.channel_closed };
         if mat.0 != *want {
@@ -554,8 +612,17 @@ pub const DRUG_COLORS: [Color; 4] = [Color::srgb(1.0, 0.45, 0.1), Color::srgb(0.
 /// Fill the batch: glutamate molecules, then one dot per transporter patch
 /// (pale green when all carriers are free, yellow as they fill with
 /// glutamate, blue while carriers cycle back).
-fn sync_instances(state: Res<SimState>, mut q: Query<&mut InstanceBatch>) {
-    let Ok(mut batch) = q.single_mut() else { return };
+fn sync_instances(states: Query<(&SimState, &super::sim_bridge::Slot)>, mut q: Query<(&mut InstanceBatch, &InInstance)>) {
+    for (mut batch, of) in &mut q {
+        let Ok((state, slot)) = states.get(of.0) else { continue };
+        fill_batch(&mut batch, state, slot.origin());
+    }
+}
+
+/// One instance's molecules and transporter patches, in world coordinates
+/// (the shader takes instance positions as world positions).
+fn fill_batch(batch: &mut InstanceBatch, state: &SimState, origin: Vec3) {
+    let world = |x: f32, y: f32, z: f32| world(x, y, z) + origin;
     let m = &state.sim.molecules;
     let t = &state.sim.transporters;
     let glu = GLUTAMATE_COLOR.to_linear().to_f32_array();
@@ -574,8 +641,9 @@ fn sync_instances(state: Res<SimState>, mut q: Query<&mut InstanceBatch>) {
     }));
 }
 
-fn sync_gaba(state: Res<SimState>, mut q: Query<&mut Visibility, With<GabaFlash>>) {
-    for mut v in &mut q {
+fn sync_gaba(states: Query<&SimState>, mut q: Query<(&InInstance, &mut Visibility), With<GabaFlash>>) {
+    for (of, mut v) in &mut q {
+        let Ok(state) = states.get(of.0) else { continue };
         *v = if state.sim.interneuron.gaba_cleft_mm > 0.0 { Visibility::Visible } else { Visibility::Hidden };
     }
 }
@@ -597,15 +665,22 @@ fn glutamine_path(astro_inner_um: f32, u: f32) -> Vec3 {
 
 /// The scale bar, and glutamine dots drifting from the astrocyte to the
 /// bouton at a speed set by the simulated shuttle flux (the path is schematic).
-fn draw_glutamine_and_scale_bar(state: Res<SimState>, mut gizmos: Gizmos, time: Res<Time>, mut phase: Local<f32>) {
+fn draw_glutamine_and_scale_bar(states: Query<(Entity, &SimState, &super::sim_bridge::Slot)>, mut gizmos: Gizmos, time: Res<Time>, mut phases: Local<std::collections::HashMap<Entity, f32>>) {
+    for (e, state, slot) in &states {
+        draw_instance_gizmos(&mut gizmos, state, slot.origin(), phases.entry(e).or_default(), time.delta_secs());
+    }
+}
+
+fn draw_instance_gizmos(gizmos: &mut Gizmos, state: &SimState, origin: Vec3, phase: &mut f32, dt_s: f32) {
     let g = &state.sim.scenario.geometry;
-    let o = scale_bar_origin(g.psd_radius_um as f32);
+    let glutamine_path = |a: f32, u: f32| glutamine_path(a, u) + origin;
+    let o = scale_bar_origin(g.psd_radius_um as f32) + origin;
     gizmos.line(o, o + Vec3::X * (0.1 * S), Color::WHITE);
     gizmos.line(o - Vec3::Z * 0.08, o + Vec3::Z * 0.08, Color::WHITE);
     gizmos.line(o + Vec3::X * S * 0.1 - Vec3::Z * 0.08, o + Vec3::X * S * 0.1 + Vec3::Z * 0.08, Color::WHITE);
     let m = &state.sim.metabolism;
     let rest = state.sim.scenario.metabolism.cycle_flux_per_ms.max(1e-9);
-    *phase = (*phase + time.delta_secs() * 0.08 * (m.flux_shuttle / rest) as f32).fract();
+    *phase = (*phase + dt_s * 0.08 * (m.flux_shuttle / rest) as f32).fract();
     let astro_in = g.astro_inner_radius_um as f32;
     let mut prev = glutamine_path(astro_in, 0.0);
     for k in 1..=24 {

@@ -1,11 +1,16 @@
-//! The experiment inside the app: the core's `Experiment` (fast synapse,
-//! slow cascade, histories, moments) as a resource, the `AppCommand`
-//! messages every panel and key sends, the fast clock's playback (live or
-//! frame-exact), the command log of `--record-commands`, and the ordered
-//! system sets every plugin hangs its systems in. No rendering here, so the
-//! headless App tests run it with `MinimalPlugins`.
+//! The experiments inside the app. Each one is an **instance**: an entity
+//! holding a `SimState` (the core's `Experiment`: fast synapse, slow cascade,
+//! histories, moments), its `Slot` (A, or B of an A/B comparison) and a
+//! `Transform` at its origin in the world; its scene, camera and pathway
+//! hang under it. Every system iterates instances: a second synapse on
+//! screen is a second instance. Also here: the `AppCommand` messages every
+//! panel and key sends (experiment commands go to A, B or both), the fast
+//! clock's playback (live or frame-exact, one clock for all instances), the
+//! command logs of `--record-commands`, and the ordered system sets every
+//! plugin hangs its systems in. No rendering here, so the headless App
+//! tests run it with `MinimalPlugins`.
 //!
-//! Every change to the model is a core `Command` applied through
+//! Every change to a model is a core `Command` applied through
 //! [`SimState::apply`], which also logs it: the clocks' advances are
 //! `Run` / `RunSlow` commands too, so a log replays the session exactly.
 
@@ -19,8 +24,8 @@ use synapse_core::experiment::{Command, CommandError, CommandLog, Experiment, fo
 /// the requested speed and the panel says so (keeps the window responsive).
 pub const MAX_STEPS_PER_FRAME: u64 = 20_000;
 
-/// The running experiment and where its scenario came from.
-#[derive(Resource)]
+/// One instance's experiment and where its scenario came from.
+#[derive(Component)]
 pub struct SimState {
     pub exp: Experiment,
     /// Where the scenario came from (for "save" and the title).
@@ -84,6 +89,156 @@ impl SimState {
             l.final_hash = Some(format_hash(self.exp.state_hash()));
             l
         })
+    }
+}
+
+impl Clone for SimState {
+    fn clone(&self) -> Self {
+        Self { exp: self.exp.clone(), source: self.source.clone(), log: self.log.clone(), frame: self.frame }
+    }
+}
+
+/// Which synapse an instance is: A (always there) or B (the comparison).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Slot {
+    A,
+    B,
+}
+
+impl Slot {
+    /// Where the instance sits in the world. B is farther away than any
+    /// camera's far plane (1000 units), so each camera sees only its own.
+    pub fn origin(self) -> Vec3 {
+        match self {
+            Slot::A => Vec3::ZERO,
+            Slot::B => Vec3::new(2500.0, 0.0, 0.0),
+        }
+    }
+
+    pub fn letter(self) -> &'static str {
+        match self {
+            Slot::A => "A",
+            Slot::B => "B",
+        }
+    }
+}
+
+/// Which instances a command goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Target {
+    A,
+    B,
+    Both,
+}
+
+/// The instances on screen and how the panels address them.
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct Instances {
+    pub a: Entity,
+    pub b: Option<Entity>,
+    /// Where the panels' commands go while comparing.
+    pub target: Target,
+    /// B's camera follows A's (and A's follows B's while B's is dragged).
+    pub linked_cameras: bool,
+}
+
+impl Instances {
+    /// The instance the panels show: B when they address B alone, else A.
+    pub fn shown(&self) -> Entity {
+        match (self.target, self.b) {
+            (Target::B, Some(b)) => b,
+            _ => self.a,
+        }
+    }
+
+    /// The instances a command for `target` reaches (A alone when not comparing).
+    pub fn targets(&self, target: Target) -> Vec<Entity> {
+        match (target, self.b) {
+            (_, None) | (Target::A, _) => vec![self.a],
+            (Target::B, Some(b)) => vec![b],
+            (Target::Both, Some(b)) => vec![self.a, b],
+        }
+    }
+}
+
+/// A command for "the panels' target": panels and keys build these, and the
+/// UI sends them where the comparison panel points (A alone when not comparing).
+pub fn sim(c: Command) -> AppCommand {
+    AppCommand::Sim(Target::Both, c)
+}
+
+/// A/B comparison commands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum CompareCommand {
+    /// Start comparing. `None`: B is an exact copy of A now (same seed,
+    /// same state), for the user to change; `Some`: A and B restart as these
+    /// two scenarios (a built-in comparison).
+    Start(Option<Box<(Scenario, String, Scenario, String)>>),
+    Stop,
+    /// Where the panels' commands go.
+    Target(Target),
+    LinkCameras(bool),
+}
+
+/// The built-in comparisons, one click each: (label, A, B) by built-in scenario name.
+pub const BUILTIN_COMPARISONS: [(&str, &str, &str); 4] = [
+    ("No drug vs ketamine IV", "baseline", "ketamine_iv"),
+    ("Ketamine vs memantine", "ketamine_iv", "memantine"),
+    ("Ketamine vs + rapamycin (rat)", "ketamine_rodent", "ketamine_rapamycin"),
+    ("1 vs 0 mM Mg2+ at -70 mV", "single_spike", "mg_free"),
+];
+
+/// A built-in comparison as the command that starts it.
+pub fn builtin_comparison(a: &str, b: &str) -> Option<AppCommand> {
+    let (sa, sb) = (synapse_core::builtin::get(a)?, synapse_core::builtin::get(b)?);
+    Some(AppCommand::Compare(CompareCommand::Start(Some(Box::new((sa, synapse_core::builtin::file_name(a), sb, synapse_core::builtin::file_name(b)))))))
+}
+
+/// What B differs in from A, in a few words for the labels over each half
+/// ("+ Ketamine 10 µM", "Mg2+ 0 mM", another scenario's name).
+pub fn differences(a: &Experiment, b: &Experiment) -> Vec<String> {
+    let mut out = Vec::new();
+    if a.base().name != b.base().name {
+        out.push(b.base().name.clone());
+    }
+    let (sa, sb) = (&a.sim.solution, &b.sim.solution);
+    for (what, va, vb, unit) in
+        [("Mg2+", sa.mg_mm, sb.mg_mm, "mM"), ("Ca2+", sa.ca_mm, sb.ca_mm, "mM"), ("glycine", sa.glycine_um, sb.glycine_um, "µM"), ("D-serine", sa.d_serine_um, sb.d_serine_um, "µM")]
+    {
+        if va != vb {
+            out.push(format!("{what} {vb} {unit}"));
+        }
+    }
+    if a.sim.membrane.hold_mv != b.sim.membrane.hold_mv {
+        out.push(format!("held at {} mV", b.sim.membrane.hold_mv));
+    }
+    // Drugs applied by hand (a scheduled drug is the scenario's, named above).
+    let by_hand = |e: &Experiment| -> Vec<(String, String, f64)> {
+        let scheduled = e.cascade.drug_keys();
+        e.sim.drugs.iter().filter(|d| d.conc_um > 0.0 && !scheduled.contains(&d.drug.key)).map(|d| (d.drug.key.clone(), d.drug.name.clone(), d.conc_um)).collect()
+    };
+    let (da, db) = (by_hand(a), by_hand(b));
+    for (key, name, c) in &db {
+        if !da.iter().any(|(k, _, ca)| k == key && ca == c) {
+            out.push(format!("+ {name} {}", conc_text(*c)));
+        }
+    }
+    for (key, name, _) in &da {
+        if !db.iter().any(|(k, _, _)| k == key) {
+            out.push(format!("no {name}"));
+        }
+    }
+    out
+}
+
+/// A concentration with a readable unit.
+pub fn conc_text(um: f64) -> String {
+    if um >= 1000.0 {
+        format!("{} mM", um / 1000.0)
+    } else if um >= 1.0 {
+        format!("{um} µM")
+    } else {
+        format!("{} nM", um * 1000.0)
     }
 }
 
@@ -154,14 +309,17 @@ pub enum SlowCommand {
 /// scripts). Each variant names the plugin that handles it.
 #[derive(Message, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AppCommand {
-    /// A command to the experiment (stimuli, clamp, bath, drugs, slow jumps, moments).
-    Sim(Command),
+    /// A command to the experiments in the target (stimuli, clamp, bath,
+    /// drugs, slow jumps, moments). Outside a comparison every target is A.
+    Sim(Target, Command),
     /// The fast clock's playback (this plugin).
     Playback(PlaybackCommand),
     /// The slow clock's playback (`TimeLensPlugin`).
     Slow(SlowCommand),
-    /// Replace the experiment with this scenario (from "open").
-    LoadScenario { scenario: Box<Scenario>, source: String },
+    /// Replace the target's experiments with this scenario (from "open").
+    LoadScenario { target: Target, scenario: Box<Scenario>, source: String },
+    /// A/B comparison (this plugin).
+    Compare(CompareCommand),
 }
 
 /// The frame's order: input becomes commands, commands change the model,
@@ -180,6 +338,8 @@ pub enum AppSystems {
 pub struct SimPlugin {
     pub scenario: Scenario,
     pub source: String,
+    /// `--compare A B`: B's scenario and source (A is `scenario`).
+    pub compare: Option<(Scenario, String)>,
     /// Drugs applied from the first step (µM), as commands.
     pub drugs: Vec<(String, f64)>,
     /// Where `--record-commands` writes the log when the app exits.
@@ -198,8 +358,11 @@ impl Plugin for SimPlugin {
                 eprintln!("warning: --drug {name}: {e}");
             }
         }
+        let record = state.log.is_some();
+        let a = app.world_mut().spawn(instance_bundle(state, Slot::A)).id();
+        let b = self.compare.as_ref().map(|(s, src)| app.world_mut().spawn(instance_bundle(SimState::new(s.clone(), src.clone(), record), Slot::B)).id());
         app.add_message::<AppCommand>()
-            .insert_resource(state)
+            .insert_resource(Instances { a, b, target: Target::Both, linked_cameras: true })
             .init_resource::<Playback>()
             .configure_sets(Update, (AppSystems::Input, AppSystems::Commands, AppSystems::Simulate, AppSystems::Writeback, AppSystems::Ui, AppSystems::Capture).chain())
             .add_systems(Update, (apply_commands.in_set(AppSystems::Commands), advance_fast.in_set(AppSystems::Simulate)));
@@ -209,37 +372,87 @@ impl Plugin for SimPlugin {
     }
 }
 
-/// Carry out this frame's commands: the experiment's, the fast clock's
-/// playback and scenario loads; the slow clock's belong to the time lens.
-pub fn apply_commands(mut commands: MessageReader<AppCommand>, mut state: ResMut<SimState>, mut playback: ResMut<Playback>) {
-    state.frame += 1;
-    for c in commands.read() {
+/// An instance entity: its experiment, its slot, and its place in the world
+/// (the scene hangs under it).
+pub fn instance_bundle(state: SimState, slot: Slot) -> impl Bundle {
+    (state, slot, Transform::from_translation(slot.origin()), Visibility::default(), Name::new(format!("Instance {}", slot.letter())))
+}
+
+/// Carry out this frame's commands: the experiments', the fast clock's
+/// playback, scenario loads and comparisons; the slow clock's belong to the time lens.
+pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCommand>, mut states: Query<&mut SimState>, mut instances: ResMut<Instances>, mut playback: ResMut<Playback>) {
+    for mut s in &mut states {
+        s.frame += 1;
+    }
+    for c in messages.read() {
         match c.clone() {
-            AppCommand::Sim(cmd) => {
-                if let Err(e) = state.apply(cmd) {
-                    warn!("command refused: {e}");
+            AppCommand::Sim(target, cmd) => {
+                for e in instances.targets(target) {
+                    if let Ok(mut s) = states.get_mut(e)
+                        && let Err(err) = s.apply(cmd.clone())
+                    {
+                        warn!("command refused: {err}");
+                    }
                 }
             }
             AppCommand::Playback(p) => match p {
                 PlaybackCommand::Play(on) => playback.playing = on,
                 PlaybackCommand::StepOnce => {
                     playback.playing = false;
-                    let _ = state.apply(Command::Run { steps: 1 });
+                    for mut s in &mut states {
+                        let _ = s.apply(Command::Run { steps: 1 });
+                    }
                 }
                 PlaybackCommand::Speed(s) => playback.bio_us_per_s = s.clamp(0.1, 1e7),
                 PlaybackCommand::Mode(m) => playback.mode = m,
             },
-            AppCommand::LoadScenario { scenario, source } => {
-                state.load(*scenario, source);
+            AppCommand::LoadScenario { target, scenario, source } => {
+                for e in instances.targets(target) {
+                    if let Ok(mut s) = states.get_mut(e) {
+                        s.load((*scenario).clone(), source.clone());
+                    }
+                }
                 playback.carry_steps = 0.0;
             }
+            AppCommand::Compare(cmd) => match cmd {
+                CompareCommand::Start(pair) => {
+                    let Ok(mut a) = states.get_mut(instances.a) else { continue };
+                    let b_state = match pair {
+                        // B is A as it is now: the same bits, to be changed.
+                        None => a.clone(),
+                        Some(p) => {
+                            let (sa, src_a, sb, src_b) = *p;
+                            a.load(sa, src_a);
+                            let mut b = SimState::new(sb, src_b, a.log.is_some());
+                            // Same epoch: the slow clock starts over for both.
+                            (b.exp.epoch, b.exp.generation) = (a.exp.epoch, a.exp.generation);
+                            b
+                        }
+                    };
+                    if let Some(old) = instances.b.take() {
+                        commands.entity(old).despawn();
+                    }
+                    instances.b = Some(commands.spawn(instance_bundle(b_state, Slot::B)).id());
+                    instances.target = Target::B;
+                    playback.carry_steps = 0.0;
+                }
+                CompareCommand::Stop => {
+                    if let Some(b) = instances.b.take() {
+                        commands.entity(b).despawn();
+                    }
+                    instances.target = Target::Both;
+                }
+                CompareCommand::Target(t) => instances.target = t,
+                CompareCommand::LinkCameras(on) => instances.linked_cameras = on,
+            },
             AppCommand::Slow(_) => {}
         }
     }
 }
 
-/// Advance the fast clock by this frame's share of biology, as a `Run` command.
-pub fn advance_fast(time: Res<Time>, mut state: ResMut<SimState>, mut playback: ResMut<Playback>) {
+/// Advance the fast clock by this frame's share of biology, as a `Run`
+/// command to every instance (one clock: A's time step sets the count).
+pub fn advance_fast(time: Res<Time>, mut states: Query<(&mut SimState, &Slot)>, mut playback: ResMut<Playback>) {
     playback.last_frame_s = time.delta_secs_f64();
     if !playback.playing {
         playback.last_steps = 0;
@@ -252,7 +465,7 @@ pub fn advance_fast(time: Res<Time>, mut state: ResMut<SimState>, mut playback: 
             steps_per_frame
         }
         ClockMode::Live => {
-            let dt_us = state.sim.dt_ms() * 1e3;
+            let dt_us = states.iter().find(|(_, slot)| **slot == Slot::A).map(|(s, _)| s.sim.dt_ms() * 1e3).unwrap_or(1.0);
             let wanted = time.delta_secs_f64() * playback.bio_us_per_s / dt_us + playback.carry_steps;
             let steps = wanted.floor() as u64;
             let taken = steps.min(MAX_STEPS_PER_FRAME);
@@ -264,22 +477,40 @@ pub fn advance_fast(time: Res<Time>, mut state: ResMut<SimState>, mut playback: 
         }
     };
     if steps > 0 {
-        let _ = state.apply(Command::Run { steps });
+        for (mut s, _) in &mut states {
+            let _ = s.apply(Command::Run { steps });
+        }
     }
     playback.last_steps = steps;
 }
 
-/// `--record-commands`: write the log whole (or not at all) when the app exits.
-fn write_log_on_exit(mut exits: MessageReader<AppExit>, state: Res<SimState>, to: Res<RecordTo>) {
+/// Where instance `slot`'s log goes: the path itself for A, `NAME.B.ron` for B.
+pub fn log_path(path: &std::path::Path, slot: Slot) -> PathBuf {
+    match slot {
+        Slot::A => path.to_path_buf(),
+        Slot::B => path.with_extension("B.ron"),
+    }
+}
+
+/// `--record-commands`: write each instance's log whole (or not at all) when the app exits.
+fn write_log_on_exit(mut exits: MessageReader<AppExit>, states: Query<(&SimState, &Slot)>, to: Res<RecordTo>) {
     if exits.read().next().is_none() {
         return;
     }
-    if let Some(log) = state.finished_log() {
-        match crate::cli::write_atomically(&to.0, |w| std::io::Write::write_all(w, log.to_ron().as_bytes())) {
+    for (state, slot) in &states {
+        let Some(log) = state.finished_log() else { continue };
+        let path = log_path(&to.0, *slot);
+        match crate::cli::write_atomically(&path, |w| std::io::Write::write_all(w, log.to_ron().as_bytes())) {
             Ok(()) => {
-                println!("wrote {} commands to {} (final state hash {}); `synapse-lab replay {}` re-runs them", log.commands.len(), to.0.display(), log.final_hash.unwrap_or_default(), to.0.display())
+                println!("wrote {} commands to {} (final state hash {}); `synapse-lab replay {}` re-runs them", log.commands.len(), path.display(), log.final_hash.unwrap_or_default(), path.display())
             }
             Err(e) => eprintln!("error: --record-commands {e}"),
         }
     }
+}
+
+/// The experiment of the instance in `slot` (tests, screenshots).
+pub fn instance(world: &mut World, slot: Slot) -> Option<&SimState> {
+    let mut q = world.query::<(&SimState, &Slot)>();
+    q.iter(world).find(|(_, s)| **s == slot).map(|(st, _)| st)
 }

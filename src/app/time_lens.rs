@@ -5,8 +5,9 @@
 //! runs, jumps, kept moments, the slow history, drug levels pushed into
 //! the synapse and re-sampling — is the core `Experiment`'s, reached
 //! through `Command::RunSlow`, `SlowJump`, `KeepMoment`, `RestoreMoment`.
+//! One slow clock for every instance: A and B of a comparison run together.
 
-use super::sim_bridge::{AppCommand, AppSystems, SimState, SlowCommand};
+use super::sim_bridge::{AppCommand, AppSystems, Instances, SimState, SlowCommand};
 use bevy::prelude::*;
 use synapse_core::experiment::Command;
 
@@ -48,40 +49,46 @@ impl Plugin for TimeLensPlugin {
     }
 }
 
-/// A new scenario (or restart): a scenario with drugs on the slow clock
-/// starts running; one without waits.
-pub fn sync_epoch(clock: &mut SlowClock, state: &SimState) {
-    if clock.epoch != Some(state.epoch) {
-        clock.epoch = Some(state.epoch);
+/// A new scenario (or restart) in A: a scenario with drugs on the slow
+/// clock (in A or B) starts running; one without waits.
+pub fn sync_epoch(clock: &mut SlowClock, states: &Query<&mut SimState>, instances: &Instances) {
+    let Ok(a) = states.get(instances.a) else { return };
+    if clock.epoch != Some(a.epoch) {
+        clock.epoch = Some(a.epoch);
         clock.carry_min = 0.0;
-        clock.playing = state.has_slow_drugs();
+        clock.playing = states.iter().any(|s| s.has_slow_drugs());
     }
 }
 
-fn slow_commands(mut commands: MessageReader<AppCommand>, mut clock: ResMut<SlowClock>, state: Res<SimState>) {
-    sync_epoch(&mut clock, &state);
+fn slow_commands(mut commands: MessageReader<AppCommand>, mut clock: ResMut<SlowClock>, states: Query<&mut SimState>, instances: Res<Instances>) {
+    sync_epoch(&mut clock, &states, &instances);
     for c in commands.read() {
         match c {
             AppCommand::Slow(SlowCommand::Play(p)) => clock.playing = *p,
             AppCommand::Slow(SlowCommand::Rate(r)) => clock.min_per_s = r.clamp(1.0 / 60.0, 1440.0),
-            // A jump or a restored moment leaves the slow clock paused there.
-            AppCommand::Sim(Command::RestoreMoment(_)) => clock.playing = false,
-            AppCommand::Sim(_) | AppCommand::Playback(_) | AppCommand::LoadScenario { .. } => {}
+            // A restored moment leaves the slow clock paused there.
+            AppCommand::Sim(_, Command::RestoreMoment(_)) => clock.playing = false,
+            // A comparison with drugs on the slow clock starts it.
+            AppCommand::Compare(super::sim_bridge::CompareCommand::Start(Some(p))) => clock.playing = !p.0.drugs.is_empty() || !p.2.drugs.is_empty(),
+            AppCommand::Sim(..) | AppCommand::Playback(_) | AppCommand::LoadScenario { .. } | AppCommand::Compare(_) => {}
         }
     }
 }
 
-/// Run the slow clock by this frame's real time × its rate, in whole slow steps.
-fn advance_slow(time: Res<Time>, mut clock: ResMut<SlowClock>, mut state: ResMut<SimState>) {
-    sync_epoch(&mut clock, &state);
+/// Run the slow clock by this frame's real time × its rate, in whole slow
+/// steps, in every instance.
+fn advance_slow(time: Res<Time>, mut clock: ResMut<SlowClock>, mut states: Query<&mut SimState>, instances: Res<Instances>) {
+    sync_epoch(&mut clock, &states, &instances);
     if !clock.playing {
         return;
     }
-    let dt = state.cascade.dt_min();
+    let Ok(dt) = states.get(instances.a).map(|a| a.cascade.dt_min()) else { return };
     let wanted = (time.delta_secs_f64() * clock.min_per_s + clock.carry_min).min(MAX_SLOW_MIN_PER_FRAME);
     let steps = (wanted / dt).floor();
     clock.carry_min = wanted - steps * dt;
     if steps >= 1.0 {
-        let _ = state.apply(Command::RunSlow { steps: steps as u64 });
+        for mut s in &mut states {
+            let _ = s.apply(Command::RunSlow { steps: steps as u64 });
+        }
     }
 }

@@ -7,16 +7,17 @@
 //! and the view models, and size the 3D viewport to the space left.
 
 use super::camera::{GoTo, Viewpoint};
+use super::scene::InInstance;
 use super::scene::{self, Labels, Selectable, Selection};
-use super::sim_bridge::{AppCommand, Playback, PlaybackCommand, SimState, SlowCommand};
+use super::sim_bridge::{AppCommand, BUILTIN_COMPARISONS, CompareCommand, Instances, Playback, PlaybackCommand, SimState, Slot, SlowCommand, Target, builtin_comparison, differences, sim};
 use super::time_lens::SlowClock;
 use bevy::camera::Viewport;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Corner, HLine, Legend, Line, Plot, VLine};
+use egui_plot::{Corner, HLine, Legend, Line, LineStyle, Plot, VLine};
 use std::sync::{Arc, Mutex};
-use synapse_core::experiment::{Command, FastHistory};
+use synapse_core::experiment::Command;
 use synapse_core::pharmacology::patch::DoseResponse;
 use synapse_core::pharmacology::{Catalogue, Drug, Evidence, Mechanism};
 use synapse_core::receptors::ReceptorKind;
@@ -82,40 +83,40 @@ pub fn stimulation_panel(ui: &mut egui::Ui, vm: &mut StimView) -> Vec<AppCommand
     let mut out = Vec::new();
     ui.horizontal(|ui| {
         if ui.button("⚡ Spike").on_hover_text("One presynaptic action potential (key S)").clicked() {
-            out.push(AppCommand::Sim(Command::Spike));
+            out.push(sim(Command::Spike));
         }
         if ui.button("Mini").on_hover_text("Force one docked vesicle to fuse").clicked() {
-            out.push(AppCommand::Sim(Command::Mini));
+            out.push(sim(Command::Mini));
         }
         if ui.button("GABA spike").on_hover_text("One spike of the interneuron").clicked() {
-            out.push(AppCommand::Sim(Command::InterneuronSpike));
+            out.push(sim(Command::InterneuronSpike));
         }
     });
     ui.horizontal(|ui| {
         ui.add(egui::DragValue::new(&mut vm.train_rate_hz).range(1.0..=200.0).suffix(" Hz"));
         ui.add(egui::DragValue::new(&mut vm.train_count).range(1..=100).suffix(" spikes"));
         if ui.button("Train").clicked() {
-            out.push(AppCommand::Sim(Command::Train { rate_hz: vm.train_rate_hz, count: vm.train_count }));
+            out.push(sim(Command::Train { rate_hz: vm.train_rate_hz, count: vm.train_count }));
         }
     });
     ui.separator();
     if ui.checkbox(&mut vm.current_clamp, "Current clamp (free membrane)").changed() {
-        out.push(AppCommand::Sim(Command::Clamp(if vm.current_clamp { ClampMode::CurrentClamp } else { ClampMode::VoltageClamp })));
+        out.push(sim(Command::Clamp(if vm.current_clamp { ClampMode::CurrentClamp } else { ClampMode::VoltageClamp })));
     }
     if !vm.current_clamp && ui.add(egui::Slider::new(&mut vm.hold_mv, -100.0..=40.0).text("holding mV")).changed() {
-        out.push(AppCommand::Sim(Command::HoldingMv(vm.hold_mv)));
+        out.push(sim(Command::HoldingMv(vm.hold_mv)));
     }
     if ui.add(egui::Slider::new(&mut vm.mg_mm, 0.0..=10.0).text("Mg2+ mM")).changed() {
-        out.push(AppCommand::Sim(Command::MgMm(vm.mg_mm)));
+        out.push(sim(Command::MgMm(vm.mg_mm)));
     }
     if ui.add(egui::Slider::new(&mut vm.glycine_um, 0.0..=100.0).logarithmic(true).text("glycine µM")).changed() {
-        out.push(AppCommand::Sim(Command::GlycineUm(vm.glycine_um)));
+        out.push(sim(Command::GlycineUm(vm.glycine_um)));
     }
     if ui.add(egui::Slider::new(&mut vm.d_serine_um, 0.0..=100.0).logarithmic(true).text("D-serine µM")).changed() {
-        out.push(AppCommand::Sim(Command::DSerineUm(vm.d_serine_um)));
+        out.push(sim(Command::DSerineUm(vm.d_serine_um)));
     }
     if ui.add(egui::Slider::new(&mut vm.ca_mm, 0.0..=5.0).text("Ca2+ mM")).changed() {
-        out.push(AppCommand::Sim(Command::CaMm(vm.ca_mm)));
+        out.push(sim(Command::CaMm(vm.ca_mm)));
     }
     out
 }
@@ -156,12 +157,12 @@ pub fn drugs_panel(ui: &mut egui::Ui, vm: &mut DrugView, catalogue: &Catalogue) 
         if ui.button("Apply").clicked()
             && let Ok(d) = catalogue.get(&vm.selected)
         {
-            out.push(AppCommand::Sim(Command::Drug { name: d.key.clone(), conc_um: vm.conc_um }));
+            out.push(sim(Command::Drug { name: d.key.clone(), conc_um: vm.conc_um }));
         }
         if ui.button("Wash out").on_hover_text("Set it to 0: a trapped blocker stays until its channel opens").clicked()
             && let Ok(d) = catalogue.get(&vm.selected)
         {
-            out.push(AppCommand::Sim(Command::WashOut { name: d.key.clone() }));
+            out.push(sim(Command::WashOut { name: d.key.clone() }));
         }
     });
     for (key, name, c) in &vm.applied {
@@ -279,7 +280,7 @@ pub fn playback_bar(ui: &mut egui::Ui, vm: &mut PlaybackView) -> Vec<AppCommand>
             out.push(AppCommand::Playback(PlaybackCommand::StepOnce));
         }
         if ui.button("⟲ Restart").clicked() {
-            out.push(AppCommand::Sim(Command::Restart));
+            out.push(sim(Command::Restart));
         }
         ui.separator();
         ui.label("speed");
@@ -334,16 +335,16 @@ pub fn time_lens_bar(ui: &mut egui::Ui, vm: &mut LensView) -> Vec<AppCommand> {
         ui.label(slow_speed_text(vm.min_per_s));
         for (text, minutes) in [("+10 min", 10.0), ("+1 h", 60.0), ("+24 h", 1440.0)] {
             if ui.button(text).on_hover_text("Jump the slow clock ahead; the synapse is re-sampled from the slow state (J: +1 h)").clicked() {
-                out.push(AppCommand::Sim(Command::SlowJump { minutes }));
+                out.push(sim(Command::SlowJump { minutes }));
             }
         }
         if ui.button("Keep moment").clicked() {
-            out.push(AppCommand::Sim(Command::KeepMoment));
+            out.push(sim(Command::KeepMoment));
         }
         egui::ComboBox::from_id_salt("moments").selected_text("Back to…").show_ui(ui, |ui| {
             for (i, m) in vm.moments.iter().enumerate() {
                 if ui.selectable_label(false, m).clicked() {
-                    out.push(AppCommand::Sim(Command::RestoreMoment(i)));
+                    out.push(sim(Command::RestoreMoment(i)));
                 }
             }
         });
@@ -351,15 +352,32 @@ pub fn time_lens_bar(ui: &mut egui::Ui, vm: &mut LensView) -> Vec<AppCommand> {
     out
 }
 
+/// One experiment in the plots: its label ("" alone, "A" / "B" in a
+/// comparison) and how its lines are drawn (A solid, B dashed).
+pub struct Shown<'a> {
+    pub label: &'static str,
+    pub state: &'a SimState,
+}
+
+impl Shown<'_> {
+    fn name(&self, what: &str) -> String {
+        if self.label.is_empty() { what.to_string() } else { format!("{what} ({})", self.label) }
+    }
+
+    fn style(&self) -> LineStyle {
+        if self.label == "B" { LineStyle::dashed_loose() } else { LineStyle::Solid }
+    }
+}
+
 /// The slow clock's plots: drug levels (the PK curve with now marked),
-/// resting NMDA block, the cascade against its calibration targets.
-fn slow_plots(ui: &mut egui::Ui, state: &SimState) {
-    let c = &state.cascade;
-    let now = c.t_min() / 60.0;
-    let col = |name: &str| state.slow.columns.iter().position(|c| c == name);
-    let series = |name: &str| -> Vec<[f64; 2]> {
-        match col(name) {
-            Some(i) => state.slow.rows.iter().map(|(t, r)| [t / 60.0, r[i]]).collect(),
+/// resting NMDA block, the cascade against its calibration targets; in a
+/// comparison A solid and B dashed on the same axes.
+fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) {
+    let Some(first) = shown.first() else { return };
+    let now = first.state.cascade.t_min() / 60.0;
+    let series = |s: &Shown, name: &str| -> Vec<[f64; 2]> {
+        match s.state.slow.columns.iter().position(|c| c == name) {
+            Some(i) => s.state.slow.rows.iter().map(|(t, r)| [t / 60.0, r[i]]).collect(),
             None => Vec::new(),
         }
     };
@@ -377,39 +395,57 @@ fn slow_plots(ui: &mut egui::Ui, state: &SimState) {
     let mark = VLine::new("now", now);
     // The PK curve is a function of the schedule: drawn ahead of now too.
     let end_h = now.max(24.0);
-    let keys = c.drug_keys();
-    if !keys.is_empty() {
+    if shown.iter().any(|s| !s.state.cascade.drug_keys().is_empty()) {
         plot("pk", "free brain (µM)").show(ui, |p| {
-            for (i, k) in keys.iter().enumerate() {
-                let pts: Vec<[f64; 2]> = (0..=300)
-                    .map(|j| {
-                        let t = end_h * j as f64 / 300.0;
-                        [t, c.concentrations_um(t * 60.0)[i].1]
-                    })
-                    .collect();
-                p.line(Line::new(k.clone(), pts));
+            for s in shown {
+                let c = &s.state.cascade;
+                for (i, k) in c.drug_keys().iter().enumerate() {
+                    let pts: Vec<[f64; 2]> = (0..=300)
+                        .map(|j| {
+                            let t = end_h * j as f64 / 300.0;
+                            [t, c.concentrations_um(t * 60.0)[i].1]
+                        })
+                        .collect();
+                    p.line(Line::new(s.name(k), pts).style(s.style()));
+                }
             }
             p.vline(mark.clone());
         });
         plot("block", "NMDA block at rest").show(ui, |p| {
-            p.line(Line::new("interneurons", series("block_interneuron")));
-            p.line(Line::new("pyramidal", series("block_pyramidal")));
+            for s in shown {
+                p.line(Line::new(s.name("interneurons"), series(s, "block_interneuron")).style(s.style()));
+                p.line(Line::new(s.name("pyramidal"), series(s, "block_pyramidal")).style(s.style()));
+            }
             p.vline(mark.clone());
         });
     }
     plot("cascade", "× baseline").show(ui, |p| {
-        p.line(Line::new("glutamate", series("glutamate_surge")).color(color32(scene::GLUTAMATE_COLOR)));
-        p.line(Line::new("BDNF", series("bdnf")).color(egui::Color32::from_rgb(60, 200, 110)));
-        p.line(Line::new("mTORC1", series("mtorc1")).color(egui::Color32::from_rgb(230, 120, 40)));
+        for s in shown {
+            p.line(Line::new(s.name("glutamate"), series(s, "glutamate_surge")).color(color32(scene::GLUTAMATE_COLOR)).style(s.style()));
+            p.line(Line::new(s.name("BDNF"), series(s, "bdnf")).color(egui::Color32::from_rgb(60, 200, 110)).style(s.style()));
+            p.line(Line::new(s.name("mTORC1"), series(s, "mtorc1")).color(egui::Color32::from_rgb(230, 120, 40)).style(s.style()));
+        }
         p.hline(HLine::new("BDNF target +30-50%", 1.4).color(egui::Color32::from_rgba_unmultiplied(60, 200, 110, 90)).width(6.0));
         p.vline(mark.clone());
     });
     plot("structure", "× baseline").show(ui, |p| {
-        p.line(Line::new("synaptic proteins", series("synaptic_proteins")).color(egui::Color32::from_rgb(90, 140, 240)));
-        p.line(Line::new("spine density", series("spine_density")).color(egui::Color32::from_rgb(80, 220, 80)));
+        for s in shown {
+            p.line(Line::new(s.name("synaptic proteins"), series(s, "synaptic_proteins")).color(egui::Color32::from_rgb(90, 140, 240)).style(s.style()));
+            p.line(Line::new(s.name("spine density"), series(s, "spine_density")).color(egui::Color32::from_rgb(80, 220, 80)).style(s.style()));
+        }
         p.hline(HLine::new("spines at 24 h: +30-40%", 1.35).color(egui::Color32::from_rgba_unmultiplied(80, 220, 80, 90)).width(6.0));
-        p.vline(mark);
+        p.vline(mark.clone());
     });
+    if let [a, b] = shown {
+        plot("slow-diff", "B − A (× baseline)").show(ui, |p| {
+            for (col, name, color) in [("bdnf", "BDNF", egui::Color32::from_rgb(60, 200, 110)), ("spine_density", "spine density", egui::Color32::from_rgb(80, 220, 80))] {
+                let (sa, sb) = (series(a, col), series(b, col));
+                let diff: Vec<[f64; 2]> = sa.iter().zip(&sb).map(|(x, y)| [x[0], y[1] - x[1]]).collect();
+                p.line(Line::new(format!("{name}: B − A"), diff).color(color));
+            }
+            p.vline(mark.clone());
+        });
+    }
     ui.small("Targets: Li et al. 2010; Autry et al. 2011; Moda-Sava et al. 2019 (docs/model.md §7). Cascade constants are assumptions; the disinhibition step is contested (hypothesis).");
 }
 
@@ -471,40 +507,64 @@ fn legend(ui: &mut egui::Ui) {
     ui.small(scene::SCALE_NOTE);
 }
 
-fn plots(ui: &mut egui::Ui, history: &FastHistory, t_now: f64) {
-    let rows = &history.rows;
-    let series = |f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| -> Vec<[f64; 2]> { rows.iter().map(|r| [r.t_ms, f(r)]).collect() };
-    let h = ((ui.available_height() - 60.0) / 5.0).clamp(70.0, 170.0);
+/// The fast clock's plots, on the same clock as the 3D view; in a
+/// comparison A solid and B dashed, and B − A of the synaptic current.
+fn plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64) {
+    let series = |s: &Shown, f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| -> Vec<[f64; 2]> { s.state.history.rows.iter().map(|r| [r.t_ms, f(r)]).collect() };
+    let n_plots = if shown.len() > 1 { 6.0 } else { 5.0 };
+    let h = ((ui.available_height() - 60.0) / n_plots).clamp(70.0, 170.0);
     let plot =
         |id: &str, y: &str| Plot::new(id.to_string()).height(h).legend(Legend::default().position(Corner::LeftTop)).allow_drag(false).allow_zoom(false).allow_scroll(false).y_axis_label(y.to_string());
     let now = VLine::new("now", t_now);
+    let kc = |k: ReceptorKind| color32(scene::kind_color(k));
     plot("glu", "cleft Glu (mM)").show(ui, |p| {
-        p.line(Line::new("cleft glutamate", series(&|r| r.glu_cleft_uM / 1000.0)).color(color32(scene::GLUTAMATE_COLOR)));
+        for s in shown {
+            p.line(Line::new(s.name("cleft glutamate"), series(s, &|r| r.glu_cleft_uM / 1000.0)).color(color32(scene::GLUTAMATE_COLOR)).style(s.style()));
+        }
         p.vline(now.clone());
     });
     plot("open", "open fraction").show(ui, |p| {
-        p.line(Line::new("AMPA", series(&|r| r.ampa_open_frac)).color(color32(scene::kind_color(ReceptorKind::Ampa))));
-        p.line(Line::new("NMDA 2A", series(&|r| r.nmda2a_open_frac)).color(color32(scene::kind_color(ReceptorKind::Nmda2A))));
-        p.line(Line::new("NMDA 2B", series(&|r| r.nmda2b_open_frac)).color(color32(scene::kind_color(ReceptorKind::Nmda2B))));
-        p.line(Line::new("kainate", series(&|r| r.kainate_open_frac)).color(color32(scene::kind_color(ReceptorKind::Kainate))));
-        p.line(Line::new("mGlu1/5", series(&|r| r.mglu1_active_frac)).color(color32(scene::kind_color(ReceptorKind::MgluGroup1))));
+        for s in shown {
+            p.line(Line::new(s.name("AMPA"), series(s, &|r| r.ampa_open_frac)).color(kc(ReceptorKind::Ampa)).style(s.style()));
+            p.line(Line::new(s.name("NMDA 2A"), series(s, &|r| r.nmda2a_open_frac)).color(kc(ReceptorKind::Nmda2A)).style(s.style()));
+            p.line(Line::new(s.name("NMDA 2B"), series(s, &|r| r.nmda2b_open_frac)).color(kc(ReceptorKind::Nmda2B)).style(s.style()));
+            p.line(Line::new(s.name("kainate"), series(s, &|r| r.kainate_open_frac)).color(kc(ReceptorKind::Kainate)).style(s.style()));
+            p.line(Line::new(s.name("mGlu1/5"), series(s, &|r| r.mglu1_active_frac)).color(kc(ReceptorKind::MgluGroup1)).style(s.style()));
+        }
         p.vline(now.clone());
     });
     plot("current", "current (pA)").show(ui, |p| {
-        p.line(Line::new("AMPA", series(&|r| r.i_ampa_pA)).color(color32(scene::kind_color(ReceptorKind::Ampa))));
-        p.line(Line::new("NMDA", series(&|r| r.i_nmda_pA)).color(color32(scene::kind_color(ReceptorKind::Nmda2A))));
-        p.line(Line::new("GABA-A", series(&|r| r.i_gaba_pA)).color(color32(scene::INTERNEURON_COLOR.with_alpha(1.0))));
+        for s in shown {
+            p.line(Line::new(s.name("AMPA"), series(s, &|r| r.i_ampa_pA)).color(kc(ReceptorKind::Ampa)).style(s.style()));
+            p.line(Line::new(s.name("NMDA"), series(s, &|r| r.i_nmda_pA)).color(kc(ReceptorKind::Nmda2A)).style(s.style()));
+            p.line(Line::new(s.name("GABA-A"), series(s, &|r| r.i_gaba_pA)).color(color32(scene::INTERNEURON_COLOR.with_alpha(1.0))).style(s.style()));
+        }
         p.vline(now.clone());
     });
+    if let [a, b] = shown {
+        plot("diff", "B − A current (pA)").show(ui, |p| {
+            // Both instances run on one clock: rows are at the same times.
+            let diff = |f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| -> Vec<[f64; 2]> {
+                a.state.history.rows.iter().zip(&b.state.history.rows).filter(|(x, y)| x.t_ms == y.t_ms).map(|(x, y)| [x.t_ms, f(y) - f(x)]).collect()
+            };
+            p.line(Line::new("AMPA: B − A", diff(&|r| r.i_ampa_pA)).color(kc(ReceptorKind::Ampa)));
+            p.line(Line::new("NMDA: B − A", diff(&|r| r.i_nmda_pA)).color(kc(ReceptorKind::Nmda2A)));
+            p.vline(now.clone());
+        });
+    }
     plot("vm", "Vm (mV)").show(ui, |p| {
-        p.line(Line::new("membrane", series(&|r| r.vm_mV)));
+        for s in shown {
+            p.line(Line::new(s.name("membrane"), series(s, &|r| r.vm_mV)).style(s.style()));
+        }
         p.vline(now.clone());
     });
-    let first = rows.front().copied().unwrap_or_default();
     plot("pools", "change (µM)").show(ui, |p| {
-        p.line(Line::new("astro Glu", series(&|r| (r.astro_glu_mM - first.astro_glu_mM) * 1e3)));
-        p.line(Line::new("astro Gln", series(&|r| (r.astro_gln_mM - first.astro_gln_mM) * 1e3)));
-        p.line(Line::new("neuron Glu", series(&|r| (r.neuron_glu_mM - first.neuron_glu_mM) * 1e3)));
+        for s in shown {
+            let first = s.state.history.rows.front().copied().unwrap_or_default();
+            p.line(Line::new(s.name("astro Glu"), series(s, &|r| (r.astro_glu_mM - first.astro_glu_mM) * 1e3)).style(s.style()));
+            p.line(Line::new(s.name("astro Gln"), series(s, &|r| (r.astro_gln_mM - first.astro_gln_mM) * 1e3)).style(s.style()));
+            p.line(Line::new(s.name("neuron Glu"), series(s, &|r| (r.neuron_glu_mM - first.neuron_glu_mM) * 1e3)).style(s.style()));
+        }
         p.vline(now);
     });
 }
@@ -560,10 +620,21 @@ fn selection_info(ui: &mut egui::Ui, sel: Selectable, state: &SimState) {
 #[derive(Resource)]
 pub struct DrugCatalogue(pub Catalogue);
 
-/// The 3D view's rectangle in egui points (what the panels leave), for the
-/// camera to know when the pointer is over the scene.
-#[derive(Resource, Default, Debug, Clone, Copy, PartialEq)]
-pub struct ViewRect(pub Option<egui::Rect>);
+/// The 3D view's rectangle in egui points (what the panels leave) and each
+/// instance's part of it, for the cameras to know when the pointer is over
+/// their scene.
+#[derive(Resource, Default, Debug, Clone, PartialEq)]
+pub struct ViewRect {
+    pub all: Option<egui::Rect>,
+    pub parts: Vec<(Entity, egui::Rect)>,
+}
+
+impl ViewRect {
+    /// Instance `e`'s part of the 3D view.
+    pub fn rect_of(&self, e: Entity) -> Option<egui::Rect> {
+        self.parts.iter().find(|(x, _)| *x == e).map(|(_, r)| *r).or(self.all)
+    }
+}
 
 /// Everything the UI system keeps between frames.
 #[derive(Resource, Default)]
@@ -571,7 +642,8 @@ pub struct UiState {
     pub scenario: ScenarioView,
     drugs: Option<DrugView>,
     stim: Option<StimView>,
-    generation: Option<u64>,
+    /// The instance the panels showed last and its generation.
+    shown: Option<(Entity, u64)>,
     applied: Option<(bool, f32)>,
 }
 
@@ -587,18 +659,82 @@ impl Plugin for UiPlugin {
     }
 }
 
+/// The comparison panel's model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareView {
+    pub comparing: bool,
+    pub target: Target,
+    pub linked: bool,
+    /// What B differs in from A (empty: identical).
+    pub differences: Vec<String>,
+}
+
+/// A/B comparison: start one (B as a copy of A, or a built-in pair), say
+/// where the panels' commands go (A, B or both), link the cameras, stop.
+pub fn compare_panel(ui: &mut egui::Ui, vm: &mut CompareView) -> Vec<AppCommand> {
+    let mut out = Vec::new();
+    if !vm.comparing {
+        if ui.button("Compare…").on_hover_text("B starts as an exact copy of A (same seed, same state): change B and every difference on screen comes from that change").clicked() {
+            out.push(AppCommand::Compare(CompareCommand::Start(None)));
+        }
+    } else {
+        ui.horizontal(|ui| {
+            ui.label("panels act on");
+            for (t, name) in [(Target::A, "A"), (Target::B, "B"), (Target::Both, "both")] {
+                if ui.selectable_label(vm.target == t, name).clicked() {
+                    vm.target = t;
+                    out.push(AppCommand::Compare(CompareCommand::Target(t)));
+                }
+            }
+        });
+        if ui.checkbox(&mut vm.linked, "Link cameras").changed() {
+            out.push(AppCommand::Compare(CompareCommand::LinkCameras(vm.linked)));
+        }
+        ui.label(if vm.differences.is_empty() { "B is identical to A".to_string() } else { format!("B: {}", vm.differences.join(", ")) });
+        if ui.button("Stop comparing").clicked() {
+            out.push(AppCommand::Compare(CompareCommand::Stop));
+        }
+    }
+    ui.label("Built-in comparisons:");
+    for (label, a, b) in BUILTIN_COMPARISONS {
+        if ui.button(label).on_hover_text(format!("A = {a}, B = {b}, both from t = 0")).clicked()
+            && let Some(c) = builtin_comparison(a, b)
+        {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Panel commands address "the panels' target"; send them where the
+/// comparison panel points (A alone when not comparing).
+fn retarget(c: AppCommand, target: Target) -> AppCommand {
+    match c {
+        AppCommand::Sim(_, cmd) => AppCommand::Sim(target, cmd),
+        AppCommand::LoadScenario { scenario, source, .. } => AppCommand::LoadScenario { target, scenario, source },
+        other @ (AppCommand::Playback(_) | AppCommand::Slow(_) | AppCommand::Compare(_)) => other,
+    }
+}
+
+/// The title of one half: "A — Single spike at rest" / "B — + Ketamine 10 µM".
+pub fn half_title(slot: Slot, state: &SimState, differences: &[String]) -> String {
+    match slot {
+        Slot::A => format!("A — {}", state.base().name),
+        Slot::B if differences.is_empty() => "B — identical to A".to_string(),
+        Slot::B => format!("B — {}", differences.join(", ")),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn ui_system(
     mut contexts: EguiContexts,
     mut settings: ResMut<UiSettings>,
     mut ui_state: ResMut<UiState>,
-    state: Res<SimState>,
-    playback: Res<Playback>,
+    states: Query<(Entity, &SimState, &Slot, Option<&Labels>)>,
+    (instances, playback, clock): (Res<Instances>, Res<Playback>, Res<SlowClock>),
     mut selection: ResMut<Selection>,
-    (labels, clock): (Res<Labels>, Res<SlowClock>),
-    mut actions: MessageWriter<AppCommand>,
-    mut goto: MessageWriter<GoTo>,
-    mut camera: Query<(&mut Camera, &GlobalTransform), With<Camera3d>>,
+    (mut actions, mut goto): (MessageWriter<AppCommand>, MessageWriter<GoTo>),
+    mut cameras: Query<(&mut Camera, &GlobalTransform, &InInstance), With<Camera3d>>,
     window: Query<&Window, With<PrimaryWindow>>,
     mut clear: ResMut<ClearColor>,
     mut view_rect: ResMut<ViewRect>,
@@ -609,6 +745,11 @@ fn ui_system(
         dose.running = None;
         dose.last = Some(done);
     }
+    let Ok((_, a_state, _, _)) = states.get(instances.a) else { return Ok(()) };
+    let b_state = instances.b.and_then(|b| states.get(b).ok()).map(|(_, s, _, _)| s);
+    // The panels show the instance they act on (A, or B when they address B alone).
+    let state = states.get(instances.shown()).map(|(_, s, _, _)| s).unwrap_or(a_state);
+    let differences = b_state.map(|b| differences(a_state, b)).unwrap_or_default();
     let ctx = contexts.ctx_mut()?.clone();
     if ui_state.applied != Some((settings.dark, settings.scale)) {
         ctx.set_visuals(if settings.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
@@ -616,15 +757,16 @@ fn ui_system(
         clear.0 = if settings.dark { Color::srgb(0.05, 0.06, 0.09) } else { Color::srgb(0.93, 0.94, 0.96) };
         ui_state.applied = Some((settings.dark, settings.scale));
     }
-    if ui_state.generation != Some(state.generation) || ui_state.stim.is_none() {
+    let shown_key = (instances.shown(), state.generation);
+    if ui_state.shown != Some(shown_key) || ui_state.stim.is_none() {
         // The train being composed is the user's, not the model's: keep it.
         let train = ui_state.stim.as_ref().map(|v| (v.train_rate_hz, v.train_count));
-        let mut vm = StimView::of(&state);
+        let mut vm = StimView::of(state);
         if let Some((rate, count)) = train {
             (vm.train_rate_hz, vm.train_count) = (rate, count);
         }
         ui_state.stim = Some(vm);
-        ui_state.generation = Some(state.generation);
+        ui_state.shown = Some(shown_key);
         if ui_state.scenario.path.is_empty() {
             ui_state.scenario.path = state.source.clone();
         }
@@ -637,13 +779,16 @@ fn ui_system(
             let mut vm = PlaybackView {
                 playing: playback.playing,
                 bio_us_per_s: playback.bio_us_per_s,
-                t_ms: state.sim.t_ms(),
+                t_ms: a_state.sim.t_ms(),
                 lagging: playback.lagging,
-                actual_bio_us_per_s: playback.actual_bio_us_per_s(state.sim.dt_ms()),
+                actual_bio_us_per_s: playback.actual_bio_us_per_s(a_state.sim.dt_ms()),
             };
             ui.horizontal(|ui| {
                 ui.heading("Synapse Lab");
-                ui.label(format!("— {}", state.sim.scenario.name));
+                match b_state {
+                    None => ui.label(format!("— {}", a_state.sim.scenario.name)),
+                    Some(_) => ui.label(format!("— comparing A: {} with {}", a_state.base().name, half_title(Slot::B, a_state, &differences))),
+                };
             });
             out.extend(playback_bar(ui, &mut vm));
             let mut lens = LensView { playing: clock.playing, min_per_s: clock.min_per_s, t_min: state.cascade.t_min(), moments: state.slow.moments.iter().map(|m| m.label.clone()).collect() };
@@ -659,6 +804,10 @@ fn ui_system(
         .default_size(260.0)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
+                egui::CollapsingHeader::new("Compare A / B").default_open(b_state.is_some()).show(ui, |ui| {
+                    let mut vm = CompareView { comparing: b_state.is_some(), target: instances.target, linked: instances.linked_cameras, differences: differences.clone() };
+                    out.extend(compare_panel(ui, &mut vm));
+                });
                 egui::CollapsingHeader::new("Stimulation").default_open(true).show(ui, |ui| {
                     if let Some(vm) = ui_state.stim.as_mut() {
                         out.extend(stimulation_panel(ui, vm));
@@ -680,14 +829,14 @@ fn ui_system(
                 });
                 egui::CollapsingHeader::new("Scenario file").default_open(false).show(ui, |ui| {
                     if let Some(act) = scenario_panel(ui, &mut ui_state.scenario) {
-                        handle_file(act, &state, &mut ui_state.scenario, &mut out);
+                        handle_file(act, state, &mut ui_state.scenario, &mut out);
                     }
                 });
                 egui::CollapsingHeader::new("View").default_open(true).show(ui, |ui| {
                     ui.horizontal_wrapped(|ui| {
                         for v in Viewpoint::ALL {
                             if ui.button(v.label()).clicked() {
-                                goto.write(GoTo(v, super::camera::first_receptor(&state)));
+                                goto.write(GoTo(v));
                             }
                         }
                     });
@@ -700,9 +849,15 @@ fn ui_system(
                     });
                     ui.add(egui::Slider::new(&mut settings.scale, 0.75..=2.5).text("UI scale"));
                 });
-                egui::CollapsingHeader::new("Selected").default_open(true).show(ui, |ui| match selection.0 {
-                    Some(sel) => selection_info(ui, sel, &state),
-                    None => {
+                let selected_state = selection.1.and_then(|e| states.get(e).ok()).map(|(_, s, slot, _)| (s, *slot));
+                egui::CollapsingHeader::new("Selected").default_open(true).show(ui, |ui| match (selection.0, selected_state) {
+                    (Some(sel), Some((s, slot))) => {
+                        if b_state.is_some() {
+                            ui.small(format!("in {}", slot.letter()));
+                        }
+                        selection_info(ui, sel, s)
+                    }
+                    _ => {
                         ui.label("Click a receptor, vesicle, Ca2+ channel or the astrocyte.");
                     }
                 });
@@ -717,23 +872,27 @@ fn ui_system(
         .rect
         .width();
 
+    let mut shown = vec![Shown { label: if b_state.is_some() { "A" } else { "" }, state: a_state }];
+    if let Some(b) = b_state {
+        shown.push(Shown { label: "B", state: b });
+    }
     let right = if settings.show_plots {
         egui::Panel::right("plots")
             .default_size(380.0)
             .show(&mut root, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    let slow = !state.cascade.drug_keys().is_empty();
+                    let slow = shown.iter().any(|s| !s.state.cascade.drug_keys().is_empty());
                     egui::CollapsingHeader::new("Pathway (slow clock)").default_open(slow).show(ui, |ui| {
                         let sel = match selection.0 {
                             Some(Selectable::Pathway(i)) => Some(i),
                             _ => None,
                         };
                         if let Some(i) = super::pathway::pathway_graph(ui, &state.cascade, sel) {
-                            selection.0 = Some(Selectable::Pathway(i));
+                            *selection = Selection(Some(Selectable::Pathway(i)), Some(instances.shown()));
                         }
                     });
-                    egui::CollapsingHeader::new("Slow clock plots").default_open(slow).show(ui, |ui| slow_plots(ui, &state));
-                    egui::CollapsingHeader::new("Fast clock plots").default_open(true).show(ui, |ui| plots(ui, &state.history, state.sim.t_ms()));
+                    egui::CollapsingHeader::new("Slow clock plots").default_open(slow).show(ui, |ui| slow_plots(ui, &shown));
+                    egui::CollapsingHeader::new("Fast clock plots").default_open(true).show(ui, |ui| plots(ui, &shown, a_state.sim.t_ms()));
                 });
             })
             .response
@@ -743,23 +902,54 @@ fn ui_system(
         0.0
     };
 
-    // The 3D view gets what the panels leave.
+    // The 3D view gets what the panels leave; a comparison splits it in two
+    // side by side, A on the left.
     let zoom = ctx.zoom_factor();
-    view_rect.0 = Some(egui::Rect::from_min_max(egui::pos2(left, top), ctx.viewport_rect().max - egui::vec2(right, bottom)));
-    if let (Ok(win), Ok((mut cam, cam_transform))) = (window.single(), camera.single_mut()) {
-        let sf = win.scale_factor() * zoom;
-        let pos = UVec2::new((left * sf) as u32, (top * sf) as u32);
-        let full = UVec2::new(win.physical_width(), win.physical_height());
-        let used = pos + UVec2::new((right * sf) as u32, (bottom * sf) as u32);
-        if full.x > used.x + 16 && full.y > used.y + 16 {
-            cam.viewport = Some(Viewport { physical_position: pos, physical_size: full - used, ..default() });
+    let all = egui::Rect::from_min_max(egui::pos2(left, top), ctx.viewport_rect().max - egui::vec2(right, bottom));
+    let halves: Vec<(Entity, Slot, egui::Rect)> = match instances.b {
+        Some(b) => {
+            let mid = all.center().x;
+            vec![(instances.a, Slot::A, all.with_max_x(mid - 1.0)), (b, Slot::B, all.with_min_x(mid + 1.0))]
         }
-        if settings.show_labels {
-            let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "labels".into()));
-            let color = if settings.dark { egui::Color32::from_gray(235) } else { egui::Color32::from_gray(20) };
-            let inside = view_rect.0.unwrap_or(egui::Rect::NOTHING).shrink(6.0);
+        None => vec![(instances.a, Slot::A, all)],
+    };
+    *view_rect = ViewRect { all: Some(all), parts: halves.iter().map(|(e, _, r)| (*e, *r)).collect() };
+    let Ok(win) = window.single() else { return Ok(()) };
+    let sf = win.scale_factor() * zoom;
+    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "labels".into()));
+    let color = if settings.dark { egui::Color32::from_gray(235) } else { egui::Color32::from_gray(20) };
+    for (mut cam, cam_transform, of) in &mut cameras {
+        let Some(&(root_e, slot, rect)) = halves.iter().find(|(e, _, _)| *e == of.0) else {
+            // An instance not on screen any more: its camera draws nothing.
+            cam.is_active = false;
+            continue;
+        };
+        cam.is_active = true;
+        let pos = UVec2::new((rect.min.x * sf) as u32, (rect.min.y * sf) as u32);
+        let size = UVec2::new((rect.width() * sf) as u32, (rect.height() * sf) as u32);
+        let full = UVec2::new(win.physical_width(), win.physical_height());
+        if size.x > 16 && size.y > 16 && pos.x + size.x <= full.x && pos.y + size.y <= full.y {
+            cam.viewport = Some(Viewport { physical_position: pos, physical_size: size, ..default() });
+        }
+        let Ok((_, st, _, labels)) = states.get(root_e) else { continue };
+        if b_state.is_some() {
+            // Which synapse is which, and what B differs in.
+            let title = half_title(slot, st, &differences);
+            let galley = painter.layout_no_wrap(title, egui::FontId::proportional(17.0), color);
+            let at = rect.left_top() + egui::vec2(8.0, 6.0);
+            painter.rect_filled(
+                egui::Rect::from_min_size(at, galley.size()).expand(4.0),
+                4.0,
+                if settings.dark { egui::Color32::from_rgba_unmultiplied(20, 22, 28, 215) } else { egui::Color32::from_rgba_unmultiplied(245, 246, 248, 215) },
+            );
+            painter.galley(at, galley, color);
+        }
+        if settings.show_labels
+            && let Some(labels) = labels
+        {
+            let inside = rect.shrink(6.0);
             for (text, p) in &labels.0 {
-                if let Ok(v) = cam.world_to_viewport(cam_transform, *p) {
+                if let Ok(v) = cam.world_to_viewport(cam_transform, *p + slot.origin()) {
                     // Window logical pixels (the viewport offset is included) to egui points.
                     let at = egui::pos2(v.x / zoom, v.y / zoom);
                     if !inside.contains(at) {
@@ -771,7 +961,7 @@ fn ui_system(
         }
     }
     for a in out {
-        actions.write(a);
+        actions.write(retarget(a, instances.target));
     }
     Ok(())
 }
@@ -801,7 +991,7 @@ fn handle_file(act: FileAction, state: &SimState, view: &mut ScenarioView, out: 
         FileAction::Open(path) => match synapse_core::builtin::resolve(&path) {
             Ok((s, source)) => {
                 view.message = Some((format!("opened {source}"), true));
-                out.push(AppCommand::LoadScenario { scenario: Box::new(s), source });
+                out.push(AppCommand::LoadScenario { target: Target::Both, scenario: Box::new(s), source });
             }
             // The running model is kept: a bad file loses nothing.
             Err(e) => view.message = Some((e.to_string(), false)),

@@ -150,7 +150,9 @@ impl SlowHistory {
     }
 }
 
-/// The fast synapse, the slow cascade, and their records.
+/// The fast synapse, the slow cascade, and their records. A clone is an
+/// exact copy: B of an A/B comparison starts as one.
+#[derive(Clone)]
 pub struct Experiment {
     pub sim: Simulation,
     /// The slow clock's model; the fast synapse is re-sampled from it.

@@ -94,6 +94,7 @@ impl Ledger {
     }
 }
 
+#[derive(Clone)]
 pub struct Simulation {
     pub scenario: Scenario,
     pub step_index: u64,
