@@ -272,8 +272,11 @@ fn parse_view(text: &str) -> Result<crate::app::camera::Viewpoint, String> {
     crate::app::camera::Viewpoint::from_key(text).ok_or_else(|| format!("--view {text}: use whole, cleft, receptor, astrocyte or signalling"))
 }
 
+/// A scenario and where it came from.
+type Loaded = (Scenario, String);
+
 /// `--compare A B`: A's and B's scenarios (A replaces `--scenario`).
-fn scenarios_of(scenario: Option<&str>, compare: &[String]) -> Result<((Scenario, String), Option<(Scenario, String)>), String> {
+fn scenarios_of(scenario: Option<&str>, compare: &[String]) -> Result<(Loaded, Option<Loaded>), String> {
     match compare {
         [] => Ok((load_or_default(scenario)?, None)),
         [a, b] if scenario.is_none() => Ok((load_or_default(Some(a))?, Some(load_or_default(Some(b))?))),

@@ -284,3 +284,106 @@ fn the_app_and_the_cli_write_the_same_trace_with_drugs_on_the_slow_clock() {
     }
     let _ = std::fs::remove_file(&out);
 }
+
+/// Instance B's experiment.
+fn st_b(app: &mut App) -> &SimState {
+    synapse_lab::app::sim_bridge::instance(app.world_mut(), Slot::B).expect("instance B")
+}
+
+fn frame_exact(app: &mut App, steps_per_frame: u64) {
+    app.world_mut().resource_mut::<Playback>().mode = synapse_lab::app::sim_bridge::ClockMode::FrameExact { steps_per_frame };
+}
+
+#[test]
+fn two_instances_of_one_scenario_stay_bit_identical() {
+    use synapse_lab::app::sim_bridge::CompareCommand;
+    let mut s = Scenario::default();
+    s.protocol = vec![Stimulus::Spike { at_ms: 0.3 }, Stimulus::Mini { at_ms: 1.1 }];
+    let mut app = app(s);
+    frame_exact(&mut app, 50);
+    for _ in 0..3 {
+        app.update();
+    }
+    // B as a copy of A mid-run: same bits from then on, on one clock.
+    app.world_mut().write_message(AppCommand::Compare(CompareCommand::Start(None)));
+    for frame in 0..40 {
+        app.update();
+        if frame % 10 == 0 {
+            app.world_mut().write_message(AppCommand::Sim(Target::Both, Command::Spike));
+        }
+    }
+    let (ha, sa) = (st(&mut app).state_hash(), st(&mut app).sim.step_index);
+    let (hb, sb) = (st_b(&mut app).state_hash(), st_b(&mut app).sim.step_index);
+    assert_eq!(sa, 43 * 50);
+    assert_eq!((ha, sa), (hb, sb));
+    assert!(st(&mut app).sim.pre.released > 0, "the spikes released glutamate");
+}
+
+#[test]
+fn ketamine_in_b_blocks_only_b_and_nothing_differs_before_nmda_opens() {
+    use synapse_lab::app::sim_bridge::CompareCommand;
+    // 0 Mg2+ so NMDA channels open at -70 mV; a 100 Hz train from 0.5 ms
+    // keeps them opening, so 10 µM ketamine (k_on 0.31 /µM/s, Gilling 2009)
+    // finds open pores within a quarter of a second.
+    let mut s = Scenario::default();
+    s.solution.mg_mm = 0.0;
+    s.protocol = vec![Stimulus::Train { start_ms: 0.5, rate_hz: 100.0, count: 20 }];
+    let mut app = app(s);
+    frame_exact(&mut app, 100);
+    app.world_mut().write_message(AppCommand::Compare(CompareCommand::Start(None)));
+    app.world_mut().write_message(AppCommand::Sim(Target::B, Command::Drug { name: "ketamine".into(), conc_um: 10.0 }));
+    for _ in 0..60 {
+        app.update();
+    }
+    let a_exp = st(&mut app).exp.clone();
+    assert_eq!(synapse_lab::app::sim_bridge::differences(&a_exp, &st_b(&mut app).exp), vec!["+ Ketamine (racemic) 10 µM".to_string()]);
+    // The first 6 ms, sampled every 10 µs in both.
+    let a_rows = st(&mut app).history.rows.clone();
+    let b_rows = st_b(&mut app).history.rows.clone();
+    let first_open = a_rows.iter().position(|r| r.nmda_open_frac > 0.0).expect("NMDA opened in 0 Mg2+");
+    assert!(first_open > 40, "the spike at 0.5 ms comes first");
+    // Up to the first NMDA opening the two synapses are the same, bit for bit.
+    for (ra, rb) in a_rows.iter().zip(&b_rows).take(first_open) {
+        assert_eq!(ra.i_ampa_pA.to_bits(), rb.i_ampa_pA.to_bits(), "t = {} ms", ra.t_ms);
+        assert_eq!(ra.glu_cleft_uM.to_bits(), rb.glu_cleft_uM.to_bits());
+    }
+    // 240 ms more, in windows of 40 ms (the history's length): NMDA charge of each.
+    let charge = |s: &SimState| s.history.rows.iter().map(|r| r.i_nmda_pA).sum::<f64>();
+    let (mut qa, mut qb) = (0.0, 0.0);
+    for _ in 0..6 {
+        for _ in 0..400 {
+            app.update();
+        }
+        qa += charge(st(&mut app));
+        qb += charge(st_b(&mut app));
+    }
+    let occ = |s: &SimState| s.sim.drug_occupancy().iter().filter(|(c, _)| c.starts_with("occ_ketamine_nmda")).map(|(_, v)| *v).sum::<f64>();
+    let b_occ = occ(st_b(&mut app));
+    assert!(st(&mut app).sim.drugs.is_empty() && occ(st(&mut app)) == 0.0, "A got B's drug");
+    assert!(b_occ > 0.0, "10 µM ketamine blocked no NMDA receptor in B in 240 ms of a 100 Hz train");
+    // Blocked pores pass no current: B's NMDA charge is smaller.
+    assert!(qb.abs() < qa.abs(), "NMDA charge A {qa} vs B {qb}");
+}
+
+#[test]
+fn a_built_in_comparison_restarts_both_and_stop_removes_b() {
+    use synapse_lab::app::sim_bridge::{CompareCommand, Instances, builtin_comparison};
+    let mut app = lens_app(quiet());
+    app.update();
+    app.world_mut().write_message(builtin_comparison("single_spike", "mg_free").unwrap());
+    app.update();
+    assert_eq!(st(&mut app).base().name, "Single spike at rest");
+    assert_eq!(st_b(&mut app).base().name, "Mg2+-free");
+    let a_exp = st(&mut app).exp.clone();
+    let diff = synapse_lab::app::sim_bridge::differences(&a_exp, &st_b(&mut app).exp);
+    assert!(diff.iter().any(|d| d == "Mg2+ 0 mM"), "{diff:?}");
+    // Commands for A reach A only.
+    app.world_mut().write_message(AppCommand::Sim(Target::A, Command::MgMm(2.0)));
+    app.update();
+    assert_eq!(st(&mut app).sim.solution.mg_mm, 2.0);
+    assert_eq!(st_b(&mut app).sim.solution.mg_mm, 0.0);
+    app.world_mut().write_message(AppCommand::Compare(CompareCommand::Stop));
+    app.update();
+    assert!(synapse_lab::app::sim_bridge::instance(app.world_mut(), Slot::B).is_none());
+    assert!(app.world().resource::<Instances>().b.is_none());
+}

@@ -151,3 +151,57 @@ fn the_pathway_graph_shows_each_node_with_its_level() {
     harness.run();
     assert!(harness.query_by_label_contains("slow clock 24.0 h").is_some());
 }
+
+#[test]
+fn the_compare_panel_sends_commands_for_a_b_or_both() {
+    use synapse_lab::app::sim_bridge::{CompareCommand, Target};
+    use synapse_lab::app::ui::{CompareView, compare_panel};
+    let off = CompareView { comparing: false, target: Target::Both, linked: true, differences: Vec::new() };
+    let mut harness = Harness::new_ui_state(
+        |ui, state: &mut (CompareView, Vec<AppCommand>)| {
+            let acts = compare_panel(ui, &mut state.0);
+            state.1.extend(acts);
+        },
+        (off, Vec::new()),
+    );
+    harness.get_by_label("Compare…").click();
+    harness.run();
+    harness.get_by_label("Ketamine vs memantine").click();
+    harness.run();
+    let acts = harness.state().1.clone();
+    assert_eq!(acts[0], AppCommand::Compare(CompareCommand::Start(None)));
+    match &acts[1] {
+        AppCommand::Compare(CompareCommand::Start(Some(pair))) => {
+            assert_eq!(pair.0.name, "Ketamine 0.5 mg/kg IV over 40 min");
+            assert_eq!(pair.2.name, "Memantine 20 mg/day (chronic)");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let on = CompareView { comparing: true, target: Target::Both, linked: true, differences: vec!["+ Ketamine (racemic) 10 µM".into()] };
+    let mut harness = Harness::new_ui_state(
+        |ui, state: &mut (CompareView, Vec<AppCommand>)| {
+            let acts = compare_panel(ui, &mut state.0);
+            state.1.extend(acts);
+        },
+        (on, Vec::new()),
+    );
+    assert!(harness.query_by_label("B: + Ketamine (racemic) 10 µM").is_some());
+    harness.get_by_label("B").click();
+    harness.run();
+    harness.get_by_label("A").click();
+    harness.run();
+    harness.get_by_label("Link cameras").click();
+    harness.run();
+    harness.get_by_label("Stop comparing").click();
+    harness.run();
+    assert_eq!(
+        harness.state().1,
+        vec![
+            AppCommand::Compare(CompareCommand::Target(Target::B)),
+            AppCommand::Compare(CompareCommand::Target(Target::A)),
+            AppCommand::Compare(CompareCommand::LinkCameras(false)),
+            AppCommand::Compare(CompareCommand::Stop),
+        ]
+    );
+}

@@ -12,6 +12,10 @@ fn shot(view: &str) -> image::RgbImage {
 }
 
 fn shot_with(view: &str, extra: &[&str]) -> image::RgbImage {
+    shot_and_output(view, extra).0
+}
+
+fn shot_and_output(view: &str, extra: &[&str]) -> (image::RgbImage, String) {
     assert!(Command::new("xvfb-run").arg("--help").output().is_ok(), "xvfb-run is missing: apt-get install xvfb mesa-vulkan-drivers (or run .ci/run, which installs them)");
     let out: PathBuf = std::env::temp_dir().join(format!("synapse-lab-smoke-{}-{view}.png", std::process::id()));
     let o = Command::new("xvfb-run")
@@ -30,7 +34,7 @@ fn shot_with(view: &str, extra: &[&str]) -> image::RgbImage {
     let img = image::open(&out).expect("a PNG was written").to_rgb8();
     let _ = std::fs::remove_file(&out);
     assert_eq!(img.dimensions(), (1280, 720));
-    img
+    (img, stdout.into_owned())
 }
 
 /// Pixels in [x0, x1) × [y0, y1) that satisfy `pred`.
@@ -82,4 +86,21 @@ fn a_day_after_ketamine_the_signalling_view_shows_new_spines() {
     // The pathway graph in the right panel has orange (raised) nodes.
     let orange = count(&img, (900, 1280, 80, 400), |r, g, b| r > 200 && (100..190).contains(&g) && b < 80);
     assert!(orange > 2000, "raised pathway nodes: {orange}");
+}
+
+#[test]
+fn the_split_screen_shows_a_synapse_in_each_half() {
+    let (img, out) = shot_and_output("whole", &["--compare", "single_spike", "ketamine_iv"]);
+    // The titles over the halves name each synapse and what B differs in.
+    assert!(out.contains("halves: A — Single spike at rest | B — Ketamine 0.5 mg/kg IV over 40 min"), "{out}");
+    // The 3D view (about x 262-900) is split at its middle: A left, B right.
+    let (left, right) = ((270, 575, 110, 640), (585, 895, 110, 640));
+    for (name, half) in [("A", left), ("B", right)] {
+        let astro = count(&img, half, |r, g, b| g > r + 25 && g > b + 25);
+        assert!(astro > 5_000, "{name}: the green astrocyte is missing ({astro} px)");
+        let bouton = count(&img, half, |r, _, b| b > r + 20 && b - r <= 80);
+        assert!(bouton > 5_000, "{name}: the bluish presynaptic membrane is missing ({bouton} px)");
+        let glutamate = count(&img, half, |r, g, b| r > 150 && g > 120 && b < 90 && r >= g);
+        assert!(glutamate > 100, "{name}: too few glutamate-yellow pixels ({glutamate})");
+    }
 }

@@ -68,7 +68,15 @@ fn report_pipelines(cache: Res<PipelineCache>, pending: Res<PendingPipelines>) {
     pending.0.store(n, Ordering::Relaxed);
 }
 
-fn capture(mut commands: Commands, mut export: ResMut<Export>, time: Res<Time<Real>>, states: Query<&SimState>, pending: Res<PendingPipelines>, mut exit: MessageWriter<AppExit>) {
+fn capture(
+    mut commands: Commands,
+    mut export: ResMut<Export>,
+    time: Res<Time<Real>>,
+    states: Query<&SimState>,
+    instances: Res<Instances>,
+    pending: Res<PendingPipelines>,
+    mut exit: MessageWriter<AppExit>,
+) {
     export.frames += 1;
     export.ready_streak = if pending.0.load(Ordering::Relaxed) == 0 { export.ready_streak + 1 } else { 0 };
     if export.frames > 2 {
@@ -92,6 +100,11 @@ fn capture(mut commands: Commands, mut export: ResMut<Export>, time: Res<Time<Re
                     median,
                     export.frame_ms.len()
                 );
+                // The titles drawn over each half of a comparison.
+                if let (Ok(a), Some(b)) = (states.get(instances.a), instances.b.and_then(|b| states.get(b).ok())) {
+                    let d = super::sim_bridge::differences(a, b);
+                    println!("halves: {} | {}", super::ui::half_title(super::sim_bridge::Slot::A, a, &d), super::ui::half_title(super::sim_bridge::Slot::B, b, &d));
+                }
                 exit.write(AppExit::Success);
             }
             Err(e) => {

@@ -75,7 +75,6 @@ impl Plugin for InstancingPlugin {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn queue_batches(
     draw_functions: Res<DrawFunctions<Transparent3d>>,
     pipeline: Res<InstancePipeline>,

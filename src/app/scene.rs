@@ -257,7 +257,6 @@ fn setup_static(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut ma
 }
 
 /// (Re)spawn everything that depends on the loaded scenario.
-#[allow(clippy::too_many_arguments)]
 fn rebuild_dynamic(
     mut commands: Commands,
     instances: Query<(Entity, &SimState)>,

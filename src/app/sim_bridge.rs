@@ -379,39 +379,47 @@ pub fn instance_bundle(state: SimState, slot: Slot) -> impl Bundle {
 }
 
 /// Carry out this frame's commands: the experiments', the fast clock's
-/// playback, scenario loads and comparisons; the slow clock's belong to the time lens.
+/// playback, scenario loads and comparisons; the slow clock's belong to the
+/// time lens. A B started this frame takes the frame's later commands too.
 pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCommand>, mut states: Query<&mut SimState>, mut instances: ResMut<Instances>, mut playback: ResMut<Playback>) {
     for mut s in &mut states {
         s.frame += 1;
     }
+    // B spawned this frame, kept here until the frame's commands are done.
+    let mut new_b: Option<SimState> = None;
     for c in messages.read() {
-        match c.clone() {
-            AppCommand::Sim(target, cmd) => {
-                for e in instances.targets(target) {
-                    if let Ok(mut s) = states.get_mut(e)
-                        && let Err(err) = s.apply(cmd.clone())
-                    {
-                        warn!("command refused: {err}");
+        // Every instance the command reaches, the new B included.
+        let mut each = |target: Target, f: &mut dyn FnMut(&mut SimState)| {
+            for e in instances.targets(target) {
+                match (&mut new_b, Some(e) == instances.b) {
+                    (Some(b), true) => f(b),
+                    _ => {
+                        if let Ok(mut s) = states.get_mut(e) {
+                            f(&mut s);
+                        }
                     }
                 }
             }
+        };
+        match c.clone() {
+            AppCommand::Sim(target, cmd) => each(target, &mut |s| {
+                if let Err(err) = s.apply(cmd.clone()) {
+                    warn!("command refused: {err}");
+                }
+            }),
             AppCommand::Playback(p) => match p {
                 PlaybackCommand::Play(on) => playback.playing = on,
                 PlaybackCommand::StepOnce => {
                     playback.playing = false;
-                    for mut s in &mut states {
+                    each(Target::Both, &mut |s| {
                         let _ = s.apply(Command::Run { steps: 1 });
-                    }
+                    });
                 }
                 PlaybackCommand::Speed(s) => playback.bio_us_per_s = s.clamp(0.1, 1e7),
                 PlaybackCommand::Mode(m) => playback.mode = m,
             },
             AppCommand::LoadScenario { target, scenario, source } => {
-                for e in instances.targets(target) {
-                    if let Ok(mut s) = states.get_mut(e) {
-                        s.load((*scenario).clone(), source.clone());
-                    }
-                }
+                each(target, &mut |s| s.load((*scenario).clone(), source.clone()));
                 playback.carry_steps = 0.0;
             }
             AppCommand::Compare(cmd) => match cmd {
@@ -432,7 +440,8 @@ pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCom
                     if let Some(old) = instances.b.take() {
                         commands.entity(old).despawn();
                     }
-                    instances.b = Some(commands.spawn(instance_bundle(b_state, Slot::B)).id());
+                    instances.b = Some(commands.spawn_empty().id());
+                    new_b = Some(b_state);
                     instances.target = Target::B;
                     playback.carry_steps = 0.0;
                 }
@@ -440,6 +449,7 @@ pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCom
                     if let Some(b) = instances.b.take() {
                         commands.entity(b).despawn();
                     }
+                    new_b = None;
                     instances.target = Target::Both;
                 }
                 CompareCommand::Target(t) => instances.target = t,
@@ -447,6 +457,9 @@ pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCom
             },
             AppCommand::Slow(_) => {}
         }
+    }
+    if let (Some(state), Some(b)) = (new_b, instances.b) {
+        commands.entity(b).insert(instance_bundle(state, Slot::B));
     }
 }
 

@@ -725,7 +725,6 @@ pub fn half_title(slot: Slot, state: &SimState, differences: &[String]) -> Strin
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn ui_system(
     mut contexts: EguiContexts,
     mut settings: ResMut<UiSettings>,

@@ -85,7 +85,6 @@ fn step_chunk(x: &mut [f32], y: &mut [f32], z: &mut [f32], sigma: f32, bounds: S
 }
 
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
 fn walk<const SLAB: bool, const RIM: bool>(x: &mut [f32], y: &mut [f32], z: &mut [f32], sigma: f32, h: f32, r: f32, seed: u64, step: u64, chunk: u64) {
     let table = NormalTable::get();
     let mut rng = stream(seed, domain::DIFFUSION, step, chunk);
