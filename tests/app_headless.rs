@@ -387,3 +387,16 @@ fn a_built_in_comparison_restarts_both_and_stop_removes_b() {
     assert!(synapse_lab::app::sim_bridge::instance(app.world_mut(), Slot::B).is_none());
     assert!(app.world().resource::<Instances>().b.is_none());
 }
+
+#[test]
+fn the_simulation_systems_have_no_ambiguous_order() {
+    use bevy::ecs::schedule::{LogLevel, ScheduleBuildSettings};
+    // Any two systems touching the same data without an order fail the build.
+    let mut app = lens_app(ketamine_iv());
+    app.edit_schedule(Update, |s| {
+        s.set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..default() });
+    });
+    app.update();
+    app.update();
+    assert!(st(&mut app).cascade.t_min() >= 0.0);
+}

@@ -12,6 +12,7 @@ pub mod camera;
 pub mod export;
 pub mod instancing;
 pub mod keymap;
+pub mod palette;
 pub mod pathway;
 pub mod scene;
 pub mod sim_bridge;

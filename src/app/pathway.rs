@@ -338,7 +338,7 @@ fn spawn_instance_pathway(commands: &mut Commands, root: Entity, meshes: &mut As
         commands.spawn((ChildOf(root), InInstance(root), Mesh3d(dot_mesh.clone()), MeshMaterial3d(dot_mat.clone()), Transform::default(), Visibility::Hidden, BdnfDot(k), Pickable::IGNORE));
     }
     // The dendrite: a shaft below the spine, the spine's neck, and neighbours.
-    let membrane = materials.add(StandardMaterial { base_color: super::scene::SPINE_COLOR, alpha_mode: AlphaMode::Blend, ..default() });
+    let membrane = materials.add(StandardMaterial { base_color: super::palette::SPINE, alpha_mode: AlphaMode::Blend, ..default() });
     commands.spawn((
         ChildOf(root),
         InInstance(root),

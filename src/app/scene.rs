@@ -9,6 +9,7 @@
 //! spine below. Sizes that are not to scale are listed in `SCALE_NOTE`.
 
 use super::instancing::{Instance, InstanceBatch};
+use super::palette;
 use super::sim_bridge::SimState;
 use bevy::asset::RenderAssetUsages;
 use bevy::camera::visibility::NoFrustumCulling;
@@ -30,24 +31,6 @@ Membrane shapes, the astrocyte sheets and the glutamine path are schematic.";
 pub fn world(x_um: f32, y_um: f32, z_um: f32) -> Vec3 {
     Vec3::new(x_um * S, z_um * S, y_um * S)
 }
-
-/// Colour of each receptor kind (distinct hues; no magenta, which reads as a missing texture).
-pub fn kind_color(kind: ReceptorKind) -> Color {
-    match kind {
-        ReceptorKind::Ampa => Color::srgb(0.25, 0.55, 1.0),
-        ReceptorKind::Nmda2A => Color::srgb(1.0, 0.6, 0.15),
-        ReceptorKind::Nmda2B => Color::srgb(0.9, 0.25, 0.2),
-        ReceptorKind::Kainate => Color::srgb(0.65, 0.4, 0.95),
-        ReceptorKind::MgluGroup1 => Color::srgb(0.3, 0.85, 0.4),
-        ReceptorKind::MgluGroup2 => Color::srgb(0.2, 0.8, 0.8),
-    }
-}
-
-pub const GLUTAMATE_COLOR: Color = Color::srgb(1.0, 0.85, 0.15);
-pub const BOUTON_COLOR: Color = Color::srgba(0.55, 0.68, 0.9, 0.28);
-pub const SPINE_COLOR: Color = Color::srgba(0.92, 0.62, 0.72, 0.28);
-pub const ASTRO_COLOR: Color = Color::srgba(0.45, 0.85, 0.55, 0.30);
-pub const INTERNEURON_COLOR: Color = Color::srgba(0.72, 0.58, 0.95, 0.30);
 
 /// Display state of a receptor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -220,16 +203,16 @@ fn setup_static(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut ma
     let mut receptor = Vec::new();
     let mut receptor_mesh = Vec::new();
     for kind in ReceptorKind::ALL {
-        let base = kind_color(kind).to_srgba();
+        let base = palette::receptor(kind).to_srgba();
         let dim = |f: f32| Color::srgb(base.red * f, base.green * f, base.blue * f);
         let mat =
             |materials: &mut Assets<StandardMaterial>, c: Color, glow: f32| materials.add(StandardMaterial { base_color: c, emissive: (c.to_linear() * glow), perceptual_roughness: 0.5, ..default() });
         receptor.push([
             mat(&mut materials, dim(0.45), 0.0),
             mat(&mut materials, dim(0.85), 0.3),
-            mat(&mut materials, Color::srgb(1.0, 0.97, 0.75), 3.0),
-            mat(&mut materials, Color::srgb(0.5, 0.5, 0.52), 0.0),
-            mat(&mut materials, Color::srgb(0.12, 0.12, 0.14), 0.0),
+            mat(&mut materials, palette::RECEPTOR_OPEN, 3.0),
+            mat(&mut materials, palette::RECEPTOR_DESENSITISED, 0.0),
+            mat(&mut materials, palette::RECEPTOR_BLOCKED, 0.0),
         ]);
         // 1.5× real size (receptors are ~10–15 nm across).
         let mesh: Mesh = match kind {
@@ -243,16 +226,16 @@ fn setup_static(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut ma
     commands.insert_resource(Palette {
         receptor,
         receptor_mesh,
-        vesicle_full: materials.add(StandardMaterial { base_color: Color::srgb(0.85, 0.92, 1.0), emissive: LinearRgba::rgb(0.1, 0.1, 0.15), ..default() }),
-        vesicle_empty: materials.add(StandardMaterial { base_color: Color::srgba(0.6, 0.6, 0.65, 0.6), alpha_mode: AlphaMode::Blend, ..default() }),
+        vesicle_full: materials.add(StandardMaterial { base_color: palette::VESICLE_LOADED, emissive: LinearRgba::rgb(0.1, 0.1, 0.15), ..default() }),
+        vesicle_empty: materials.add(StandardMaterial { base_color: palette::VESICLE_REFILLING, alpha_mode: AlphaMode::Blend, ..default() }),
         vesicle_mesh: meshes.add(Sphere::new(0.2).mesh().ico(3).expect("ico sphere")),
-        channel_closed: materials.add(StandardMaterial { base_color: Color::srgb(0.3, 0.32, 0.4), ..default() }),
-        channel_open: materials.add(StandardMaterial { base_color: Color::srgb(1.0, 0.95, 0.3), emissive: LinearRgba::rgb(6.0, 5.0, 1.0), ..default() }),
+        channel_closed: materials.add(StandardMaterial { base_color: palette::CA_CHANNEL_CLOSED, ..default() }),
+        channel_open: materials.add(StandardMaterial { base_color: palette::CA_CHANNEL_OPEN, emissive: LinearRgba::rgb(6.0, 5.0, 1.0), ..default() }),
         channel_mesh: meshes.add(Cylinder::new(0.05, 0.12)),
         dot_mesh: meshes.add(Sphere::new(1.0).mesh().ico(1).expect("ico sphere")),
         // A blocker molecule (ketamine is ~1 nm; drawn 4 nm across to be seen).
         pore_mesh: meshes.add(Sphere::new(0.04).mesh().ico(2).expect("ico sphere")),
-        pore_material: materials.add(StandardMaterial { base_color: Color::srgb(1.0, 0.35, 0.1), emissive: LinearRgba::rgb(3.0, 0.8, 0.2), ..default() }),
+        pore_material: materials.add(StandardMaterial { base_color: palette::PORE_DRUG, emissive: LinearRgba::rgb(3.0, 0.8, 0.2), ..default() }),
     });
 }
 
@@ -298,7 +281,7 @@ fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palett
         ChildOf(root),
         InInstance(root),
         Mesh3d(meshes.add(dome(bouton_r, bouton_r * 0.75, 16, 48))),
-        MeshMaterial3d(translucent(materials, BOUTON_COLOR)),
+        MeshMaterial3d(translucent(materials, palette::BOUTON)),
         Transform::from_translation(world(0.0, 0.0, h)),
         Pickable::IGNORE,
         Dynamic,
@@ -308,7 +291,7 @@ fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palett
         ChildOf(root),
         InInstance(root),
         Mesh3d(meshes.add(dome(psd * 1.9 * S, psd * 1.6 * S, 16, 48))),
-        MeshMaterial3d(translucent(materials, SPINE_COLOR)),
+        MeshMaterial3d(translucent(materials, palette::SPINE)),
         Transform::from_rotation(Quat::from_rotation_x(std::f32::consts::PI)),
         Pickable::IGNORE,
         Dynamic,
@@ -319,14 +302,14 @@ fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palett
         ChildOf(root),
         InInstance(root),
         Mesh3d(meshes.add(Cylinder::new(psd * S, 0.03))),
-        MeshMaterial3d(materials.add(StandardMaterial { base_color: Color::srgba(0.35, 0.12, 0.2, 0.7), alpha_mode: AlphaMode::Blend, ..default() })),
+        MeshMaterial3d(materials.add(StandardMaterial { base_color: palette::PSD, alpha_mode: AlphaMode::Blend, ..default() })),
         Transform::from_xyz(0.0, -0.02, 0.0),
         Pickable::IGNORE,
         Dynamic,
         Name::new("Postsynaptic density"),
     ));
     // Astrocyte processes lining the sheet, as the core's sectors.
-    let astro = translucent(materials, ASTRO_COLOR);
+    let astro = translucent(materials, palette::ASTROCYTE);
     let n = g.astro_processes.max(1);
     for k in 0..n {
         let a0 = std::f32::consts::TAU * k as f32 / n as f32;
@@ -354,7 +337,7 @@ fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palett
         ChildOf(root),
         InInstance(root),
         Mesh3d(meshes.add(Sphere::new(1.1))),
-        MeshMaterial3d(translucent(materials, INTERNEURON_COLOR)),
+        MeshMaterial3d(translucent(materials, palette::INTERNEURON)),
         Transform::from_translation(inter),
         Pickable::IGNORE,
         Dynamic,
@@ -605,9 +588,6 @@ fn sync_channels(states: Query<&SimState>, palette: Res<Palette>, mut q: Query<(
 /// Glutamate dot radius (world units): 5 nm, ~7× a glutamate molecule.
 pub const DOT_RADIUS: f32 = 0.05;
 
-/// Drug molecules by drug (first applied: orange, like a blocker in a pore).
-pub const DRUG_COLORS: [Color; 4] = [Color::srgb(1.0, 0.45, 0.1), Color::srgb(0.95, 0.3, 0.45), Color::srgb(0.2, 0.85, 0.95), Color::srgb(0.95, 0.95, 0.95)];
-
 /// Fill the batch: glutamate molecules, then one dot per transporter patch
 /// (pale green when all carriers are free, yellow as they fill with
 /// glutamate, blue while carriers cycle back).
@@ -624,18 +604,18 @@ fn fill_batch(batch: &mut InstanceBatch, state: &SimState, origin: Vec3) {
     let world = |x: f32, y: f32, z: f32| world(x, y, z) + origin;
     let m = &state.sim.molecules;
     let t = &state.sim.transporters;
-    let glu = GLUTAMATE_COLOR.to_linear().to_f32_array();
+    let glu = palette::GLUTAMATE.to_linear().to_f32_array();
     let cell = state.sim.scenario.geometry.eaat_patch_nm as f32 * 1e-3;
     batch.0.clear();
     batch.0.extend((0..m.len()).map(|i| Instance { position: world(m.x[i], m.y[i], m.z[i]), radius: DOT_RADIUS, color: glu }));
     let d = &state.sim.drug_particles;
-    let drug_colors = DRUG_COLORS.map(|c| c.to_linear().to_f32_array());
-    batch.0.extend((0..d.len()).map(|i| Instance { position: world(d.mols.x[i], d.mols.y[i], d.mols.z[i]), radius: DOT_RADIUS * 0.9, color: drug_colors[d.drug[i] as usize % DRUG_COLORS.len()] }));
+    let drug_colors = palette::DRUGS.map(|c| c.to_linear().to_f32_array());
+    batch.0.extend((0..d.len()).map(|i| Instance { position: world(d.mols.x[i], d.mols.y[i], d.mols.z[i]), radius: DOT_RADIUS * 0.9, color: drug_colors[d.drug[i] as usize % palette::DRUGS.len()] }));
     batch.0.extend((0..t.total.len()).filter(|&p| t.total[p] > 0).map(|p| {
         let n = t.total[p] as f32;
         let bound = t.bound[p] as f32 / n;
         let cyc = t.cycling[p] as f32 / n;
-        let color = [0.55 + 0.45 * bound - 0.3 * cyc, 1.0 - 0.25 * bound - 0.3 * cyc, 0.6 - 0.55 * bound + 0.4 * cyc, 1.0];
+        let color = palette::eaat_patch(bound, cyc);
         Instance { position: world(t.patch_x_um[p] + cell / 2.0, t.patch_y_um[p] + cell / 2.0, 0.0) + Vec3::Y * -0.01, radius: 0.032, color }
     }));
 }

@@ -7,6 +7,7 @@
 //! and the view models, and size the 3D viewport to the space left.
 
 use super::camera::{GoTo, Viewpoint};
+use super::palette;
 use super::scene::InInstance;
 use super::scene::{self, Labels, Selectable, Selection};
 use super::sim_bridge::{AppCommand, BUILTIN_COMPARISONS, CompareCommand, Instances, Playback, PlaybackCommand, SimState, Slot, SlowCommand, Target, builtin_comparison, differences, sim};
@@ -22,7 +23,7 @@ use synapse_core::pharmacology::patch::DoseResponse;
 use synapse_core::pharmacology::{Catalogue, Drug, Evidence, Mechanism};
 use synapse_core::receptors::ReceptorKind;
 use synapse_core::scenario::ClampMode;
-use synapse_core::signalling::format_minutes;
+use synapse_core::signalling::{SlowColumn, format_minutes};
 
 /// Display settings that belong to the viewer, not the model.
 #[derive(Resource, Debug, Clone, PartialEq)]
@@ -136,9 +137,9 @@ pub struct DrugView {
 
 fn evidence_text(e: Evidence) -> (&'static str, egui::Color32) {
     match e {
-        Evidence::Established => ("established", egui::Color32::from_rgb(90, 190, 110)),
-        Evidence::Hypothesis => ("hypothesis", egui::Color32::from_rgb(230, 170, 60)),
-        Evidence::Illustrative => ("illustrative", egui::Color32::from_rgb(150, 150, 230)),
+        Evidence::Established => ("established", palette::egui(palette::ESTABLISHED)),
+        Evidence::Hypothesis => ("hypothesis", palette::egui(palette::HYPOTHESIS)),
+        Evidence::Illustrative => ("illustrative", palette::egui(palette::ILLUSTRATIVE)),
     }
 }
 
@@ -291,7 +292,7 @@ pub fn playback_bar(ui: &mut egui::Ui, vm: &mut PlaybackView) -> Vec<AppCommand>
         ui.strong(format!("t = {:.3} ms", vm.t_ms));
         ui.label(speed_text(vm.bio_us_per_s));
         if vm.lagging {
-            ui.colored_label(egui::Color32::from_rgb(230, 160, 40), format!("(computing limits it to {})", speed_text(vm.actual_bio_us_per_s)));
+            ui.colored_label(palette::egui(palette::WARNING), format!("(computing limits it to {})", speed_text(vm.actual_bio_us_per_s)));
         }
     });
     out
@@ -375,12 +376,7 @@ impl Shown<'_> {
 fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) {
     let Some(first) = shown.first() else { return };
     let now = first.state.cascade.t_min() / 60.0;
-    let series = |s: &Shown, name: &str| -> Vec<[f64; 2]> {
-        match s.state.slow.columns.iter().position(|c| c == name) {
-            Some(i) => s.state.slow.rows.iter().map(|(t, r)| [t / 60.0, r[i]]).collect(),
-            None => Vec::new(),
-        }
-    };
+    let series = |s: &Shown, c: SlowColumn| -> Vec<[f64; 2]> { s.state.slow.series(c).map(|(t, v)| [t / 60.0, v]).collect() };
     let h = 120.0;
     let plot = |id: &str, y: &str| {
         Plot::new(id.to_string())
@@ -413,32 +409,32 @@ fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) {
         });
         plot("block", "NMDA block at rest").show(ui, |p| {
             for s in shown {
-                p.line(Line::new(s.name("interneurons"), series(s, "block_interneuron")).style(s.style()));
-                p.line(Line::new(s.name("pyramidal"), series(s, "block_pyramidal")).style(s.style()));
+                p.line(Line::new(s.name("interneurons"), series(s, SlowColumn::BlockInterneuron)).style(s.style()));
+                p.line(Line::new(s.name("pyramidal"), series(s, SlowColumn::BlockPyramidal)).style(s.style()));
             }
             p.vline(mark.clone());
         });
     }
     plot("cascade", "× baseline").show(ui, |p| {
         for s in shown {
-            p.line(Line::new(s.name("glutamate"), series(s, "glutamate_surge")).color(color32(scene::GLUTAMATE_COLOR)).style(s.style()));
-            p.line(Line::new(s.name("BDNF"), series(s, "bdnf")).color(egui::Color32::from_rgb(60, 200, 110)).style(s.style()));
-            p.line(Line::new(s.name("mTORC1"), series(s, "mtorc1")).color(egui::Color32::from_rgb(230, 120, 40)).style(s.style()));
+            p.line(Line::new(s.name("glutamate"), series(s, SlowColumn::GlutamateSurge)).color(palette::egui(palette::GLUTAMATE)).style(s.style()));
+            p.line(Line::new(s.name("BDNF"), series(s, SlowColumn::Bdnf)).color(palette::egui(palette::BDNF)).style(s.style()));
+            p.line(Line::new(s.name("mTORC1"), series(s, SlowColumn::Mtorc1)).color(palette::egui(palette::MTORC1)).style(s.style()));
         }
-        p.hline(HLine::new("BDNF target +30-50%", 1.4).color(egui::Color32::from_rgba_unmultiplied(60, 200, 110, 90)).width(6.0));
+        p.hline(HLine::new("BDNF target +30-50%", 1.4).color(palette::egui_alpha(palette::BDNF, 90)).width(6.0));
         p.vline(mark.clone());
     });
     plot("structure", "× baseline").show(ui, |p| {
         for s in shown {
-            p.line(Line::new(s.name("synaptic proteins"), series(s, "synaptic_proteins")).color(egui::Color32::from_rgb(90, 140, 240)).style(s.style()));
-            p.line(Line::new(s.name("spine density"), series(s, "spine_density")).color(egui::Color32::from_rgb(80, 220, 80)).style(s.style()));
+            p.line(Line::new(s.name("synaptic proteins"), series(s, SlowColumn::SynapticProteins)).color(palette::egui(palette::SYNAPTIC_PROTEINS)).style(s.style()));
+            p.line(Line::new(s.name("spine density"), series(s, SlowColumn::SpineDensity)).color(palette::egui(palette::SPINES)).style(s.style()));
         }
-        p.hline(HLine::new("spines at 24 h: +30-40%", 1.35).color(egui::Color32::from_rgba_unmultiplied(80, 220, 80, 90)).width(6.0));
+        p.hline(HLine::new("spines at 24 h: +30-40%", 1.35).color(palette::egui_alpha(palette::SPINES, 90)).width(6.0));
         p.vline(mark.clone());
     });
     if let [a, b] = shown {
         plot("slow-diff", "B − A (× baseline)").show(ui, |p| {
-            for (col, name, color) in [("bdnf", "BDNF", egui::Color32::from_rgb(60, 200, 110)), ("spine_density", "spine density", egui::Color32::from_rgb(80, 220, 80))] {
+            for (col, name, color) in [(SlowColumn::Bdnf, "BDNF", palette::egui(palette::BDNF)), (SlowColumn::SpineDensity, "spine density", palette::egui(palette::SPINES))] {
                 let (sa, sb) = (series(a, col), series(b, col));
                 let diff: Vec<[f64; 2]> = sa.iter().zip(&sb).map(|(x, y)| [x[0], y[1] - x[1]]).collect();
                 p.line(Line::new(format!("{name}: B − A"), diff).color(color));
@@ -449,11 +445,22 @@ fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) {
     ui.small("Targets: Li et al. 2010; Autry et al. 2011; Moda-Sava et al. 2019 (docs/model.md §7). Cascade constants are assumptions; the disinhibition step is contested (hypothesis).");
 }
 
-/// Scenario files: open and save, with the error of a bad file shown in place.
+/// Scenario files: the built-in scenarios by name, open and save any file,
+/// with the error of a bad file shown in place.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScenarioView {
     pub path: String,
     pub message: Option<(String, bool)>,
+    /// The built-in scenarios: (name, title, description).
+    pub builtins: Vec<(String, String, String)>,
+}
+
+impl ScenarioView {
+    /// The view with the built-in scenarios listed (parsed once).
+    pub fn with_builtins() -> Self {
+        let builtins = synapse_core::builtin::names().into_iter().filter_map(|n| synapse_core::builtin::get(n).map(|s| (n.to_string(), s.name, s.description))).collect();
+        Self { builtins, ..Default::default() }
+    }
 }
 
 pub enum FileAction {
@@ -463,8 +470,15 @@ pub enum FileAction {
 
 pub fn scenario_panel(ui: &mut egui::Ui, vm: &mut ScenarioView) -> Option<FileAction> {
     let mut act = None;
+    egui::ComboBox::from_id_salt("builtin-scenarios").selected_text("Built-in scenarios…").width(230.0).show_ui(ui, |ui| {
+        for (name, title, description) in &vm.builtins {
+            if ui.selectable_label(false, title).on_hover_text(format!("{name}: {description}")).clicked() {
+                act = Some(FileAction::Open(name.clone()));
+            }
+        }
+    });
     ui.horizontal(|ui| {
-        ui.add(egui::TextEdit::singleline(&mut vm.path).desired_width(170.0).hint_text("assets/scenarios/….ron"));
+        ui.add(egui::TextEdit::singleline(&mut vm.path).desired_width(170.0).hint_text("a .ron file or a built-in name"));
         if ui.button("Open").clicked() {
             act = Some(FileAction::Open(vm.path.clone()));
         }
@@ -473,33 +487,18 @@ pub fn scenario_panel(ui: &mut egui::Ui, vm: &mut ScenarioView) -> Option<FileAc
         }
     });
     if let Some((msg, ok)) = &vm.message {
-        let color = if *ok { egui::Color32::from_rgb(90, 190, 110) } else { egui::Color32::from_rgb(235, 90, 80) };
+        let color = if *ok { palette::egui(palette::ESTABLISHED) } else { palette::egui(palette::ERROR) };
         ui.colored_label(color, msg);
     }
     act
 }
 
-fn color32(c: Color) -> egui::Color32 {
-    let s = c.to_srgba();
-    egui::Color32::from_rgb((s.red * 255.0) as u8, (s.green * 255.0) as u8, (s.blue * 255.0) as u8)
-}
-
 fn legend(ui: &mut egui::Ui) {
     ui.horizontal_wrapped(|ui| {
-        for kind in ReceptorKind::ALL {
-            ui.colored_label(color32(scene::kind_color(kind)), "■");
-            ui.label(kind.label());
+        for (c, text) in palette::legend().into_iter().chain([palette::DRUG_LEGEND]) {
+            ui.colored_label(palette::egui(c), "■");
+            ui.label(text);
         }
-        ui.colored_label(color32(scene::GLUTAMATE_COLOR), "■");
-        ui.label("glutamate");
-        ui.colored_label(egui::Color32::from_rgb(150, 255, 170), "■");
-        ui.label("EAAT patch (yellow when glutamate-bound, blue while cycling)");
-        ui.colored_label(egui::Color32::from_rgb(255, 240, 80), "■");
-        ui.label("Ca2+ channel open");
-        ui.colored_label(egui::Color32::from_rgb(225, 235, 255), "■");
-        ui.label("vesicle loaded by VGLUT (grey: refilling)");
-        ui.colored_label(color32(scene::DRUG_COLORS[0]), "■");
-        ui.label("drug molecules (1 µM ≈ 24 in the cleft; rates use the concentration)");
     });
     ui.horizontal_wrapped(|ui| {
         ui.label("States: dim = closed, bright = glutamate bound, white glow = open, grey = desensitised, black = pore blocked (Mg2+, or a drug such as ketamine, trapped).");
@@ -516,10 +515,10 @@ fn plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64) {
     let plot =
         |id: &str, y: &str| Plot::new(id.to_string()).height(h).legend(Legend::default().position(Corner::LeftTop)).allow_drag(false).allow_zoom(false).allow_scroll(false).y_axis_label(y.to_string());
     let now = VLine::new("now", t_now);
-    let kc = |k: ReceptorKind| color32(scene::kind_color(k));
+    let kc = |k: ReceptorKind| palette::egui(palette::receptor(k));
     plot("glu", "cleft Glu (mM)").show(ui, |p| {
         for s in shown {
-            p.line(Line::new(s.name("cleft glutamate"), series(s, &|r| r.glu_cleft_uM / 1000.0)).color(color32(scene::GLUTAMATE_COLOR)).style(s.style()));
+            p.line(Line::new(s.name("cleft glutamate"), series(s, &|r| r.glu_cleft_uM / 1000.0)).color(palette::egui(palette::GLUTAMATE)).style(s.style()));
         }
         p.vline(now.clone());
     });
@@ -537,7 +536,7 @@ fn plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64) {
         for s in shown {
             p.line(Line::new(s.name("AMPA"), series(s, &|r| r.i_ampa_pA)).color(kc(ReceptorKind::Ampa)).style(s.style()));
             p.line(Line::new(s.name("NMDA"), series(s, &|r| r.i_nmda_pA)).color(kc(ReceptorKind::Nmda2A)).style(s.style()));
-            p.line(Line::new(s.name("GABA-A"), series(s, &|r| r.i_gaba_pA)).color(color32(scene::INTERNEURON_COLOR.with_alpha(1.0))).style(s.style()));
+            p.line(Line::new(s.name("GABA-A"), series(s, &|r| r.i_gaba_pA)).color(palette::egui(palette::INTERNEURON.with_alpha(1.0))).style(s.style()));
         }
         p.vline(now.clone());
     });
@@ -753,7 +752,7 @@ fn ui_system(
     if ui_state.applied != Some((settings.dark, settings.scale)) {
         ctx.set_visuals(if settings.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
         ctx.set_zoom_factor(settings.scale);
-        clear.0 = if settings.dark { Color::srgb(0.05, 0.06, 0.09) } else { Color::srgb(0.93, 0.94, 0.96) };
+        clear.0 = palette::background(settings.dark);
         ui_state.applied = Some((settings.dark, settings.scale));
     }
     let shown_key = (instances.shown(), state.generation);
@@ -766,9 +765,18 @@ fn ui_system(
         }
         ui_state.stim = Some(vm);
         ui_state.shown = Some(shown_key);
+        if ui_state.scenario.builtins.is_empty() {
+            ui_state.scenario = ScenarioView { path: std::mem::take(&mut ui_state.scenario.path), ..ScenarioView::with_builtins() };
+        }
         if ui_state.scenario.path.is_empty() {
             ui_state.scenario.path = state.source.clone();
         }
+    }
+    // The sliders show the model as it is, whatever set it (a key, a lecture,
+    // the other panel); the train being composed stays the user's.
+    if let Some(vm) = ui_state.stim.as_mut() {
+        let now = StimView::of(state);
+        *vm = StimView { train_rate_hz: vm.train_rate_hz, train_count: vm.train_count, ..now };
     }
     let mut root = egui::Ui::new(ctx.clone(), "root".into(), egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()));
     let mut out: Vec<AppCommand> = Vec::new();

@@ -142,6 +142,11 @@ pub struct SlowHistory {
 }
 
 impl SlowHistory {
+    /// (t_min, value) of one fixed column over the history.
+    pub fn series(&self, c: crate::signalling::SlowColumn) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.rows.iter().map(move |(t, r)| (*t, r[c as usize]))
+    }
+
     fn sample(&mut self, c: &Cascade) {
         let t = c.t_min();
         if self.rows.last().is_none_or(|(last, _)| t >= last + SLOW_SAMPLE_MIN - 1e-9) {
@@ -649,6 +654,13 @@ mod tests {
         assert_eq!(a.cascade.row().iter().map(|v| v.to_bits()).collect::<Vec<_>>(), b.cascade.row().iter().map(|v| v.to_bits()).collect::<Vec<_>>());
         assert!((a.cascade.t_min() - 30.0).abs() < 1e-9);
         assert_eq!(a.slow.rows.len(), 31, "a slow row every minute, 0..=30");
+        // Typed columns read the same values as the named ones.
+        use crate::signalling::SlowColumn;
+        for c in SlowColumn::ALL {
+            assert_eq!(a.slow.columns[*c as usize], c.name());
+        }
+        let bdnf: Vec<f64> = a.slow.series(SlowColumn::Bdnf).map(|(_, v)| v).collect();
+        assert_eq!(bdnf.last().copied(), Some(a.cascade.state.bdnf));
         // Ketamine's level reached the synapse (pushed or in the next step).
         a.apply(&Command::Run { steps: 1 }).unwrap();
         let k = a.sim.drugs.iter().find(|d| d.drug.key == "ketamine").expect("ketamine in the synapse").conc_um;

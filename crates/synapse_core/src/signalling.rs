@@ -524,8 +524,7 @@ impl Cascade {
 
     /// Slow-trace column names: the five of issue #5 first.
     pub fn columns(&self) -> Vec<String> {
-        let mut c: Vec<String> = CORE_COLUMNS.iter().map(|s| s.to_string()).collect();
-        c.extend(EXTRA_COLUMNS.iter().map(|s| s.to_string()));
+        let mut c: Vec<String> = FIXED_COLUMNS.iter().map(|s| s.to_string()).collect();
         for k in self.drug_keys() {
             c.push(format!("conc_{k}_uM"));
         }
@@ -558,10 +557,47 @@ impl Cascade {
     }
 }
 
-/// The cascade columns the issue names (relative to baseline = 1).
-pub const CORE_COLUMNS: [&str; 5] = ["bdnf", "trkb", "mtorc1", "synaptic_proteins", "spine_density"];
-/// Further slow-trace columns.
-pub const EXTRA_COLUMNS: [&str; 10] = ["glutamate_surge", "block_interneuron", "block_pyramidal", "interneuron_output", "ampa_drive", "p_eef2", "erk_akt", "gsk3", "glt1", "ampa_receptors"];
+/// The fixed slow-trace columns, defined once: an enum for code (a typo
+/// is a compile error, not an empty plot) and the names scripts read.
+macro_rules! slow_columns {
+    ($($var:ident => $name:literal),* $(,)?) => {
+        /// A fixed column of the slow trace, in [`Cascade::row`] order.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum SlowColumn { $($var),* }
+
+        /// Names of the fixed columns, in order.
+        pub const FIXED_COLUMNS: &[&str] = &[$($name),*];
+
+        impl SlowColumn {
+            pub const ALL: &'static [SlowColumn] = &[$(SlowColumn::$var),*];
+            /// The column's name in traces.
+            pub const fn name(self) -> &'static str {
+                FIXED_COLUMNS[self as usize]
+            }
+        }
+    };
+}
+
+slow_columns!(
+    Bdnf => "bdnf",
+    Trkb => "trkb",
+    Mtorc1 => "mtorc1",
+    SynapticProteins => "synaptic_proteins",
+    SpineDensity => "spine_density",
+    GlutamateSurge => "glutamate_surge",
+    BlockInterneuron => "block_interneuron",
+    BlockPyramidal => "block_pyramidal",
+    InterneuronOutput => "interneuron_output",
+    AmpaDrive => "ampa_drive",
+    PEef2 => "p_eef2",
+    ErkAkt => "erk_akt",
+    Gsk3 => "gsk3",
+    Glt1 => "glt1",
+    AmpaReceptors => "ampa_receptors",
+);
+
+/// The cascade columns the issue names (relative to baseline = 1): the first five fixed ones.
+pub const CORE_COLUMNS: [&str; 5] = [FIXED_COLUMNS[0], FIXED_COLUMNS[1], FIXED_COLUMNS[2], FIXED_COLUMNS[3], FIXED_COLUMNS[4]];
 
 /// AMPA transmission relative to drug-free: the charge (∫ open fraction) of
 /// the AMPA scheme's master equation under `mods`, for a 1.1 mM glutamate
