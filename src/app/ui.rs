@@ -732,7 +732,7 @@ fn ui_system(
     (instances, playback, clock): (Res<Instances>, Res<Playback>, Res<SlowClock>),
     mut selection: ResMut<Selection>,
     (mut actions, mut goto): (MessageWriter<AppCommand>, MessageWriter<GoTo>),
-    mut cameras: Query<(&mut Camera, &GlobalTransform, &InInstance), With<Camera3d>>,
+    mut cameras: Query<(&mut Camera, &mut Projection, &GlobalTransform, &InInstance), With<Camera3d>>,
     window: Query<&Window, With<PrimaryWindow>>,
     mut clear: ResMut<ClearColor>,
     mut view_rect: ResMut<ViewRect>,
@@ -925,7 +925,7 @@ fn ui_system(
     let sf = win.scale_factor() * zoom;
     let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "labels".into()));
     let color = if settings.dark { egui::Color32::from_gray(235) } else { egui::Color32::from_gray(20) };
-    for (mut cam, cam_transform, of) in &mut cameras {
+    for (mut cam, mut projection, cam_transform, of) in &mut cameras {
         let Some(&(root_e, slot, rect)) = halves.iter().find(|(e, _, _)| *e == of.0) else {
             // An instance not on screen any more: its camera draws nothing.
             cam.is_active = false;
@@ -937,6 +937,15 @@ fn ui_system(
         let full = UVec2::new(win.physical_width(), win.physical_height());
         if size.x > 16 && size.y > 16 && pos.x + size.x <= full.x && pos.y + size.y <= full.y {
             cam.viewport = Some(Viewport { physical_position: pos, physical_size: size, ..default() });
+        }
+        // A half-width view keeps most of what the full view shows: its
+        // vertical field of view widens by the square root of the aspect loss.
+        let widen = (all.width() / rect.width().max(1.0)).sqrt();
+        let fov = 2.0 * (widen * (std::f32::consts::FRAC_PI_4 / 2.0).tan()).atan();
+        if let Projection::Perspective(p) = projection.as_mut()
+            && (p.fov - fov).abs() > 1e-4
+        {
+            p.fov = fov;
         }
         let Ok((_, st, _, labels)) = states.get(root_e) else { continue };
         if b_state.is_some() {
