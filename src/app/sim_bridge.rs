@@ -505,18 +505,28 @@ pub fn log_path(path: &std::path::Path, slot: Slot) -> PathBuf {
     }
 }
 
-/// `--record-commands`: write each instance's log whole (or not at all) when the app exits.
-fn write_log_on_exit(mut exits: MessageReader<AppExit>, states: Query<(&SimState, &Slot)>, to: Res<RecordTo>) {
-    if exits.read().next().is_none() {
+/// How often a recorded session is written while it runs (wall seconds):
+/// a crash or a kill loses at most this much of it.
+const LOG_FLUSH_S: f64 = 2.0;
+
+/// `--record-commands`: write each instance's log whole (or not at all)
+/// when the app exits, and every `LOG_FLUSH_S` while it runs; each write is
+/// a consistent snapshot (the commands so far and the hash they give).
+fn write_log_on_exit(mut exits: MessageReader<AppExit>, states: Query<(&SimState, &Slot)>, to: Res<RecordTo>, time: Res<Time<Real>>, mut last: Local<f64>) {
+    let exiting = exits.read().next().is_some();
+    let now = time.elapsed_secs_f64();
+    if !exiting && now - *last < LOG_FLUSH_S {
         return;
     }
+    *last = now;
     for (state, slot) in &states {
         let Some(log) = state.finished_log() else { continue };
         let path = log_path(&to.0, *slot);
         match crate::cli::write_atomically(&path, |w| std::io::Write::write_all(w, log.to_ron().as_bytes())) {
-            Ok(()) => {
+            Ok(()) if exiting => {
                 println!("wrote {} commands to {} (final state hash {}); `synapse-lab replay {}` re-runs them", log.commands.len(), path.display(), log.final_hash.unwrap_or_default(), path.display())
             }
+            Ok(()) => {}
             Err(e) => eprintln!("error: --record-commands {e}"),
         }
     }

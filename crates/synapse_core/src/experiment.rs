@@ -519,7 +519,7 @@ impl CommandLog {
     }
 
     pub fn to_ron(&self) -> String {
-        let cfg = ron::ser::PrettyConfig::new().struct_names(true).depth_limit(4);
+        let cfg = ron::ser::PrettyConfig::new().struct_names(true).depth_limit(2);
         ron::ser::to_string_pretty(self, cfg).expect("a command log always serialises")
     }
 
