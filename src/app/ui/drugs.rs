@@ -1,0 +1,164 @@
+//! The Drugs panel: choose a drug, its concentration, apply or wash out; its
+//! mechanism, evidence, constants with sources and clinical notes; the
+//! dose-response sweep through a simulated patch (on a thread).
+
+use super::super::palette;
+use super::super::sim_bridge::{AppCommand, sim};
+use bevy::prelude::*;
+use bevy_egui::egui;
+use egui_plot::{Corner, Legend, Line, Plot};
+use std::sync::{Arc, Mutex};
+use synapse_core::experiment::Command;
+use synapse_core::pharmacology::patch::DoseResponse;
+use synapse_core::pharmacology::{Catalogue, Drug, Evidence, Mechanism};
+use synapse_core::receptors::ReceptorKind;
+
+/// The drug panel's model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrugView {
+    /// Key of the drug chosen in the list.
+    pub selected: String,
+    /// Concentration to apply (µM), set on a log slider.
+    pub conc_um: f64,
+    /// Drugs in the bath now: key, display name, µM.
+    pub applied: Vec<(String, String, f64)>,
+    /// `occ_<drug>_<receptor>` occupancies now.
+    pub occupancy: Vec<(String, f64)>,
+}
+
+fn evidence_text(e: Evidence) -> (&'static str, egui::Color32) {
+    match e {
+        Evidence::Established => ("established", palette::egui(palette::ESTABLISHED)),
+        Evidence::Hypothesis => ("hypothesis", palette::egui(palette::HYPOTHESIS)),
+        Evidence::Illustrative => ("illustrative", palette::egui(palette::ILLUSTRATIVE)),
+    }
+}
+
+/// Drugs: choose one, set its concentration, apply or wash out; read its
+/// mechanism, constants with sources, evidence level and clinical notes.
+pub fn drugs_panel(ui: &mut egui::Ui, vm: &mut DrugView, catalogue: &Catalogue) -> Vec<AppCommand> {
+    let mut out = Vec::new();
+    let name_of = |key: &str| catalogue.get(key).map(|d| d.name.clone()).unwrap_or_else(|_| key.to_string());
+    egui::ComboBox::from_id_salt("drug").selected_text(name_of(&vm.selected)).width(220.0).show_ui(ui, |ui| {
+        for d in &catalogue.drugs {
+            ui.selectable_value(&mut vm.selected, d.key.clone(), &d.name);
+        }
+    });
+    ui.add(egui::Slider::new(&mut vm.conc_um, 0.001..=10_000.0).logarithmic(true).text("µM"));
+    ui.horizontal(|ui| {
+        if ui.button("Apply").clicked()
+            && let Ok(d) = catalogue.get(&vm.selected)
+        {
+            out.push(sim(Command::Drug { name: d.key.clone(), conc_um: vm.conc_um }));
+        }
+        if ui.button("Wash out").on_hover_text("Set it to 0: a trapped blocker stays until its channel opens").clicked()
+            && let Ok(d) = catalogue.get(&vm.selected)
+        {
+            out.push(sim(Command::WashOut { name: d.key.clone() }));
+        }
+    });
+    for (key, name, c) in &vm.applied {
+        ui.label(format!("{name}: {c:.3} µM"));
+        for (col, v) in vm.occupancy.iter().filter(|(col, _)| col.starts_with(&format!("occ_{key}_"))) {
+            let receptor = col.trim_start_matches(&format!("occ_{key}_"));
+            ui.add(egui::ProgressBar::new(*v as f32).text(format!("{receptor}: {:.0}%", v * 100.0)).desired_height(14.0));
+        }
+    }
+    if let Ok(d) = catalogue.get(&vm.selected) {
+        let (ev, color) = evidence_text(d.evidence);
+        ui.horizontal_wrapped(|ui| {
+            ui.strong(&d.class);
+            ui.colored_label(color, format!("[{ev}]"));
+        });
+        ui.label(&d.explanation);
+        egui::CollapsingHeader::new("Constants and sources").id_salt("drug-sources").show(ui, |ui| {
+            for m in &d.mechanisms {
+                ui.small(format!("{m:?}").split(", source").next().unwrap_or_default().to_string());
+                ui.small(format!("source: {}", m.source()));
+            }
+            if let Some(r) = &d.regimen {
+                ui.small(format!("regimen: {} ({})", r.description, r.source));
+            }
+        });
+        if !d.clinical_notes.is_empty() {
+            ui.small(&d.clinical_notes);
+        }
+    }
+    out
+}
+
+/// The literature potency and receptor a dose–response sweep of `drug` uses:
+/// (receptor, IC50 or EC50 µM, maximal effect), or `None` for drugs that act
+/// on release or uptake rather than on a receptor.
+pub fn sweep_target(drug: &Drug) -> Option<(ReceptorKind, Option<f64>, f64)> {
+    drug.mechanisms.iter().find_map(|m| match m {
+        Mechanism::OpenChannelBlock { targets, ic50_um_minus70, .. } => Some((targets[0], Some(*ic50_um_minus70), 1.0)),
+        Mechanism::Allosteric { targets, ic50_um, emax, .. } => Some((targets[0], Some(*ic50_um), -emax)),
+        Mechanism::Competitive { targets, ki_um, .. } => Some((targets[0], Some(*ki_um), 1.0)),
+        Mechanism::MagnesiumBlock { targets, .. } => Some((targets[0], None, 1.0)),
+        Mechanism::SlowsClosing { targets, ec50_um, .. } | Mechanism::InvertedU { targets, ec50_um, .. } => Some((targets[0], Some(*ec50_um), -1.0)),
+        Mechanism::GlycineSite { ec50_2a_um, .. } => Some((ReceptorKind::Nmda2A, Some(*ec50_2a_um), -1.0)),
+        _ => None,
+    })
+}
+
+/// A dose–response sweep running off the frame (it takes seconds).
+#[derive(Resource, Default)]
+pub struct DoseJob {
+    pub running: Option<String>,
+    pub result: Arc<Mutex<Option<(String, DoseResponse)>>>,
+    pub last: Option<(String, DoseResponse)>,
+}
+
+/// The dose–response panel: sweep the selected drug through a simulated
+/// patch and plot simulated inhibition against the literature Hill curve.
+/// Returns true when the user asks for a sweep.
+pub fn dose_panel(ui: &mut egui::Ui, drug: &Drug, running: bool, last: Option<&DoseResponse>) -> bool {
+    let Some((kind, lit, emax)) = sweep_target(drug) else {
+        ui.small("Acts on release or uptake, not on a receptor: no receptor dose-response.");
+        return false;
+    };
+    ui.small(format!("{} receptors, 100 µM glutamate bath, -70 mV, 0 Mg2+ (Gilling et al. 2009 protocol).", kind.label()));
+    let clicked = ui.add_enabled(!running, egui::Button::new(if running { "Sweeping… (seconds)" } else { "Sweep through the simulation" })).clicked();
+    if let Some(r) = last {
+        let points: Vec<[f64; 2]> = r.conc_um.iter().zip(&r.inhibition).map(|(c, i)| [c.log10(), *i]).collect();
+        Plot::new("dose-response")
+            .height(150.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .x_axis_label("log10 conc (µM)")
+            .y_axis_label("inhibition")
+            .legend(Legend::default().position(Corner::LeftTop))
+            .show(ui, |p| {
+                p.points(egui_plot::Points::new("simulated", points).radius(4.0));
+                if let Some(k) = lit {
+                    let (lo, hi) = (r.conc_um[0].log10(), r.conc_um[r.conc_um.len() - 1].log10());
+                    let curve: Vec<[f64; 2]> = (0..=60).map(|i| lo + (hi - lo) * i as f64 / 60.0).map(|x| [x, emax * 10f64.powf(x) / (10f64.powf(x) + k)]).collect();
+                    p.line(Line::new("literature Hill (n = 1)", curve));
+                }
+            });
+        ui.small(format!("simulated IC50 {:.3} µM, Hill slope {:.2}", r.ic50_um, r.hill));
+    }
+    clicked
+}
+
+/// Run the sweep on a thread; the result lands in `DoseJob` for the next frame.
+pub fn start_sweep(job: &mut DoseJob, drug: Drug) {
+    let Some((kind, lit, _)) = sweep_target(&drug) else { return };
+    let centre = lit.unwrap_or(1.0);
+    let (lo, hi) = (centre / 30.0, centre * 30.0);
+    job.running = Some(drug.key.clone());
+    let slot = job.result.clone();
+    std::thread::spawn(move || {
+        let mut p = synapse_core::pharmacology::patch::Patch::new(kind);
+        // A lighter patch than `dose-response` (the frame keeps running meanwhile).
+        p.receptors = 120;
+        p.settle_ms = 40_000.0;
+        p.measure_ms = 10_000.0;
+        let r = synapse_core::pharmacology::patch::dose_response(&p, &drug, lo, hi, 7);
+        if let Ok(mut s) = slot.lock() {
+            *s = Some((drug.key.clone(), r));
+        }
+    });
+}

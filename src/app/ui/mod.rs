@@ -1,0 +1,372 @@
+//! The panels (egui), one file each in this folder: the clock bars, compare,
+//! stimulation, drugs, scenario files, view settings, the plots, the legend
+//! and the selected object's kinetic state. This file owns the UI plugin and
+//! the system that lays the panels out, splits the 3D view between the
+//! instances and draws the labels.
+//!
+//! Each panel is a function of a plain view model that returns the actions
+//! the user took (`AppCommand`s), so panels are tested with egui_kittest
+//! without Bevy or a GPU; the systems here only move data between the ECS
+//! and the view models, and size the 3D viewport to the space left.
+
+mod compare;
+mod drugs;
+mod legend;
+mod playback;
+mod plots;
+mod scenario;
+mod selection;
+mod stimulation;
+
+pub use compare::{CompareView, compare_panel, half_title};
+pub use drugs::{DoseJob, DrugView, dose_panel, drugs_panel, sweep_target};
+pub use playback::{LensView, PlaybackView, playback_bar, slow_speed_text, speed_text, time_lens_bar};
+pub use plots::Shown;
+pub use scenario::{FileAction, ScenarioView, scenario_panel};
+pub use stimulation::{StimView, stimulation_panel};
+
+use super::camera::{GoTo, Viewpoint};
+use super::palette;
+use super::scene::{InInstance, Labels, Selectable, Selection};
+use super::sim_bridge::{AppCommand, Instances, Playback, SimState, Slot, Target, differences};
+use super::time_lens::SlowClock;
+use bevy::camera::Viewport;
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use synapse_core::pharmacology::Catalogue;
+
+/// Display settings that belong to the viewer, not the model.
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct UiSettings {
+    pub dark: bool,
+    /// egui zoom factor (projector: 1.5–2).
+    pub scale: f32,
+    pub show_labels: bool,
+    pub show_plots: bool,
+    /// The signalling pathway inside the 3D spine (shown when the scenario
+    /// has drugs on the slow clock).
+    pub show_pathway: bool,
+}
+
+impl Default for UiSettings {
+    fn default() -> Self {
+        Self { dark: true, scale: 1.0, show_labels: true, show_plots: true, show_pathway: true }
+    }
+}
+
+/// The UI plugin; `settings` are the starting theme and scale.
+pub struct UiPlugin {
+    pub settings: UiSettings,
+}
+
+/// The built-in drug catalogue.
+#[derive(Resource)]
+pub struct DrugCatalogue(pub Catalogue);
+
+/// The 3D view's rectangle in egui points (what the panels leave) and each
+/// instance's part of it, for the cameras to know when the pointer is over
+/// their scene.
+#[derive(Resource, Default, Debug, Clone, PartialEq)]
+pub struct ViewRect {
+    pub all: Option<egui::Rect>,
+    pub parts: Vec<(Entity, egui::Rect)>,
+}
+
+impl ViewRect {
+    /// Instance `e`'s part of the 3D view.
+    pub fn rect_of(&self, e: Entity) -> Option<egui::Rect> {
+        self.parts.iter().find(|(x, _)| *x == e).map(|(_, r)| *r).or(self.all)
+    }
+}
+
+/// Everything the UI system keeps between frames.
+#[derive(Resource, Default)]
+pub struct UiState {
+    pub scenario: ScenarioView,
+    drugs: Option<DrugView>,
+    stim: Option<StimView>,
+    /// The instance the panels showed last and its generation.
+    shown: Option<(Entity, u64)>,
+    applied: Option<(bool, f32)>,
+}
+
+impl Plugin for UiPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(self.settings.clone());
+        let catalogue = Catalogue::builtin().unwrap_or_else(|e| {
+            // The files are built in and tested; say so rather than panic.
+            eprintln!("warning: the drug catalogue could not be read: {e}");
+            Catalogue::default()
+        });
+        app.insert_resource(DrugCatalogue(catalogue)).init_resource::<UiState>().init_resource::<ViewRect>().init_resource::<DoseJob>().add_systems(EguiPrimaryContextPass, ui_system);
+    }
+}
+
+/// Panel commands address "the panels' target"; send them where the
+/// comparison panel points (A alone when not comparing).
+fn retarget(c: AppCommand, target: Target) -> AppCommand {
+    match c {
+        AppCommand::Sim(_, cmd) => AppCommand::Sim(target, cmd),
+        AppCommand::LoadScenario { scenario, source, .. } => AppCommand::LoadScenario { target, scenario, source },
+        other @ (AppCommand::Playback(_) | AppCommand::Slow(_) | AppCommand::Compare(_)) => other,
+    }
+}
+
+fn ui_system(
+    mut contexts: EguiContexts,
+    mut settings: ResMut<UiSettings>,
+    mut ui_state: ResMut<UiState>,
+    states: Query<(Entity, &SimState, &Slot, Option<&Labels>)>,
+    (instances, playback, clock): (Res<Instances>, Res<Playback>, Res<SlowClock>),
+    mut selection: ResMut<Selection>,
+    (mut actions, mut goto): (MessageWriter<AppCommand>, MessageWriter<GoTo>),
+    mut cameras: Query<(&mut Camera, &mut Projection, &GlobalTransform, &InInstance), With<Camera3d>>,
+    window: Query<&Window, With<PrimaryWindow>>,
+    mut clear: ResMut<ClearColor>,
+    mut view_rect: ResMut<ViewRect>,
+    catalogue: Res<DrugCatalogue>,
+    mut dose: ResMut<DoseJob>,
+) -> Result {
+    if let Some(done) = dose.result.lock().ok().and_then(|mut r| r.take()) {
+        dose.running = None;
+        dose.last = Some(done);
+    }
+    let Ok((_, a_state, _, _)) = states.get(instances.a) else { return Ok(()) };
+    let b_state = instances.b.and_then(|b| states.get(b).ok()).map(|(_, s, _, _)| s);
+    // The panels show the instance they act on (A, or B when they address B alone).
+    let state = states.get(instances.shown()).map(|(_, s, _, _)| s).unwrap_or(a_state);
+    let differences = b_state.map(|b| differences(a_state, b)).unwrap_or_default();
+    let ctx = contexts.ctx_mut()?.clone();
+    if ui_state.applied != Some((settings.dark, settings.scale)) {
+        ctx.set_visuals(if settings.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
+        ctx.set_zoom_factor(settings.scale);
+        clear.0 = palette::background(settings.dark);
+        ui_state.applied = Some((settings.dark, settings.scale));
+    }
+    let shown_key = (instances.shown(), state.generation);
+    if ui_state.shown != Some(shown_key) || ui_state.stim.is_none() {
+        // The train being composed is the user's, not the model's: keep it.
+        let train = ui_state.stim.as_ref().map(|v| (v.train_rate_hz, v.train_count));
+        let mut vm = StimView::of(state);
+        if let Some((rate, count)) = train {
+            (vm.train_rate_hz, vm.train_count) = (rate, count);
+        }
+        ui_state.stim = Some(vm);
+        ui_state.shown = Some(shown_key);
+        if ui_state.scenario.builtins.is_empty() {
+            ui_state.scenario = ScenarioView { path: std::mem::take(&mut ui_state.scenario.path), ..ScenarioView::with_builtins() };
+        }
+        if ui_state.scenario.path.is_empty() {
+            ui_state.scenario.path = state.source.clone();
+        }
+    }
+    // The sliders show the model as it is, whatever set it (a key, a lecture,
+    // the other panel); the train being composed stays the user's.
+    if let Some(vm) = ui_state.stim.as_mut() {
+        let now = StimView::of(state);
+        *vm = StimView { train_rate_hz: vm.train_rate_hz, train_count: vm.train_count, ..now };
+    }
+    let mut root = egui::Ui::new(ctx.clone(), "root".into(), egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()));
+    let mut out: Vec<AppCommand> = Vec::new();
+
+    let top = egui::Panel::top("playback")
+        .show(&mut root, |ui| {
+            let mut vm = PlaybackView {
+                playing: playback.playing,
+                bio_us_per_s: playback.bio_us_per_s,
+                t_ms: a_state.sim.t_ms(),
+                lagging: playback.lagging,
+                actual_bio_us_per_s: playback.actual_bio_us_per_s(a_state.sim.dt_ms()),
+            };
+            ui.horizontal(|ui| {
+                ui.heading("Synapse Lab");
+                match b_state {
+                    None => ui.label(format!("— {}", a_state.sim.scenario.name)),
+                    Some(_) => ui.label(format!("— comparing A: {} with {}", a_state.base().name, half_title(Slot::B, a_state, &differences))),
+                };
+            });
+            out.extend(playback_bar(ui, &mut vm));
+            let mut lens = LensView { playing: clock.playing, min_per_s: clock.min_per_s, t_min: state.cascade.t_min(), moments: state.slow.moments.iter().map(|m| m.label.clone()).collect() };
+            out.extend(time_lens_bar(ui, &mut lens));
+        })
+        .response
+        .rect
+        .height();
+
+    let bottom = egui::Panel::bottom("legend").show(&mut root, legend::legend).response.rect.height();
+
+    let left = egui::Panel::left("controls")
+        .default_size(260.0)
+        .show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                egui::CollapsingHeader::new("Compare A / B").default_open(b_state.is_some()).show(ui, |ui| {
+                    let mut vm = CompareView { comparing: b_state.is_some(), target: instances.target, linked: instances.linked_cameras, differences: differences.clone() };
+                    out.extend(compare_panel(ui, &mut vm));
+                });
+                egui::CollapsingHeader::new("Stimulation").default_open(true).show(ui, |ui| {
+                    if let Some(vm) = ui_state.stim.as_mut() {
+                        out.extend(stimulation_panel(ui, vm));
+                    }
+                });
+                egui::CollapsingHeader::new("Drugs").default_open(true).show(ui, |ui| {
+                    let vm = ui_state.drugs.get_or_insert_with(|| DrugView { selected: "ketamine".into(), conc_um: 1.0, applied: Vec::new(), occupancy: Vec::new() });
+                    vm.applied = state.sim.drugs.iter().map(|a| (a.drug.key.clone(), a.drug.name.clone(), a.conc_um)).collect();
+                    vm.occupancy = state.sim.drug_occupancy();
+                    out.extend(drugs_panel(ui, vm, &catalogue.0));
+                    if let Ok(drug) = catalogue.0.get(&vm.selected) {
+                        egui::CollapsingHeader::new("Dose-response").id_salt("dose").show(ui, |ui| {
+                            let last = dose.last.as_ref().filter(|(k, _)| *k == drug.key).map(|(_, r)| r);
+                            if dose_panel(ui, drug, dose.running.is_some(), last) {
+                                drugs::start_sweep(&mut dose, drug.clone());
+                            }
+                        });
+                    }
+                });
+                egui::CollapsingHeader::new("Scenario file").default_open(false).show(ui, |ui| {
+                    if let Some(act) = scenario_panel(ui, &mut ui_state.scenario) {
+                        scenario::handle_file(act, state, &mut ui_state.scenario, &mut out);
+                    }
+                });
+                egui::CollapsingHeader::new("View").default_open(true).show(ui, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        for v in Viewpoint::ALL {
+                            if ui.button(v.label()).clicked() {
+                                goto.write(GoTo(v));
+                            }
+                        }
+                    });
+                    ui.checkbox(&mut settings.show_labels, "Labels");
+                    ui.checkbox(&mut settings.show_plots, "Plots");
+                    ui.checkbox(&mut settings.show_pathway, "Pathway in 3D (drug scenarios)");
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(&mut settings.dark, true, "Dark");
+                        ui.selectable_value(&mut settings.dark, false, "Light");
+                    });
+                    ui.add(egui::Slider::new(&mut settings.scale, 0.75..=2.5).text("UI scale"));
+                });
+                let selected_state = selection.1.and_then(|e| states.get(e).ok()).map(|(_, s, slot, _)| (s, *slot));
+                egui::CollapsingHeader::new("Selected").default_open(true).show(ui, |ui| match (selection.0, selected_state) {
+                    (Some(sel), Some((s, slot))) => {
+                        if b_state.is_some() {
+                            ui.small(format!("in {}", slot.letter()));
+                        }
+                        selection::selection_info(ui, sel, s)
+                    }
+                    _ => {
+                        ui.label("Click a receptor, vesicle, Ca2+ channel or the astrocyte.");
+                    }
+                });
+                let l = state.sim.ledger();
+                ui.small(format!(
+                    "glutamate: {} released = {} free + {} on receptors + {} in EAATs + {} taken up + {} escaped",
+                    l.released, l.free, l.bound_receptors, l.bound_transporters, l.taken_up, l.escaped
+                ));
+            });
+        })
+        .response
+        .rect
+        .width();
+
+    let mut shown = vec![Shown { label: if b_state.is_some() { "A" } else { "" }, state: a_state }];
+    if let Some(b) = b_state {
+        shown.push(Shown { label: "B", state: b });
+    }
+    let right = if settings.show_plots {
+        egui::Panel::right("plots")
+            .default_size(380.0)
+            .show(&mut root, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    let slow = shown.iter().any(|s| !s.state.cascade.drug_keys().is_empty());
+                    egui::CollapsingHeader::new("Pathway (slow clock)").default_open(slow).show(ui, |ui| {
+                        let sel = match selection.0 {
+                            Some(Selectable::Pathway(i)) => Some(i),
+                            _ => None,
+                        };
+                        if let Some(i) = super::pathway::pathway_graph(ui, &state.cascade, sel) {
+                            *selection = Selection(Some(Selectable::Pathway(i)), Some(instances.shown()));
+                        }
+                    });
+                    egui::CollapsingHeader::new("Slow clock plots").default_open(slow).show(ui, |ui| plots::slow_plots(ui, &shown));
+                    egui::CollapsingHeader::new("Fast clock plots").default_open(true).show(ui, |ui| plots::plots(ui, &shown, a_state.sim.t_ms()));
+                });
+            })
+            .response
+            .rect
+            .width()
+    } else {
+        0.0
+    };
+
+    // The 3D view gets what the panels leave; a comparison splits it in two
+    // side by side, A on the left.
+    let zoom = ctx.zoom_factor();
+    let all = egui::Rect::from_min_max(egui::pos2(left, top), ctx.viewport_rect().max - egui::vec2(right, bottom));
+    let halves: Vec<(Entity, Slot, egui::Rect)> = match instances.b {
+        Some(b) => {
+            let mid = all.center().x;
+            vec![(instances.a, Slot::A, all.with_max_x(mid - 1.0)), (b, Slot::B, all.with_min_x(mid + 1.0))]
+        }
+        None => vec![(instances.a, Slot::A, all)],
+    };
+    *view_rect = ViewRect { all: Some(all), parts: halves.iter().map(|(e, _, r)| (*e, *r)).collect() };
+    let Ok(win) = window.single() else { return Ok(()) };
+    let sf = win.scale_factor() * zoom;
+    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "labels".into()));
+    let color = if settings.dark { egui::Color32::from_gray(235) } else { egui::Color32::from_gray(20) };
+    for (mut cam, mut projection, cam_transform, of) in &mut cameras {
+        let Some(&(root_e, slot, rect)) = halves.iter().find(|(e, _, _)| *e == of.0) else {
+            // An instance not on screen any more: its camera draws nothing.
+            cam.is_active = false;
+            continue;
+        };
+        cam.is_active = true;
+        let pos = UVec2::new((rect.min.x * sf) as u32, (rect.min.y * sf) as u32);
+        let size = UVec2::new((rect.width() * sf) as u32, (rect.height() * sf) as u32);
+        let full = UVec2::new(win.physical_width(), win.physical_height());
+        if size.x > 16 && size.y > 16 && pos.x + size.x <= full.x && pos.y + size.y <= full.y {
+            cam.viewport = Some(Viewport { physical_position: pos, physical_size: size, ..default() });
+        }
+        // A half-width view keeps most of what the full view shows: its
+        // vertical field of view widens by the square root of the aspect loss.
+        let widen = (all.width() / rect.width().max(1.0)).sqrt();
+        let fov = 2.0 * (widen * (std::f32::consts::FRAC_PI_4 / 2.0).tan()).atan();
+        if let Projection::Perspective(p) = projection.as_mut()
+            && (p.fov - fov).abs() > 1e-4
+        {
+            p.fov = fov;
+        }
+        let Ok((_, st, _, labels)) = states.get(root_e) else { continue };
+        if b_state.is_some() {
+            // Which synapse is which, and what B differs in.
+            let title = half_title(slot, st, &differences);
+            let galley = painter.layout_no_wrap(title, egui::FontId::proportional(17.0), color);
+            let at = rect.left_top() + egui::vec2(8.0, 6.0);
+            painter.rect_filled(
+                egui::Rect::from_min_size(at, galley.size()).expand(4.0),
+                4.0,
+                if settings.dark { egui::Color32::from_rgba_unmultiplied(20, 22, 28, 215) } else { egui::Color32::from_rgba_unmultiplied(245, 246, 248, 215) },
+            );
+            painter.galley(at, galley, color);
+        }
+        if settings.show_labels
+            && let Some(labels) = labels
+        {
+            let inside = rect.shrink(6.0);
+            for (text, p) in &labels.0 {
+                if let Ok(v) = cam.world_to_viewport(cam_transform, *p + slot.origin()) {
+                    // Window logical pixels (the viewport offset is included) to egui points.
+                    let at = egui::pos2(v.x / zoom, v.y / zoom);
+                    if !inside.contains(at) {
+                        continue;
+                    }
+                    painter.text(at, egui::Align2::CENTER_CENTER, text, egui::FontId::proportional(15.0), color);
+                }
+            }
+        }
+    }
+    for a in out {
+        actions.write(retarget(a, instances.target));
+    }
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! The Stimulation panel: spikes, minis, GABA spikes, trains, clamp and the bath.
+
+use super::super::sim_bridge::{AppCommand, SimState, sim};
+use bevy::prelude::*;
+use bevy_egui::egui;
+use synapse_core::experiment::Command;
+use synapse_core::scenario::ClampMode;
+
+/// The stimulation panel's model: the live solution and clamp, plus the
+/// train the user is composing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StimView {
+    pub hold_mv: f64,
+    pub current_clamp: bool,
+    pub mg_mm: f64,
+    pub glycine_um: f64,
+    pub d_serine_um: f64,
+    pub ca_mm: f64,
+    pub train_rate_hz: f64,
+    pub train_count: u32,
+}
+
+impl StimView {
+    pub fn of(state: &SimState) -> Self {
+        let s = &state.sim;
+        Self {
+            hold_mv: s.membrane.hold_mv,
+            current_clamp: s.membrane.mode == ClampMode::CurrentClamp,
+            mg_mm: s.solution.mg_mm,
+            glycine_um: s.solution.glycine_um,
+            d_serine_um: s.solution.d_serine_um,
+            ca_mm: s.solution.ca_mm,
+            train_rate_hz: 20.0,
+            train_count: 10,
+        }
+    }
+}
+
+/// Stimulation: spikes, trains, clamp, and the bath. Changes apply live.
+pub fn stimulation_panel(ui: &mut egui::Ui, vm: &mut StimView) -> Vec<AppCommand> {
+    let mut out = Vec::new();
+    ui.horizontal(|ui| {
+        if ui.button("⚡ Spike").on_hover_text("One presynaptic action potential (key S)").clicked() {
+            out.push(sim(Command::Spike));
+        }
+        if ui.button("Mini").on_hover_text("Force one docked vesicle to fuse").clicked() {
+            out.push(sim(Command::Mini));
+        }
+        if ui.button("GABA spike").on_hover_text("One spike of the interneuron").clicked() {
+            out.push(sim(Command::InterneuronSpike));
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.add(egui::DragValue::new(&mut vm.train_rate_hz).range(1.0..=200.0).suffix(" Hz"));
+        ui.add(egui::DragValue::new(&mut vm.train_count).range(1..=100).suffix(" spikes"));
+        if ui.button("Train").clicked() {
+            out.push(sim(Command::Train { rate_hz: vm.train_rate_hz, count: vm.train_count }));
+        }
+    });
+    ui.separator();
+    if ui.checkbox(&mut vm.current_clamp, "Current clamp (free membrane)").changed() {
+        out.push(sim(Command::Clamp(if vm.current_clamp { ClampMode::CurrentClamp } else { ClampMode::VoltageClamp })));
+    }
+    if !vm.current_clamp && ui.add(egui::Slider::new(&mut vm.hold_mv, -100.0..=40.0).text("holding mV")).changed() {
+        out.push(sim(Command::HoldingMv(vm.hold_mv)));
+    }
+    if ui.add(egui::Slider::new(&mut vm.mg_mm, 0.0..=10.0).text("Mg2+ mM")).changed() {
+        out.push(sim(Command::MgMm(vm.mg_mm)));
+    }
+    if ui.add(egui::Slider::new(&mut vm.glycine_um, 0.0..=100.0).logarithmic(true).text("glycine µM")).changed() {
+        out.push(sim(Command::GlycineUm(vm.glycine_um)));
+    }
+    if ui.add(egui::Slider::new(&mut vm.d_serine_um, 0.0..=100.0).logarithmic(true).text("D-serine µM")).changed() {
+        out.push(sim(Command::DSerineUm(vm.d_serine_um)));
+    }
+    if ui.add(egui::Slider::new(&mut vm.ca_mm, 0.0..=5.0).text("Ca2+ mM")).changed() {
+        out.push(sim(Command::CaMm(vm.ca_mm)));
+    }
+    out
+}
