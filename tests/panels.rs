@@ -205,3 +205,34 @@ fn the_compare_panel_sends_commands_for_a_b_or_both() {
         ]
     );
 }
+
+#[test]
+fn the_view_panel_sends_camera_and_view_commands() {
+    use synapse_lab::app::camera::{CameraCommand, Viewpoint};
+    use synapse_lab::app::ui::{UiSettings, ViewCommand, view_panel};
+    let mut harness = Harness::new_ui_state(
+        |ui, state: &mut (UiSettings, Vec<AppCommand>)| {
+            let acts = view_panel(ui, &state.0);
+            // The settings change only when the command is carried out.
+            for a in &acts {
+                if let AppCommand::View(v) = a {
+                    v.apply(&mut state.0);
+                }
+            }
+            state.1.extend(acts);
+        },
+        (UiSettings::default(), Vec::new()),
+    );
+    harness.get_by_label("Cleft close-up").click();
+    harness.run();
+    harness.get_by_label("Labels").click();
+    harness.run();
+    harness.get_by_label("Light").click();
+    harness.run();
+    let (settings, acts) = harness.state();
+    assert_eq!(acts, &vec![AppCommand::Camera(CameraCommand::View(Viewpoint::CleftCloseUp)), AppCommand::View(ViewCommand::Labels(false)), AppCommand::View(ViewCommand::Dark(false))]);
+    assert!(!settings.show_labels && !settings.dark);
+    let mut s = UiSettings::default();
+    ViewCommand::Scale(9.0).apply(&mut s);
+    assert_eq!(s.scale, 2.5, "the UI scale is clamped to 0.75-2.5");
+}

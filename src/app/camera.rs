@@ -14,10 +14,11 @@ use bevy_egui::{EguiContexts, EguiGlobalSettings, PrimaryEguiContext};
 use bevy_panorbit_camera::{PanOrbitCamera, PanOrbitCameraPlugin};
 
 use super::scene::InInstance;
-use super::sim_bridge::{SimState, Slot};
+use super::sim_bridge::{AppCommand, SimState, Slot};
+use serde::{Deserialize, Serialize};
 
 /// Named viewpoints a lecturer jumps between.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Viewpoint {
     WholeSynapse,
     CleftCloseUp,
@@ -65,9 +66,13 @@ impl Viewpoint {
     }
 }
 
-/// Request to move every instance's camera to a viewpoint.
-#[derive(Message, Clone, Copy, Debug)]
-pub struct GoTo(pub Viewpoint);
+/// What the cameras can be asked (as `AppCommand::Camera`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum CameraCommand {
+    /// Every instance's camera flies to a viewpoint (smoothly: the orbit
+    /// camera eases towards its target).
+    View(Viewpoint),
+}
 
 /// The viewpoint the camera starts at.
 #[derive(Resource, Clone, Copy, Debug)]
@@ -78,7 +83,6 @@ pub struct CameraPlugin;
 impl Plugin for CameraPlugin {
     fn build(&self, app: &mut App) {
         app.add_plugins(PanOrbitCameraPlugin)
-            .add_message::<GoTo>()
             .add_systems(Startup, spawn_ui_camera)
             .add_systems(Update, (spawn_cameras, go_to, block_while_over_panels, link_cameras, choose_antialiasing).chain().in_set(super::sim_bridge::AppSystems::Writeback));
     }
@@ -143,8 +147,19 @@ pub fn first_receptor(state: &SimState) -> Vec3 {
     if r.is_empty() { Vec3::ZERO } else { super::scene::world(r.x_um[0], r.y_um[0], 0.0) }
 }
 
-fn go_to(mut requests: MessageReader<GoTo>, mut cams: Query<(&mut PanOrbitCamera, &InInstance)>, states: Query<&SimState>) {
-    for GoTo(v) in requests.read() {
+fn go_to(mut requests: MessageReader<AppCommand>, mut cams: Query<(&mut PanOrbitCamera, &InInstance)>, states: Query<&SimState>) {
+    for c in requests.read() {
+        let v = match c {
+            AppCommand::Camera(CameraCommand::View(v)) => v,
+            AppCommand::Sim(..)
+            | AppCommand::Playback(_)
+            | AppCommand::Slow(_)
+            | AppCommand::LoadScenario { .. }
+            | AppCommand::Compare(_)
+            | AppCommand::View(_)
+            | AppCommand::Select(_)
+            | AppCommand::SaveScenario { .. } => continue,
+        };
         for (mut c, of) in &mut cams {
             let Ok(state) = states.get(of.0) else { continue };
             let (focus, yaw, pitch, radius) = v.pose(first_receptor(state));

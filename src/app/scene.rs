@@ -10,7 +10,7 @@
 
 use super::instancing::{Instance, InstanceBatch};
 use super::palette;
-use super::sim_bridge::SimState;
+use super::sim_bridge::{AppCommand, SimState};
 use bevy::asset::RenderAssetUsages;
 use bevy::camera::visibility::NoFrustumCulling;
 use bevy::mesh::{Indices, PrimitiveTopology};
@@ -57,7 +57,7 @@ impl Look {
 }
 
 /// Something a person can click.
-#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Selectable {
     Receptor(usize),
     DockSite(usize),
@@ -122,7 +122,7 @@ pub struct ScenePlugin;
 
 impl Plugin for ScenePlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<Selection>().add_systems(Startup, setup_static).add_systems(
+        app.init_resource::<Selection>().add_systems(Startup, setup_static).add_systems(Update, select_commands.in_set(super::sim_bridge::AppSystems::Commands)).add_systems(
             Update,
             (rebuild_dynamic, (sync_receptors, sync_pore_drugs, sync_vesicles, sync_channels, sync_instances, sync_gaba, draw_glutamine_and_scale_bar))
                 .chain()
@@ -482,9 +482,37 @@ fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palett
     ])
 }
 
-pub fn select_on_click(click: On<Pointer<Click>>, targets: Query<(&Selectable, &InInstance)>, mut selection: ResMut<Selection>) {
-    if let Ok((s, of)) = targets.get(click.event_target()) {
-        *selection = Selection(Some(*s), Some(of.0));
+/// A click selects through a command, as a lecture or a replay would.
+pub fn select_on_click(click: On<Pointer<Click>>, targets: Query<(&Selectable, &InInstance)>, slots: Query<&super::sim_bridge::Slot>, mut out: MessageWriter<AppCommand>) {
+    if let Ok((s, of)) = targets.get(click.event_target())
+        && let Ok(slot) = slots.get(of.0)
+    {
+        out.write(AppCommand::Select(Some((*slot, *s))));
+    }
+}
+
+/// `AppCommand::Select`: the selection, in the instance of that slot.
+fn select_commands(mut commands: MessageReader<AppCommand>, instances: Option<Res<super::sim_bridge::Instances>>, mut selection: ResMut<Selection>) {
+    let Some(instances) = instances else { return };
+    for c in commands.read() {
+        match c {
+            AppCommand::Select(None) => *selection = Selection::default(),
+            AppCommand::Select(Some((slot, s))) => {
+                let e = match slot {
+                    super::sim_bridge::Slot::A => Some(instances.a),
+                    super::sim_bridge::Slot::B => instances.b,
+                };
+                *selection = Selection(Some(*s), e);
+            }
+            AppCommand::Sim(..)
+            | AppCommand::Playback(_)
+            | AppCommand::Slow(_)
+            | AppCommand::LoadScenario { .. }
+            | AppCommand::Compare(_)
+            | AppCommand::Camera(_)
+            | AppCommand::View(_)
+            | AppCommand::SaveScenario { .. } => {}
+        }
     }
 }
 

@@ -320,6 +320,14 @@ pub enum AppCommand {
     LoadScenario { target: Target, scenario: Box<Scenario>, source: String },
     /// A/B comparison (this plugin).
     Compare(CompareCommand),
+    /// The cameras: viewpoints (`CameraPlugin`).
+    Camera(super::camera::CameraCommand),
+    /// What is shown and how: theme, UI scale, labels, plots (`UiPlugin`).
+    View(super::ui::ViewCommand),
+    /// Select something in A or B, or nothing (`ScenePlugin`).
+    Select(Option<(Slot, super::scene::Selectable)>),
+    /// Save the scenario the panels show, with its live bath and clamp, to a file (`UiPlugin`).
+    SaveScenario { path: String },
 }
 
 /// The frame's order: input becomes commands, commands change the model,
@@ -455,7 +463,7 @@ pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCom
                 CompareCommand::Target(t) => instances.target = t,
                 CompareCommand::LinkCameras(on) => instances.linked_cameras = on,
             },
-            AppCommand::Slow(_) => {}
+            AppCommand::Slow(_) | AppCommand::Camera(_) | AppCommand::View(_) | AppCommand::Select(_) | AppCommand::SaveScenario { .. } => {}
         }
     }
     if let (Some(state), Some(b)) = (new_b, instances.b) {

@@ -70,7 +70,14 @@ fn slow_commands(mut commands: MessageReader<AppCommand>, mut clock: ResMut<Slow
             AppCommand::Sim(_, Command::RestoreMoment(_)) => clock.playing = false,
             // A comparison with drugs on the slow clock starts it.
             AppCommand::Compare(super::sim_bridge::CompareCommand::Start(Some(p))) => clock.playing = !p.0.drugs.is_empty() || !p.2.drugs.is_empty(),
-            AppCommand::Sim(..) | AppCommand::Playback(_) | AppCommand::LoadScenario { .. } | AppCommand::Compare(_) => {}
+            AppCommand::Sim(..)
+            | AppCommand::Playback(_)
+            | AppCommand::LoadScenario { .. }
+            | AppCommand::Compare(_)
+            | AppCommand::Camera(_)
+            | AppCommand::View(_)
+            | AppCommand::Select(_)
+            | AppCommand::SaveScenario { .. } => {}
         }
     }
 }

@@ -17,6 +17,7 @@ mod plots;
 mod scenario;
 mod selection;
 mod stimulation;
+mod view;
 
 pub use compare::{CompareView, compare_panel, half_title};
 pub use drugs::{DoseJob, DrugView, dose_panel, drugs_panel, sweep_target};
@@ -24,8 +25,8 @@ pub use playback::{LensView, PlaybackView, playback_bar, slow_speed_text, speed_
 pub use plots::Shown;
 pub use scenario::{FileAction, ScenarioView, scenario_panel};
 pub use stimulation::{StimView, stimulation_panel};
+pub use view::{ViewCommand, view_panel};
 
-use super::camera::{GoTo, Viewpoint};
 use super::palette;
 use super::scene::{InInstance, Labels, Selectable, Selection};
 use super::sim_bridge::{AppCommand, Instances, Playback, SimState, Slot, Target, differences};
@@ -99,7 +100,12 @@ impl Plugin for UiPlugin {
             eprintln!("warning: the drug catalogue could not be read: {e}");
             Catalogue::default()
         });
-        app.insert_resource(DrugCatalogue(catalogue)).init_resource::<UiState>().init_resource::<ViewRect>().init_resource::<DoseJob>().add_systems(EguiPrimaryContextPass, ui_system);
+        app.insert_resource(DrugCatalogue(catalogue))
+            .init_resource::<UiState>()
+            .init_resource::<ViewRect>()
+            .init_resource::<DoseJob>()
+            .add_systems(EguiPrimaryContextPass, ui_system)
+            .add_systems(Update, view::view_commands.in_set(super::sim_bridge::AppSystems::Commands));
     }
 }
 
@@ -109,18 +115,20 @@ fn retarget(c: AppCommand, target: Target) -> AppCommand {
     match c {
         AppCommand::Sim(_, cmd) => AppCommand::Sim(target, cmd),
         AppCommand::LoadScenario { scenario, source, .. } => AppCommand::LoadScenario { target, scenario, source },
-        other @ (AppCommand::Playback(_) | AppCommand::Slow(_) | AppCommand::Compare(_)) => other,
+        other @ (AppCommand::Playback(_) | AppCommand::Slow(_) | AppCommand::Compare(_) | AppCommand::Camera(_) | AppCommand::View(_) | AppCommand::Select(_) | AppCommand::SaveScenario { .. }) => {
+            other
+        }
     }
 }
 
 fn ui_system(
     mut contexts: EguiContexts,
-    mut settings: ResMut<UiSettings>,
+    settings: Res<UiSettings>,
     mut ui_state: ResMut<UiState>,
     states: Query<(Entity, &SimState, &Slot, Option<&Labels>)>,
     (instances, playback, clock): (Res<Instances>, Res<Playback>, Res<SlowClock>),
-    mut selection: ResMut<Selection>,
-    (mut actions, mut goto): (MessageWriter<AppCommand>, MessageWriter<GoTo>),
+    selection: Res<Selection>,
+    mut actions: MessageWriter<AppCommand>,
     mut cameras: Query<(&mut Camera, &mut Projection, &GlobalTransform, &InInstance), With<Camera3d>>,
     window: Query<&Window, With<PrimaryWindow>>,
     mut clear: ResMut<ClearColor>,
@@ -225,25 +233,11 @@ fn ui_system(
                 });
                 egui::CollapsingHeader::new("Scenario file").default_open(false).show(ui, |ui| {
                     if let Some(act) = scenario_panel(ui, &mut ui_state.scenario) {
-                        scenario::handle_file(act, state, &mut ui_state.scenario, &mut out);
+                        scenario::handle_file(act, &mut ui_state.scenario, &mut out);
                     }
                 });
                 egui::CollapsingHeader::new("View").default_open(true).show(ui, |ui| {
-                    ui.horizontal_wrapped(|ui| {
-                        for v in Viewpoint::ALL {
-                            if ui.button(v.label()).clicked() {
-                                goto.write(GoTo(v));
-                            }
-                        }
-                    });
-                    ui.checkbox(&mut settings.show_labels, "Labels");
-                    ui.checkbox(&mut settings.show_plots, "Plots");
-                    ui.checkbox(&mut settings.show_pathway, "Pathway in 3D (drug scenarios)");
-                    ui.horizontal(|ui| {
-                        ui.selectable_value(&mut settings.dark, true, "Dark");
-                        ui.selectable_value(&mut settings.dark, false, "Light");
-                    });
-                    ui.add(egui::Slider::new(&mut settings.scale, 0.75..=2.5).text("UI scale"));
+                    out.extend(view_panel(ui, &settings));
                 });
                 let selected_state = selection.1.and_then(|e| states.get(e).ok()).map(|(_, s, slot, _)| (s, *slot));
                 egui::CollapsingHeader::new("Selected").default_open(true).show(ui, |ui| match (selection.0, selected_state) {
@@ -284,7 +278,8 @@ fn ui_system(
                             _ => None,
                         };
                         if let Some(i) = super::pathway::pathway_graph(ui, &state.cascade, sel) {
-                            *selection = Selection(Some(Selectable::Pathway(i)), Some(instances.shown()));
+                            let slot = states.get(instances.shown()).map(|(_, _, s, _)| *s).unwrap_or(Slot::A);
+                            out.push(AppCommand::Select(Some((slot, Selectable::Pathway(i)))));
                         }
                     });
                     egui::CollapsingHeader::new("Slow clock plots").default_open(slow).show(ui, |ui| plots::slow_plots(ui, &shown));

@@ -53,7 +53,7 @@ pub fn scenario_panel(ui: &mut egui::Ui, vm: &mut ScenarioView) -> Option<FileAc
     act
 }
 
-pub fn handle_file(act: FileAction, state: &SimState, view: &mut ScenarioView, out: &mut Vec<AppCommand>) {
+pub fn handle_file(act: FileAction, view: &mut ScenarioView, out: &mut Vec<AppCommand>) {
     match act {
         FileAction::Open(path) => match synapse_core::builtin::resolve(&path) {
             Ok((s, source)) => {
@@ -63,14 +63,17 @@ pub fn handle_file(act: FileAction, state: &SimState, view: &mut ScenarioView, o
             // The running model is kept: a bad file loses nothing.
             Err(e) => view.message = Some((e.to_string(), false)),
         },
-        FileAction::Save(path) => {
-            // The scenario as loaded (drug schedule included) with the live
-            // bath and clamp, not the re-sampled synapse; written whole or not at all.
-            let text = state.live_scenario().to_ron();
-            view.message = Some(match crate::cli::write_atomically(std::path::Path::new(&path), |w| std::io::Write::write_all(w, text.as_bytes())) {
-                Ok(()) => (format!("saved {path}"), true),
-                Err(e) => (e, false),
-            });
-        }
+        FileAction::Save(path) => out.push(AppCommand::SaveScenario { path }),
+    }
+}
+
+/// Save `state`'s scenario: as loaded (drug schedule included) with the
+/// live bath and clamp, not the re-sampled synapse; written whole or not at
+/// all. Returns the message to show and whether it worked.
+pub fn save(state: &SimState, path: &str) -> (String, bool) {
+    let text = state.live_scenario().to_ron();
+    match crate::cli::write_atomically(std::path::Path::new(path), |w| std::io::Write::write_all(w, text.as_bytes())) {
+        Ok(()) => (format!("saved {path}"), true),
+        Err(e) => (e, false),
     }
 }

@@ -1,0 +1,89 @@
+//! The View panel: camera viewpoints and what is shown (labels, plots, the
+//! pathway in 3D, theme, UI scale), all as commands; and the system that
+//! carries those commands out on `UiSettings`.
+
+use super::super::camera::{CameraCommand, Viewpoint};
+use super::super::sim_bridge::AppCommand;
+use super::UiSettings;
+use bevy::prelude::*;
+use bevy_egui::egui;
+use serde::{Deserialize, Serialize};
+
+/// What is shown and how (as `AppCommand::View`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum ViewCommand {
+    Dark(bool),
+    /// egui zoom factor, 0.75–2.5 (projector: 1.5–2).
+    Scale(f32),
+    Labels(bool),
+    Plots(bool),
+    /// The signalling pathway inside the 3D spine.
+    Pathway(bool),
+}
+
+impl ViewCommand {
+    /// Apply to the settings (the scale clamped to its range).
+    pub fn apply(self, s: &mut UiSettings) {
+        match self {
+            ViewCommand::Dark(d) => s.dark = d,
+            ViewCommand::Scale(x) => s.scale = x.clamp(0.75, 2.5),
+            ViewCommand::Labels(b) => s.show_labels = b,
+            ViewCommand::Plots(b) => s.show_plots = b,
+            ViewCommand::Pathway(b) => s.show_pathway = b,
+        }
+    }
+}
+
+/// Viewpoints and view settings; returns the commands for what changed.
+pub fn view_panel(ui: &mut egui::Ui, settings: &UiSettings) -> Vec<AppCommand> {
+    let mut out = Vec::new();
+    ui.horizontal_wrapped(|ui| {
+        for v in Viewpoint::ALL {
+            if ui.button(v.label()).clicked() {
+                out.push(AppCommand::Camera(CameraCommand::View(v)));
+            }
+        }
+    });
+    let mut s = settings.clone();
+    if ui.checkbox(&mut s.show_labels, "Labels").changed() {
+        out.push(AppCommand::View(ViewCommand::Labels(s.show_labels)));
+    }
+    if ui.checkbox(&mut s.show_plots, "Plots").changed() {
+        out.push(AppCommand::View(ViewCommand::Plots(s.show_plots)));
+    }
+    if ui.checkbox(&mut s.show_pathway, "Pathway in 3D (drug scenarios)").changed() {
+        out.push(AppCommand::View(ViewCommand::Pathway(s.show_pathway)));
+    }
+    ui.horizontal(|ui| {
+        if ui.selectable_label(s.dark, "Dark").clicked() && !s.dark {
+            out.push(AppCommand::View(ViewCommand::Dark(true)));
+        }
+        if ui.selectable_label(!s.dark, "Light").clicked() && s.dark {
+            out.push(AppCommand::View(ViewCommand::Dark(false)));
+        }
+    });
+    if ui.add(egui::Slider::new(&mut s.scale, 0.75..=2.5).text("UI scale")).changed() {
+        out.push(AppCommand::View(ViewCommand::Scale(s.scale)));
+    }
+    out
+}
+
+/// Carry out `AppCommand::View` and `AppCommand::SaveScenario`.
+pub fn view_commands(
+    mut commands: MessageReader<AppCommand>,
+    mut settings: ResMut<UiSettings>,
+    mut ui_state: ResMut<super::UiState>,
+    states: Query<&super::super::sim_bridge::SimState>,
+    instances: Option<Res<super::super::sim_bridge::Instances>>,
+) {
+    for c in commands.read() {
+        match c {
+            AppCommand::View(v) => v.apply(&mut settings),
+            AppCommand::SaveScenario { path } => {
+                let Some(state) = instances.as_ref().and_then(|i| states.get(i.shown()).ok()) else { continue };
+                ui_state.scenario.message = Some(super::scenario::save(state, path));
+            }
+            AppCommand::Sim(..) | AppCommand::Playback(_) | AppCommand::Slow(_) | AppCommand::LoadScenario { .. } | AppCommand::Compare(_) | AppCommand::Camera(_) | AppCommand::Select(_) => {}
+        }
+    }
+}
