@@ -212,6 +212,10 @@ fn frame_exact_mode_takes_exactly_k_steps_a_frame_whatever_the_frame_time() {
     }
     assert_eq!(st(&mut app).sim.step_index - start, 200 * 7);
     assert!(!app.world().resource::<Playback>().lagging);
+    // The fast clock as a Bevy time: exactly 7 µs a frame, 1407 µs in all (the first frame included).
+    let bio = app.world().resource::<Time<synapse_lab::app::sim_bridge::Bio>>();
+    assert_eq!(bio.delta(), Duration::from_micros(7));
+    assert_eq!(bio.elapsed(), Duration::from_micros(201 * 7));
 }
 
 #[test]

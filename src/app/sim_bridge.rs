@@ -286,6 +286,14 @@ impl Playback {
     }
 }
 
+/// The fast clock as a Bevy time (like a physics engine's own clock):
+/// `Res<Time<Bio>>` gives every system the biological time instance A has
+/// run (`elapsed`) and this frame's share (`delta`), in whole core steps.
+/// Re-sampling or loading restarts the experiment's step count but not this
+/// clock, which counts biology shown since the app started.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Bio;
+
 /// The fast clock's playback commands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum PlaybackCommand {
@@ -372,6 +380,7 @@ impl Plugin for SimPlugin {
         app.add_message::<AppCommand>()
             .insert_resource(Instances { a, b, target: Target::Both, linked_cameras: true })
             .init_resource::<Playback>()
+            .insert_resource(Time::<Bio>::default())
             .configure_sets(Update, (AppSystems::Input, AppSystems::Commands, AppSystems::Simulate, AppSystems::Writeback, AppSystems::Ui, AppSystems::Capture).chain())
             .add_systems(Update, (apply_commands.in_set(AppSystems::Commands), advance_fast.in_set(AppSystems::Simulate)));
         if let Some(path) = &self.record_commands {
@@ -473,11 +482,12 @@ pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCom
 
 /// Advance the fast clock by this frame's share of biology, as a `Run`
 /// command to every instance (one clock: A's time step sets the count).
-pub fn advance_fast(time: Res<Time>, mut states: Query<(&mut SimState, &Slot)>, mut playback: ResMut<Playback>) {
+pub fn advance_fast(time: Res<Time>, mut bio: ResMut<Time<Bio>>, mut states: Query<(&mut SimState, &Slot)>, mut playback: ResMut<Playback>) {
     playback.last_frame_s = time.delta_secs_f64();
     if !playback.playing {
         playback.last_steps = 0;
         playback.lagging = false;
+        bio.advance_by(std::time::Duration::ZERO);
         return;
     }
     let steps = match playback.mode {
@@ -502,6 +512,8 @@ pub fn advance_fast(time: Res<Time>, mut states: Query<(&mut SimState, &Slot)>, 
             let _ = s.apply(Command::Run { steps });
         }
     }
+    let dt_ns = states.iter().find(|(_, slot)| **slot == Slot::A).map(|(s, _)| (s.sim.dt_ms() * 1e6).round() as u64).unwrap_or(1000);
+    bio.advance_by(std::time::Duration::from_nanos(steps * dt_ns));
     playback.last_steps = steps;
 }
 
