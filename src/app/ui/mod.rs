@@ -23,7 +23,7 @@ pub use compare::{CompareView, compare_panel, half_title};
 pub use drugs::{DoseJob, DrugView, dose_panel, drugs_panel, sweep_target};
 pub use playback::{LensView, PlaybackView, playback_bar, slow_speed_text, speed_text, time_lens_bar};
 pub use plots::Shown;
-pub use scenario::{FileAction, ScenarioView, scenario_panel};
+pub use scenario::{Dialog, FileAction, ScenarioView, handle_file, scenario_panel};
 pub use stimulation::{StimView, stimulation_panel};
 pub use view::{ViewCommand, view_panel};
 
@@ -87,6 +87,8 @@ pub struct UiState {
     pub scenario: ScenarioView,
     drugs: Option<DrugView>,
     stim: Option<StimView>,
+    /// The open or save dialog, while it is open.
+    dialog: Option<scenario::Dialog>,
     /// The instance the panels showed last and its generation.
     shown: Option<(Entity, u64)>,
     applied: Option<(bool, f32)>,
@@ -232,8 +234,10 @@ fn ui_system(
                     }
                 });
                 egui::CollapsingHeader::new("Scenario file").default_open(false).show(ui, |ui| {
-                    if let Some(act) = scenario_panel(ui, &mut ui_state.scenario) {
-                        scenario::handle_file(act, &mut ui_state.scenario, &mut out);
+                    if let Some(act) = scenario_panel(ui, &mut ui_state.scenario)
+                        && let Some(d) = scenario::handle_file(act, &mut ui_state.scenario, &mut out)
+                    {
+                        ui_state.dialog = Some(d);
                     }
                 });
                 egui::CollapsingHeader::new("View").default_open(true).show(ui, |ui| {
@@ -359,6 +363,13 @@ fn ui_system(
                 }
             }
         }
+    }
+    let ui_state = &mut *ui_state;
+    if let Some(d) = ui_state.dialog.as_mut()
+        && let Some(picked) = d.update(&ctx, &mut ui_state.scenario)
+    {
+        out.extend(picked);
+        ui_state.dialog = None;
     }
     for a in out {
         actions.write(retarget(a, instances.target));

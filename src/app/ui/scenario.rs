@@ -1,4 +1,6 @@
-//! The Scenario panel: built-in scenarios by name, open and save files.
+//! The Scenario panel: built-in scenarios by name, open and save files by
+//! path or through a file dialog (drawn with egui, so it works under plain
+//! X11 without a desktop portal).
 
 use super::super::palette;
 use super::super::sim_bridge::{AppCommand, SimState, Target};
@@ -26,6 +28,41 @@ impl ScenarioView {
 pub enum FileAction {
     Open(String),
     Save(String),
+    /// Pick a file to open, or a name to save under, in a dialog.
+    BrowseOpen,
+    BrowseSave,
+}
+
+/// The open file dialog and what its pick is for.
+pub struct Dialog {
+    pub dialog: egui_file_dialog::FileDialog,
+    pub saving: bool,
+}
+
+impl Dialog {
+    fn new(saving: bool) -> Self {
+        let mut dialog = egui_file_dialog::FileDialog::new().add_file_filter_extensions("Scenarios (.ron)", vec!["ron"]).default_file_filter("Scenarios (.ron)");
+        if saving {
+            dialog.save_file();
+        } else {
+            dialog.pick_file();
+        }
+        Self { dialog, saving }
+    }
+
+    /// Draw the dialog; the command its pick makes, once picked. Closing it
+    /// without a pick returns `Some(None)`: the dialog is done.
+    pub fn update(&mut self, ctx: &egui::Context, view: &mut ScenarioView) -> Option<Option<AppCommand>> {
+        self.dialog.update(ctx);
+        if let Some(path) = self.dialog.take_picked() {
+            let path = path.display().to_string();
+            view.path = path.clone();
+            let mut out = Vec::new();
+            handle_file(if self.saving { FileAction::Save(path) } else { FileAction::Open(path) }, view, &mut out);
+            return Some(out.pop());
+        }
+        matches!(self.dialog.state(), egui_file_dialog::DialogState::Closed | egui_file_dialog::DialogState::Cancelled).then_some(None)
+    }
 }
 
 pub fn scenario_panel(ui: &mut egui::Ui, vm: &mut ScenarioView) -> Option<FileAction> {
@@ -46,6 +83,14 @@ pub fn scenario_panel(ui: &mut egui::Ui, vm: &mut ScenarioView) -> Option<FileAc
             act = Some(FileAction::Save(vm.path.clone()));
         }
     });
+    ui.horizontal(|ui| {
+        if ui.button("Open file…").clicked() {
+            act = Some(FileAction::BrowseOpen);
+        }
+        if ui.button("Save as…").clicked() {
+            act = Some(FileAction::BrowseSave);
+        }
+    });
     if let Some((msg, ok)) = &vm.message {
         let color = if *ok { palette::egui(palette::ESTABLISHED) } else { palette::egui(palette::ERROR) };
         ui.colored_label(color, msg);
@@ -53,8 +98,11 @@ pub fn scenario_panel(ui: &mut egui::Ui, vm: &mut ScenarioView) -> Option<FileAc
     act
 }
 
-pub fn handle_file(act: FileAction, view: &mut ScenarioView, out: &mut Vec<AppCommand>) {
+/// Turn a file action into a command (or a dialog to open).
+pub fn handle_file(act: FileAction, view: &mut ScenarioView, out: &mut Vec<AppCommand>) -> Option<Dialog> {
     match act {
+        FileAction::BrowseOpen => return Some(Dialog::new(false)),
+        FileAction::BrowseSave => return Some(Dialog::new(true)),
         FileAction::Open(path) => match synapse_core::builtin::resolve(&path) {
             Ok((s, source)) => {
                 view.message = Some((format!("opened {source}"), true));
@@ -65,6 +113,7 @@ pub fn handle_file(act: FileAction, view: &mut ScenarioView, out: &mut Vec<AppCo
         },
         FileAction::Save(path) => out.push(AppCommand::SaveScenario { path }),
     }
+    None
 }
 
 /// Save `state`'s scenario: as loaded (drug schedule included) with the
