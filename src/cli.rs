@@ -24,13 +24,17 @@ struct Cli {
     /// Scenario for the 3D app: a file, or a built-in name (`synapse-lab scenarios`); default: single_spike.
     #[arg(long)]
     scenario: Option<String>,
-    /// Write every command of the session, with its frame and biological
-    /// time, to this RON file when the app closes (`synapse-lab replay` re-runs it).
+    /// Write every command of the session (since the scenario last loaded), with
+    /// its frame and both clocks' times, to this RON file: every 10 s and when
+    /// the app closes (`synapse-lab replay` re-runs it; B's log goes to FILE.B.ron).
     #[arg(long, value_name = "FILE")]
     record_commands: Option<PathBuf>,
     /// Two synapses side by side on one clock: A and B (files or built-in names).
     #[arg(long, num_args = 2, value_names = ["A", "B"])]
     compare: Vec<String>,
+    /// Keys from this RON file instead of the built-in ones (same form as assets/keymap.ron).
+    #[arg(long, value_name = "FILE")]
+    keymap: Option<PathBuf>,
     /// Window size, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720")]
     size: String,
@@ -249,6 +253,8 @@ pub fn write_atomically(path: &Path, write: impl FnOnce(&mut std::io::BufWriter<
         let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
         write(&mut w)?;
         std::io::Write::flush(&mut w)?;
+        // On disk before the rename, so a crash cannot leave an empty file under the name.
+        w.get_ref().sync_all()?;
         drop(w);
         std::fs::rename(&tmp, path)
     })();
@@ -296,7 +302,15 @@ fn window(cli: &Cli) -> Result<ExitCode, String> {
         // Refuse a folder that cannot be written now rather than lose the session at the end.
         check_writable(p).map_err(|e| format!("--record-commands {e}"))?;
     }
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: None, record_commands, compare })?;
+    let keymap = match &cli.keymap {
+        Some(p) => {
+            let file = p.display().to_string();
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{file}: cannot read the keymap: {e}"))?;
+            Some(crate::app::keymap::Keymap::from_ron(&text, &file)?)
+        }
+        None => None,
+    };
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: None, record_commands, compare, keymap })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -317,8 +331,8 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
         Some(t) => synapse_core::units::parse_duration_ms(t).map_err(|e| format!("--slow-at {e}"))? / 60e3,
         None => 0.0,
     };
-    if slow_at_min > 365.0 * 1440.0 {
-        return Err("--slow-at: pick a time within a year".into());
+    if slow_at_min > synapse_core::experiment::MAX_SLOW_MIN {
+        return Err(format!("--slow-at {}: pick a time within {} weeks", a.slow_at.as_deref().unwrap_or(""), synapse_core::experiment::MAX_SLOW_MIN / (7.0 * 1440.0)));
     }
     crate::app::run(crate::app::AppOptions {
         scenario,
@@ -330,6 +344,7 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
         screenshot: Some(crate::app::ScreenshotRequest { at_ms, slow_at_min, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }),
         record_commands: None,
         compare,
+        keymap: None,
     })?;
     Ok(ExitCode::SUCCESS)
 }

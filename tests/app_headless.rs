@@ -404,3 +404,22 @@ fn the_simulation_systems_have_no_ambiguous_order() {
     app.update();
     assert!(st(&mut app).cascade.t_min() >= 0.0);
 }
+
+#[test]
+fn the_clocks_own_commands_reach_both_synapses_of_a_comparison() {
+    use synapse_lab::app::sim_bridge::CompareCommand;
+    let mut app = lens_app(ketamine_iv());
+    app.update();
+    app.world_mut().write_message(AppCommand::Compare(CompareCommand::Start(None)));
+    app.update();
+    // Sent to B alone, a slow jump still moves the one slow clock of both.
+    app.world_mut().write_message(AppCommand::Sim(Target::B, Command::SlowJump { minutes: 60.0 }));
+    app.world_mut().write_message(AppCommand::Sim(Target::B, Command::MgMm(0.5)));
+    app.update();
+    let (ta, tb) = (st(&mut app).cascade.t_min(), st_b(&mut app).cascade.t_min());
+    assert_eq!(ta, tb);
+    assert!(ta >= 60.0);
+    // A bath change stays where it was sent.
+    assert_eq!(st_b(&mut app).sim.solution.mg_mm, 0.5);
+    assert_eq!(st(&mut app).sim.solution.mg_mm, 1.0);
+}

@@ -277,3 +277,16 @@ fn replay_checks_the_final_hash_and_names_a_bad_log_s_line() {
     assert!(err.contains("command 2") && err.contains("esketamine"), "{err}");
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn a_broken_keymap_or_a_too_far_slow_jump_is_named_before_any_window_opens() {
+    let bad = tmp("keys.ron");
+    std::fs::write(&bad, "Keymap([\n    (key: PageDown, action: Sim(Spike)),\n    (key: NoSuchKey, action: TogglePlay),\n])\n").unwrap();
+    let o = synapse_lab(&["--keymap", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("keys.ron:3:"), "{}", text(&o).1);
+    let o = synapse_lab(&["screenshot", "--slow-at", "200d", "--out", "x.png"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("within 8 weeks"), "{}", text(&o).1);
+    let _ = std::fs::remove_file(&bad);
+}

@@ -52,11 +52,15 @@ impl Plugin for ExportPlugin {
 fn jump_to_time(export: Res<Export>, mut states: Query<&mut SimState>, instances: Res<Instances>, mut playback: ResMut<Playback>, mut clock: ResMut<SlowClock>) {
     // The slow clock first (it re-samples the synapse), then the fast one; every instance alike.
     for mut state in &mut states {
-        if export.req.slow_at_min > 0.0 {
-            let _ = state.apply(Command::SlowJump { minutes: export.req.slow_at_min });
+        if export.req.slow_at_min > 0.0
+            && let Err(e) = state.apply(Command::SlowJump { minutes: export.req.slow_at_min })
+        {
+            eprintln!("error: --slow-at: {e}");
         }
         let steps = ((export.req.at_ms / state.sim.dt_ms()).round() as u64).saturating_sub(state.sim.step_index);
-        let _ = state.apply(Command::Run { steps });
+        if let Err(e) = state.apply(Command::Run { steps }) {
+            eprintln!("error: --at: {e}");
+        }
     }
     super::time_lens::sync_epoch(&mut clock, &states, &instances);
     clock.playing = false;
@@ -119,12 +123,11 @@ fn capture(
         let path = export.req.out.clone();
         let slot = export.result.clone();
         commands.spawn(Screenshot::primary_window()).observe(move |shot: On<ScreenshotCaptured>| {
-            let outcome = shot
-                .image
-                .clone()
-                .try_into_dynamic()
-                .map_err(|e| format!("cannot convert the frame: {e:?}"))
-                .and_then(|img| img.to_rgb8().save(&path).map_err(|e| format!("{}: cannot write: {e}", path.display())));
+            let outcome = shot.image.clone().try_into_dynamic().map_err(|e| format!("cannot convert the frame: {e:?}")).and_then(|img| {
+                let rgb = img.to_rgb8();
+                // Whole or not at all: an interrupted write leaves no PNG under the name.
+                crate::cli::write_atomically(&path, |w| rgb.write_to(w, image::ImageFormat::Png).map_err(std::io::Error::other))
+            });
             if let Ok(mut s) = slot.lock() {
                 *s = Some(outcome);
             }

@@ -1,6 +1,7 @@
 //! The keymap as data: `assets/keymap.ron` (built into the binary) binds
-//! keys to actions, so a clicker's keys are added by editing that file, not
-//! code. The plugin turns key presses into `AppCommand`s in `AppSystems::Input`.
+//! keys to actions, and `synapse-lab --keymap my-keys.ron` uses another file
+//! of the same form, so a clicker's keys are added without code. The plugin
+//! turns key presses into `AppCommand`s in `AppSystems::Input`.
 
 use super::sim_bridge::{AppCommand, AppSystems, Instances, Playback, PlaybackCommand, SlowCommand, Target};
 use super::time_lens::SlowClock;
@@ -48,11 +49,12 @@ impl Keymap {
     }
 }
 
-pub struct KeymapPlugin;
+/// The keys: the built-in keymap, or the one `--keymap` named.
+pub struct KeymapPlugin(pub Keymap);
 
 impl Plugin for KeymapPlugin {
     fn build(&self, app: &mut App) {
-        app.insert_resource(Keymap::builtin()).add_systems(Update, keys.in_set(AppSystems::Input));
+        app.insert_resource(self.0.clone()).add_systems(Update, keys.in_set(AppSystems::Input));
     }
 }
 
@@ -63,7 +65,7 @@ pub fn command_for(action: &KeyAction, playing: bool, slow_playing: bool, target
         KeyAction::TogglePlay => AppCommand::Playback(PlaybackCommand::Play(!playing)),
         KeyAction::ToggleSlowClock => AppCommand::Slow(SlowCommand::Play(!slow_playing)),
         KeyAction::Playback(p) => AppCommand::Playback(p.clone()),
-        KeyAction::Sim(c) => AppCommand::Sim(target, c.clone()),
+        KeyAction::Sim(c) => AppCommand::Sim(super::sim_bridge::target_of(c, target), c.clone()),
     }
 }
 

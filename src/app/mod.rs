@@ -53,6 +53,8 @@ pub struct AppOptions {
     pub record_commands: Option<PathBuf>,
     /// `--compare A B`: B's scenario and source (A is `scenario`).
     pub compare: Option<(Scenario, String)>,
+    /// `--keymap FILE` (default: the built-in keys).
+    pub keymap: Option<keymap::Keymap>,
 }
 
 /// Open the window (or render the screenshot) and run until closed.
@@ -80,7 +82,7 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
             record_commands: opts.record_commands.clone(),
             compare: opts.compare.clone(),
         })
-        .add_plugins((time_lens::TimeLensPlugin, keymap::KeymapPlugin))
+        .add_plugins((time_lens::TimeLensPlugin, keymap::KeymapPlugin(opts.keymap.clone().unwrap_or_else(keymap::Keymap::builtin))))
         .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, pathway::PathwayPlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
     if let Some(req) = opts.screenshot {
         app.add_plugins(export::ExportPlugin(req));

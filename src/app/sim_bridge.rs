@@ -161,6 +161,28 @@ impl Instances {
     }
 }
 
+/// Where a command for `target` goes: the clock's own commands (restart,
+/// slow jumps, kept and restored moments) go to every instance, so A and B
+/// stay on one clock with the same moments; the rest where the panels point.
+pub fn target_of(cmd: &Command, target: Target) -> Target {
+    match cmd {
+        Command::Restart | Command::SlowJump { .. } | Command::KeepMoment | Command::RestoreMoment(_) | Command::Run { .. } | Command::RunSlow { .. } => Target::Both,
+        Command::Spike
+        | Command::Mini
+        | Command::InterneuronSpike
+        | Command::Train { .. }
+        | Command::Clamp(_)
+        | Command::HoldingMv(_)
+        | Command::InjectPa(_)
+        | Command::MgMm(_)
+        | Command::CaMm(_)
+        | Command::GlycineUm(_)
+        | Command::DSerineUm(_)
+        | Command::Drug { .. }
+        | Command::WashOut { .. } => target,
+    }
+}
+
 /// A command for "the panels' target": panels and keys build these, and the
 /// UI sends them where the comparison panel points (A alone when not comparing).
 pub fn sim(c: Command) -> AppCommand {
@@ -198,8 +220,14 @@ pub fn builtin_comparison(a: &str, b: &str) -> Option<AppCommand> {
 /// ("+ Ketamine 10 µM", "Mg2+ 0 mM", another scenario's name).
 pub fn differences(a: &Experiment, b: &Experiment) -> Vec<String> {
     let mut out = Vec::new();
-    if a.base().name != b.base().name {
-        out.push(b.base().name.clone());
+    if a.base() != b.base() {
+        out.push(if a.base().name != b.base().name { b.base().name.clone() } else { format!("another \"{}\" scenario", b.base().name) });
+    }
+    if a.sim.membrane.mode != b.sim.membrane.mode {
+        out.push(format!("{:?}", b.sim.membrane.mode));
+    }
+    if a.sim.membrane.inject_pa != b.sim.membrane.inject_pa {
+        out.push(format!("{} pA injected", b.sim.membrane.inject_pa));
     }
     let (sa, sb) = (&a.sim.solution, &b.sim.solution);
     for (what, va, vb, unit) in
@@ -268,13 +296,15 @@ pub struct Playback {
     pub last_steps: u64,
     pub last_frame_s: f64,
     pub lagging: bool,
+    /// Steps taken this frame outside the clock (single steps), for `Time<Bio>`.
+    extra_steps: u64,
 }
 
 impl Default for Playback {
     fn default() -> Self {
         // 1 ms of biology per second: a spike's glutamate transient lasts a
         // fraction of a second on screen, the AMPA EPSC a few seconds.
-        Self { playing: true, bio_us_per_s: 1000.0, mode: ClockMode::Live, carry_steps: 0.0, last_steps: 0, last_frame_s: 0.0, lagging: false }
+        Self { playing: true, bio_us_per_s: 1000.0, mode: ClockMode::Live, carry_steps: 0.0, last_steps: 0, last_frame_s: 0.0, lagging: false, extra_steps: 0 }
     }
 }
 
@@ -376,7 +406,14 @@ impl Plugin for SimPlugin {
         }
         let record = state.log.is_some();
         let a = app.world_mut().spawn(instance_bundle(state, Slot::A)).id();
-        let b = self.compare.as_ref().map(|(s, src)| app.world_mut().spawn(instance_bundle(SimState::new(s.clone(), src.clone(), record), Slot::B)).id());
+        // `--drug` puts its drugs in the bath of both synapses of a comparison.
+        let b = self.compare.as_ref().map(|(s, src)| {
+            let mut b = SimState::new(s.clone(), src.clone(), record);
+            for (name, conc_um) in &self.drugs {
+                let _ = b.apply(Command::Drug { name: name.clone(), conc_um: *conc_um });
+            }
+            app.world_mut().spawn(instance_bundle(b, Slot::B)).id()
+        });
         app.add_message::<AppCommand>()
             .insert_resource(Instances { a, b, target: Target::Both, linked_cameras: true })
             .init_resource::<Playback>()
@@ -419,7 +456,7 @@ pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCom
             }
         };
         match c.clone() {
-            AppCommand::Sim(target, cmd) => each(target, &mut |s| {
+            AppCommand::Sim(target, cmd) => each(target_of(&cmd, target), &mut |s| {
                 if let Err(err) = s.apply(cmd.clone()) {
                     warn!("command refused: {err}");
                 }
@@ -428,6 +465,7 @@ pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCom
                 PlaybackCommand::Play(on) => playback.playing = on,
                 PlaybackCommand::StepOnce => {
                     playback.playing = false;
+                    playback.extra_steps += 1;
                     each(Target::Both, &mut |s| {
                         let _ = s.apply(Command::Run { steps: 1 });
                     });
@@ -484,27 +522,27 @@ pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCom
 /// command to every instance (one clock: A's time step sets the count).
 pub fn advance_fast(time: Res<Time>, mut bio: ResMut<Time<Bio>>, mut states: Query<(&mut SimState, &Slot)>, mut playback: ResMut<Playback>) {
     playback.last_frame_s = time.delta_secs_f64();
-    if !playback.playing {
-        playback.last_steps = 0;
+    let a_steps = |states: &Query<(&mut SimState, &Slot)>| states.iter().find(|(_, slot)| **slot == Slot::A).map(|(s, _)| (s.sim.step_index, s.sim.dt_ms()));
+    let (before, dt_ms) = a_steps(&states).unwrap_or((0, 1e-3));
+    let steps = if !playback.playing {
         playback.lagging = false;
-        bio.advance_by(std::time::Duration::ZERO);
-        return;
-    }
-    let steps = match playback.mode {
-        ClockMode::FrameExact { steps_per_frame } => {
-            playback.lagging = false;
-            steps_per_frame
-        }
-        ClockMode::Live => {
-            let dt_us = states.iter().find(|(_, slot)| **slot == Slot::A).map(|(s, _)| s.sim.dt_ms() * 1e3).unwrap_or(1.0);
-            let wanted = time.delta_secs_f64() * playback.bio_us_per_s / dt_us + playback.carry_steps;
-            let steps = wanted.floor() as u64;
-            let taken = steps.min(MAX_STEPS_PER_FRAME);
-            playback.lagging = taken < steps;
-            // Live playback cannot catch up a backlog it could not compute in
-            // time; it runs behind and says so. Frame-exact mode never drops.
-            playback.carry_steps = if playback.lagging { 0.0 } else { wanted - steps as f64 };
-            taken
+        0
+    } else {
+        match playback.mode {
+            ClockMode::FrameExact { steps_per_frame } => {
+                playback.lagging = false;
+                steps_per_frame
+            }
+            ClockMode::Live => {
+                let wanted = time.delta_secs_f64() * playback.bio_us_per_s / (dt_ms * 1e3) + playback.carry_steps;
+                let steps = wanted.floor() as u64;
+                let taken = steps.min(MAX_STEPS_PER_FRAME);
+                playback.lagging = taken < steps;
+                // Live playback cannot catch up a backlog it could not compute in
+                // time; it runs behind and says so. Frame-exact mode never drops.
+                playback.carry_steps = if playback.lagging { 0.0 } else { wanted - steps as f64 };
+                taken
+            }
         }
     };
     if steps > 0 {
@@ -512,9 +550,11 @@ pub fn advance_fast(time: Res<Time>, mut bio: ResMut<Time<Bio>>, mut states: Que
             let _ = s.apply(Command::Run { steps });
         }
     }
-    let dt_ns = states.iter().find(|(_, slot)| **slot == Slot::A).map(|(s, _)| (s.sim.dt_ms() * 1e6).round() as u64).unwrap_or(1000);
-    bio.advance_by(std::time::Duration::from_nanos(steps * dt_ns));
-    playback.last_steps = steps;
+    // What A really ran this frame (a refused command runs nothing).
+    let after = a_steps(&states).map(|(n, _)| n).unwrap_or(before);
+    playback.last_steps = after.saturating_sub(before);
+    let shown = playback.last_steps + std::mem::take(&mut playback.extra_steps);
+    bio.advance_by(std::time::Duration::from_nanos((shown as f64 * dt_ms * 1e6).round() as u64));
 }
 
 /// Where instance `slot`'s log goes: the path itself for A, `NAME.B.ron` for B.
@@ -527,7 +567,7 @@ pub fn log_path(path: &std::path::Path, slot: Slot) -> PathBuf {
 
 /// How often a recorded session is written while it runs (wall seconds):
 /// a crash or a kill loses at most this much of it.
-const LOG_FLUSH_S: f64 = 2.0;
+const LOG_FLUSH_S: f64 = 10.0;
 
 /// `--record-commands`: write each instance's log whole (or not at all)
 /// when the app exits, and every `LOG_FLUSH_S` while it runs; each write is

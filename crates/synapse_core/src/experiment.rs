@@ -31,7 +31,7 @@ pub const SLOW_SAMPLE_MIN: f64 = 1.0;
 const LEVEL_CHANGE: f64 = 0.02;
 /// Most core steps one `Run` may ask for (~30 min of computing).
 pub const MAX_RUN_STEPS: u64 = 1_000_000_000;
-/// Farthest one slow jump or run may go (8 weeks, as far as a drug may start before t = 0).
+/// Farthest one slow jump or one `RunSlow` may go (8 weeks, as far as a drug may start before t = 0).
 pub const MAX_SLOW_MIN: f64 = 8.0 * 7.0 * 1440.0;
 
 /// Everything a person (or a lecture, or a script) can do to an experiment.
@@ -209,7 +209,7 @@ impl Experiment {
     }
 
     /// The one place the fast layer is built from the slow state: the
-    /// cascade's synapse, its controls in effect at once (no step is
+    /// cascade's synapse with its controls in effect from t = 0 (no step is
     /// taken), then drugs the user had applied by hand.
     fn fast_from(cascade: &Cascade, live: &Scenario, parallel: bool, by_hand: &[(Drug, f64)]) -> Simulation {
         let (fast, controls) = cascade.fast_layer(live);
@@ -218,7 +218,6 @@ impl Experiment {
         for c in controls {
             sim.apply(c);
         }
-        sim.flush_controls();
         for (drug, conc_um) in by_hand {
             sim.apply(Control::SetDrug { drug: Box::new(drug.clone()), conc_um: *conc_um });
         }
@@ -264,7 +263,10 @@ impl Experiment {
     /// Check a command without carrying it out (a bad one changes nothing).
     pub fn check(&self, cmd: &Command) -> Result<(), CommandError> {
         match cmd {
-            Command::Run { steps } | Command::RunSlow { steps } if *steps > MAX_RUN_STEPS => Err(CommandError(format!("{steps} steps in one command: use at most {MAX_RUN_STEPS}"))),
+            Command::Run { steps } if *steps > MAX_RUN_STEPS => Err(CommandError(format!("{steps} steps in one command: use at most {MAX_RUN_STEPS}"))),
+            Command::RunSlow { steps } if *steps as f64 * self.cascade.dt_min() > MAX_SLOW_MIN => {
+                Err(CommandError(format!("{steps} slow steps is more than {MAX_SLOW_MIN} min in one command; split it")))
+            }
             Command::Train { rate_hz, count } => {
                 in_range("train rate", *rate_hz, 0.1, 1000.0, "Hz")?;
                 if !(1..=10_000).contains(count) {
@@ -300,7 +302,9 @@ impl Experiment {
             Command::Train { rate_hz, count } => {
                 let now = self.sim.step_index + 1;
                 let every = (((1e3 / rate_hz) / self.sim.dt_ms()).round() as u64).max(1);
+                // Trains may overlap: keep the spikes in firing order.
                 self.pending_spikes.extend((0..*count as u64).map(|k| now + k * every));
+                self.pending_spikes.make_contiguous().sort_unstable();
             }
             Command::Clamp(m) => self.sim.apply(Control::SetClamp(*m)),
             Command::HoldingMv(v) => self.sim.apply(Control::SetHoldingMv(*v)),
@@ -457,8 +461,11 @@ impl Experiment {
         self.epoch += 1;
     }
 
-    /// One 64-bit hash of both clocks' state: the fast synapse's FNV-1a hash,
+    /// One 64-bit hash of both clocks' state: the fast synapse's FNV-1a hash
+    /// (positions, receptor and transporter states, blocks, counts, voltage),
     /// the slow step and every cascade variable, the pending train spikes.
+    /// It leaves out the kept moments and the histories (records, not
+    /// state); two runs of the same commands agree on those as well.
     pub fn state_hash(&self) -> u64 {
         let mut h = self.sim.state_hash();
         let mut mix = |v: u64| h = crate::rng::mix64(h ^ v);
@@ -511,7 +518,9 @@ impl CommandLog {
     /// Add a command that took effect on `exp` (call before applying it).
     /// Consecutive `Run`s merge: `Run(a); Run(b)` is `Run(a + b)`.
     pub fn push(&mut self, frame: u64, exp: &Experiment, command: Command) {
-        if let (Some(LoggedCommand { command: Command::Run { steps: last }, .. }), Command::Run { steps }) = (self.commands.last_mut(), &command) {
+        if let (Some(LoggedCommand { command: Command::Run { steps: last }, .. }), Command::Run { steps }) = (self.commands.last_mut(), &command)
+            && *last + steps <= MAX_RUN_STEPS
+        {
             *last += steps;
             return;
         }
@@ -583,6 +592,23 @@ mod tests {
         let b = Trace::record(&mut sim, 0.5, 0.03);
         assert_eq!(a.rows, b.rows);
         assert_eq!(a.rows.len(), 1 + 16 + 1);
+    }
+
+    #[test]
+    fn settings_show_at_once_and_overlapping_trains_fire_in_order() {
+        let mut e = Experiment::new(quiet()).unwrap();
+        // Paused (no step taken): the bath is what was set.
+        e.apply(&Command::MgMm(0.0)).unwrap();
+        assert_eq!(e.sim.solution.mg_mm, 0.0);
+        assert_eq!(e.live_scenario().solution.mg_mm, 0.0);
+        e.apply(&Command::Train { rate_hz: 1.0, count: 3 }).unwrap();
+        e.apply(&Command::Train { rate_hz: 100.0, count: 3 }).unwrap();
+        let spikes: Vec<u64> = e.pending_spikes().collect();
+        assert_eq!(spikes, vec![1, 1, 10_001, 20_001, 1_000_001, 2_000_001]);
+        let mut log = CommandLog::new("test", e.base());
+        log.push(0, &e, Command::Run { steps: MAX_RUN_STEPS });
+        log.push(0, &e, Command::Run { steps: 5 });
+        assert_eq!(log.commands.len(), 2, "merged runs stay within what one command may ask");
     }
 
     #[test]

@@ -241,18 +241,17 @@ impl Simulation {
         self.step_index as f64 * self.dt_ms
     }
 
-    /// Queue a control; it takes effect at the start of the next step.
+    /// Apply a control. Settings (clamp, bath, drugs, hooks, seeded block)
+    /// take effect at once, so what the synapse reports is what was set,
+    /// even while the clock is paused; stimuli (spikes, minis) are queued
+    /// and fire at the start of the next step. Either way the next step is
+    /// the first to run with them: the bits are those of a control queued
+    /// for that step.
     pub fn apply(&mut self, c: Control) {
-        self.pending.push(c);
-    }
-
-    /// Carry out the queued controls now, at the current step, without
-    /// stepping: a synapse built with drugs has them from t = 0.
-    pub fn flush_controls(&mut self) {
-        for c in std::mem::take(&mut self.pending) {
-            self.execute(c);
+        match c {
+            Control::Spike | Control::Mini | Control::InterneuronSpike => self.pending.push(c),
+            _ => self.execute(c),
         }
-        self.last_events = ReleaseEvents::default();
     }
 
     /// Push the rate multipliers (hooks × drugs × the NMDA co-agonist

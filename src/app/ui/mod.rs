@@ -115,7 +115,7 @@ impl Plugin for UiPlugin {
 /// comparison panel points (A alone when not comparing).
 fn retarget(c: AppCommand, target: Target) -> AppCommand {
     match c {
-        AppCommand::Sim(_, cmd) => AppCommand::Sim(target, cmd),
+        AppCommand::Sim(_, cmd) => AppCommand::Sim(super::sim_bridge::target_of(&cmd, target), cmd),
         AppCommand::LoadScenario { scenario, source, .. } => AppCommand::LoadScenario { target, scenario, source },
         other @ (AppCommand::Playback(_) | AppCommand::Slow(_) | AppCommand::Compare(_) | AppCommand::Camera(_) | AppCommand::View(_) | AppCommand::Select(_) | AppCommand::SaveScenario { .. }) => {
             other

@@ -92,7 +92,7 @@ pub fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) {
         plot("slow-diff", "B − A (× baseline)").show(ui, |p| {
             for (col, name, color) in [(SlowColumn::Bdnf, "BDNF", palette::egui(palette::BDNF)), (SlowColumn::SpineDensity, "spine density", palette::egui(palette::SPINES))] {
                 let (sa, sb) = (series(a, col), series(b, col));
-                let diff: Vec<[f64; 2]> = sa.iter().zip(&sb).map(|(x, y)| [x[0], y[1] - x[1]]).collect();
+                let diff = difference(&sa, &sb);
                 p.line(Line::new(format!("{name}: B − A"), diff).color(color));
             }
             p.vline(mark.clone());
@@ -137,10 +137,7 @@ pub fn plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64) {
     });
     if let [a, b] = shown {
         plot("diff", "B − A current (pA)").show(ui, |p| {
-            // Both instances run on one clock: rows are at the same times.
-            let diff = |f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| -> Vec<[f64; 2]> {
-                a.state.history.rows.iter().zip(&b.state.history.rows).filter(|(x, y)| x.t_ms == y.t_ms).map(|(x, y)| [x.t_ms, f(y) - f(x)]).collect()
-            };
+            let diff = |f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| difference(&series(a, f), &series(b, f));
             p.line(Line::new("AMPA: B − A", diff(&|r| r.i_ampa_pA)).color(kc(ReceptorKind::Ampa)));
             p.line(Line::new("NMDA: B − A", diff(&|r| r.i_nmda_pA)).color(kc(ReceptorKind::Nmda2A)));
             p.vline(now.clone());
@@ -161,4 +158,33 @@ pub fn plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64) {
         }
         p.vline(now);
     });
+}
+
+/// B − A at the times both series have (sorted by time; rows at other
+/// times are left out rather than paired with the wrong row).
+pub fn difference(a: &[[f64; 2]], b: &[[f64; 2]]) -> Vec<[f64; 2]> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        let (ta, tb) = (a[i][0], b[j][0]);
+        if (ta - tb).abs() <= 1e-9 * ta.abs().max(1.0) {
+            out.push([ta, b[j][1] - a[i][1]]);
+            i += 1;
+            j += 1;
+        } else if ta < tb {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_difference_pairs_rows_by_time() {
+        let a = [[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]];
+        let b = [[1.0, 5.0], [2.0, 7.0], [3.0, 9.0]];
+        assert_eq!(super::difference(&a, &b), vec![[1.0, 3.0], [2.0, 4.0]]);
+    }
 }
