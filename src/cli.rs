@@ -98,6 +98,9 @@ struct ScreenshotArgs {
     /// Viewpoint: whole, cleft, receptor, astrocyte or signalling.
     #[arg(long, default_value = "whole")]
     view: String,
+    /// A caption across the bottom of the 3D view.
+    #[arg(long)]
+    caption: Option<String>,
     /// Frames to render before the capture (more frames: a steadier frame-time figure).
     #[arg(long, default_value_t = 8)]
     frames: u32,
@@ -341,7 +344,7 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
         view,
         ui,
         drugs,
-        screenshot: Some(crate::app::ScreenshotRequest { at_ms, slow_at_min, out: a.out, warmup_frames: a.frames.clamp(3, 10_000) }),
+        screenshot: Some(crate::app::ScreenshotRequest { at_ms, slow_at_min, out: a.out, warmup_frames: a.frames.clamp(3, 10_000), caption: a.caption }),
         record_commands: None,
         compare,
         keymap: None,

@@ -67,11 +67,60 @@ impl Viewpoint {
 }
 
 /// What the cameras can be asked (as `AppCommand::Camera`).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum CameraCommand {
-    /// Every instance's camera flies to a viewpoint (smoothly: the orbit
-    /// camera eases towards its target).
+    /// Every instance's camera goes to a viewpoint (the orbit camera eases there).
     View(Viewpoint),
+    /// Fly to a viewpoint over this many seconds (eased in and out).
+    FlyTo { view: Viewpoint, secs: f32 },
+    /// Keep where A's camera looks now under a name.
+    SaveBookmark(String),
+    /// Fly to a kept bookmark over this many seconds.
+    Bookmark { name: String, secs: f32 },
+}
+
+/// A camera pose: focus, yaw, pitch, radius (the instance's own coordinates).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pose {
+    pub focus: Vec3,
+    pub yaw: f32,
+    pub pitch: f32,
+    pub radius: f32,
+}
+
+impl Pose {
+    fn of(c: &PanOrbitCamera) -> Self {
+        Self { focus: c.target_focus, yaw: c.target_yaw, pitch: c.target_pitch, radius: c.target_radius }
+    }
+
+    /// Between two poses, eased in and out (smoothstep of `u` in 0..1).
+    pub fn lerp(self, to: Pose, u: f32) -> Pose {
+        let s = u.clamp(0.0, 1.0);
+        let s = s * s * (3.0 - 2.0 * s);
+        let f = |a: f32, b: f32| a + (b - a) * s;
+        Pose { focus: self.focus.lerp(to.focus, s), yaw: f(self.yaw, to.yaw), pitch: f(self.pitch, to.pitch), radius: f(self.radius, to.radius) }
+    }
+
+    fn put(self, c: &mut PanOrbitCamera) {
+        c.target_focus = self.focus;
+        c.target_yaw = self.yaw;
+        c.target_pitch = self.pitch;
+        c.target_radius = self.radius;
+        c.force_update = true;
+    }
+}
+
+/// Named camera poses kept with `SaveBookmark` (a lecture's "slide views").
+#[derive(Resource, Default, Debug, Clone)]
+pub struct Bookmarks(pub Vec<(String, Pose)>);
+
+/// A flight under way: from, to, seconds flown and in all.
+#[derive(Component, Clone, Copy, Debug)]
+struct Flight {
+    from: Pose,
+    to: Pose,
+    t: f32,
+    secs: f32,
 }
 
 /// The viewpoint the camera starts at.
@@ -83,8 +132,9 @@ pub struct CameraPlugin;
 impl Plugin for CameraPlugin {
     fn build(&self, app: &mut App) {
         app.add_plugins(PanOrbitCameraPlugin)
+            .init_resource::<Bookmarks>()
             .add_systems(Startup, spawn_ui_camera)
-            .add_systems(Update, (spawn_cameras, go_to, block_while_over_panels, link_cameras, choose_antialiasing).chain().in_set(super::sim_bridge::AppSystems::Writeback));
+            .add_systems(Update, (spawn_cameras, go_to, fly, block_while_over_panels, link_cameras, choose_antialiasing).chain().in_set(super::sim_bridge::AppSystems::Writeback));
     }
 }
 
@@ -147,10 +197,29 @@ pub fn first_receptor(state: &SimState) -> Vec3 {
     if r.is_empty() { Vec3::ZERO } else { super::scene::world(r.x_um[0], r.y_um[0], 0.0) }
 }
 
-fn go_to(mut requests: MessageReader<AppCommand>, mut cams: Query<(&mut PanOrbitCamera, &InInstance)>, states: Query<&SimState>) {
+fn go_to(mut commands: Commands, mut requests: MessageReader<AppCommand>, mut cams: Query<(Entity, &mut PanOrbitCamera, &InInstance)>, states: Query<&SimState>, mut bookmarks: ResMut<Bookmarks>) {
     for c in requests.read() {
-        let v = match c {
-            AppCommand::Camera(CameraCommand::View(v)) => v,
+        let (target, secs): (Box<dyn Fn(&SimState) -> Pose>, f32) = match c {
+            AppCommand::Camera(CameraCommand::View(v)) => (Box::new(move |s: &SimState| pose_of(*v, s)), 0.0),
+            AppCommand::Camera(CameraCommand::FlyTo { view, secs }) => (Box::new(move |s: &SimState| pose_of(*view, s)), *secs),
+            AppCommand::Camera(CameraCommand::SaveBookmark(name)) => {
+                if let Some((_, cam, _)) = cams.iter().next() {
+                    let pose = Pose::of(cam);
+                    bookmarks.0.retain(|(n, _)| n != name);
+                    bookmarks.0.push((name.clone(), pose));
+                }
+                continue;
+            }
+            AppCommand::Camera(CameraCommand::Bookmark { name, secs }) => match bookmarks.0.iter().find(|(n, _)| n == name) {
+                Some((_, pose)) => {
+                    let pose = *pose;
+                    (Box::new(move |_: &SimState| pose), *secs)
+                }
+                None => {
+                    warn!("no camera bookmark named {name}");
+                    continue;
+                }
+            },
             AppCommand::Sim(..)
             | AppCommand::Playback(_)
             | AppCommand::Slow(_)
@@ -158,16 +227,34 @@ fn go_to(mut requests: MessageReader<AppCommand>, mut cams: Query<(&mut PanOrbit
             | AppCommand::Compare(_)
             | AppCommand::View(_)
             | AppCommand::Select(_)
-            | AppCommand::SaveScenario { .. } => continue,
+            | AppCommand::SaveScenario { .. }
+            | AppCommand::Caption(_) => continue,
         };
-        for (mut c, of) in &mut cams {
+        for (e, mut cam, of) in &mut cams {
             let Ok(state) = states.get(of.0) else { continue };
-            let (focus, yaw, pitch, radius) = v.pose(first_receptor(state));
-            c.target_focus = focus;
-            c.target_yaw = yaw;
-            c.target_pitch = pitch;
-            c.target_radius = radius;
-            c.force_update = true;
+            let to = target(state);
+            if secs > 0.0 {
+                commands.entity(e).insert(Flight { from: Pose::of(&cam), to, t: 0.0, secs });
+            } else {
+                commands.entity(e).remove::<Flight>();
+                to.put(&mut cam);
+            }
+        }
+    }
+}
+
+fn pose_of(v: Viewpoint, state: &SimState) -> Pose {
+    let (focus, yaw, pitch, radius) = v.pose(first_receptor(state));
+    Pose { focus, yaw, pitch, radius }
+}
+
+/// Move each flying camera along its flight.
+fn fly(mut commands: Commands, time: Res<Time>, mut cams: Query<(Entity, &mut PanOrbitCamera, &mut Flight)>) {
+    for (e, mut cam, mut f) in &mut cams {
+        f.t += time.delta_secs();
+        f.from.lerp(f.to, f.t / f.secs.max(1e-3)).put(&mut cam);
+        if f.t >= f.secs {
+            commands.entity(e).remove::<Flight>();
         }
     }
 }
@@ -216,5 +303,23 @@ fn choose_antialiasing(mut commands: Commands, info: Option<Res<RenderAdapterInf
         for cam in &cams {
             commands.entity(cam).insert((Msaa::Off, Fxaa::default()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flight_eases_from_one_pose_to_the_other() {
+        let a = Pose { focus: Vec3::ZERO, yaw: 0.0, pitch: 0.2, radius: 15.0 };
+        let b = Pose { focus: Vec3::new(2.0, 0.0, 0.0), yaw: 1.0, pitch: 0.4, radius: 5.0 };
+        assert_eq!(a.lerp(b, 0.0), a);
+        assert_eq!(a.lerp(b, 1.0), b);
+        assert_eq!(a.lerp(b, 7.0), b, "past the end it stays at the end");
+        let mid = a.lerp(b, 0.5);
+        assert!((mid.radius - 10.0).abs() < 1e-5 && (mid.focus.x - 1.0).abs() < 1e-5);
+        // Eased: slow at the start.
+        assert!(a.lerp(b, 0.1).yaw < 0.1);
     }
 }

@@ -4,7 +4,7 @@
 //! PNG, report the median frame time (a benchmark with `--frames`), and exit.
 
 use super::ScreenshotRequest;
-use super::sim_bridge::{AppSystems, Instances, Playback, SimState};
+use super::sim_bridge::{AppCommand, AppSystems, Instances, Playback, SimState};
 use super::time_lens::SlowClock;
 use bevy::prelude::*;
 use bevy::render::render_resource::{CachedPipelineState, PipelineCache};
@@ -49,7 +49,10 @@ impl Plugin for ExportPlugin {
     }
 }
 
-fn jump_to_time(export: Res<Export>, mut states: Query<&mut SimState>, instances: Res<Instances>, mut playback: ResMut<Playback>, mut clock: ResMut<SlowClock>) {
+fn jump_to_time(export: Res<Export>, mut states: Query<&mut SimState>, instances: Res<Instances>, mut playback: ResMut<Playback>, mut clock: ResMut<SlowClock>, mut out: MessageWriter<AppCommand>) {
+    if let Some(text) = &export.req.caption {
+        out.write(AppCommand::Caption(Some(text.clone())));
+    }
     // The slow clock first (it re-samples the synapse), then the fast one; every instance alike.
     for mut state in &mut states {
         if export.req.slow_at_min > 0.0

@@ -20,6 +20,8 @@ pub enum KeyAction {
     TogglePlay,
     /// Run or pause the slow clock.
     ToggleSlowClock,
+    /// Hide or show the side panels and the legend.
+    TogglePanels,
     Playback(PlaybackCommand),
     Sim(Command),
 }
@@ -60,10 +62,11 @@ impl Plugin for KeymapPlugin {
 
 /// The command a key press sends, given the clocks' state (toggles) and
 /// where the panels point (experiment commands go there).
-pub fn command_for(action: &KeyAction, playing: bool, slow_playing: bool, target: Target) -> AppCommand {
+pub fn command_for(action: &KeyAction, (playing, slow_playing, panels): (bool, bool, bool), target: Target) -> AppCommand {
     match action {
         KeyAction::TogglePlay => AppCommand::Playback(PlaybackCommand::Play(!playing)),
         KeyAction::ToggleSlowClock => AppCommand::Slow(SlowCommand::Play(!slow_playing)),
+        KeyAction::TogglePanels => AppCommand::View(super::ui::ViewCommand::Panels(!panels)),
         KeyAction::Playback(p) => AppCommand::Playback(p.clone()),
         KeyAction::Sim(c) => AppCommand::Sim(super::sim_bridge::target_of(c, target), c.clone()),
     }
@@ -72,7 +75,7 @@ pub fn command_for(action: &KeyAction, playing: bool, slow_playing: bool, target
 fn keys(
     keys: Res<ButtonInput<KeyCode>>,
     keymap: Res<Keymap>,
-    (playback, clock, instances): (Res<Playback>, Res<SlowClock>, Res<Instances>),
+    (playback, clock, instances, settings): (Res<Playback>, Res<SlowClock>, Res<Instances>, Option<Res<super::ui::UiSettings>>),
     mut out: MessageWriter<AppCommand>,
     mut contexts: EguiContexts,
 ) {
@@ -82,7 +85,8 @@ fn keys(
     }
     for b in &keymap.0 {
         if keys.just_pressed(b.key) {
-            out.write(command_for(&b.action, playback.playing, clock.playing, instances.target));
+            let panels = settings.as_ref().is_none_or(|s| s.show_panels);
+            out.write(command_for(&b.action, (playback.playing, clock.playing, panels), instances.target));
         }
     }
 }
@@ -97,8 +101,11 @@ mod tests {
         assert_eq!(k.key_for(&KeyAction::TogglePlay), Some(KeyCode::Space));
         assert_eq!(k.key_for(&KeyAction::Sim(Command::Spike)), Some(KeyCode::KeyS));
         assert_eq!(k.key_for(&KeyAction::Sim(Command::SlowJump { minutes: 60.0 })), Some(KeyCode::KeyJ));
-        assert_eq!(command_for(&KeyAction::TogglePlay, true, false, Target::A), AppCommand::Playback(PlaybackCommand::Play(false)));
-        assert_eq!(command_for(&KeyAction::Sim(Command::Spike), true, false, Target::B), AppCommand::Sim(Target::B, Command::Spike));
+        assert_eq!(command_for(&KeyAction::TogglePlay, (true, false, true), Target::A), AppCommand::Playback(PlaybackCommand::Play(false)));
+        assert_eq!(command_for(&KeyAction::Sim(Command::Spike), (true, false, true), Target::B), AppCommand::Sim(Target::B, Command::Spike));
+        // The clock's own commands reach both synapses whatever the panels point at.
+        assert_eq!(command_for(&KeyAction::Sim(Command::SlowJump { minutes: 60.0 }), (true, false, true), Target::B), AppCommand::Sim(Target::Both, Command::SlowJump { minutes: 60.0 }));
+        assert_eq!(k.key_for(&KeyAction::TogglePanels), Some(KeyCode::KeyH));
         let err = Keymap::from_ron("Keymap([(key: KeyQQ, action: TogglePlay)])", "my-keys.ron").unwrap_err();
         assert!(err.starts_with("my-keys.ron:1:"), "{err}");
     }

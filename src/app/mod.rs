@@ -35,6 +35,8 @@ pub struct ScreenshotRequest {
     pub out: PathBuf,
     /// Frames rendered before the capture.
     pub warmup_frames: u32,
+    /// A caption across the bottom of the 3D view (`--caption`).
+    pub caption: Option<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -511,7 +511,8 @@ fn select_commands(mut commands: MessageReader<AppCommand>, instances: Option<Re
             | AppCommand::Compare(_)
             | AppCommand::Camera(_)
             | AppCommand::View(_)
-            | AppCommand::SaveScenario { .. } => {}
+            | AppCommand::SaveScenario { .. }
+            | AppCommand::Caption(_) => {}
         }
     }
 }

@@ -366,6 +366,8 @@ pub enum AppCommand {
     Select(Option<(Slot, super::scene::Selectable)>),
     /// Save the scenario the panels show, with its live bath and clamp, to a file (`UiPlugin`).
     SaveScenario { path: String },
+    /// A caption across the bottom of the 3D view, or none (`UiPlugin`).
+    Caption(Option<String>),
 }
 
 /// The frame's order: input becomes commands, commands change the model,
@@ -510,7 +512,7 @@ pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCom
                 CompareCommand::Target(t) => instances.target = t,
                 CompareCommand::LinkCameras(on) => instances.linked_cameras = on,
             },
-            AppCommand::Slow(_) | AppCommand::Camera(_) | AppCommand::View(_) | AppCommand::Select(_) | AppCommand::SaveScenario { .. } => {}
+            AppCommand::Slow(_) | AppCommand::Camera(_) | AppCommand::View(_) | AppCommand::Select(_) | AppCommand::SaveScenario { .. } | AppCommand::Caption(_) => {}
         }
     }
     if let (Some(state), Some(b)) = (new_b, instances.b) {

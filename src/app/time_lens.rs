@@ -77,7 +77,8 @@ fn slow_commands(mut commands: MessageReader<AppCommand>, mut clock: ResMut<Slow
             | AppCommand::Camera(_)
             | AppCommand::View(_)
             | AppCommand::Select(_)
-            | AppCommand::SaveScenario { .. } => {}
+            | AppCommand::SaveScenario { .. }
+            | AppCommand::Caption(_) => {}
         }
     }
 }

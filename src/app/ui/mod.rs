@@ -48,11 +48,13 @@ pub struct UiSettings {
     /// The signalling pathway inside the 3D spine (shown when the scenario
     /// has drugs on the slow clock).
     pub show_pathway: bool,
+    /// The side panels and the legend (off: the 3D view takes the screen).
+    pub show_panels: bool,
 }
 
 impl Default for UiSettings {
     fn default() -> Self {
-        Self { dark: true, scale: 1.0, show_labels: true, show_plots: true, show_pathway: true }
+        Self { dark: true, scale: 1.0, show_labels: true, show_plots: true, show_pathway: true, show_panels: true }
     }
 }
 
@@ -87,6 +89,8 @@ pub struct UiState {
     pub scenario: ScenarioView,
     drugs: Option<DrugView>,
     stim: Option<StimView>,
+    /// The caption shown at the bottom of the 3D view (`AppCommand::Caption`).
+    pub caption: Option<String>,
     /// The open or save dialog, while it is open.
     dialog: Option<scenario::Dialog>,
     /// The instance the panels showed last and its generation.
@@ -117,9 +121,14 @@ fn retarget(c: AppCommand, target: Target) -> AppCommand {
     match c {
         AppCommand::Sim(_, cmd) => AppCommand::Sim(super::sim_bridge::target_of(&cmd, target), cmd),
         AppCommand::LoadScenario { scenario, source, .. } => AppCommand::LoadScenario { target, scenario, source },
-        other @ (AppCommand::Playback(_) | AppCommand::Slow(_) | AppCommand::Compare(_) | AppCommand::Camera(_) | AppCommand::View(_) | AppCommand::Select(_) | AppCommand::SaveScenario { .. }) => {
-            other
-        }
+        other @ (AppCommand::Playback(_)
+        | AppCommand::Slow(_)
+        | AppCommand::Compare(_)
+        | AppCommand::Camera(_)
+        | AppCommand::View(_)
+        | AppCommand::Select(_)
+        | AppCommand::SaveScenario { .. }
+        | AppCommand::Caption(_)) => other,
     }
 }
 
@@ -204,73 +213,78 @@ fn ui_system(
         .rect
         .height();
 
-    let bottom = egui::Panel::bottom("legend").show(&mut root, legend::legend).response.rect.height();
+    // The stage alone (panels hidden) keeps the clock bars and a caption.
+    let bottom = if settings.show_panels { egui::Panel::bottom("legend").show(&mut root, legend::legend).response.rect.height() } else { 0.0 };
 
-    let left = egui::Panel::left("controls")
-        .default_size(260.0)
-        .show(&mut root, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                egui::CollapsingHeader::new("Compare A / B").default_open(b_state.is_some()).show(ui, |ui| {
-                    let mut vm = CompareView { comparing: b_state.is_some(), target: instances.target, linked: instances.linked_cameras, differences: differences.clone() };
-                    out.extend(compare_panel(ui, &mut vm));
-                });
-                egui::CollapsingHeader::new("Stimulation").default_open(true).show(ui, |ui| {
-                    if let Some(vm) = ui_state.stim.as_mut() {
-                        out.extend(stimulation_panel(ui, vm));
-                    }
-                });
-                egui::CollapsingHeader::new("Drugs").default_open(true).show(ui, |ui| {
-                    let vm = ui_state.drugs.get_or_insert_with(|| DrugView { selected: "ketamine".into(), conc_um: 1.0, applied: Vec::new(), occupancy: Vec::new() });
-                    vm.applied = state.sim.drugs.iter().map(|a| (a.drug.key.clone(), a.drug.name.clone(), a.conc_um)).collect();
-                    vm.occupancy = state.sim.drug_occupancy();
-                    out.extend(drugs_panel(ui, vm, &catalogue.0));
-                    if let Ok(drug) = catalogue.0.get(&vm.selected) {
-                        egui::CollapsingHeader::new("Dose-response").id_salt("dose").show(ui, |ui| {
-                            let last = dose.last.as_ref().filter(|(k, _)| *k == drug.key).map(|(_, r)| r);
-                            if dose_panel(ui, drug, dose.running.is_some(), last) {
-                                drugs::start_sweep(&mut dose, drug.clone());
-                            }
-                        });
-                    }
-                });
-                egui::CollapsingHeader::new("Scenario file").default_open(false).show(ui, |ui| {
-                    if let Some(act) = scenario_panel(ui, &mut ui_state.scenario)
-                        && let Some(d) = scenario::handle_file(act, &mut ui_state.scenario, &mut out)
-                    {
-                        ui_state.dialog = Some(d);
-                    }
-                });
-                egui::CollapsingHeader::new("View").default_open(true).show(ui, |ui| {
-                    out.extend(view_panel(ui, &settings));
-                });
-                let selected_state = selection.1.and_then(|e| states.get(e).ok()).map(|(_, s, slot, _)| (s, *slot));
-                egui::CollapsingHeader::new("Selected").default_open(true).show(ui, |ui| match (selection.0, selected_state) {
-                    (Some(sel), Some((s, slot))) => {
-                        if b_state.is_some() {
-                            ui.small(format!("in {}", slot.letter()));
+    let left = if !settings.show_panels {
+        0.0
+    } else {
+        egui::Panel::left("controls")
+            .default_size(260.0)
+            .show(&mut root, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    egui::CollapsingHeader::new("Compare A / B").default_open(b_state.is_some()).show(ui, |ui| {
+                        let mut vm = CompareView { comparing: b_state.is_some(), target: instances.target, linked: instances.linked_cameras, differences: differences.clone() };
+                        out.extend(compare_panel(ui, &mut vm));
+                    });
+                    egui::CollapsingHeader::new("Stimulation").default_open(true).show(ui, |ui| {
+                        if let Some(vm) = ui_state.stim.as_mut() {
+                            out.extend(stimulation_panel(ui, vm));
                         }
-                        selection::selection_info(ui, sel, s)
-                    }
-                    _ => {
-                        ui.label("Click a receptor, vesicle, Ca2+ channel or the astrocyte.");
-                    }
+                    });
+                    egui::CollapsingHeader::new("Drugs").default_open(true).show(ui, |ui| {
+                        let vm = ui_state.drugs.get_or_insert_with(|| DrugView { selected: "ketamine".into(), conc_um: 1.0, applied: Vec::new(), occupancy: Vec::new() });
+                        vm.applied = state.sim.drugs.iter().map(|a| (a.drug.key.clone(), a.drug.name.clone(), a.conc_um)).collect();
+                        vm.occupancy = state.sim.drug_occupancy();
+                        out.extend(drugs_panel(ui, vm, &catalogue.0));
+                        if let Ok(drug) = catalogue.0.get(&vm.selected) {
+                            egui::CollapsingHeader::new("Dose-response").id_salt("dose").show(ui, |ui| {
+                                let last = dose.last.as_ref().filter(|(k, _)| *k == drug.key).map(|(_, r)| r);
+                                if dose_panel(ui, drug, dose.running.is_some(), last) {
+                                    drugs::start_sweep(&mut dose, drug.clone());
+                                }
+                            });
+                        }
+                    });
+                    egui::CollapsingHeader::new("Scenario file").default_open(false).show(ui, |ui| {
+                        if let Some(act) = scenario_panel(ui, &mut ui_state.scenario)
+                            && let Some(d) = scenario::handle_file(act, &mut ui_state.scenario, &mut out)
+                        {
+                            ui_state.dialog = Some(d);
+                        }
+                    });
+                    egui::CollapsingHeader::new("View").default_open(true).show(ui, |ui| {
+                        out.extend(view_panel(ui, &settings));
+                    });
+                    let selected_state = selection.1.and_then(|e| states.get(e).ok()).map(|(_, s, slot, _)| (s, *slot));
+                    egui::CollapsingHeader::new("Selected").default_open(true).show(ui, |ui| match (selection.0, selected_state) {
+                        (Some(sel), Some((s, slot))) => {
+                            if b_state.is_some() {
+                                ui.small(format!("in {}", slot.letter()));
+                            }
+                            selection::selection_info(ui, sel, s)
+                        }
+                        _ => {
+                            ui.label("Click a receptor, vesicle, Ca2+ channel or the astrocyte.");
+                        }
+                    });
+                    let l = state.sim.ledger();
+                    ui.small(format!(
+                        "glutamate: {} released = {} free + {} on receptors + {} in EAATs + {} taken up + {} escaped",
+                        l.released, l.free, l.bound_receptors, l.bound_transporters, l.taken_up, l.escaped
+                    ));
                 });
-                let l = state.sim.ledger();
-                ui.small(format!(
-                    "glutamate: {} released = {} free + {} on receptors + {} in EAATs + {} taken up + {} escaped",
-                    l.released, l.free, l.bound_receptors, l.bound_transporters, l.taken_up, l.escaped
-                ));
-            });
-        })
-        .response
-        .rect
-        .width();
+            })
+            .response
+            .rect
+            .width()
+    };
 
     let mut shown = vec![Shown { label: if b_state.is_some() { "A" } else { "" }, state: a_state }];
     if let Some(b) = b_state {
         shown.push(Shown { label: "B", state: b });
     }
-    let right = if settings.show_plots {
+    let right = if settings.show_plots && settings.show_panels {
         egui::Panel::right("plots")
             .default_size(380.0)
             .show(&mut root, |ui| {
@@ -363,6 +377,14 @@ fn ui_system(
                 }
             }
         }
+    }
+    if let Some(text) = &ui_state.caption {
+        // A band across the bottom of the 3D view, readable on a projector.
+        let font = egui::FontId::proportional(20.0);
+        let galley = painter.layout(text.clone(), font, color, (all.width() - 40.0).max(100.0));
+        let band = egui::Rect::from_min_max(egui::pos2(all.left(), all.bottom() - galley.size().y - 20.0), all.right_bottom());
+        painter.rect_filled(band, 0.0, if settings.dark { egui::Color32::from_rgba_unmultiplied(10, 12, 16, 220) } else { egui::Color32::from_rgba_unmultiplied(250, 250, 252, 230) });
+        painter.galley(band.center() - galley.size() / 2.0, galley, color);
     }
     let ui_state = &mut *ui_state;
     if let Some(d) = ui_state.dialog.as_mut()

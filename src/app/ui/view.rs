@@ -19,6 +19,8 @@ pub enum ViewCommand {
     Plots(bool),
     /// The signalling pathway inside the 3D spine.
     Pathway(bool),
+    /// The side panels and the legend; off, the 3D view takes the screen (key H).
+    Panels(bool),
 }
 
 impl ViewCommand {
@@ -30,6 +32,7 @@ impl ViewCommand {
             ViewCommand::Labels(b) => s.show_labels = b,
             ViewCommand::Plots(b) => s.show_plots = b,
             ViewCommand::Pathway(b) => s.show_pathway = b,
+            ViewCommand::Panels(b) => s.show_panels = b,
         }
     }
 }
@@ -53,6 +56,9 @@ pub fn view_panel(ui: &mut egui::Ui, settings: &UiSettings) -> Vec<AppCommand> {
     }
     if ui.checkbox(&mut s.show_pathway, "Pathway in 3D (drug scenarios)").changed() {
         out.push(AppCommand::View(ViewCommand::Pathway(s.show_pathway)));
+    }
+    if ui.button("Hide panels (H)").on_hover_text("The 3D view takes the screen; H brings the panels back").clicked() {
+        out.push(AppCommand::View(ViewCommand::Panels(false)));
     }
     ui.horizontal(|ui| {
         if ui.selectable_label(s.dark, "Dark").clicked() && !s.dark {
@@ -79,6 +85,7 @@ pub fn view_commands(
     for c in commands.read() {
         match c {
             AppCommand::View(v) => v.apply(&mut settings),
+            AppCommand::Caption(text) => ui_state.caption = text.clone(),
             AppCommand::SaveScenario { path } => {
                 let Some(state) = instances.as_ref().and_then(|i| states.get(i.shown()).ok()) else { continue };
                 ui_state.scenario.message = Some(super::scenario::save(state, path));
