@@ -242,6 +242,8 @@ fn a_headless_session_s_command_log_replays_to_the_same_hash_with_the_cli() {
         (12, AppCommand::Sim(Target::A, Command::SlowJump { minutes: 60.0 })),
         (14, AppCommand::Sim(Target::A, Command::KeepMoment)),
         (15, AppCommand::Sim(Target::A, Command::Train { rate_hz: 100.0, count: 3 })),
+        (16, AppCommand::Playback(PlaybackCommand::Speed(2000.0))),
+        (17, AppCommand::Caption(Some("BDNF rises".into()))),
     ];
     for frame in 0..24 {
         for (_, c) in script.iter().filter(|(f, _)| *f == frame) {
@@ -252,6 +254,9 @@ fn a_headless_session_s_command_log_replays_to_the_same_hash_with_the_cli() {
     let state = st(&mut app);
     let log = state.finished_log().expect("recording");
     assert!(log.commands.iter().any(|c| matches!(c.command, Command::RunSlow { .. })), "the slow clock ran");
+    // The app's own commands are in the log too, for exports to read; replay leaves them out.
+    let view: Vec<&str> = log.view.iter().map(|v| v.command.as_str()).collect();
+    assert!(view.contains(&"Playback(Speed(2000.0))") && view.contains(&"Caption(Some(\"BDNF rises\"))"), "{view:?}");
     assert!(state.cascade.t_min() > 60.0);
     let path = std::env::temp_dir().join(format!("synapse-lab-session-{}.ron", std::process::id()));
     std::fs::write(&path, log.to_ron()).unwrap();

@@ -421,7 +421,7 @@ impl Plugin for SimPlugin {
             .init_resource::<Playback>()
             .insert_resource(Time::<Bio>::default())
             .configure_sets(Update, (AppSystems::Input, AppSystems::Commands, AppSystems::Simulate, AppSystems::Writeback, AppSystems::Ui, AppSystems::Capture).chain())
-            .add_systems(Update, (apply_commands.in_set(AppSystems::Commands), advance_fast.in_set(AppSystems::Simulate)));
+            .add_systems(Update, ((apply_commands, log_view_commands).chain().in_set(AppSystems::Commands), advance_fast.in_set(AppSystems::Simulate)));
         if let Some(path) = &self.record_commands {
             app.insert_resource(RecordTo(path.clone())).add_systems(Last, write_log_on_exit);
         }
@@ -557,6 +557,29 @@ pub fn advance_fast(time: Res<Time>, mut bio: ResMut<Time<Bio>>, mut states: Que
     playback.last_steps = after.saturating_sub(before);
     let shown = playback.last_steps + std::mem::take(&mut playback.extra_steps);
     bio.advance_by(std::time::Duration::from_nanos((shown as f64 * dt_ms * 1e6).round() as u64));
+}
+
+/// `--record-commands`: the app's own commands (camera, view, playback,
+/// captions, comparison settings) go into A's log beside the model's, as
+/// RON text, stamped with the frame and A's fast time.
+fn log_view_commands(mut messages: MessageReader<AppCommand>, mut states: Query<&mut SimState>, instances: Res<Instances>) {
+    let Ok(mut a) = states.get_mut(instances.a) else { return };
+    let (frame, t_ms) = (a.frame, a.sim.t_ms());
+    let Some(log) = a.log.as_mut() else {
+        messages.clear();
+        return;
+    };
+    for c in messages.read() {
+        let logged = match c {
+            // The model's commands are logged as they are applied; loads and
+            // comparisons start new logs with their scenario.
+            AppCommand::Sim(..) | AppCommand::LoadScenario { .. } | AppCommand::Compare(CompareCommand::Start(_)) | AppCommand::SaveScenario { .. } => false,
+            AppCommand::Playback(_) | AppCommand::Slow(_) | AppCommand::Compare(_) | AppCommand::Camera(_) | AppCommand::View(_) | AppCommand::Select(_) | AppCommand::Caption(_) => true,
+        };
+        if logged && let Ok(text) = ron::to_string(c) {
+            log.view.push(synapse_core::experiment::LoggedView { frame, t_ms, command: text });
+        }
+    }
 }
 
 /// Where instance `slot`'s log goes: the path itself for A, `NAME.B.ron` for B.

@@ -490,6 +490,16 @@ pub struct LoggedCommand {
     pub command: Command,
 }
 
+/// A command of the program around the model (camera, view, playback,
+/// captions), logged as RON text for the app and exports to read; `replay`
+/// leaves these out: they change what is shown, not the model.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct LoggedView {
+    pub frame: u64,
+    pub t_ms: f64,
+    pub command: String,
+}
+
 /// Current version of the command-log format.
 pub const COMMAND_LOG_VERSION: u32 = 1;
 
@@ -505,6 +515,9 @@ pub struct CommandLog {
     pub source: String,
     pub scenario: Scenario,
     pub commands: Vec<LoggedCommand>,
+    /// The app's own commands (camera, view, playback), in order.
+    #[serde(default)]
+    pub view: Vec<LoggedView>,
     /// The experiment's `state_hash` at the end, as 0x-prefixed hex.
     #[serde(default)]
     pub final_hash: Option<String>,
@@ -512,7 +525,15 @@ pub struct CommandLog {
 
 impl CommandLog {
     pub fn new(source: &str, scenario: &Scenario) -> Self {
-        Self { version: COMMAND_LOG_VERSION, program: format!("synapse-lab {}", env!("CARGO_PKG_VERSION")), source: source.into(), scenario: scenario.clone(), commands: Vec::new(), final_hash: None }
+        Self {
+            version: COMMAND_LOG_VERSION,
+            program: format!("synapse-lab {}", env!("CARGO_PKG_VERSION")),
+            source: source.into(),
+            scenario: scenario.clone(),
+            commands: Vec::new(),
+            view: Vec::new(),
+            final_hash: None,
+        }
     }
 
     /// Add a command that took effect on `exp` (call before applying it).
