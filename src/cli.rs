@@ -509,7 +509,7 @@ fn parse_regimens(args: &[String]) -> Result<Vec<DrugDose>, String> {
 
 fn dose_response(a: DoseArgs) -> Result<ExitCode, String> {
     use synapse_core::pharmacology::catalogue::{Mechanism, parse_concentration_um};
-    use synapse_core::pharmacology::patch::{Patch, dose_response};
+    use synapse_core::pharmacology::patch::{Patch, dose_response_with};
     use synapse_core::receptors::ReceptorKind;
     let catalogue = synapse_core::pharmacology::Catalogue::builtin().map_err(|e| e.to_string())?;
     let drug = catalogue.get(&a.drug).map_err(|e| e.to_string())?;
@@ -540,7 +540,15 @@ fn dose_response(a: DoseArgs) -> Result<ExitCode, String> {
         p.settle_ms / 1e3,
         p.measure_ms / 1e3
     );
-    let r = dose_response(&p, drug, from, to, a.points);
+    let bar = progress(a.points + 1, "sweeping (control + points)");
+    let r = dose_response_with(&p, drug, from, to, a.points, &|| {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     println!("{:>12}  {:>10}", "conc_uM", "inhibition");
     for (c, i) in r.conc_um.iter().zip(&r.inhibition) {
         println!("{c:>12.4}  {i:>10.3}");
@@ -578,11 +586,42 @@ fn bench(a: BenchArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A progress bar on stderr when it is a terminal; none for scripts and pipes.
+fn progress(len: usize, what: &str) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({elapsed}, about {eta} left)") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    Some(bar)
+}
+
 fn validate(a: ValidateArgs) -> Result<ExitCode, String> {
-    let rows = synapse_core::validation::run_all(a.quick);
-    print!("{}", synapse_core::validation::format_table(&rows));
-    let failed = rows.iter().filter(|r| !r.pass).count();
-    println!("{} passed, {} failed", rows.len() - failed, failed);
+    use synapse_core::validation::{GROUPS, Kind, format_table, kind_counts, run_all_with};
+    let bar = progress(GROUPS, "validating (row groups)");
+    let rows = run_all_with(a.quick, &|_| {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    print!("{}", format_table(&rows));
+    let (independent, calibrated, implementation) = kind_counts(&rows);
+    println!("kinds: {independent} independent (evidence), {calibrated} calibrated (a constant was fitted to them), {implementation} implementation (the code's own properties)");
+    // A calibrated row that misses is a drifted fit, reported but not a
+    // failed prediction; `cargo test` holds the calibration separately.
+    let missed: Vec<&str> = rows.iter().filter(|r| !r.pass && matches!(r.kind, Kind::Calibrated(_))).map(|r| r.quantity.as_str()).collect();
+    if !missed.is_empty() {
+        println!("calibration drifted (MISS): {}", missed.join("; "));
+    }
+    let failed = rows.iter().filter(|r| !r.pass && !matches!(r.kind, Kind::Calibrated(_))).count();
+    println!("{} passed, {} failed", rows.len() - failed - missed.len(), failed);
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 

@@ -105,6 +105,12 @@ fn validate_passes_every_row() {
     assert!(o.status.success(), "{out}\n{err}");
     assert!(out.contains("quantity") && out.contains("Clements") && out.contains("Jahr & Stevens"), "{out}");
     assert!(out.trim_end().ends_with("0 failed"), "{out}");
+    // Every row says what it proves, and the kinds are counted.
+    assert!(out.lines().next().unwrap().trim_end().ends_with("kind"), "{out}");
+    assert!(out.contains("calibrated (AMPA receptor count, 80)") && out.contains("independent") && out.contains("implementation"), "{out}");
+    let kinds = out.lines().find(|l| l.starts_with("kinds: ")).expect("a kinds line");
+    let n: usize = kinds.split_whitespace().filter_map(|w| w.parse::<usize>().ok()).sum();
+    assert_eq!(n, out.lines().count() - 3, "every row (all but the header, kinds and total lines) has a kind: {kinds}");
 }
 
 #[test]

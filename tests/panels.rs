@@ -250,7 +250,8 @@ fn the_scenario_panel_opens_a_file_dialog_and_a_pick_becomes_a_load() {
         let mut v = ScenarioView::default();
         let _ = dialog.update(ui.ctx(), &mut v);
     });
-    harness.run();
+    // It reads the folder on a thread and repaints until it has: a few frames, not "until idle".
+    harness.run_steps(5);
     assert!(harness.query_by_label_contains("Open File").is_some() || harness.query_by_label_contains("Select File").is_some());
     // A path (picked or typed) becomes a load of that scenario; a bad one keeps the model and says why.
     handle_file(FileAction::Open("ketamine_iv".into()), &mut view, &mut out);

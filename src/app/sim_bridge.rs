@@ -562,7 +562,7 @@ pub fn advance_fast(time: Res<Time>, mut bio: ResMut<Time<Bio>>, mut states: Que
 /// `--record-commands`: the app's own commands (camera, view, playback,
 /// captions, comparison settings) go into A's log beside the model's, as
 /// RON text, stamped with the frame and A's fast time.
-fn log_view_commands(mut messages: MessageReader<AppCommand>, mut states: Query<&mut SimState>, instances: Res<Instances>) {
+pub fn log_view_commands(mut messages: MessageReader<AppCommand>, mut states: Query<&mut SimState>, instances: Res<Instances>) {
     let Ok(mut a) = states.get_mut(instances.a) else { return };
     let (frame, t_ms) = (a.frame, a.sim.t_ms());
     let Some(log) = a.log.as_mut() else {

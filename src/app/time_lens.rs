@@ -44,7 +44,7 @@ impl Plugin for TimeLensPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<SlowClock>().add_systems(
             Update,
-            (slow_commands.in_set(AppSystems::Commands).after(super::sim_bridge::apply_commands), advance_slow.in_set(AppSystems::Simulate).after(super::sim_bridge::advance_fast)),
+            (slow_commands.in_set(AppSystems::Commands).after(super::sim_bridge::log_view_commands), advance_slow.in_set(AppSystems::Simulate).after(super::sim_bridge::advance_fast)),
         );
     }
 }

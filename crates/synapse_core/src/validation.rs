@@ -57,6 +57,29 @@ pub fn bench(n: usize, steps: u64, binding: bool) -> BenchResult {
     BenchResult { molecule_steps, wall_s: start.elapsed().as_secs_f64() }
 }
 
+/// What a row proves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A constant was fitted to this target (named): the row shows the fit
+    /// holds, not that the model predicts it.
+    Calibrated(&'static str),
+    /// A property of the code or the numerics (a law it implements, an
+    /// input read back, conservation, determinism).
+    Implementation,
+    /// Computed from constants not tuned to it: evidence.
+    Independent,
+}
+
+impl Kind {
+    pub fn label(self) -> String {
+        match self {
+            Kind::Calibrated(what) => format!("calibrated ({what})"),
+            Kind::Implementation => "implementation".into(),
+            Kind::Independent => "independent".into(),
+        }
+    }
+}
+
 /// One line of the validation table.
 #[derive(Clone, Debug)]
 pub struct Row {
@@ -67,10 +90,18 @@ pub struct Row {
     pub hi: f64,
     pub source: String,
     pub pass: bool,
+    pub kind: Kind,
 }
 
+impl Row {
+    fn kind(self, kind: Kind) -> Self {
+        Self { kind, ..self }
+    }
+}
+
+/// A row (of kind `Implementation` until `.kind(...)` says otherwise).
 fn row(quantity: &str, model: f64, literature: &str, lo: f64, hi: f64, source: &str) -> Row {
-    Row { quantity: quantity.into(), model, literature: literature.into(), lo, hi, source: source.into(), pass: model.is_finite() && model >= lo && model <= hi }
+    Row { quantity: quantity.into(), model, literature: literature.into(), lo, hi, source: source.into(), pass: model.is_finite() && model >= lo && model <= hi, kind: Kind::Implementation }
 }
 
 /// Minis: one vesicle at 1 ms, voltage-clamped at −70 mV, per seed.
@@ -117,11 +148,11 @@ fn rows_cleft_and_mepsc(quick: bool) -> Vec<Row> {
     let (t, i) = mean_waveform(&traces, |r| r.i_ampa_pA);
     let avg = transient(&t, &i);
     vec![
-        row("peak cleft [Glu], one vesicle (mM)", mean_var(&peaks).0, "1.1 (models 0.5-5)", 0.5, 5.0, "Clements et al. 1992"),
-        row("cleft [Glu] decay, 1/e (ms)", mean_var(&taus).0, "1.2 slow; fast 0.1-0.2", 0.1, 1.2, "Clements 1992; Diamond & Jahr 1997"),
-        row("mEPSC amplitude at -70 mV (pA)", mean_var(&amps).0, "10-30", 10.0, 30.0, "Hestrin et al. 1990"),
-        row("mEPSC rise 10-90% (ms)", avg.rise_10_90, "0.2-0.5", 0.2, 0.5, "Hestrin et al. 1990"),
-        row("mEPSC decay 1/e (ms)", avg.decay_tau, "2-5", 2.0, 5.0, "Hestrin et al. 1990"),
+        row("peak cleft [Glu], one vesicle (mM)", mean_var(&peaks).0, "1.1 (models 0.5-5)", 0.5, 5.0, "Clements et al. 1992").kind(Kind::Independent),
+        row("cleft [Glu] fast decay, 1/e (ms)", mean_var(&taus).0, "0.1-0.2 (fast phase)", 0.1, 0.2, "Diamond & Jahr 1997").kind(Kind::Independent),
+        row("mEPSC amplitude at -70 mV (pA)", mean_var(&amps).0, "10-30", 10.0, 30.0, "Hestrin et al. 1990").kind(Kind::Calibrated("AMPA receptor count, 80")),
+        row("mEPSC rise 10-90% (ms)", avg.rise_10_90, "0.2-0.5", 0.2, 0.5, "Hestrin et al. 1990").kind(Kind::Independent),
+        row("mEPSC decay 1/e (ms)", avg.decay_tau, "2-5", 2.0, 5.0, "Hestrin et al. 1990").kind(Kind::Independent),
     ]
 }
 
@@ -132,7 +163,10 @@ fn rows_nmda_master_equation() -> Vec<Row> {
         let dt = 0.01;
         let p = s.mean_field_open(&RateMods::default(), |t| if t < 1.0 { 1.0 } else { 0.0 }, dt, 5000.0);
         let t: Vec<f64> = (0..p.len()).map(|i| i as f64 * dt).collect();
-        rows.push(row(&format!("NMDA {label} deactivation tau_w, 1 mM x 1 ms (ms)"), weighted_tau(&t, &p), lit, lo, hi, "Vicini et al. 1998; Traynelis 2010"));
+        rows.push(
+            row(&format!("NMDA {label} deactivation tau_w, 1 mM x 1 ms (ms)"), weighted_tau(&t, &p), lit, lo, hi, "Vicini et al. 1998; Traynelis 2010")
+                .kind(Kind::Calibrated("GluN2A/2B unbinding factors")),
+        );
     }
     rows
 }
@@ -151,7 +185,10 @@ fn rows_nmda_particles(quick: bool) -> Vec<Row> {
             s.record.every_us = 100.0;
         });
         let (t, i) = mean_waveform(&traces, |r| r.i_nmda_pA);
-        rows.push(row(&format!("NMDA EPSC decay tau_w, {label}-only synapse, 0 Mg (ms)"), weighted_tau(&t, &i), if lo < 100.0 { "40-90" } else { "300-600" }, lo, hi, "Vicini et al. 1998"));
+        rows.push(
+            row(&format!("NMDA EPSC decay tau_w, {label}-only synapse, 0 Mg (ms)"), weighted_tau(&t, &i), if lo < 100.0 { "40-90" } else { "300-600" }, lo, hi, "Vicini et al. 1998")
+                .kind(Kind::Calibrated("GluN2A/2B unbinding factors")),
+        );
     }
     rows
 }
@@ -172,7 +209,7 @@ fn rows_mg_block() -> Vec<Row> {
                 tr[0].column(|r| r.i_nmda_pA).iter().sum::<f64>()
             };
             let ratio = run(1.0) / run(0.0);
-            row(&format!("Mg block: I_NMDA(1 mM)/I_NMDA(0) at {v} mV"), ratio, &format!("{lit}"), lit * 0.98, lit * 1.02, "Jahr & Stevens 1990")
+            row(&format!("Mg block: I_NMDA(1 mM)/I_NMDA(0) at {v} mV"), ratio, &format!("{lit}"), lit * 0.98, lit * 1.02, "Jahr & Stevens 1990").kind(Kind::Implementation)
         })
         .collect()
 }
@@ -191,7 +228,10 @@ fn rows_release(quick: bool) -> Vec<Row> {
         })
         .sum();
     let sites = Scenario::default().presynaptic.docked_sites as f64;
-    vec![row("release probability per docked vesicle", fused as f64 / (spikes as f64 * sites), "median 0.2-0.3 (0.05-0.9)", 0.15, 0.4, "Dobrunz & Stevens 1997")]
+    vec![
+        row("release probability per docked vesicle", fused as f64 / (spikes as f64 * sites), "median 0.2-0.3 (0.05-0.9)", 0.15, 0.4, "Dobrunz & Stevens 1997")
+            .kind(Kind::Calibrated("Ca2+ channel and sensor constants")),
+    ]
 }
 
 /// Free 3D walkers: MSD against 2·d·D·t, and a KS test of single steps.
@@ -224,8 +264,8 @@ fn rows_diffusion() -> Vec<Row> {
         .collect();
     let dks = ks_statistic(&xs, norm_cdf);
     vec![
-        row("MSD of 1e5 walkers, 1000 x 1 us, D 0.33 (um^2)", msd, &format!("2dDt = {expect:.3} +/- 5 sd"), expect - 5.0 * sd, expect + 5.0 * sd, "Einstein 1905"),
-        row("KS p-value of 1e6 normal steps", ks_p_value(dks, xs.len()), "> 0.001", 0.001, 1.0, "Kolmogorov-Smirnov"),
+        row("MSD of 1e5 walkers, 1000 x 1 us, D 0.33 (um^2)", msd, &format!("2dDt = {expect:.3} +/- 5 sd"), expect - 5.0 * sd, expect + 5.0 * sd, "Einstein 1905").kind(Kind::Implementation),
+        row("KS p-value of 1e6 normal steps", ks_p_value(dks, xs.len()), "> 0.001", 0.001, 1.0, "Kolmogorov-Smirnov").kind(Kind::Implementation),
     ]
 }
 
@@ -267,6 +307,7 @@ fn rows_mass_action(quick: bool) -> Vec<Row> {
         .map(|dt| {
             let (sim, theory) = occupancy_vs_mass_action(dt, 110, 150, t);
             row(&format!("mGlu1 occupancy / mass action, dt {dt} us"), sim / theory, &format!("1 (theta = {theory:.3})"), 0.95, 1.05, "mass action; local-concentration rule")
+                .kind(Kind::Implementation)
         })
         .collect()
 }
@@ -275,7 +316,7 @@ fn rows_transporters() -> Vec<Row> {
     let s = Scenario::default();
     let sim = Simulation::new(&s);
     let ratio = sim.transporters.count() as f64 / s.presynaptic.glutamate_per_vesicle as f64;
-    vec![row("EAAT carriers per synapse / glutamate per vesicle", ratio, "3-5", 3.0, 5.0, "Lehre & Danbolt 1998")]
+    vec![row("EAAT carriers per synapse / glutamate per vesicle", ratio, "3-5", 3.0, 5.0, "Lehre & Danbolt 1998").kind(Kind::Calibrated("outer_radius_um"))]
 }
 
 fn rows_conservation_and_determinism() -> Vec<Row> {
@@ -295,8 +336,8 @@ fn rows_conservation_and_determinism() -> Vec<Row> {
     let (worst, h1, released) = run();
     let (_, h2, _) = run();
     vec![
-        row(&format!("molecules unaccounted, worst step ({released} released)"), worst as f64, "0 (exact)", 0.0, 0.0, "conservation"),
-        row("replay with the same seed gives the same state hash", if h1 == h2 { 1.0 } else { 0.0 }, "1 (bit-identical)", 1.0, 1.0, "determinism"),
+        row(&format!("molecules unaccounted, worst step ({released} released)"), worst as f64, "0 (exact)", 0.0, 0.0, "conservation").kind(Kind::Implementation),
+        row("replay with the same seed gives the same state hash", if h1 == h2 { 1.0 } else { 0.0 }, "1 (bit-identical)", 1.0, 1.0, "determinism").kind(Kind::Implementation),
     ]
 }
 
@@ -374,18 +415,18 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
     let (dcs_sat, dcs_low) = (dcs_alone / gly_alone, low_with / low_without);
     let plasma = drug("ketamine").regimen.as_ref().and_then(|r| r.pk.plasma_um(40.0)).unwrap_or(f64::NAN);
     vec![
-        row("ketamine IC50, NMDA, -70 mV, 0 Mg (uM)", ket, "0.71", 0.55, 0.9, "Gilling et al. 2009"),
-        row("arketamine/esketamine IC50 ratio", ark / esk, "4.7 (Ki 1.4 / 0.30)", 3.5, 6.0, "Ebert et al. 1997"),
-        row("memantine IC50, NMDA, -70 mV, 0 Mg (uM)", mem, "~1 (0.5-2)", 0.5, 2.0, "Gilling et al. 2009"),
-        row("ketamine block left 5 s after washout, channels closed", ket_trap, "~1 (fully trapped)", 0.9, 1.0, "Gilling et al. 2009"),
-        row("memantine block left 5 s after washout, channels closed", mem_trap, "~0.8 (~20% escape)", 0.7, 0.9, "Gilling 2009; Blanpied 1997"),
-        row("NBQX 10 uM: AMPA mEPSC left (fraction)", nbqx, "abolished", 0.0, 0.1, "Sheardown et al. 1990"),
-        row("Zn2+ 1 uM: maximal inhibition at GluN2A", zn, "~0.75", 0.65, 0.85, "Paoletti et al. 1997"),
-        row("ketamine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", ket_mg / ket, "several-fold", 2.5, 8.0, "Kotermanski & Johnson 2009"),
-        row("memantine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", mem_mg / mem, "far more than ketamine's", 10.0, 40.0, "Kotermanski & Johnson 2009"),
-        row("D-cycloserine 1 mM alone / glycine 100 uM alone, GluN2B", dcs_sat, "partial agonist (<1)", 0.35, 0.75, "Dravid et al. 2010"),
-        row("D-cycloserine 100 uM, GluN2B, 0.1 uM glycine: response", dcs_low, "enhances (>1)", 1.5, 100.0, "Dravid et al. 2010"),
-        row("ketamine plasma, end of 0.5 mg/kg over 40 min (uM)", plasma, "0.78 (185 ng/mL)", 0.5, 1.0, "Zarate et al. 2006"),
+        row("ketamine IC50, NMDA, -70 mV, 0 Mg (uM)", ket, "0.71", 0.55, 0.9, "Gilling et al. 2009").kind(Kind::Implementation),
+        row("arketamine/esketamine IC50 ratio", ark / esk, "4.7 (Ki 1.4 / 0.30)", 3.5, 6.0, "Ebert et al. 1997").kind(Kind::Implementation),
+        row("memantine IC50, NMDA, -70 mV, 0 Mg (uM)", mem, "~1 (0.5-2)", 0.5, 2.0, "Gilling et al. 2009").kind(Kind::Calibrated("memantine on_rate_factor 1.8")),
+        row("ketamine block left 5 s after washout, channels closed", ket_trap, "~1 (fully trapped)", 0.9, 1.0, "Gilling et al. 2009").kind(Kind::Implementation),
+        row("memantine block left 5 s after washout, channels closed", mem_trap, "~0.8 (~20% escape)", 0.7, 0.9, "Gilling 2009; Blanpied 1997").kind(Kind::Implementation),
+        row("NBQX 10 uM: AMPA mEPSC left (fraction)", nbqx, "abolished", 0.0, 0.1, "Sheardown et al. 1990").kind(Kind::Independent),
+        row("Zn2+ 1 uM: maximal inhibition at GluN2A", zn, "~0.75", 0.65, 0.85, "Paoletti et al. 1997").kind(Kind::Implementation),
+        row("ketamine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", ket_mg / ket, "several-fold", 2.5, 8.0, "Kotermanski & Johnson 2009").kind(Kind::Calibrated("ketamine mg_competition 0.8")),
+        row("memantine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", mem_mg / mem, "far more than ketamine's", 10.0, 40.0, "Kotermanski & Johnson 2009").kind(Kind::Calibrated("memantine mg_competition 1.0")),
+        row("D-cycloserine 1 mM alone / glycine 100 uM alone, GluN2B", dcs_sat, "partial agonist (<1)", 0.35, 0.75, "Dravid et al. 2010").kind(Kind::Implementation),
+        row("D-cycloserine 100 uM, GluN2B, 0.1 uM glycine: response", dcs_low, "enhances (>1)", 1.5, 100.0, "Dravid et al. 2010").kind(Kind::Implementation),
+        row("ketamine plasma, end of 0.5 mg/kg over 40 min (uM)", plasma, "0.78 (185 ng/mL), +/-20%", 0.62, 0.94, "Zarate et al. 2006").kind(Kind::Independent),
     ]
 }
 
@@ -411,21 +452,25 @@ fn rows_cascade() -> Vec<Row> {
     let rise = |n: &str, c: &str| max(n, c).0 - 1.0;
     let spine = |n: &str| at(n, "spine_density", 1440.0) - 1.0;
     vec![
-        row("rat ketamine 10 mg/kg: peak glutamate surge (x)", max("ketamine_rodent", "glutamate_surge").0, "~2-3x", 2.0, 3.0, "Moghaddam et al. 1997"),
-        row("rat ketamine: peak BDNF (x baseline)", max("ketamine_rodent", "bdnf").0, "+30-50%", 1.25, 1.6, "Autry et al. 2011"),
-        row("rat ketamine: mTORC1 peak time (min)", tm_rod, "30-60", 30.0, 60.0, "Li et al. 2010"),
-        row("rat ketamine: mTORC1 peak (x)", m_rod, "1.5-2x", 1.4, 2.0, "Li et al. 2010"),
-        row("rat ketamine: mTORC1 at 2 h (x)", at("ketamine_rodent", "mtorc1", 120.0), "near baseline", 0.75, 1.15, "Li et al. 2010"),
-        row("human ketamine IV: peak BDNF (x)", max("ketamine_iv", "bdnf").0, "+30-50% (rodent)", 1.2, 1.5, "Autry et al. 2011"),
-        row("human ketamine IV: synaptic proteins at 24 h (x)", at("ketamine_iv", "synaptic_proteins", 1440.0), "1.3-1.5", 1.25, 1.5, "Li et al. 2010"),
-        row("human ketamine IV: synaptic proteins at 72 h (x)", at("ketamine_iv", "synaptic_proteins", 4320.0), "still raised", 1.05, 1.5, "Li et al. 2010"),
-        row("human ketamine IV: spine density at 24 h (x)", at("ketamine_iv", "spine_density", 1440.0), "+30-40%", 1.28, 1.42, "Li 2010; Moda-Sava 2019"),
-        row("NBQX: BDNF rise left (fraction of ketamine's)", rise("ketamine_nbqx", "bdnf").max(0.0) / rise("ketamine_rodent", "bdnf"), "abolished", 0.0, 0.1, "Maeng 2008; Lepack 2015"),
-        row("verapamil: BDNF rise left (fraction of ketamine's)", verapamil_bdnf_share(), "blocked", 0.0, 0.2, "Lepack et al. 2015"),
-        row("rapamycin: spine rise at 24 h left (fraction)", spine("ketamine_rapamycin").max(0.0) / spine("ketamine_rodent"), "abolished", 0.0, 0.1, "Li et al. 2010"),
-        row("memantine 20 mg/day: spine rise (fraction of ketamine's)", spine("memantine").max(0.0) / spine("ketamine_iv"), "much smaller", 0.0, 0.3, "Gideons et al. 2014"),
-        row("lithium + ketamine: spine rise (x ketamine alone)", spine("ketamine_lithium") / spine("ketamine_iv"), "potentiated (>1)", 1.05, 3.0, "Beurel et al. 2011"),
-        row("escitalopram alone: BDNF rise at 24 h / at 6 weeks", ssri_share(), "weeks, not hours", 0.0, 0.2, "Nibuya 1995; Lener 2017"),
+        row("rat ketamine 10 mg/kg: peak glutamate surge (x)", max("ketamine_rodent", "glutamate_surge").0, "~2-3x", 2.0, 3.0, "Moghaddam et al. 1997").kind(Kind::Calibrated("cascade gains")),
+        row("rat ketamine: peak BDNF (x baseline)", max("ketamine_rodent", "bdnf").0, "+30-50%", 1.25, 1.6, "Autry et al. 2011").kind(Kind::Calibrated("cascade gains")),
+        row("rat ketamine: mTORC1 peak time (min)", tm_rod, "30-60", 30.0, 60.0, "Li et al. 2010").kind(Kind::Calibrated("cascade gains")),
+        row("rat ketamine: mTORC1 peak (x)", m_rod, "1.5-2x", 1.4, 2.0, "Li et al. 2010").kind(Kind::Calibrated("cascade gains")),
+        row("rat ketamine: mTORC1 at 2 h (x)", at("ketamine_rodent", "mtorc1", 120.0), "near baseline", 0.75, 1.15, "Li et al. 2010").kind(Kind::Calibrated("cascade gains")),
+        row("human ketamine IV: peak BDNF (x)", max("ketamine_iv", "bdnf").0, "+30-50% (rodent)", 1.2, 1.5, "Autry et al. 2011").kind(Kind::Calibrated("cascade gains")),
+        row("human ketamine IV: synaptic proteins at 24 h (x)", at("ketamine_iv", "synaptic_proteins", 1440.0), "1.3-1.5", 1.25, 1.5, "Li et al. 2010").kind(Kind::Calibrated("cascade gains")),
+        row("human ketamine IV: synaptic proteins at 72 h (x)", at("ketamine_iv", "synaptic_proteins", 4320.0), "still raised", 1.05, 1.5, "Li et al. 2010").kind(Kind::Calibrated("cascade gains")),
+        row("human ketamine IV: spine density at 24 h (x)", at("ketamine_iv", "spine_density", 1440.0), "+30-40%", 1.28, 1.42, "Li 2010; Moda-Sava 2019").kind(Kind::Calibrated("cascade gains")),
+        row("NBQX: BDNF rise left (fraction of ketamine's)", rise("ketamine_nbqx", "bdnf").max(0.0) / rise("ketamine_rodent", "bdnf"), "abolished", 0.0, 0.1, "Maeng 2008; Lepack 2015")
+            .kind(Kind::Calibrated("cascade gains")),
+        row("verapamil: BDNF rise left (fraction of ketamine's)", verapamil_bdnf_share(), "blocked", 0.0, 0.2, "Lepack et al. 2015").kind(Kind::Calibrated("cascade gains")),
+        row("rapamycin: spine rise at 24 h left (fraction)", spine("ketamine_rapamycin").max(0.0) / spine("ketamine_rodent"), "abolished", 0.0, 0.1, "Li et al. 2010")
+            .kind(Kind::Calibrated("cascade gains")),
+        row("memantine 20 mg/day: spine rise (fraction of ketamine's)", spine("memantine").max(0.0) / spine("ketamine_iv"), "much smaller", 0.0, 0.3, "Gideons et al. 2014")
+            .kind(Kind::Calibrated("cascade gains")),
+        row("lithium + ketamine: spine rise (x ketamine alone)", spine("ketamine_lithium") / spine("ketamine_iv"), "potentiated (>1)", 1.05, 3.0, "Beurel et al. 2011")
+            .kind(Kind::Calibrated("cascade gains")),
+        row("escitalopram alone: BDNF rise at 24 h / at 6 weeks", ssri_share(), "weeks, not hours", 0.0, 0.2, "Nibuya 1995; Lener 2017").kind(Kind::Calibrated("cascade gains")),
     ]
 }
 
@@ -459,6 +504,14 @@ fn ssri_share() -> f64 {
 
 /// Every validation row. `quick` uses fewer repeats.
 pub fn run_all(quick: bool) -> Vec<Row> {
+    run_all_with(quick, &|_| {})
+}
+
+/// The groups of rows `run_all` computes (for a progress bar).
+pub const GROUPS: usize = 11;
+
+/// `run_all`, calling `done(rows of a group)` as each of the `GROUPS` finishes.
+pub fn run_all_with(quick: bool, done: &(dyn Fn(usize) + Sync)) -> Vec<Row> {
     type Job = Box<dyn Fn(bool) -> Vec<Row> + Send + Sync>;
     let jobs: Vec<Job> = vec![
         Box::new(rows_cleft_and_mepsc),
@@ -473,19 +526,38 @@ pub fn run_all(quick: bool) -> Vec<Row> {
         Box::new(|_| rows_cascade()),
         Box::new(|_| rows_conservation_and_determinism()),
     ];
-    jobs.par_iter().flat_map(|j| j(quick)).collect()
+    debug_assert_eq!(jobs.len(), GROUPS);
+    jobs.par_iter()
+        .flat_map(|j| {
+            let rows = j(quick);
+            done(rows.len());
+            rows
+        })
+        .collect()
 }
 
-/// The table `synapse-lab validate` prints.
+/// The table `synapse-lab validate` prints: a calibrated row that misses
+/// its target says `MISS` (the fit drifted), any other row `FAIL`.
 pub fn format_table(rows: &[Row]) -> String {
     let w = rows.iter().map(|r| r.quantity.len()).max().unwrap_or(8);
     let lw = rows.iter().map(|r| r.literature.len()).max().unwrap_or(8);
-    let mut out = format!("{:<w$}  {:>10}  {:<lw$}  {:<21}  {:<36}  {}\n", "quantity", "model", "literature", "accepted range", "source", "result");
+    let mut out = format!("{:<w$}  {:>10}  {:<lw$}  {:<21}  {:<36}  {:<6}  {}\n", "quantity", "model", "literature", "accepted range", "source", "result", "kind");
     for r in rows {
         let range = format!("[{}, {}]", fmt_num(r.lo), fmt_num(r.hi));
-        out.push_str(&format!("{:<w$}  {:>10}  {:<lw$}  {:<21}  {:<36}  {}\n", r.quantity, fmt_num(r.model), r.literature, range, r.source, if r.pass { "pass" } else { "FAIL" }));
+        let result = match (r.pass, r.kind) {
+            (true, _) => "pass",
+            (false, Kind::Calibrated(_)) => "MISS",
+            (false, _) => "FAIL",
+        };
+        out.push_str(&format!("{:<w$}  {:>10}  {:<lw$}  {:<21}  {:<36}  {:<6}  {}\n", r.quantity, fmt_num(r.model), r.literature, range, r.source, result, r.kind.label()));
     }
     out
+}
+
+/// How many rows of each kind: (independent, calibrated, implementation).
+pub fn kind_counts(rows: &[Row]) -> (usize, usize, usize) {
+    let n = |f: fn(&Kind) -> bool| rows.iter().filter(|r| f(&r.kind)).count();
+    (n(|k| *k == Kind::Independent), n(|k| matches!(k, Kind::Calibrated(_))), n(|k| *k == Kind::Implementation))
 }
 
 fn fmt_num(v: f64) -> String {
@@ -493,13 +565,17 @@ fn fmt_num(v: f64) -> String {
 }
 
 #[cfg(test)]
-mod cascade_tests {
+mod calibration_tests {
+    /// The calibration itself (not evidence): the cascade's fitted gains
+    /// still put the shipped scenarios on their targets. A more realistic
+    /// cascade that moves them fails here, on purpose, and says which.
     #[test]
-    fn cascade_rows_pass() {
+    fn the_cascade_calibration_still_holds() {
         let rows = super::rows_cascade();
         println!("{}", super::format_table(&rows));
         for r in &rows {
-            assert!(r.pass, "{}: {} not in {}..{}", r.quantity, r.model, r.lo, r.hi);
+            assert!(matches!(r.kind, super::Kind::Calibrated(_)), "{} is a calibration row", r.quantity);
+            assert!(r.pass, "calibration drifted: {}: {} not in {}..{}", r.quantity, r.model, r.lo, r.hi);
         }
     }
 }

@@ -77,7 +77,7 @@ pub fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) {
             p.line(Line::new(s.name("BDNF"), series(s, SlowColumn::Bdnf)).color(palette::egui(palette::BDNF)).style(s.style()));
             p.line(Line::new(s.name("mTORC1"), series(s, SlowColumn::Mtorc1)).color(palette::egui(palette::MTORC1)).style(s.style()));
         }
-        p.hline(HLine::new("BDNF target +30-50%", 1.4).color(palette::egui_alpha(palette::BDNF, 90)).width(6.0));
+        p.hline(HLine::new("BDNF calibrated to +30-50%", 1.4).color(palette::egui_alpha(palette::BDNF, 90)).width(6.0));
         p.vline(mark.clone());
     });
     plot("structure", "× baseline").show(ui, |p| {
@@ -85,7 +85,7 @@ pub fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) {
             p.line(Line::new(s.name("synaptic proteins"), series(s, SlowColumn::SynapticProteins)).color(palette::egui(palette::SYNAPTIC_PROTEINS)).style(s.style()));
             p.line(Line::new(s.name("spine density"), series(s, SlowColumn::SpineDensity)).color(palette::egui(palette::SPINES)).style(s.style()));
         }
-        p.hline(HLine::new("spines at 24 h: +30-40%", 1.35).color(palette::egui_alpha(palette::SPINES, 90)).width(6.0));
+        p.hline(HLine::new("spines at 24 h calibrated to +30-40%", 1.35).color(palette::egui_alpha(palette::SPINES, 90)).width(6.0));
         p.vline(mark.clone());
     });
     if let [a, b] = shown {
@@ -98,7 +98,7 @@ pub fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) {
             p.vline(mark.clone());
         });
     }
-    ui.small("Targets: Li et al. 2010; Autry et al. 2011; Moda-Sava et al. 2019 (docs/model.md §7). Cascade constants are assumptions; the disinhibition step is contested (hypothesis).");
+    ui.small("The cascade is calibrated to (not validated against) Li et al. 2010, Autry et al. 2011 and Moda-Sava et al. 2019 (docs/model.md §7): its gains were fitted to those bands. Cascade constants are assumptions; the disinhibition step is contested (hypothesis).");
 }
 
 /// The fast clock's plots, on the same clock as the 3D view; in a

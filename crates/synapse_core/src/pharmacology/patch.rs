@@ -124,9 +124,23 @@ pub struct DoseResponse {
 
 /// Sweep `drug` over log-spaced concentrations from `from_um` to `to_um`.
 pub fn dose_response(p: &Patch, drug: &super::Drug, from_um: f64, to_um: f64, points: usize) -> DoseResponse {
+    dose_response_with(p, drug, from_um, to_um, points, &|| {})
+}
+
+/// `dose_response`, calling `done()` after the control and after each point
+/// (`points + 1` calls, for a progress bar).
+pub fn dose_response_with(p: &Patch, drug: &super::Drug, from_um: f64, to_um: f64, points: usize, done: &(dyn Fn() + Sync)) -> DoseResponse {
     let control = steady_response(p, Vec::new());
+    done();
     let conc: Vec<f64> = (0..points).map(|i| from_um * (to_um / from_um).powf(i as f64 / (points - 1).max(1) as f64)).collect();
-    let inhibition: Vec<f64> = conc.par_iter().map(|&c| 1.0 - steady_response(p, vec![Applied { drug: drug.clone(), conc_um: c }]) / control).collect();
+    let inhibition: Vec<f64> = conc
+        .par_iter()
+        .map(|&c| {
+            let i = 1.0 - steady_response(p, vec![Applied { drug: drug.clone(), conc_um: c }]) / control;
+            done();
+            i
+        })
+        .collect();
     let (ic50_um, hill) = fit_hill(&conc, &inhibition);
     DoseResponse { conc_um: conc, inhibition, ic50_um, hill }
 }
