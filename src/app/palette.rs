@@ -100,7 +100,7 @@ pub const LEGEND: [(Color, &str); 6] = [
 ];
 
 /// The legend's entry for drug molecules (shown with its note on counts).
-pub const DRUG_LEGEND: (Color, &str) = (DRUGS[0], "drug molecules (1 µM ≈ 24 in the cleft; rates use the concentration)");
+pub const DRUG_LEGEND: (Color, &str) = (DRUGS[0], "drug molecules (illustrative: 1 µM ≈ 24 in the cleft; the block follows the concentration, not these dots)");
 
 #[cfg(test)]
 mod tests {

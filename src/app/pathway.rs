@@ -415,7 +415,7 @@ fn sync_nodes(
 }
 
 /// BDNF molecules travel from the BDNF node to TrkB, more as BDNF rises.
-fn sync_bdnf(states: Query<&SimState>, time: Res<Time>, settings: Option<Res<UiSettings>>, selection: Res<Selection>, q: Query<(&BdnfDot, &InInstance, &mut Transform, &mut Visibility)>) {
+fn sync_bdnf(states: Query<&SimState>, settings: Option<Res<UiSettings>>, selection: Res<Selection>, q: Query<(&BdnfDot, &InInstance, &mut Transform, &mut Visibility)>) {
     let (a, b) = (node_position(NODES[7].at), node_position(NODES[8].at));
     for (d, of, mut t, mut vis) in q {
         let Ok(state) = states.get(of.0) else { continue };
@@ -423,7 +423,8 @@ fn sync_bdnf(states: Query<&SimState>, time: Res<Time>, settings: Option<Res<UiS
         let rise = if show { (state.cascade.state.bdnf - 1.0).max(0.0) } else { 0.0 };
         let shown = ((rise * 60.0).round() as usize).min(BDNF_DOTS);
         if d.0 < shown {
-            let phase = (time.elapsed_secs() * 0.4 + d.0 as f32 * 0.618).fract();
+            // On the slow clock (they stop with it); schematic speed.
+            let phase = (state.cascade.t_min() as f32 * 0.4 + d.0 as f32 * 0.618).fract();
             let wobble = Vec3::new(0.0, (d.0 as f32 * 2.39).sin() * 0.18, (d.0 as f32 * 1.7).cos() * 0.18);
             t.translation = a.lerp(b, phase) + wobble * (phase * std::f32::consts::PI).sin();
             *vis = Visibility::Visible;

@@ -477,7 +477,7 @@ fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palett
         }),
         ("GABA interneuron".into(), inter - Vec3::Y * 1.4),
         ("100 nm".into(), scale_bar_origin(psd) + Vec3::new(0.5, 0.0, 0.3)),
-        ("glutamine (illustrative path)".into(), glutamine_path(g.astro_inner_radius_um as f32, 0.3)),
+        ("glutamine (schematic: speed follows the shuttle flux)".into(), glutamine_path(g.astro_inner_radius_um as f32, 0.3)),
         ("dendrite: new spines in green".into(), Vec3::new(0.0, super::pathway::DENDRITE_Y - 1.0, 0.0)),
     ])
 }
@@ -673,13 +673,22 @@ fn glutamine_path(astro_inner_um: f32, u: f32) -> Vec3 {
 
 /// The scale bar, and glutamine dots drifting from the astrocyte to the
 /// bouton at a speed set by the simulated shuttle flux (the path is schematic).
-fn draw_glutamine_and_scale_bar(states: Query<(Entity, &SimState, &super::sim_bridge::Slot)>, mut gizmos: Gizmos, time: Res<Time>, mut phases: Local<std::collections::HashMap<Entity, f32>>) {
+fn draw_glutamine_and_scale_bar(
+    states: Query<(Entity, &SimState, &super::sim_bridge::Slot)>,
+    mut gizmos: Gizmos,
+    bio: Option<Res<Time<super::sim_bridge::Bio>>>,
+    mut phases: Local<std::collections::HashMap<Entity, f32>>,
+) {
+    // The dots move with biological time (they stop when the clock does);
+    // at 1 ms of biology a second they cross in ~12 s at the resting flux.
+    // Path and absolute speed are schematic; the speed scales with the flux.
+    let bio_ms = bio.map(|b| b.delta_secs() * 1e3).unwrap_or(0.0);
     for (e, state, slot) in &states {
-        draw_instance_gizmos(&mut gizmos, state, slot.origin(), phases.entry(e).or_default(), time.delta_secs());
+        draw_instance_gizmos(&mut gizmos, state, slot.origin(), phases.entry(e).or_default(), bio_ms.min(0.5));
     }
 }
 
-fn draw_instance_gizmos(gizmos: &mut Gizmos, state: &SimState, origin: Vec3, phase: &mut f32, dt_s: f32) {
+fn draw_instance_gizmos(gizmos: &mut Gizmos, state: &SimState, origin: Vec3, phase: &mut f32, bio_ms: f32) {
     let g = &state.sim.scenario.geometry;
     let glutamine_path = |a: f32, u: f32| glutamine_path(a, u) + origin;
     let o = scale_bar_origin(g.psd_radius_um as f32) + origin;
@@ -688,7 +697,7 @@ fn draw_instance_gizmos(gizmos: &mut Gizmos, state: &SimState, origin: Vec3, pha
     gizmos.line(o + Vec3::X * S * 0.1 - Vec3::Z * 0.08, o + Vec3::X * S * 0.1 + Vec3::Z * 0.08, Color::WHITE);
     let m = &state.sim.metabolism;
     let rest = state.sim.scenario.metabolism.cycle_flux_per_ms.max(1e-9);
-    *phase = (*phase + dt_s * 0.08 * (m.flux_shuttle / rest) as f32).fract();
+    *phase = (*phase + bio_ms * 0.08 * (m.flux_shuttle / rest) as f32).fract();
     let astro_in = g.astro_inner_radius_um as f32;
     let mut prev = glutamine_path(astro_in, 0.0);
     for k in 1..=24 {

@@ -135,7 +135,9 @@ pub fn dose_panel(ui: &mut egui::Ui, drug: &Drug, running: bool, last: Option<&D
                 if let Some(k) = lit {
                     let (lo, hi) = (r.conc_um[0].log10(), r.conc_um[r.conc_um.len() - 1].log10());
                     let curve: Vec<[f64; 2]> = (0..=60).map(|i| lo + (hi - lo) * i as f64 / 60.0).map(|x| [x, emax * 10f64.powf(x) / (10f64.powf(x) + k)]).collect();
-                    p.line(Line::new("literature Hill (n = 1)", curve));
+                    // The model's own input constant, not a measurement: the
+                    // sweep shows the simulation reproduces what it was given.
+                    p.line(Line::new("input IC50, Hill n = 1", curve));
                 }
             });
         ui.small(format!("simulated IC50 {:.3} µM, Hill slope {:.2}", r.ic50_um, r.hill));
