@@ -22,6 +22,8 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("rapastinel", include_str!("../../../assets/scenarios/rapastinel.ron")),
     ("nitrous_oxide", include_str!("../../../assets/scenarios/nitrous_oxide.ron")),
     ("ketamine_escitalopram", include_str!("../../../assets/scenarios/ketamine_escitalopram.ron")),
+    ("ketamine_six_infusions", include_str!("../../../assets/scenarios/ketamine_six_infusions.ron")),
+    ("esketamine_twice_weekly", include_str!("../../../assets/scenarios/esketamine_twice_weekly.ron")),
 ];
 
 /// The scenario the app and the commands use when none is given.

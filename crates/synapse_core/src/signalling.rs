@@ -252,7 +252,11 @@ pub struct Cascade {
     pub params: CascadeParams,
     pub state: CascadeState,
     pub drive: Drive,
+    /// Every dose of the scenario, each its own entry.
     schedule: Vec<Scheduled>,
+    /// One entry per drug (first appearance order): the doses of a drug
+    /// add up (linear PK superposition), so a drug listed twice, or given
+    /// again, acts once with the sum of its levels.
     applied: Vec<Applied>,
     /// Resting block by each open-channel blocker, (interneurons, pyramidal), by drug key.
     theta: Vec<(String, f64, f64)>,
@@ -296,7 +300,12 @@ impl Cascade {
         let t0 = (earliest / dt).floor() * dt;
         let sol = &scenario.solution;
         let coag0 = [coagonist_factor(Subunit::GluN2A, sol.glycine_um, sol.d_serine_um, &[]), coagonist_factor(Subunit::GluN2B, sol.glycine_um, sol.d_serine_um, &[])];
-        let applied = schedule.iter().map(|s| Applied { drug: s.drug.clone(), conc_um: 0.0 }).collect();
+        let mut applied: Vec<Applied> = Vec::new();
+        for s in &schedule {
+            if !applied.iter().any(|a| a.drug.key == s.drug.key) {
+                applied.push(Applied { drug: s.drug.clone(), conc_um: 0.0 });
+            }
+        }
         let mut c = Self {
             params: CascadeParams::default(),
             state: CascadeState::default(),
@@ -343,9 +352,14 @@ impl Cascade {
         self.schedule.iter().map(Scheduled::describe).collect()
     }
 
-    /// Keys of the scheduled drugs.
+    /// Keys of the scheduled drugs, each once.
     pub fn drug_keys(&self) -> Vec<String> {
-        self.schedule.iter().map(|s| s.drug.key.clone()).collect()
+        self.applied.iter().map(|a| a.drug.key.clone()).collect()
+    }
+
+    /// A drug's free level at `t_min`: the sum over its doses.
+    fn level_of(&self, key: &str, t_min: f64) -> f64 {
+        self.schedule.iter().filter(|s| s.drug.key == key).map(|s| s.conc_at(t_min)).sum()
     }
 
     /// Free concentration of each scheduled drug at `t_min` (µM).
@@ -355,7 +369,7 @@ impl Cascade {
 
     /// Each scheduled drug with its free concentration at `t_min` (µM).
     pub fn levels(&self, t_min: f64) -> impl Iterator<Item = (&Drug, f64)> {
-        self.schedule.iter().map(move |s| (&s.drug, s.conc_at(t_min)))
+        self.applied.iter().map(move |a| (&a.drug, self.level_of(&a.drug.key, t_min)))
     }
 
     /// Step on the fixed grid until the slow clock reaches `t_min` (never back).
@@ -369,8 +383,9 @@ impl Cascade {
     /// Recompute the drug effects and what the fast layer tells the slow one.
     fn refresh(&mut self) {
         let t = self.t_min();
-        for (a, s) in self.applied.iter_mut().zip(&self.schedule) {
-            a.conc_um = s.conc_at(t);
+        let levels: Vec<f64> = self.applied.iter().map(|a| self.level_of(&a.drug.key, t)).collect();
+        for (a, c) in self.applied.iter_mut().zip(levels) {
+            a.conc_um = c;
         }
         self.effects = effects(&self.applied);
         let ampa_mods = self.effects.mods[ReceptorKind::Ampa as usize];
@@ -713,5 +728,58 @@ mod tests {
         b.advance_to(100.0);
         b.advance_to(300.0);
         assert_eq!(a.row().iter().map(|v| v.to_bits()).collect::<Vec<_>>(), b.row().iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+    }
+}
+
+#[cfg(test)]
+mod dose_tests {
+    use super::*;
+    use crate::scenario::DrugPlan;
+
+    fn rows(s: &Scenario, minutes: f64) -> Vec<Vec<u64>> {
+        let mut c = Cascade::new(s).unwrap();
+        SlowTrace::record(&mut c, minutes, 10.0).rows.iter().map(|r| r.iter().map(|v| v.to_bits()).collect()).collect()
+    }
+
+    fn constant(drug: &str, conc: &str, start_min: f64, stop_min: Option<f64>) -> DrugPlan {
+        DrugPlan::Constant { drug: drug.into(), conc: conc.into(), start_min, stop_min }
+    }
+
+    #[test]
+    fn each_dose_is_its_own_entry_and_doses_add_up() {
+        let base = crate::builtin::get("ketamine_iv").unwrap();
+        // A zero dose of the same drug changes nothing (it used to corrupt the block state).
+        let mut zero = base.clone();
+        zero.drugs.push(constant("ketamine", "0uM", 0.0, None));
+        assert_eq!(rows(&zero, 600.0), rows(&base, 600.0));
+        // Two doses of 1 µM act as one of 2 µM, bit for bit.
+        let mut quiet = Scenario::default();
+        quiet.drugs = vec![constant("memantine", "1uM", 0.0, None), constant("memantine", "1uM", 0.0, None)];
+        let mut once = quiet.clone();
+        once.drugs = vec![constant("memantine", "2uM", 0.0, None)];
+        assert_eq!(rows(&quiet, 300.0), rows(&once, 300.0));
+        let c = Cascade::new(&quiet).unwrap();
+        assert_eq!(c.drug_keys(), vec!["memantine".to_string()]);
+        assert_eq!(c.concentrations_um(10.0), vec![("memantine".to_string(), 2.0)]);
+    }
+
+    #[test]
+    fn a_repeated_regimen_superposes_and_a_washout_returns_to_baseline() {
+        let six = crate::builtin::get("ketamine_six_infusions").unwrap();
+        let c = Cascade::new(&six).unwrap();
+        let one = crate::builtin::get("ketamine_iv").unwrap();
+        let c1 = Cascade::new(&one).unwrap();
+        // The second infusion (day 2, 40 min in) adds to what is left of the first.
+        let t = 2.0 * 1440.0 + 40.0;
+        let (k6, k1) = (c.concentrations_um(t)[0].1, c1.concentrations_um(t)[0].1 + c1.concentrations_um(40.0)[0].1);
+        assert!((k6 - k1).abs() < 1e-12, "{k6} vs {k1}");
+        // A drug washed out leaves no resting block and the surge settles back.
+        let mut s = Scenario::default();
+        s.drugs = vec![constant("ketamine", "1uM", 0.0, Some(60.0))];
+        let mut c = Cascade::new(&s).unwrap();
+        c.advance_to(60.0);
+        assert!(c.drive.block_pyramidal > 0.05);
+        c.advance_to(1440.0);
+        assert!(c.drive.block_pyramidal < 1e-3 && (c.state.glutamate - 1.0).abs() < 1e-3, "{:?}", c.state);
     }
 }
