@@ -70,6 +70,11 @@ pub fn eaat_patch(bound: f32, cycling: f32) -> [f32; 4] {
     std::array::from_fn(|i| if i == 3 { 1.0 } else { f[i] + bound * (b[i] - f[i]) + cycling * (c[i] - f[i]) })
 }
 
+/// The backing of text drawn over the 3D view (half titles, captions).
+pub fn egui_overlay(dark: bool) -> egui::Color32 {
+    if dark { egui::Color32::from_rgba_unmultiplied(20, 22, 28, 220) } else { egui::Color32::from_rgba_unmultiplied(245, 246, 248, 225) }
+}
+
 /// A colour for egui (opaque, sRGB).
 pub fn egui(c: Color) -> egui::Color32 {
     let s = c.to_srgba();

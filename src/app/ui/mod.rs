@@ -350,19 +350,20 @@ fn ui_system(
             p.fov = fov;
         }
         let Ok((_, st, _, labels)) = states.get(root_e) else { continue };
+        let painter = painter.with_clip_rect(rect);
         if b_state.is_some() {
-            // Which synapse is which, and what B differs in.
+            // Which synapse is which, and what B differs in: wrapped to its
+            // half and clipped to it, so it never covers the other half or a panel.
             let title = half_title(slot, st, &differences);
-            let galley = painter.layout_no_wrap(title, egui::FontId::proportional(17.0), color);
+            let galley = painter.layout(title, egui::FontId::proportional(17.0), color, (rect.width() - 20.0).max(40.0));
             let at = rect.left_top() + egui::vec2(8.0, 6.0);
-            painter.rect_filled(
-                egui::Rect::from_min_size(at, galley.size()).expand(4.0),
-                4.0,
-                if settings.dark { egui::Color32::from_rgba_unmultiplied(20, 22, 28, 215) } else { egui::Color32::from_rgba_unmultiplied(245, 246, 248, 215) },
-            );
+            painter.rect_filled(egui::Rect::from_min_size(at, galley.size()).expand(4.0), 4.0, palette::egui_overlay(settings.dark));
             painter.galley(at, galley, color);
         }
+        // Labels need room: in a view narrower than this they would only cover it.
+        const MIN_LABEL_VIEW: f32 = 240.0;
         if settings.show_labels
+            && rect.width() >= MIN_LABEL_VIEW
             && let Some(labels) = labels
         {
             let inside = rect.shrink(6.0);
@@ -380,10 +381,11 @@ fn ui_system(
     }
     if let Some(text) = &ui_state.caption {
         // A band across the bottom of the 3D view, readable on a projector.
+        let painter = painter.with_clip_rect(all);
         let font = egui::FontId::proportional(20.0);
         let galley = painter.layout(text.clone(), font, color, (all.width() - 40.0).max(100.0));
         let band = egui::Rect::from_min_max(egui::pos2(all.left(), all.bottom() - galley.size().y - 20.0), all.right_bottom());
-        painter.rect_filled(band, 0.0, if settings.dark { egui::Color32::from_rgba_unmultiplied(10, 12, 16, 220) } else { egui::Color32::from_rgba_unmultiplied(250, 250, 252, 230) });
+        painter.rect_filled(band, 0.0, palette::egui_overlay(settings.dark));
         painter.galley(band.center() - galley.size() / 2.0, galley, color);
     }
     let ui_state = &mut *ui_state;
