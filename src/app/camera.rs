@@ -54,15 +54,16 @@ impl Viewpoint {
             Viewpoint::Signalling => "Signalling",
         }
     }
-    /// (focus, yaw, pitch, radius) in world units.
-    pub fn pose(self, receptor: Vec3) -> (Vec3, f32, f32, f32) {
-        match self {
+    /// The camera pose of this viewpoint (world units, the instance's own coordinates).
+    pub fn pose(self, receptor: Vec3) -> Pose {
+        let (focus, yaw, pitch, radius) = match self {
             Viewpoint::WholeSynapse => (Vec3::new(0.0, 0.0, 0.0), 0.6, 0.22, 15.0),
             Viewpoint::CleftCloseUp => (Vec3::new(0.0, 0.1, 0.0), 0.3, 0.1, 4.0),
             Viewpoint::OneReceptor => (receptor + Vec3::Y * 0.1, 0.2, 0.35, 1.2),
             Viewpoint::Astrocyte => (Vec3::new(3.5, 0.0, 3.5), 0.78, 0.9, 9.0),
             Viewpoint::Signalling => (Vec3::new(0.0, -2.0, 0.0), 0.6, 0.08, 8.5),
-        }
+        };
+        Pose { focus, yaw, pitch, radius }
     }
 }
 
@@ -164,14 +165,12 @@ fn spawn_ui_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalS
 fn spawn_cameras(mut commands: Commands, new: Query<(Entity, &SimState, &Slot), Added<SimState>>, start: Option<Res<StartView>>, cams: Query<&PanOrbitCamera>) {
     for (root, state, slot) in &new {
         let view = start.as_ref().map(|s| s.0).unwrap_or(Viewpoint::WholeSynapse);
-        let (focus, yaw, pitch, radius) = view.pose(first_receptor(state));
-        let mut cam = PanOrbitCamera { focus, yaw: Some(yaw), pitch: Some(pitch), radius: Some(radius), zoom_lower_limit: 0.3, ..default() };
         // B joins where A's camera is looking.
-        if *slot == Slot::B
-            && let Some(a) = cams.iter().next()
-        {
-            cam = PanOrbitCamera { focus: a.target_focus, yaw: Some(a.target_yaw), pitch: Some(a.target_pitch), radius: Some(a.target_radius), ..cam };
-        }
+        let p = match cams.iter().next() {
+            Some(a) if *slot == Slot::B => Pose::of(a),
+            _ => view.pose(first_receptor(state)),
+        };
+        let cam = PanOrbitCamera { focus: p.focus, yaw: Some(p.yaw), pitch: Some(p.pitch), radius: Some(p.radius), zoom_lower_limit: 0.3, ..default() };
         commands.spawn((
             ChildOf(root),
             InInstance(root),
@@ -198,10 +197,15 @@ pub fn first_receptor(state: &SimState) -> Vec3 {
 }
 
 fn go_to(mut commands: Commands, mut requests: MessageReader<AppCommand>, mut cams: Query<(Entity, &mut PanOrbitCamera, &InInstance)>, states: Query<&SimState>, mut bookmarks: ResMut<Bookmarks>) {
+    /// Where a camera command sends the cameras.
+    enum Goal {
+        View(Viewpoint),
+        Pose(Pose),
+    }
     for c in requests.read() {
-        let (target, secs): (Box<dyn Fn(&SimState) -> Pose>, f32) = match c {
-            AppCommand::Camera(CameraCommand::View(v)) => (Box::new(move |s: &SimState| pose_of(*v, s)), 0.0),
-            AppCommand::Camera(CameraCommand::FlyTo { view, secs }) => (Box::new(move |s: &SimState| pose_of(*view, s)), *secs),
+        let (goal, secs) = match c {
+            AppCommand::Camera(CameraCommand::View(v)) => (Goal::View(*v), 0.0),
+            AppCommand::Camera(CameraCommand::FlyTo { view, secs }) => (Goal::View(*view), *secs),
             AppCommand::Camera(CameraCommand::SaveBookmark(name)) => {
                 if let Some((_, cam, _)) = cams.iter().next() {
                     let pose = Pose::of(cam);
@@ -211,10 +215,7 @@ fn go_to(mut commands: Commands, mut requests: MessageReader<AppCommand>, mut ca
                 continue;
             }
             AppCommand::Camera(CameraCommand::Bookmark { name, secs }) => match bookmarks.0.iter().find(|(n, _)| n == name) {
-                Some((_, pose)) => {
-                    let pose = *pose;
-                    (Box::new(move |_: &SimState| pose), *secs)
-                }
+                Some((_, pose)) => (Goal::Pose(*pose), *secs),
                 None => {
                     warn!("no camera bookmark named {name}");
                     continue;
@@ -232,7 +233,10 @@ fn go_to(mut commands: Commands, mut requests: MessageReader<AppCommand>, mut ca
         };
         for (e, mut cam, of) in &mut cams {
             let Ok(state) = states.get(of.0) else { continue };
-            let to = target(state);
+            let to = match goal {
+                Goal::View(v) => v.pose(first_receptor(state)),
+                Goal::Pose(p) => p,
+            };
             if secs > 0.0 {
                 commands.entity(e).insert(Flight { from: Pose::of(&cam), to, t: 0.0, secs });
             } else {
@@ -241,11 +245,6 @@ fn go_to(mut commands: Commands, mut requests: MessageReader<AppCommand>, mut ca
             }
         }
     }
-}
-
-fn pose_of(v: Viewpoint, state: &SimState) -> Pose {
-    let (focus, yaw, pitch, radius) = v.pose(first_receptor(state));
-    Pose { focus, yaw, pitch, radius }
 }
 
 /// Move each flying camera along its flight.

@@ -25,7 +25,7 @@ use synapse_core::experiment::{Command, CommandError, CommandLog, Experiment, fo
 pub const MAX_STEPS_PER_FRAME: u64 = 20_000;
 
 /// One instance's experiment and where its scenario came from.
-#[derive(Component)]
+#[derive(Component, Clone)]
 pub struct SimState {
     pub exp: Experiment,
     /// Where the scenario came from (for "save" and the title).
@@ -65,11 +65,13 @@ impl SimState {
     /// Apply a command to the experiment and log it; a refused command
     /// changes nothing and is not logged.
     pub fn apply(&mut self, cmd: Command) -> Result<(), CommandError> {
-        self.exp.check(&cmd)?;
+        // Stamped with the clocks as they were when it took effect.
+        let at = (self.exp.sim.t_ms(), self.exp.cascade.t_min());
+        self.exp.apply(&cmd)?;
         if let Some(log) = &mut self.log {
-            log.push(self.frame, &self.exp, cmd.clone());
+            log.push_at(self.frame, at, cmd);
         }
-        self.exp.apply(&cmd)
+        Ok(())
     }
 
     /// Replace the experiment with a new scenario (the log starts over with it).
@@ -89,12 +91,6 @@ impl SimState {
             l.final_hash = Some(format_hash(self.exp.state_hash()));
             l
         })
-    }
-}
-
-impl Clone for SimState {
-    fn clone(&self) -> Self {
-        Self { exp: self.exp.clone(), source: self.source.clone(), log: self.log.clone(), frame: self.frame }
     }
 }
 

@@ -369,12 +369,6 @@ impl Experiment {
         trace
     }
 
-    /// Run the fast clock to `t_ms` (never back).
-    pub fn run_fast_to(&mut self, t_ms: f64) {
-        let end = (t_ms / self.sim.dt_ms()).round() as u64;
-        self.step_fast(end.saturating_sub(self.sim.step_index));
-    }
-
     /// Advance the cascade to `t_min` on its grid, sampling the slow history
     /// on the whole-minute grid however the calls cut the time.
     fn advance_cascade_to(&mut self, t_min: f64) {
@@ -539,13 +533,18 @@ impl CommandLog {
     /// Add a command that took effect on `exp` (call before applying it).
     /// Consecutive `Run`s merge: `Run(a); Run(b)` is `Run(a + b)`.
     pub fn push(&mut self, frame: u64, exp: &Experiment, command: Command) {
+        self.push_at(frame, (exp.sim.t_ms(), exp.cascade.t_min()), command);
+    }
+
+    /// Add a command that took effect at (fast ms, slow min) `at`.
+    pub fn push_at(&mut self, frame: u64, (t_ms, slow_min): (f64, f64), command: Command) {
         if let (Some(LoggedCommand { command: Command::Run { steps: last }, .. }), Command::Run { steps }) = (self.commands.last_mut(), &command)
             && *last + steps <= MAX_RUN_STEPS
         {
             *last += steps;
             return;
         }
-        self.commands.push(LoggedCommand { frame, t_ms: exp.sim.t_ms(), slow_min: exp.cascade.t_min(), command });
+        self.commands.push(LoggedCommand { frame, t_ms, slow_min, command });
     }
 
     pub fn to_ron(&self) -> String {
