@@ -1,5 +1,6 @@
 //! The command line. With no subcommand: the 3D app on the default scenario
-//! (or `--scenario FILE`); `screenshot` renders one frame to PNG. The
+//! (or `--scenario FILE`); `screenshot` renders one frame to PNG and
+//! `export` a clip (MP4, WebM, GIF, PNGs), both offscreen. The
 //! headless commands `run` (a scenario to a CSV/JSON trace and a summary),
 //! `bench` (molecule-steps per second) and `validate` (the model against the
 //! literature), `replay` (a recorded command log) and `scenarios` (the
@@ -58,8 +59,10 @@ enum Command {
     Bench(BenchArgs),
     /// Run the model against literature values; exits 1 if any row fails.
     Validate(ValidateArgs),
-    /// Render the scene (panels included) at a biological time to a PNG, then exit.
+    /// Render the scene (panels included) at a biological time to a PNG, then exit (offscreen: no display needed).
     Screenshot(ScreenshotArgs),
+    /// Render a clip offscreen, frame-exact: MP4 (H.264), WebM (VP9), GIF, or a folder of PNGs.
+    Export(Box<ExportArgs>),
     /// Sweep a drug's concentration through the simulation; print the simulated IC50/EC50 and Hill slope.
     DoseResponse(DoseArgs),
     /// Re-run a command log (from --record-commands) headless and print its final state hash.
@@ -109,6 +112,70 @@ struct ScreenshotArgs {
     /// A drug in the bath from the start, e.g. --drug ketamine=10uM (repeatable).
     #[arg(long = "drug", value_name = "NAME=CONC")]
     drugs: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct ExportArgs {
+    /// Scenario: a file or a built-in name; default: single_spike.
+    #[arg(long)]
+    scenario: Option<String>,
+    /// movie.mp4, movie.webm, movie.gif, or a folder (frames/) for a PNG sequence.
+    #[arg(long)]
+    out: PathBuf,
+    /// Fast-clock time of the first frame, with a unit (0ms, 1.5ms).
+    #[arg(long, default_value = "0ms")]
+    from: String,
+    /// Fast-clock time the clip ends at; default: the scenario's duration.
+    #[arg(long)]
+    to: Option<String>,
+    /// Biological time per second of video (1ms/s: 1000x slower than life).
+    /// Default 1ms/s; with a slow range, the synapse holds still unless given.
+    #[arg(long)]
+    speed: Option<String>,
+    /// Slow-clock time of the first frame (0min, 40min); a slow range makes the clip follow the slow clock.
+    #[arg(long)]
+    slow_from: Option<String>,
+    /// Slow-clock time the clip ends at (24h; default 24 h when a slow range is asked for).
+    #[arg(long)]
+    slow_to: Option<String>,
+    /// Slow-clock time per second of video (2h/s; default 2h/s).
+    #[arg(long)]
+    slow_speed: Option<String>,
+    /// Frame size, WIDTHxHEIGHT (even for MP4 and WebM).
+    #[arg(long, default_value = "1280x720")]
+    size: String,
+    /// Frames per second of video.
+    #[arg(long, default_value_t = 30)]
+    fps: u32,
+    /// Viewpoint: whole, cleft, receptor, astrocyte or signalling.
+    #[arg(long, default_value = "whole")]
+    view: String,
+    #[command(flatten)]
+    look: LookArgs,
+    /// What surrounds the 3D view: none (the synapse alone), plots, or all (the app's panels).
+    #[arg(long, default_value = "plots")]
+    panels: String,
+    /// A drug in the bath from the start, e.g. --drug ketamine=10uM (repeatable).
+    #[arg(long = "drug", value_name = "NAME=CONC")]
+    drugs: Vec<String>,
+    /// A second scenario side by side with --scenario on one clock (file or built-in name).
+    #[arg(long, value_name = "B")]
+    compare: Option<String>,
+    /// The title and clocks: burned into the frames, soft (a subtitle track and .srt/.vtt files), both, or none.
+    #[arg(long, default_value = "burned")]
+    captions: String,
+    /// Where burned captions go: bottom or top of the 3D view.
+    #[arg(long, default_value = "bottom")]
+    caption_at: String,
+    /// A caption of your own, shown above the clocks.
+    #[arg(long)]
+    caption: Option<String>,
+    /// draft (quick), good, or best (large files).
+    #[arg(long, default_value = "good")]
+    quality: String,
+    /// bar (on a terminal), json (one line per frame on stdout, for scripts) or none.
+    #[arg(long)]
+    progress: Option<String>,
 }
 
 /// Theme and UI scale (a projector wants light and large).
@@ -218,6 +285,7 @@ pub fn main() -> ExitCode {
         Some(Command::Bench(a)) => bench(a),
         Some(Command::Validate(a)) => validate(a),
         Some(Command::Screenshot(a)) => screenshot(a),
+        Some(Command::Export(a)) => export(*a),
         Some(Command::DoseResponse(a)) => dose_response(a),
         Some(Command::Replay(a)) => replay(a),
         Some(Command::Scenarios) => scenarios(),
@@ -313,7 +381,7 @@ fn window(cli: &Cli) -> Result<ExitCode, String> {
         }
         None => None,
     };
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, screenshot: None, record_commands, compare, keymap })?;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen: None, record_commands, compare, keymap })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -337,18 +405,116 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
     if slow_at_min > synapse_core::experiment::MAX_SLOW_MIN {
         return Err(format!("--slow-at {}: pick a time within {} weeks", a.slow_at.as_deref().unwrap_or(""), synapse_core::experiment::MAX_SLOW_MIN / (7.0 * 1440.0)));
     }
-    crate::app::run(crate::app::AppOptions {
-        scenario,
-        source,
+    let job = crate::record::ExportJob {
+        plan: crate::record::plan::ClipPlan::still(at_ms, (slow_at_min > 0.0).then_some(slow_at_min)),
+        out: a.out,
+        format: crate::record::encode::Format::Png,
+        quality: crate::record::encode::Quality::Good,
+        captions: crate::record::Captions::None,
+        title: scenario.name.clone(),
+        slow_after: String::new(),
         size,
-        view,
-        ui,
-        drugs,
-        screenshot: Some(crate::app::ScreenshotRequest { at_ms, slow_at_min, out: a.out, warmup_frames: a.frames.clamp(3, 10_000), caption: a.caption }),
-        record_commands: None,
-        compare,
-        keymap: None,
-    })?;
+        progress: crate::record::ProgressMode::Quiet,
+        warmup_frames: a.frames.clamp(3, 10_000),
+        ffmpeg_version: None,
+        facts: Default::default(),
+    };
+    let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen, record_commands: None, compare, keymap: None })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A fixed 64-bit FNV-1a hash of some bytes (the scenario's RON in `movie.json`).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+fn export(a: ExportArgs) -> Result<ExitCode, String> {
+    use crate::record::encode::{Format, Quality};
+    use crate::record::plan::{ClipPlan, FastRange, SlowRange, parse_rate_ms_per_s, parse_time_ms};
+    let (scenario, source) = load_or_default(a.scenario.as_deref())?;
+    let compare = a.compare.as_deref().map(|b| load_or_default(Some(b))).transpose()?;
+    let size = parse_size(&a.size)?;
+    let view = parse_view(&a.view)?;
+    let mut ui = a.look.settings()?;
+    let drugs = parse_drugs(&a.drugs)?;
+    let format = Format::of(&a.out)?;
+    if format == Format::Png {
+        return Err(format!("--out {}: one PNG is a screenshot (`synapse-lab screenshot`); for a PNG sequence give a folder, e.g. --out frames/", a.out.display()));
+    }
+    if format != Format::PngSequence && (size.0 % 2 == 1 || size.1 % 2 == 1) {
+        return Err(format!("--size {}: video needs an even width and height (yuv420p); try {}x{}", a.size, size.0 & !1, size.1 & !1));
+    }
+    let quality = Quality::parse(&a.quality)?;
+    let captions = crate::record::Captions::parse(&a.captions)?;
+    (ui.show_panels, ui.show_controls, ui.show_top_bar) = match a.panels.as_str() {
+        "none" => (false, false, false),
+        "plots" => (true, false, false),
+        "all" => (true, true, true),
+        p => return Err(format!("--panels {p}: use none, plots or all")),
+    };
+    ui.caption_top = match a.caption_at.as_str() {
+        "bottom" => false,
+        "top" => true,
+        p => return Err(format!("--caption-at {p}: use bottom or top")),
+    };
+    let progress = match a.progress.as_deref() {
+        None if std::io::IsTerminal::is_terminal(&std::io::stderr()) => crate::record::ProgressMode::Bar,
+        None | Some("none") => crate::record::ProgressMode::Quiet,
+        Some("bar") => crate::record::ProgressMode::Bar,
+        Some("json") => crate::record::ProgressMode::Json,
+        Some(p) => return Err(format!("--progress {p}: use bar, json or none")),
+    };
+    let slow = if a.slow_from.is_some() || a.slow_to.is_some() || a.slow_speed.is_some() {
+        let from_min = parse_time_ms(a.slow_from.as_deref().unwrap_or("0min")).map_err(|e| format!("--slow-from {e}"))? / 60e3;
+        let to_min = parse_time_ms(a.slow_to.as_deref().unwrap_or("24h")).map_err(|e| format!("--slow-to {e}"))? / 60e3;
+        let speed = parse_rate_ms_per_s(a.slow_speed.as_deref().unwrap_or("2h/s")).map_err(|e| format!("--slow-speed {e}"))? / 60e3;
+        if to_min > synapse_core::experiment::MAX_SLOW_MIN {
+            return Err(format!("--slow-to: pick a time within {} weeks", synapse_core::experiment::MAX_SLOW_MIN / (7.0 * 1440.0)));
+        }
+        Some(SlowRange { from_min, to_min, min_per_video_s: speed })
+    } else {
+        None
+    };
+    let from_ms = parse_time_ms(&a.from).map_err(|e| format!("--from {e}"))?;
+    let to_ms = match &a.to {
+        Some(t) => parse_time_ms(t).map_err(|e| format!("--to {e}"))?,
+        None => scenario.duration_ms.max(from_ms + 1.0),
+    };
+    let ms_per_video_s = match (&a.speed, &slow) {
+        (Some(v), _) => parse_rate_ms_per_s(v).map_err(|e| format!("--speed {e}"))?,
+        (None, Some(_)) => 0.0,
+        (None, None) => 1.0,
+    };
+    let plan = ClipPlan::new(a.fps, FastRange { from_ms, to_ms, ms_per_video_s }, slow)?;
+    let last_ms = plan.fast_ms(plan.frames - 1);
+    if last_ms / scenario.dt_ms() > MAX_STEPS {
+        return Err(format!("the clip reaches t = {last_ms} ms: too far for the particle model; keep the fast clock under {} s", MAX_STEPS * scenario.dt_ms() * 1e-3));
+    }
+    let ffmpeg_version = if format.needs_ffmpeg() { Some(crate::record::encode::find_ffmpeg(format)?) } else { None };
+    check_writable(&a.out.with_file_name(a.out.file_name().unwrap_or_default())).map_err(|e| format!("--out {e}"))?;
+    if format == Format::PngSequence && a.out.is_dir() && std::fs::read_dir(&a.out).map(|mut d| d.next().is_some()).unwrap_or(false) {
+        return Err(format!("--out {}: the folder is not empty; choose a new one (an export never mixes its frames with others)", a.out.display()));
+    }
+    let title = match &compare {
+        Some((b, _)) => format!("A: {} | B: {}", scenario.name, b.name),
+        None => scenario.name.clone(),
+    };
+    let slow_after = if scenario.drugs.is_empty() { "on the slow clock".to_string() } else { "after the first dose".to_string() };
+    let mut facts = serde_json::Map::new();
+    let ron_of = |s: &Scenario| ron::to_string(s).unwrap_or_default();
+    facts.insert("scenario".into(), serde_json::json!({ "name": scenario.name, "source": source, "seed": scenario.seed, "hash": format_hash(fnv1a(ron_of(&scenario).as_bytes())) }));
+    if let Some((b, src)) = &compare {
+        facts.insert("compare".into(), serde_json::json!({ "name": b.name, "source": src, "seed": b.seed, "hash": format_hash(fnv1a(ron_of(b).as_bytes())) }));
+    }
+    facts.insert("view".into(), serde_json::json!(a.view));
+    facts.insert("theme".into(), serde_json::json!(a.look.theme));
+    facts.insert("ui_scale".into(), serde_json::json!(a.look.ui_scale));
+    facts.insert("panels".into(), serde_json::json!(a.panels));
+    facts.insert("drugs".into(), serde_json::json!(a.drugs));
+    let job = crate::record::ExportJob { plan, out: a.out.clone(), format, quality, captions, title, slow_after, size, progress, warmup_frames: 8, ffmpeg_version, facts };
+    let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen, record_commands: None, compare, keymap: None })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -139,12 +139,12 @@ impl Plugin for CameraPlugin {
     }
 }
 
-fn spawn_ui_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSettings>) {
+fn spawn_ui_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSettings>, offscreen: Option<Res<super::export::OffscreenTarget>>) {
     // egui gets its own full-window camera drawn over the 3D one; the 3D
     // camera's viewport then shrinks to the space the panels leave without
     // shrinking the panels' own screen (bevy_egui's side_panel example).
     egui_settings.auto_create_primary_context = false;
-    commands.spawn((
+    let mut ui = commands.spawn((
         PrimaryEguiContext,
         Camera2d,
         RenderLayers::none(),
@@ -159,10 +159,20 @@ fn spawn_ui_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalS
         Msaa::Off,
         Name::new("UI camera"),
     ));
+    // An export: every camera draws into its image instead of a window.
+    if let Some(t) = offscreen {
+        ui.insert(t.render_target());
+    }
 }
 
 /// Each new instance gets its 3D camera, under its root.
-fn spawn_cameras(mut commands: Commands, new: Query<(Entity, &SimState, &Slot), Added<SimState>>, start: Option<Res<StartView>>, cams: Query<&PanOrbitCamera>) {
+fn spawn_cameras(
+    mut commands: Commands,
+    new: Query<(Entity, &SimState, &Slot), Added<SimState>>,
+    start: Option<Res<StartView>>,
+    cams: Query<&PanOrbitCamera>,
+    offscreen: Option<Res<super::export::OffscreenTarget>>,
+) {
     for (root, state, slot) in &new {
         let view = start.as_ref().map(|s| s.0).unwrap_or(Viewpoint::WholeSynapse);
         // B joins where A's camera is looking.
@@ -171,7 +181,7 @@ fn spawn_cameras(mut commands: Commands, new: Query<(Entity, &SimState, &Slot), 
             _ => view.pose(first_receptor(state)),
         };
         let cam = PanOrbitCamera { focus: p.focus, yaw: Some(p.yaw), pitch: Some(p.pitch), radius: Some(p.radius), zoom_lower_limit: 0.3, ..default() };
-        commands.spawn((
+        let mut camera = commands.spawn((
             ChildOf(root),
             InInstance(root),
             Camera3d::default(),
@@ -187,6 +197,9 @@ fn spawn_cameras(mut commands: Commands, new: Query<(Entity, &SimState, &Slot), 
             Transform::from_xyz(0.0, 8.0, 15.0).looking_at(Vec3::ZERO, Vec3::Y),
             Name::new(format!("Camera {}", slot.letter())),
         ));
+        if let Some(t) = &offscreen {
+            camera.insert(t.render_target());
+        }
     }
 }
 

@@ -1,71 +1,268 @@
-//! `synapse-lab screenshot`: step the model to the requested biological time
-//! in whole dt, render warm-up frames (the first frames after start can be
-//! blank while pipelines compile), capture the window with its panels to
-//! PNG, report the median frame time (a benchmark with `--frames`), and exit.
+//! Frames rendered offscreen, frame-exact: `synapse-lab export` (a clip)
+//! and `synapse-lab screenshot` (one frame). No window and no display:
+//! every camera (A, B and the egui overlay) draws into one image, and a
+//! `Screenshot` of that image is taken each frame, tagged with its frame
+//! number, so frames reach the encoder in order whatever the read-back
+//! latency. Frame k shows the experiment at exactly the plan's time for k
+//! (whole core steps computed from k, run through the frame-exact clock);
+//! a frame waits while render pipelines still compile, so none is drawn
+//! half-finished. Time itself advances 1/fps per frame (camera flights
+//! are deterministic). Ctrl-C stops cleanly: nothing under the final name.
 
-use super::ScreenshotRequest;
-use super::sim_bridge::{AppCommand, AppSystems, Instances, Playback, SimState};
+use super::sim_bridge::{AppCommand, AppSystems, ClockMode, Instances, Playback, SimState};
 use super::time_lens::SlowClock;
+use crate::record::encode::{Encoder, Format};
+use crate::record::{ExportJob, Metadata, Progress, Timing};
+use bevy::camera::RenderTarget;
 use bevy::prelude::*;
-use bevy::render::render_resource::{CachedPipelineState, PipelineCache};
+use bevy::render::render_resource::{CachedPipelineState, PipelineCache, TextureFormat, TextureUsages};
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use bevy::render::{Render, RenderApp, RenderSystems};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use bevy::time::TimeUpdateStrategy;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use synapse_core::experiment::Command;
 
-/// Frames in a row with every render pipeline compiled before the capture:
+/// Frames in a row with every render pipeline compiled before frame 0:
 /// pipelines compile in the background, and a loaded machine can need
-/// dozens of frames (a capture taken earlier misses meshes or panels).
+/// dozens of frames (a frame taken earlier misses meshes or panels).
 const READY_FRAMES: u32 = 5;
+
+/// Give up if a frame cannot be rendered this many app frames after its turn.
+const MAX_WAIT_FRAMES: u32 = 600;
+
+/// Frames queued for the encoder before rendering waits for it (back-pressure).
+const ENCODER_QUEUE: usize = 3;
+
+/// The image every camera draws into.
+#[derive(Resource, Clone)]
+pub struct OffscreenTarget(pub Handle<Image>);
+
+impl OffscreenTarget {
+    pub fn render_target(&self) -> RenderTarget {
+        RenderTarget::Image(self.0.clone().into())
+    }
+}
 
 /// Pipelines still compiling, reported by the render world each frame.
 #[derive(Resource, Clone, Default)]
 struct PendingPipelines(Arc<AtomicUsize>);
 
-/// Give up if no capture arrives this many frames after the request.
-const MAX_WAIT_FRAMES: u32 = 600;
+/// What an offscreen run renders: the job, and a user caption (`--caption`).
+pub struct ExportPlugin {
+    pub job: ExportJob,
+    pub caption: Option<String>,
+    /// Set by Ctrl-C (or SIGTERM): stop and leave nothing.
+    pub interrupted: Arc<AtomicBool>,
+}
 
-pub struct ExportPlugin(pub ScreenshotRequest);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Rendering frame 0's state until every pipeline is ready.
+    Warmup,
+    /// Frame `next` is shown this app frame.
+    Rendering,
+    Finished,
+}
+
+/// The encoder on its own thread, fed through a bounded queue.
+struct Writer {
+    tx: Option<SyncSender<Vec<u8>>>,
+    handle: Option<std::thread::JoinHandle<Result<Encoder, String>>>,
+}
+
+impl Writer {
+    fn start(enc: Encoder) -> Self {
+        let (tx, rx): (SyncSender<Vec<u8>>, Receiver<Vec<u8>>) = std::sync::mpsc::sync_channel(ENCODER_QUEUE);
+        let handle = std::thread::spawn(move || {
+            let mut enc = enc;
+            for frame in rx {
+                enc.push(&frame)?;
+            }
+            Ok(enc)
+        });
+        Self { tx: Some(tx), handle: Some(handle) }
+    }
+
+    /// Hand a frame on; blocks while the queue is full. An encoder that
+    /// failed gives its error.
+    fn send(&mut self, frame: Vec<u8>) -> Result<(), String> {
+        let failed = self.tx.as_ref().map(|tx| tx.send(frame).is_err()).unwrap_or(true);
+        if failed {
+            return Err(self.join().err().unwrap_or_else(|| "the encoder stopped".into()));
+        }
+        Ok(())
+    }
+
+    /// Close the queue and wait for the encoder.
+    fn join(&mut self) -> Result<Encoder, String> {
+        self.tx = None;
+        match self.handle.take().map(|h| h.join()) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err("the encoder thread panicked".into()),
+            None => Err("the encoder already stopped".into()),
+        }
+    }
+}
 
 #[derive(Resource)]
-struct Export {
-    req: ScreenshotRequest,
-    frames: u32,
-    requested: bool,
-    frame_ms: Vec<f64>,
+struct Recorder {
+    job: ExportJob,
+    phase: Phase,
+    app_frames: u32,
     ready_streak: u32,
-    result: Arc<Mutex<Option<Result<(), String>>>>,
+    /// The frame shown this app frame (Rendering), and whether it was captured.
+    next: u64,
+    requested: bool,
+    waited: u32,
+    /// A's core step at frame 0 (the fast clock counts from it).
+    base_step: u64,
+    /// Pictures by (frame, attempt), as the read-back delivers them.
+    captured: Arc<Mutex<BTreeMap<(u64, u32), Result<Vec<u8>, String>>>>,
+    /// The attempt whose picture is good, per frame (confirmed the app frame after).
+    confirmed: BTreeMap<u64, u32>,
+    attempt: u32,
+    sent: u64,
+    writer: Option<Writer>,
+    progress: Progress,
+    sim_s: f64,
+    sim_started: Option<Instant>,
+    rendering_started: Option<Instant>,
+    frame_ms: Vec<f64>,
+    last_frame: Option<Instant>,
+    ffmpeg_version: Option<String>,
+    /// Subtitle files, written under temporary names until the clip is done: (temporary, final).
+    subtitles: Vec<(PathBuf, PathBuf)>,
+    ffmpeg_args: Vec<String>,
+    interrupted: Arc<AtomicBool>,
+    /// egui's textures changed in this frame's UI pass (set in PostUpdate).
+    textures_changed: bool,
+    /// Frames taken again because the font atlas changed while they rendered.
+    retaken: u32,
+    /// Where the time went, once the clip is done.
+    timing: Option<Timing>,
 }
 
 impl Plugin for ExportPlugin {
     fn build(&self, app: &mut App) {
+        let job = self.job.clone();
+        let (w, h) = job.size;
+        let mut image = Image::new_target_texture(w, h, TextureFormat::Rgba8UnormSrgb, None);
+        image.texture_descriptor.usage |= TextureUsages::COPY_SRC;
+        let handle = app.world_mut().resource_mut::<Assets<Image>>().add(image);
         let pending = PendingPipelines(Arc::new(AtomicUsize::new(usize::MAX)));
-        app.insert_resource(Export { req: self.0.clone(), frames: 0, requested: false, frame_ms: Vec::new(), ready_streak: 0, result: Arc::new(Mutex::new(None)) })
+        let mut subtitles = Vec::new();
+        let mut setup_error = None;
+        if let Some((srt, vtt)) = job.subtitle_paths() {
+            let cues = crate::record::plan::cues(&job.plan, &job.title, &job.slow_after);
+            for (path, text) in [(srt, crate::record::plan::srt(&cues)), (vtt, crate::record::plan::vtt(&cues))] {
+                let tmp = crate::record::encode::temp_path(&path);
+                if let Err(e) = std::fs::write(&tmp, text) {
+                    setup_error = Some(format!("{}: cannot write the subtitles: {e}", path.display()));
+                }
+                subtitles.push((tmp, path));
+            }
+        }
+        let ffmpeg_version = job.ffmpeg_version.clone();
+        let mut ffmpeg_args = Vec::new();
+        let writer = match setup_error {
+            Some(e) => Err(e),
+            None => Encoder::start(job.format, &job.out, job.size, job.plan.fps, job.quality, subtitles.first().map(|(t, _)| t.as_path())),
+        }
+        .map(|enc| {
+            ffmpeg_args = enc.args.clone();
+            Writer::start(enc)
+        });
+        let writer = match writer {
+            Ok(w) => Some(w),
+            Err(e) => {
+                eprintln!("error: {e}");
+                for (tmp, _) in &subtitles {
+                    let _ = std::fs::remove_file(tmp);
+                }
+                app.add_systems(Startup, |mut exit: MessageWriter<AppExit>| {
+                    exit.write(AppExit::from_code(2));
+                });
+                None
+            }
+        };
+        let fps = job.plan.fps;
+        let progress = Progress::new(job.progress, job.plan.frames);
+        app.insert_resource(OffscreenTarget(handle))
+            .insert_resource(Recorder {
+                job,
+                phase: Phase::Warmup,
+                app_frames: 0,
+                ready_streak: 0,
+                next: 0,
+                requested: false,
+                waited: 0,
+                base_step: 0,
+                captured: Arc::new(Mutex::new(BTreeMap::new())),
+                confirmed: BTreeMap::new(),
+                attempt: 0,
+                sent: 0,
+                writer,
+                progress,
+                sim_s: 0.0,
+                sim_started: None,
+                rendering_started: None,
+                frame_ms: Vec::new(),
+                last_frame: None,
+                ffmpeg_version,
+                subtitles,
+                ffmpeg_args,
+                interrupted: self.interrupted.clone(),
+                timing: None,
+                textures_changed: false,
+                retaken: 0,
+            })
+            // Video time, not wall time: camera flights and eased moves advance 1/fps a frame.
+            .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(1.0 / fps as f64)))
             .insert_resource(pending.clone())
-            .add_systems(Startup, jump_to_time)
-            .add_systems(Update, capture.in_set(AppSystems::Capture));
+            .add_systems(Startup, go_to_frame_zero)
+            .add_systems(
+                Update,
+                (
+                    drive.in_set(AppSystems::Simulate).before(super::sim_bridge::advance_fast),
+                    simulated.in_set(AppSystems::Simulate).after(super::sim_bridge::advance_fast),
+                    capture.in_set(AppSystems::Capture),
+                ),
+            )
+            .add_systems(PostUpdate, watch_egui_textures.in_set(bevy_egui::EguiPostUpdateSet::PostProcessOutput).before(bevy_egui::update_egui_textures_system));
+        if let Some(text) = &self.caption {
+            let text = text.clone();
+            app.add_systems(Startup, move |mut out: MessageWriter<AppCommand>| {
+                out.write(AppCommand::Caption(Some(text.clone())));
+            });
+        }
         app.sub_app_mut(RenderApp).insert_resource(pending).add_systems(Render, report_pipelines.in_set(RenderSystems::Cleanup));
     }
 }
 
-fn jump_to_time(export: Res<Export>, mut states: Query<&mut SimState>, instances: Res<Instances>, mut playback: ResMut<Playback>, mut clock: ResMut<SlowClock>, mut out: MessageWriter<AppCommand>) {
-    if let Some(text) = &export.req.caption {
-        out.write(AppCommand::Caption(Some(text.clone())));
-    }
-    // The slow clock first (it re-samples the synapse), then the fast one; every instance alike.
+/// The slow clock to its first frame (a jump re-samples the synapse), then
+/// the fast one; every instance alike. Both clocks' live playback stops:
+/// from here the recorder moves them.
+fn go_to_frame_zero(mut rec: ResMut<Recorder>, mut states: Query<&mut SimState>, instances: Res<Instances>, mut playback: ResMut<Playback>, mut clock: ResMut<SlowClock>) {
+    let plan = rec.job.plan.clone();
     for mut state in &mut states {
-        if export.req.slow_at_min > 0.0
-            && let Err(e) = state.apply(Command::SlowJump { minutes: export.req.slow_at_min })
+        if let Some(m) = plan.slow_min(0)
+            && m > 0.0
+            && let Err(e) = state.apply(Command::SlowJump { minutes: m })
         {
-            eprintln!("error: --slow-at: {e}");
+            eprintln!("error: --slow-from: {e}");
         }
-        let steps = ((export.req.at_ms / state.sim.dt_ms()).round() as u64).saturating_sub(state.sim.step_index);
+        let steps = plan.fast_step(0, state.sim.dt_ms()).saturating_sub(state.sim.step_index);
         if let Err(e) = state.apply(Command::Run { steps }) {
-            eprintln!("error: --at: {e}");
+            eprintln!("error: --from: {e}");
         }
     }
     super::time_lens::sync_epoch(&mut clock, &states, &instances);
+    rec.base_step = states.get(instances.a).map(|a| a.sim.step_index).unwrap_or(0);
     clock.playing = false;
     playback.playing = false;
 }
@@ -75,69 +272,290 @@ fn report_pipelines(cache: Res<PipelineCache>, pending: Res<PendingPipelines>) {
     pending.0.store(n, Ordering::Relaxed);
 }
 
-fn capture(
-    mut commands: Commands,
-    mut export: ResMut<Export>,
-    time: Res<Time<Real>>,
-    states: Query<&SimState>,
+/// Before the clocks advance: decide which frame this app frame shows and
+/// set the clocks to reach it exactly.
+fn drive(
+    mut rec: ResMut<Recorder>,
+    mut states: Query<&mut SimState>,
     instances: Res<Instances>,
+    mut playback: ResMut<Playback>,
+    mut clock: ResMut<SlowClock>,
     pending: Res<PendingPipelines>,
-    mut exit: MessageWriter<AppExit>,
+    mut caption: ResMut<super::ui::ClockCaption>,
 ) {
-    export.frames += 1;
-    export.ready_streak = if pending.0.load(Ordering::Relaxed) == 0 { export.ready_streak + 1 } else { 0 };
-    if export.frames > 2 {
-        let ms = time.delta_secs_f64() * 1e3;
-        export.frame_ms.push(ms);
-    }
-    if let Some(result) = export.result.lock().map(|mut r| r.take()).unwrap_or(None) {
-        let mut sorted = export.frame_ms.clone();
-        sorted.sort_by(f64::total_cmp);
-        let median = sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN);
-        match result {
-            Ok(()) => {
-                let t_ms = states.iter().map(|s| s.sim.t_ms()).next().unwrap_or(0.0);
-                let molecules: usize = states.iter().map(|s| s.sim.molecules.len()).sum();
-                println!(
-                    "wrote {} at t = {:.3} ms; {} synapse(s), {} molecules drawn; median frame time {:.1} ms over {} frames",
-                    export.req.out.display(),
-                    t_ms,
-                    states.iter().count(),
-                    molecules,
-                    median,
-                    export.frame_ms.len()
-                );
-                // The titles drawn over each half of a comparison.
-                if let (Ok(a), Some(b)) = (states.get(instances.a), instances.b.and_then(|b| states.get(b).ok())) {
-                    let d = super::sim_bridge::differences(a, b);
-                    println!("halves: {} | {}", super::ui::half_title(super::sim_bridge::Slot::A, a, &d), super::ui::half_title(super::sim_bridge::Slot::B, b, &d));
-                }
-                exit.write(AppExit::Success);
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                exit.write(AppExit::error());
-            }
-        }
+    // egui's textures changed while the last frame was drawn (a glyph drawn
+    // for the first time, at a new size or sub-pixel offset, joins the font
+    // atlas): the GPU copy lags a frame, so that frame misses the glyph.
+    // Such a frame is taken again, unchanged.
+    let atlas_changed = std::mem::take(&mut rec.textures_changed);
+    // The recorder alone moves the clocks (a scenario's drugs would start the slow one).
+    clock.playing = false;
+    playback.playing = false;
+    if rec.phase == Phase::Finished || rec.writer.is_none() {
         return;
     }
-    if !export.requested && export.frames >= export.req.warmup_frames && export.ready_streak >= READY_FRAMES {
-        export.requested = true;
-        let path = export.req.out.clone();
-        let slot = export.result.clone();
-        commands.spawn(Screenshot::primary_window()).observe(move |shot: On<ScreenshotCaptured>| {
-            let outcome = shot.image.clone().try_into_dynamic().map_err(|e| format!("cannot convert the frame: {e:?}")).and_then(|img| {
-                let rgb = img.to_rgb8();
-                // Whole or not at all: an interrupted write leaves no PNG under the name.
-                crate::cli::write_atomically(&path, |w| rgb.write_to(w, image::ImageFormat::Png).map_err(std::io::Error::other))
-            });
-            if let Ok(mut s) = slot.lock() {
-                *s = Some(outcome);
+    let now = Instant::now();
+    if let Some(last) = rec.last_frame.replace(now) {
+        rec.frame_ms.push((now - last).as_secs_f64() * 1e3);
+    }
+    rec.app_frames += 1;
+    rec.ready_streak = if pending.0.load(Ordering::Relaxed) == 0 { rec.ready_streak + 1 } else { 0 };
+    let plan = rec.job.plan.clone();
+    match rec.phase {
+        Phase::Warmup => {
+            caption.warm_glyphs = true;
+            if rec.app_frames >= rec.job.warmup_frames && rec.ready_streak >= READY_FRAMES {
+                rec.phase = Phase::Rendering;
+                rec.next = 0;
+                rec.requested = false;
+                rec.rendering_started = Some(now);
             }
-        });
+        }
+        Phase::Rendering => {
+            let k = rec.next;
+            if rec.confirmed.contains_key(&k) {
+                // The last frame is in; waiting for its picture.
+                return;
+            }
+            if rec.requested && atlas_changed {
+                // Taken again, unchanged: the picture already on its way is dropped.
+                rec.requested = false;
+                rec.retaken += 1;
+            } else if rec.requested {
+                // The picture of frame k is good; move on to the next one.
+                let attempt = rec.attempt;
+                rec.confirmed.insert(k, attempt);
+                if k + 1 == plan.frames {
+                    return;
+                }
+                rec.next += 1;
+                rec.requested = false;
+                rec.waited = 0;
+            }
+        }
+        Phase::Finished => return,
     }
-    if export.frames > export.req.warmup_frames + MAX_WAIT_FRAMES {
-        eprintln!("error: no frame was captured {MAX_WAIT_FRAMES} frames after the request");
-        exit.write(AppExit::error());
+    if rec.phase != Phase::Rendering {
+        return;
     }
+    let k = rec.next;
+    rec.sim_started = Some(now);
+    let (a_step, dt_ms) = states.get(instances.a).map(|a| (a.sim.step_index, a.sim.dt_ms())).unwrap_or((0, 1e-3));
+    let target = rec.base_step + plan.fast_step(k, dt_ms) - plan.fast_step(0, dt_ms);
+    let steps = target.saturating_sub(a_step);
+    playback.mode = ClockMode::FrameExact { steps_per_frame: steps };
+    playback.playing = steps > 0;
+    // The slow clock to frame k's slow step, counted from its start (frame 0 jumped there).
+    if let Some(dt_min) = states.get(instances.a).ok().map(|a| a.cascade.dt_min())
+        && let Some(goal) = plan.slow_step(k, dt_min)
+    {
+        for mut s in &mut states {
+            let done = (s.cascade.t_min() / dt_min).round() as u64;
+            if goal > done {
+                let _ = s.apply(Command::RunSlow { steps: goal - done });
+            }
+        }
+    }
+    caption.warm_glyphs = false;
+    caption.text = rec.job.captions.burned().then(|| format!("{}\n{}", rec.job.title, plan.clock_text(k, &rec.job.slow_after)));
+}
+
+/// After this frame's UI pass, before bevy_egui applies its texture changes.
+fn watch_egui_textures(mut rec: ResMut<Recorder>, outputs: Query<&bevy_egui::EguiRenderOutput>) {
+    if outputs.iter().any(|o| !o.textures_delta.set.is_empty()) {
+        rec.textures_changed = true;
+    }
+}
+
+/// After the fast clock ran: the simulation's share of the frame.
+fn simulated(mut rec: ResMut<Recorder>) {
+    if let Some(t) = rec.sim_started.take() {
+        rec.sim_s += t.elapsed().as_secs_f64();
+    }
+}
+
+/// Take this frame's picture (once the pipelines are ready), pass captured
+/// frames on in order, and finish when the last one is in.
+fn capture(
+    mut commands: Commands,
+    mut rec: ResMut<Recorder>,
+    target: Res<OffscreenTarget>,
+    pending: Res<PendingPipelines>,
+    states: Query<&SimState>,
+    instances: Res<Instances>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    if rec.phase == Phase::Finished || rec.writer.is_none() {
+        return;
+    }
+    if rec.interrupted.load(Ordering::Relaxed) {
+        return fail(&mut rec, &mut exit, "interrupted".into(), 130);
+    }
+    if rec.phase == Phase::Rendering && !rec.requested {
+        if pending.0.load(Ordering::Relaxed) == 0 {
+            rec.attempt += 1;
+            let (k, attempt) = (rec.next, rec.attempt);
+            let slot = rec.captured.clone();
+            commands.spawn(Screenshot::image(target.0.clone())).observe(move |shot: On<ScreenshotCaptured>| {
+                let frame = rgba_of(&shot.image);
+                if let Ok(mut s) = slot.lock() {
+                    s.insert((k, attempt), frame);
+                }
+            });
+            rec.requested = true;
+        } else {
+            // A new pipeline (a mesh first drawn now): show the same state again until it is ready.
+            rec.waited += 1;
+        }
+    }
+    if rec.waited > MAX_WAIT_FRAMES {
+        let why = format!("frame {} could not be rendered: render pipelines did not finish compiling", rec.next);
+        return fail(&mut rec, &mut exit, why, 1);
+    }
+    // Frames in order; each blocks here while the encoder's queue is full.
+    loop {
+        let sent = rec.sent;
+        let Some(&attempt) = rec.confirmed.get(&sent) else { break };
+        let Some(frame) = rec.captured.lock().ok().and_then(|mut c| {
+            // Pictures of frames taken again are dropped.
+            c.retain(|(k, a), _| *k > sent || (*k == sent && *a >= attempt));
+            c.remove(&(sent, attempt))
+        }) else {
+            break;
+        };
+        let result = frame.and_then(|f| rec.writer.as_mut().map(|w| w.send(f)).unwrap_or(Err("no encoder".into())));
+        if let Err(e) = result {
+            return fail(&mut rec, &mut exit, e, 1);
+        }
+        rec.sent += 1;
+        rec.progress.frame(rec.sent);
+    }
+    if rec.sent == rec.job.plan.frames {
+        match finish(&mut rec) {
+            Ok(()) => {
+                report(&rec, &states, &instances);
+                rec.phase = Phase::Finished;
+                exit.write(AppExit::Success);
+            }
+            Err(e) => fail(&mut rec, &mut exit, e, 1),
+        }
+    }
+}
+
+/// A captured image as tightly packed RGBA8.
+fn rgba_of(image: &Image) -> Result<Vec<u8>, String> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    match (&image.data, image.texture_descriptor.format) {
+        (Some(d), TextureFormat::Rgba8UnormSrgb | TextureFormat::Rgba8Unorm) if d.len() == w * h * 4 => Ok(d.clone()),
+        _ => image.clone().try_into_dynamic().map(|d| d.to_rgba8().into_raw()).map_err(|e| format!("cannot convert the frame: {e:?}")),
+    }
+}
+
+/// Close the encoder, check the file, put the subtitles and `movie.json` beside it.
+fn finish(rec: &mut Recorder) -> Result<(), String> {
+    let writer = rec.writer.as_mut().ok_or("no encoder")?;
+    let enc = writer.join()?;
+    let encode_s = enc.encode_s;
+    enc.finish(rec.job.plan.frames)?;
+    rec.writer = None;
+    rec.progress.finish();
+    for (tmp, path) in std::mem::take(&mut rec.subtitles) {
+        std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let total_s = rec.rendering_started.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
+    let timing = Timing {
+        total_s,
+        simulate_s: rec.sim_s,
+        render_and_readback_s: (total_s - rec.sim_s).max(0.0),
+        encode_s,
+        frames_per_s: rec.job.plan.frames as f64 / total_s.max(1e-9),
+        retaken_frames: rec.retaken,
+    };
+    rec.timing = Some(timing.clone());
+    if let Some(path) = rec.job.metadata_path() {
+        let plan = &rec.job.plan;
+        let meta = Metadata {
+            program: format!("synapse-lab {}", env!("CARGO_PKG_VERSION")),
+            command_line: std::env::args().collect(),
+            out: rec.job.out.display().to_string(),
+            format: format!("{:?}", rec.job.format),
+            size: [rec.job.size.0, rec.job.size.1],
+            fps: plan.fps,
+            frames: plan.frames,
+            video_s: plan.video_s(),
+            from_ms: plan.fast.from_ms,
+            to_ms: plan.fast.to_ms,
+            last_frame_ms: plan.fast_ms(plan.frames.saturating_sub(1)),
+            ms_per_video_s: plan.fast.ms_per_video_s,
+            slow: plan.slow.map(|s| [s.from_min, s.to_min, s.min_per_video_s]),
+            captions: rec.job.captions,
+            quality: format!("{:?}", rec.job.quality).to_lowercase(),
+            facts: &rec.job.facts,
+            ffmpeg_version: rec.ffmpeg_version.clone(),
+            ffmpeg_args: rec.ffmpeg_args.clone(),
+            timing,
+        };
+        let text = serde_json::to_string_pretty(&meta).map_err(|e| e.to_string())?;
+        crate::cli::write_atomically(&path, |w| std::io::Write::write_all(w, text.as_bytes()))?;
+    }
+    Ok(())
+}
+
+fn report(rec: &Recorder, states: &Query<&SimState>, instances: &Instances) {
+    let mut sorted = rec.frame_ms.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN);
+    let t_ms = states.get(instances.a).map(|s| s.sim.t_ms()).unwrap_or(0.0);
+    let molecules: usize = states.iter().map(|s| s.sim.molecules.len()).sum();
+    let plan = &rec.job.plan;
+    let t = rec.timing.clone().unwrap_or_default();
+    if rec.job.format == Format::Png {
+        println!(
+            "wrote {} at t = {t_ms:.3} ms; {} synapse(s), {molecules} molecules drawn; median frame time {median:.1} ms over {} frames",
+            rec.job.out.display(),
+            states.iter().count(),
+            rec.frame_ms.len()
+        );
+    } else {
+        println!(
+            "wrote {}: {} frames, {}x{} at {} fps ({:.2} s of video), t = {:.3} to {t_ms:.3} ms",
+            rec.job.out.display(),
+            plan.frames,
+            rec.job.size.0,
+            rec.job.size.1,
+            plan.fps,
+            plan.video_s(),
+            plan.fast.from_ms,
+        );
+        println!(
+            "export speed: {:.2} frames/s; of {:.1} s: simulation {:.1} s, scene, render and read-back {:.1} s; the encoder (its own thread) was busy {:.1} s; {} frame(s) rendered again after a font-atlas change",
+            t.frames_per_s, t.total_s, t.simulate_s, t.render_and_readback_s, t.encode_s, t.retaken_frames
+        );
+        if let Some((srt, vtt)) = rec.job.subtitle_paths() {
+            println!("subtitles: {} and {}", srt.display(), vtt.display());
+        }
+        if let Some(p) = rec.job.metadata_path() {
+            println!("how it was made: {}", p.display());
+        }
+    }
+    // The titles drawn over each half of a comparison.
+    if let (Ok(a), Some(b)) = (states.get(instances.a), instances.b.and_then(|b| states.get(b).ok())) {
+        let d = super::sim_bridge::differences(a, b);
+        println!("halves: {} | {}", super::ui::half_title(super::sim_bridge::Slot::A, a, &d), super::ui::half_title(super::sim_bridge::Slot::B, b, &d));
+    }
+}
+
+/// Stop: the encoder and its temporary files go, nothing is left under the final name.
+fn fail(rec: &mut Recorder, exit: &mut MessageWriter<AppExit>, why: String, code: u8) {
+    rec.progress.finish();
+    if let Some(mut w) = rec.writer.take() {
+        // Dropping the encoder removes what it wrote.
+        drop(w.join());
+    }
+    for (tmp, _) in std::mem::take(&mut rec.subtitles) {
+        let _ = std::fs::remove_file(tmp);
+    }
+    eprintln!("error: {why}; nothing was written to {}", rec.job.out.display());
+    rec.phase = Phase::Finished;
+    exit.write(AppExit::from_code(code));
 }

@@ -6,7 +6,8 @@
 //! `TimeLensPlugin` (the slow clock's playback), `KeymapPlugin` (keys as data),
 //! `InstancingPlugin` (molecule batches), `ScenePlugin` (the 3D synapse),
 //! `PathwayPlugin` (the signalling pathway in the spine, spines on the dendrite),
-//! `CameraPlugin`, `UiPlugin` (panels) and, for `screenshot`, `ExportPlugin`.
+//! `CameraPlugin`, `UiPlugin` (panels) and, for `screenshot` and `export`,
+//! `ExportPlugin` (offscreen frames to files).
 
 pub mod camera;
 pub mod export;
@@ -19,23 +20,21 @@ pub mod sim_bridge;
 pub mod time_lens;
 pub mod ui;
 
+use bevy::app::ScheduleRunnerPlugin;
 use bevy::log::LogPlugin;
 use bevy::prelude::*;
-use bevy::window::{PresentMode, WindowResolution};
+use bevy::window::{ExitCondition, PresentMode, WindowResolution};
+use bevy::winit::WinitPlugin;
 use bevy_egui::EguiPlugin;
 use std::path::PathBuf;
 use synapse_core::Scenario;
 
-/// `synapse-lab screenshot`: render the scene at a biological time and exit.
+/// `synapse-lab screenshot` and `export`: render offscreen (no window, no
+/// display) and exit.
 #[derive(Clone, Debug)]
-pub struct ScreenshotRequest {
-    pub at_ms: f64,
-    /// Slow-clock time to jump to first (minutes; 0 = stay at the start).
-    pub slow_at_min: f64,
-    pub out: PathBuf,
-    /// Frames rendered before the capture.
-    pub warmup_frames: u32,
-    /// A caption across the bottom of the 3D view (`--caption`).
+pub struct Offscreen {
+    pub job: crate::record::ExportJob,
+    /// A caption across the 3D view (`--caption`).
     pub caption: Option<String>,
 }
 
@@ -50,7 +49,8 @@ pub struct AppOptions {
     pub ui: ui::UiSettings,
     /// Drugs in the bath from the start (µM).
     pub drugs: Vec<(synapse_core::pharmacology::Drug, f64)>,
-    pub screenshot: Option<ScreenshotRequest>,
+    /// Render offscreen to a file instead of opening a window.
+    pub offscreen: Option<Offscreen>,
     /// `--record-commands FILE`: the session's command log, written on exit.
     pub record_commands: Option<PathBuf>,
     /// `--compare A B`: B's scenario and source (A is `scenario`).
@@ -59,23 +59,48 @@ pub struct AppOptions {
     pub keymap: Option<keymap::Keymap>,
 }
 
-/// Open the window (or render the screenshot) and run until closed.
+/// Open the window (or render offscreen) and run until closed.
 pub fn run(opts: AppOptions) -> Result<(), String> {
-    check_display()?;
+    if opts.offscreen.is_none() {
+        check_display()?;
+    }
     install_gpu_panic_hook();
     let mut app = App::new();
     let title = match &opts.compare {
         Some((b, _)) => format!("Synapse Lab — {} | {}", opts.scenario.name, b.name),
         None => format!("Synapse Lab — {}", opts.scenario.name),
     };
-    let window = Window {
-        title,
-        resolution: WindowResolution::new(opts.size.0, opts.size.1),
-        present_mode: if opts.screenshot.is_some() { PresentMode::AutoNoVsync } else { PresentMode::AutoVsync },
-        ..default()
-    };
-    app.add_plugins(DefaultPlugins.set(WindowPlugin { primary_window: Some(window), ..default() }).set(LogPlugin { filter: "warn,wgpu=error,naga=error,bevy_render=warn".into(), ..default() }))
-        .add_plugins((EguiPlugin::default(), MeshPickingPlugin))
+    let log = LogPlugin { filter: "warn,wgpu=error,naga=error,bevy_render=warn".into(), ..default() };
+    match &opts.offscreen {
+        // No window and no winit (it needs a display): the app loop runs by
+        // itself and every camera draws into an image (Bevy's headless_renderer example).
+        Some(_) => {
+            app.add_plugins(
+                DefaultPlugins
+                    .set(WindowPlugin { primary_window: None, exit_condition: ExitCondition::DontExit, close_when_requested: false, ..default() })
+                    .set(log)
+                    .disable::<WinitPlugin>()
+                    // Ctrl-C is the export's own (it removes its files), not Bevy's.
+                    .disable::<bevy::app::TerminalCtrlCHandlerPlugin>(),
+            )
+            .add_plugins(ScheduleRunnerPlugin::run_loop(std::time::Duration::ZERO));
+        }
+        None => {
+            let window = Window { title, resolution: WindowResolution::new(opts.size.0, opts.size.1), present_mode: PresentMode::AutoVsync, ..default() };
+            app.add_plugins(DefaultPlugins.set(WindowPlugin { primary_window: Some(window), ..default() }).set(log));
+        }
+    }
+    if let Some(off) = &opts.offscreen {
+        // Before the other plugins: the cameras they spawn draw into its image.
+        let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = interrupted.clone();
+        // Ctrl-C (or SIGTERM) ends the export at the next frame, its files removed.
+        if let Err(e) = ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed)) {
+            eprintln!("warning: Ctrl-C will not stop the export cleanly ({e})");
+        }
+        app.add_plugins(export::ExportPlugin { job: off.job.clone(), caption: off.caption.clone(), interrupted });
+    }
+    app.add_plugins((EguiPlugin::default(), MeshPickingPlugin))
         .insert_resource(camera::StartView(opts.view))
         .add_plugins(sim_bridge::SimPlugin {
             scenario: opts.scenario.clone(),
@@ -86,11 +111,10 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
         })
         .add_plugins((time_lens::TimeLensPlugin, keymap::KeymapPlugin(opts.keymap.clone().unwrap_or_else(keymap::Keymap::builtin))))
         .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, pathway::PathwayPlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
-    if let Some(req) = opts.screenshot {
-        app.add_plugins(export::ExportPlugin(req));
-    }
     match app.run() {
         AppExit::Success => Ok(()),
+        // The export said why already.
+        AppExit::Error(code) if opts.offscreen.is_some() => std::process::exit(code.get() as i32),
         AppExit::Error(code) => Err(format!("the app stopped with error code {code}")),
     }
 }

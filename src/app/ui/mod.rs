@@ -33,7 +33,6 @@ use super::sim_bridge::{AppCommand, Instances, Playback, SimState, Slot, Target,
 use super::time_lens::SlowClock;
 use bevy::camera::Viewport;
 use bevy::prelude::*;
-use bevy::window::PrimaryWindow;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use synapse_core::pharmacology::Catalogue;
 
@@ -50,11 +49,17 @@ pub struct UiSettings {
     pub show_pathway: bool,
     /// The side panels and the legend (off: the 3D view takes the screen).
     pub show_panels: bool,
+    /// The controls panel and the legend, when the panels show (off: the plots alone, for a recording).
+    pub show_controls: bool,
+    /// The clock bars across the top (off in recordings: their captions say the time).
+    pub show_top_bar: bool,
+    /// Captions across the top of the 3D view instead of the bottom.
+    pub caption_top: bool,
 }
 
 impl Default for UiSettings {
     fn default() -> Self {
-        Self { dark: true, scale: 1.0, show_labels: true, show_plots: true, show_pathway: true, show_panels: true }
+        Self { dark: true, scale: 1.0, show_labels: true, show_plots: true, show_pathway: true, show_panels: true, show_controls: true, show_top_bar: true, caption_top: false }
     }
 }
 
@@ -83,6 +88,19 @@ impl ViewRect {
     }
 }
 
+/// The clocks' caption an export burns into its frames (title, fast and
+/// slow time), drawn with the user's caption; and, while an export warms
+/// up, every glyph laid out once, so no frame shows a glyph before the
+/// font atlas holds it (a new digit would otherwise be missing for a frame).
+#[derive(Resource, Default, Debug, Clone, PartialEq)]
+pub struct ClockCaption {
+    pub text: Option<String>,
+    pub warm_glyphs: bool,
+}
+
+/// The characters the panels, plots and captions use.
+const GLYPHS: &str = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~×µ−–—…°±²³⁺⁻→←↑↓·≈≤≥Δα-ωβγκτ";
+
 /// Everything the UI system keeps between frames.
 #[derive(Resource, Default)]
 pub struct UiState {
@@ -96,6 +114,8 @@ pub struct UiState {
     /// The instance the panels showed last and its generation.
     shown: Option<(Entity, u64)>,
     applied: Option<(bool, f32)>,
+    /// The font atlas holds every glyph (laid out in the first frame).
+    glyphs_warm: bool,
 }
 
 impl Plugin for UiPlugin {
@@ -109,6 +129,7 @@ impl Plugin for UiPlugin {
         app.insert_resource(DrugCatalogue(catalogue))
             .init_resource::<UiState>()
             .init_resource::<ViewRect>()
+            .init_resource::<ClockCaption>()
             .init_resource::<DoseJob>()
             .add_systems(EguiPrimaryContextPass, ui_system)
             .add_systems(Update, view::view_commands.in_set(super::sim_bridge::AppSystems::Commands));
@@ -141,7 +162,9 @@ fn ui_system(
     selection: Res<Selection>,
     mut actions: MessageWriter<AppCommand>,
     mut cameras: Query<(&mut Camera, &mut Projection, &GlobalTransform, &InInstance), With<Camera3d>>,
-    window: Query<&Window, With<PrimaryWindow>>,
+    // The UI camera's target: the window, or the image an export draws into.
+    surface: Query<&Camera, (With<bevy_egui::PrimaryEguiContext>, Without<Camera3d>)>,
+    clock_caption: Res<ClockCaption>,
     mut clear: ResMut<ClearColor>,
     mut view_rect: ResMut<ViewRect>,
     catalogue: Res<DrugCatalogue>,
@@ -157,6 +180,16 @@ fn ui_system(
     let state = states.get(instances.shown()).map(|(_, s, _, _)| s).unwrap_or(a_state);
     let differences = b_state.map(|b| differences(a_state, b)).unwrap_or_default();
     let ctx = contexts.ctx_mut()?.clone();
+    if !ui_state.glyphs_warm || clock_caption.warm_glyphs {
+        // Every glyph laid out in the first pass, so the font atlas's first
+        // (full) upload holds them all: glyphs added later reach the atlas
+        // as partial updates, which did not show (Bevy 0.19, bevy_egui 0.42).
+        // The sizes the panels (egui's text styles), labels, titles and captions use.
+        for font in [9.0, 12.5, 15.0, 17.0, 18.0, 20.0].map(egui::FontId::proportional).into_iter().chain([egui::FontId::monospace(12.5)]) {
+            let _ = ctx.fonts_mut(|f| f.layout_no_wrap(GLYPHS.to_string(), font, egui::Color32::WHITE));
+        }
+        ui_state.glyphs_warm = true;
+    }
     if ui_state.applied != Some((settings.dark, settings.scale)) {
         ctx.set_visuals(if settings.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
         ctx.set_zoom_factor(settings.scale);
@@ -189,34 +222,39 @@ fn ui_system(
     let mut root = egui::Ui::new(ctx.clone(), "root".into(), egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()));
     let mut out: Vec<AppCommand> = Vec::new();
 
-    let top = egui::Panel::top("playback")
-        .show(&mut root, |ui| {
-            let mut vm = PlaybackView {
-                playing: playback.playing,
-                bio_us_per_s: playback.bio_us_per_s,
-                t_ms: a_state.sim.t_ms(),
-                lagging: playback.lagging,
-                actual_bio_us_per_s: playback.actual_bio_us_per_s(a_state.sim.dt_ms()),
-            };
-            ui.horizontal(|ui| {
-                ui.heading("Synapse Lab");
-                match b_state {
-                    None => ui.label(format!("— {}", a_state.sim.scenario.name)),
-                    Some(_) => ui.label(format!("— comparing A: {} with {}", a_state.base().name, half_title(Slot::B, a_state, &differences))),
+    let top = if !settings.show_top_bar {
+        0.0
+    } else {
+        egui::Panel::top("playback")
+            .show(&mut root, |ui| {
+                let mut vm = PlaybackView {
+                    playing: playback.playing,
+                    bio_us_per_s: playback.bio_us_per_s,
+                    t_ms: a_state.sim.t_ms(),
+                    lagging: playback.lagging,
+                    actual_bio_us_per_s: playback.actual_bio_us_per_s(a_state.sim.dt_ms()),
                 };
-            });
-            out.extend(playback_bar(ui, &mut vm));
-            let mut lens = LensView { playing: clock.playing, min_per_s: clock.min_per_s, t_min: state.cascade.t_min(), moments: state.slow.moments.iter().map(|m| m.label.clone()).collect() };
-            out.extend(time_lens_bar(ui, &mut lens));
-        })
-        .response
-        .rect
-        .height();
+                ui.horizontal(|ui| {
+                    ui.heading("Synapse Lab");
+                    match b_state {
+                        None => ui.label(format!("— {}", a_state.sim.scenario.name)),
+                        Some(_) => ui.label(format!("— comparing A: {} with {}", a_state.base().name, half_title(Slot::B, a_state, &differences))),
+                    };
+                });
+                out.extend(playback_bar(ui, &mut vm));
+                let mut lens = LensView { playing: clock.playing, min_per_s: clock.min_per_s, t_min: state.cascade.t_min(), moments: state.slow.moments.iter().map(|m| m.label.clone()).collect() };
+                out.extend(time_lens_bar(ui, &mut lens));
+            })
+            .response
+            .rect
+            .height()
+    };
 
     // The stage alone (panels hidden) keeps the clock bars and a caption.
-    let bottom = if settings.show_panels { egui::Panel::bottom("legend").show(&mut root, legend::legend).response.rect.height() } else { 0.0 };
+    let controls = settings.show_panels && settings.show_controls;
+    let bottom = if controls { egui::Panel::bottom("legend").show(&mut root, legend::legend).response.rect.height() } else { 0.0 };
 
-    let left = if !settings.show_panels {
+    let left = if !controls {
         0.0
     } else {
         egui::Panel::left("controls")
@@ -323,8 +361,8 @@ fn ui_system(
         None => vec![(instances.a, Slot::A, all)],
     };
     *view_rect = ViewRect { all: Some(all), parts: halves.iter().map(|(e, _, r)| (*e, *r)).collect() };
-    let Ok(win) = window.single() else { return Ok(()) };
-    let sf = win.scale_factor() * zoom;
+    let Some((full, scale)) = surface.single().ok().and_then(|c| Some((c.physical_target_size()?, c.target_scaling_factor()?))) else { return Ok(()) };
+    let sf = scale * zoom;
     let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "labels".into()));
     let color = if settings.dark { egui::Color32::from_gray(235) } else { egui::Color32::from_gray(20) };
     for (mut cam, mut projection, cam_transform, of) in &mut cameras {
@@ -336,7 +374,6 @@ fn ui_system(
         cam.is_active = true;
         let pos = UVec2::new((rect.min.x * sf) as u32, (rect.min.y * sf) as u32);
         let size = UVec2::new((rect.width() * sf) as u32, (rect.height() * sf) as u32);
-        let full = UVec2::new(win.physical_width(), win.physical_height());
         if size.x > 16 && size.y > 16 && pos.x + size.x <= full.x && pos.y + size.y <= full.y {
             cam.viewport = Some(Viewport { physical_position: pos, physical_size: size, ..default() });
         }
@@ -379,12 +416,19 @@ fn ui_system(
             }
         }
     }
-    if let Some(text) = &ui_state.caption {
-        // A band across the bottom of the 3D view, readable on a projector.
+    let caption: Vec<&str> = ui_state.caption.iter().chain(clock_caption.text.iter()).map(|s| s.as_str()).collect();
+    if !caption.is_empty() {
+        // A band across the bottom (or top) of the 3D view, readable on a projector.
+        let text = caption.join("\n");
         let painter = painter.with_clip_rect(all);
         let font = egui::FontId::proportional(20.0);
-        let galley = painter.layout(text.clone(), font, color, (all.width() - 40.0).max(100.0));
-        let band = egui::Rect::from_min_max(egui::pos2(all.left(), all.bottom() - galley.size().y - 20.0), all.right_bottom());
+        let galley = painter.layout(text, font, color, (all.width() - 40.0).max(100.0));
+        let h = galley.size().y + 20.0;
+        let band = if settings.caption_top {
+            egui::Rect::from_min_max(all.left_top(), egui::pos2(all.right(), all.top() + h))
+        } else {
+            egui::Rect::from_min_max(egui::pos2(all.left(), all.bottom() - h), all.right_bottom())
+        };
         painter.rect_filled(band, 0.0, palette::egui_overlay(settings.dark));
         painter.galley(band.center() - galley.size() / 2.0, galley, color);
     }

@@ -1,0 +1,188 @@
+//! `synapse-lab export`: offscreen (run with `DISPLAY` unset), frame-exact,
+//! whole or not at all. Needs ffmpeg/ffprobe and Mesa's lavapipe (`.ci/run`
+//! installs them). Frames are counted by ffprobe, compared pixel by pixel
+//! with a screenshot at the same biological time, and compared between two
+//! runs of the same command.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("synapse-export-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The binary, headless: no display at all.
+fn lab(args: &[&str], dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_synapse-lab"));
+    c.args(args).current_dir(dir).env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
+    c
+}
+
+fn run(args: &[&str], dir: &Path) -> Output {
+    let o = lab(args, dir).output().expect("synapse-lab starts");
+    assert!(o.status.success(), "{args:?} failed:\n{}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+fn ffprobe(path: &Path, entries: &str) -> String {
+    let o = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", entries, "-of", "default=nw=1"])
+        .arg(path)
+        .output()
+        .expect("ffprobe is installed (apt-get install ffmpeg)");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn png(path: &Path) -> image::RgbImage {
+    image::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_rgb8()
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn an_mp4_has_exactly_its_frames_in_h264_yuv420p_bt709() {
+    let d = tmp("mp4");
+    let o = run(&["export", "--out", "m.mp4", "--size", "320x240", "--fps", "10", "--from", "1ms", "--to", "2ms", "--speed", "1ms/s", "--captions", "both", "--quality", "draft"], &d);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("wrote m.mp4: 10 frames"), "{stdout}");
+    let probe = ffprobe(&d.join("m.mp4"), "stream=codec_name,pix_fmt,width,height,nb_read_packets,color_space,color_primaries,color_transfer,color_range");
+    for want in ["codec_name=h264", "pix_fmt=yuv420p", "width=320", "height=240", "nb_read_packets=10", "color_space=bt709", "color_primaries=bt709", "color_transfer=bt709", "color_range=tv"] {
+        assert!(probe.contains(want), "{want} missing from ffprobe:\n{probe}");
+    }
+    // The soft subtitle track and the sidecars carry the same clock text.
+    let streams = Command::new("ffprobe").args(["-v", "error", "-show_entries", "stream=codec_type,codec_name", "-of", "csv=p=0"]).arg(d.join("m.mp4")).output().unwrap();
+    assert!(String::from_utf8_lossy(&streams.stdout).contains("mov_text,subtitle"), "no soft subtitle track");
+    let srt = std::fs::read_to_string(d.join("m.srt")).unwrap();
+    assert!(srt.starts_with("1\n00:00:00,000 --> 00:00:01,000\nSingle spike at rest\nt = 1.000 ms, 1000× slower than life"), "{srt}");
+    assert!(std::fs::read_to_string(d.join("m.vtt")).unwrap().starts_with("WEBVTT"));
+    // movie.json: enough to render it again.
+    let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("m.json")).unwrap()).unwrap();
+    assert_eq!(meta["frames"], 10);
+    assert_eq!(meta["fps"], 10);
+    assert_eq!(meta["scenario"]["seed"], 6);
+    assert!(meta["ffmpeg_version"].as_str().unwrap().starts_with("ffmpeg version"));
+    assert!(meta["ffmpeg_args"].as_array().unwrap().iter().any(|a| a == "libx264"));
+    // Nothing else was left in the folder (no temporary files).
+    assert_eq!(files_in(&d), ["m.json", "m.mp4", "m.srt", "m.vtt"]);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn frames_are_exact_repeatable_and_the_same_in_every_format() {
+    let d = tmp("frames");
+    let clip = ["--size", "320x240", "--fps", "10", "--from", "1.5ms", "--to", "2.5ms", "--speed", "1ms/s", "--captions", "burned"];
+    fn with<'a>(out: &'a str, clip: &[&'a str]) -> Vec<&'a str> {
+        [&["export", "--out", out][..], clip].concat()
+    }
+    run(&with("a/", &clip), &d);
+    run(&with("b/", &clip), &d);
+    run(&with("m.gif", &clip), &d);
+    let (a, b) = (files_in(&d.join("a")), files_in(&d.join("b")));
+    assert_eq!(a.len(), 10, "{a:?}");
+    assert_eq!(a, b);
+    // Two runs of the same command give the same pictures, bit for bit.
+    for f in &a {
+        assert_eq!(png(&d.join("a").join(f)).into_raw(), png(&d.join("b").join(f)).into_raw(), "frame {f} differs between two runs");
+    }
+    // The frames change as the spike's glutamate spreads (not one frame repeated).
+    assert_ne!(png(&d.join("a/frame_00000.png")).into_raw(), png(&d.join("a/frame_00005.png")).into_raw());
+    // The GIF holds as many frames as the PNG sequence.
+    assert!(ffprobe(&d.join("m.gif"), "stream=nb_read_packets").contains("nb_read_packets=10"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn frame_k_of_an_export_is_the_screenshot_at_its_time() {
+    let d = tmp("match");
+    // Frame 3 at 10 fps and 1 ms/s from 1.5 ms is t = 1.8 ms (the release).
+    run(&["export", "--out", "f/", "--size", "1280x720", "--fps", "10", "--from", "1.5ms", "--to", "1.9ms", "--speed", "1ms/s", "--panels", "all", "--captions", "none"], &d);
+    run(&["screenshot", "--out", "s.png", "--size", "1280x720", "--at", "1.8ms"], &d);
+    let (f, s) = (png(&d.join("f/frame_00003.png")), png(&d.join("s.png")));
+    // The 3D view and the plots (the clock bar's Play/Pause button differs: the export is playing).
+    let (mut sum, mut far, mut n) = (0u64, 0u64, 0u64);
+    for y in 80..700 {
+        for x in 0..1280 {
+            let (p, q) = (f.get_pixel(x, y).0, s.get_pixel(x, y).0);
+            let diff = (0..3).map(|c| (p[c] as i32 - q[c] as i32).unsigned_abs()).max().unwrap();
+            sum += diff as u64;
+            far += (diff > 48) as u64;
+            n += 1;
+        }
+    }
+    let mean = sum as f64 / n as f64;
+    // Only the schematic glutamine dots (they move with the clock's frames) may differ.
+    assert!(mean < 1.0 && (far as f64) < 0.002 * n as f64, "export frame 3 vs screenshot at 1.8 ms: mean |diff| {mean:.3}, {far} of {n} pixels far apart");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn without_ffmpeg_one_clear_line_and_no_file_but_pngs_still_work() {
+    let d = tmp("noffmpeg");
+    let empty = d.join("empty-bin");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = lab(&["export", "--out", "m.mp4", "--size", "320x240", "--fps", "5", "--to", "1ms"], &d).env("PATH", &empty).output().unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains("ffmpeg is not on PATH") && lines[0].contains("apt-get install ffmpeg") && lines[0].contains("--out frames/"), "{err}");
+    assert!(!d.join("m.mp4").exists());
+    let o = lab(&["export", "--out", "frames/", "--size", "320x240", "--fps", "5", "--to", "1ms"], &d).env("PATH", &empty).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(files_in(&d.join("frames")).len(), 5);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn an_export_stopped_halfway_leaves_nothing_under_its_name() {
+    let d = tmp("kill");
+    for signal in ["INT", "KILL"] {
+        let mut child = lab(&["export", "--out", "m.mp4", "--size", "320x240", "--fps", "30", "--to", "20ms", "--progress", "json"], &d).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        // Wait for a few frames to be encoded (JSON progress lines), then stop it.
+        let reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        for line in std::io::BufRead::lines(reader) {
+            let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+            assert_eq!(v["frames"], 600);
+            if v["frame"].as_u64().unwrap() >= 5 {
+                break;
+            }
+        }
+        Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
+        let status = child.wait().unwrap();
+        assert!(!status.success(), "{signal}: the export did not stop");
+        assert!(!d.join("m.mp4").exists() && !d.join("m.json").exists(), "{signal}: a file was left under the final name");
+        if signal == "INT" {
+            // Ctrl-C also removes the temporary file.
+            assert!(files_in(&d).is_empty(), "after Ctrl-C: {:?}", files_in(&d));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn bad_export_requests_are_refused_before_rendering() {
+    let d = tmp("bad");
+    for (args, want) in [
+        (vec!["--out", "m.avi"], ".avi is not a format"),
+        (vec!["--out", "m.mp4", "--size", "321x240"], "even width and height"),
+        (vec!["--out", "m.mp4", "--from", "5ms", "--to", "2ms"], "must come after --from"),
+        (vec!["--out", "m.mp4", "--speed", "1ms"], "per second of video"),
+        (vec!["--out", "m.mp4", "--panels", "some"], "use none, plots or all"),
+        (vec!["--out", "m.mp4", "--captions", "loud"], "use burned, soft, both or none"),
+        (vec!["--out", "one.png"], "one PNG is a screenshot"),
+    ] {
+        let o = lab(&[&["export"][..], &args[..]].concat(), &d).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+    assert!(files_in(&d).is_empty(), "{:?}", files_in(&d));
+    let _ = std::fs::remove_dir_all(&d);
+}
