@@ -63,6 +63,8 @@ enum Command {
     Screenshot(ScreenshotArgs),
     /// Render a clip offscreen, frame-exact: MP4 (H.264), WebM (VP9), GIF, or a folder of PNGs.
     Export(Box<ExportArgs>),
+    /// Draw columns of a trace (CSV from `run --out`) as a figure: SVG or PNG.
+    Plot(PlotArgs),
     /// Sweep a drug's concentration through the simulation; print the simulated IC50/EC50 and Hill slope.
     DoseResponse(DoseArgs),
     /// Re-run a command log (from --record-commands) headless and print its final state hash.
@@ -112,6 +114,27 @@ struct ScreenshotArgs {
     /// A drug in the bath from the start, e.g. --drug ketamine=10uM (repeatable).
     #[arg(long = "drug", value_name = "NAME=CONC")]
     drugs: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct PlotArgs {
+    /// The trace: a CSV file written by `synapse-lab run --out trace.csv`.
+    trace: PathBuf,
+    /// Columns to draw, one panel each, e.g. glu_cleft_uM,i_nmda_pA.
+    #[arg(long, value_delimiter = ',', required = true)]
+    columns: Vec<String>,
+    /// The x axis column.
+    #[arg(long, default_value = "t_ms")]
+    x: String,
+    /// fig.svg or fig.png.
+    #[arg(long)]
+    out: PathBuf,
+    /// Size in pixels (SVG: user units), WIDTHxHEIGHT; default 1600 wide, 450 per panel.
+    #[arg(long)]
+    size: Option<String>,
+    /// A title over the figure.
+    #[arg(long)]
+    title: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -286,6 +309,7 @@ pub fn main() -> ExitCode {
         Some(Command::Validate(a)) => validate(a),
         Some(Command::Screenshot(a)) => screenshot(a),
         Some(Command::Export(a)) => export(*a),
+        Some(Command::Plot(a)) => plot(a),
         Some(Command::DoseResponse(a)) => dose_response(a),
         Some(Command::Replay(a)) => replay(a),
         Some(Command::Scenarios) => scenarios(),
@@ -424,6 +448,20 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn plot(a: PlotArgs) -> Result<ExitCode, String> {
+    let file = a.trace.display().to_string();
+    let text = std::fs::read_to_string(&a.trace).map_err(|e| format!("{file}: cannot read the trace: {e}"))?;
+    let mut fig = crate::record::figure::Figure::from_csv(&text, &file, &a.x, &a.columns)?;
+    fig.title = a.title.unwrap_or_default();
+    let size = match &a.size {
+        Some(s) => parse_size(s)?,
+        None => (1600, 450 * fig.panels.len() as u32 + if fig.title.is_empty() { 0 } else { 50 }),
+    };
+    fig.write(&a.out, size)?;
+    println!("wrote {} ({} panel(s), {} points each, {}x{})", a.out.display(), fig.panels.len(), fig.panels[0].points.len(), size.0, size.1);
+    Ok(ExitCode::SUCCESS)
+}
+
 /// A fixed 64-bit FNV-1a hash of some bytes (the scenario's RON in `movie.json`).
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x0000_0100_0000_01b3))
@@ -500,7 +538,8 @@ fn export(a: ExportArgs) -> Result<ExitCode, String> {
         Some((b, _)) => format!("A: {} | B: {}", scenario.name, b.name),
         None => scenario.name.clone(),
     };
-    let slow_after = if scenario.drugs.is_empty() { "on the slow clock".to_string() } else { "after the first dose".to_string() };
+    let dosed = !scenario.drugs.is_empty() || compare.as_ref().is_some_and(|(b, _)| !b.drugs.is_empty());
+    let slow_after = if dosed { "after the first dose" } else { "on the slow clock" }.to_string();
     let mut facts = serde_json::Map::new();
     let ron_of = |s: &Scenario| ron::to_string(s).unwrap_or_default();
     facts.insert("scenario".into(), serde_json::json!({ "name": scenario.name, "source": source, "seed": scenario.seed, "hash": format_hash(fnv1a(ron_of(&scenario).as_bytes())) }));

@@ -296,3 +296,29 @@ fn a_broken_keymap_or_a_too_far_slow_jump_is_named_before_any_window_opens() {
     assert!(text(&o).1.contains("within 8 weeks"), "{}", text(&o).1);
     let _ = std::fs::remove_file(&bad);
 }
+
+#[test]
+fn plot_draws_trace_columns_as_svg_and_png() {
+    let csv = tmp("plot.csv");
+    let o = synapse_lab(&["run", "--scenario", "assets/scenarios/single_spike.ron", "--duration", "5ms", "--out", csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let svg = tmp("plot.svg");
+    let o = synapse_lab(&["plot", csv.to_str().unwrap(), "--columns", "glu_cleft_uM,i_ampa_pA", "--out", svg.to_str().unwrap(), "--title", "One spike"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("2 panel(s)"), "{out}");
+    let s = std::fs::read_to_string(&svg).unwrap();
+    assert!(s.contains("glu_cleft_uM") && s.contains("i_ampa_pA") && s.contains("One spike") && s.matches("<polyline").count() >= 2);
+    let png = tmp("plot.png");
+    let o = synapse_lab(&["plot", csv.to_str().unwrap(), "--columns", "glu_cleft_uM", "--out", png.to_str().unwrap()]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert_eq!(image::open(&png).unwrap().to_rgb8().dimensions(), (1600, 450));
+    // A column the trace lacks: the file, line 1, and the columns it has.
+    let o = synapse_lab(&["plot", csv.to_str().unwrap(), "--columns", "glu_cleft_mM", "--out", svg.to_str().unwrap()]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains(":1: no column 'glu_cleft_mM'; the trace has: t_ms, glu_cleft_uM"), "{err}");
+    for p in [csv, svg, png] {
+        let _ = std::fs::remove_file(p);
+    }
+}

@@ -5,6 +5,7 @@
 //! offscreen and hands them here.
 
 pub mod encode;
+pub mod figure;
 pub mod plan;
 
 use encode::{Format, Quality};

@@ -109,13 +109,11 @@ impl ClipPlan {
         let mut lines = Vec::new();
         if let Some(m) = self.slow_min(k) {
             let rate = self.slow.map(|s| s.min_per_video_s).unwrap_or(0.0);
-            lines.push(format!("{} {after} (slow clock, {} of biology per second)", duration_text(m), duration_text(rate)));
+            lines.push(if rate > 0.0 { format!("{} {after} ({} per second)", duration_text(m), duration_text(rate)) } else { format!("{} {after}", duration_text(m)) });
         }
         if self.fast.ms_per_video_s > 0.0 {
-            lines.push(format!("t = {:.3} ms, {}", self.fast_ms(k), slowdown_text(self.fast.ms_per_video_s)));
-        } else if self.slow.is_some() {
-            lines.push(format!("synapse at t = {:.3} ms (held)", self.fast_ms(k)));
-        } else {
+            lines.push(format!("t = {:.3} ms ({})", self.fast_ms(k), slowdown_text(self.fast.ms_per_video_s)));
+        } else if self.slow.is_none() {
             lines.push(format!("t = {:.3} ms", self.fast_ms(k)));
         }
         lines.join("\n")
@@ -249,8 +247,7 @@ mod tests {
         assert_eq!(p.frames, 360);
         assert_eq!(p.slow_min(180), Some(720.0));
         assert_eq!(p.slow_step(180, 0.5), Some(1440));
-        assert!(p.clock_text(180, "after the first dose").starts_with("12 h after the first dose"));
-        assert!(p.clock_text(0, "after the first dose").contains("(held)"));
+        assert_eq!(p.clock_text(180, "after the first dose"), "12 h after the first dose (2 h per second)");
     }
 
     #[test]
@@ -270,7 +267,7 @@ mod tests {
         assert_eq!(duration_text(40.0), "40 min");
         assert_eq!(duration_text(1440.0 * 3.0 + 240.0), "3 d 4 h");
         let p = ClipPlan::new(10, fast(0.0, 2.0, 1.0), None).unwrap();
-        assert_eq!(p.clock_text(5, ""), "t = 0.500 ms, 1000× slower than life");
+        assert_eq!(p.clock_text(5, ""), "t = 0.500 ms (1000× slower than life)");
     }
 
     #[test]
@@ -280,7 +277,7 @@ mod tests {
         assert_eq!(c.len(), 3);
         assert_eq!((c[2].start_s, c[2].end_s), (2.0, 2.5));
         let s = srt(&c);
-        assert!(s.starts_with("1\n00:00:00,000 --> 00:00:01,000\nSingle spike\nt = 0.000 ms"), "{s}");
+        assert!(s.starts_with("1\n00:00:00,000 --> 00:00:01,000\nSingle spike\nt = 0.000 ms (1000× slower than life)"), "{s}");
         assert!(vtt(&c).starts_with("WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n"));
     }
 
