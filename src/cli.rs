@@ -455,7 +455,7 @@ fn plot(a: PlotArgs) -> Result<ExitCode, String> {
     fig.title = a.title.unwrap_or_default();
     let size = match &a.size {
         Some(s) => parse_size(s)?,
-        None => (1600, 450 * fig.panels.len() as u32 + if fig.title.is_empty() { 0 } else { 50 }),
+        None => (1600, (450 * fig.panels.len() as u32 + if fig.title.is_empty() { 0 } else { 50 }).min(4320)),
     };
     fig.write(&a.out, size)?;
     println!("wrote {} ({} panel(s), {} points each, {}x{})", a.out.display(), fig.panels.len(), fig.panels[0].points.len(), size.0, size.1);

@@ -147,6 +147,20 @@ struct Recorder {
     timing: Option<Timing>,
 }
 
+impl Drop for Recorder {
+    /// However the app ends (a panic included), an unfinished export
+    /// leaves nothing: the encoder is joined (its drop removes its
+    /// temporary file) and the subtitle drafts go.
+    fn drop(&mut self) {
+        if let Some(mut w) = self.writer.take() {
+            drop(w.join());
+        }
+        for (tmp, _) in &self.subtitles {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
 impl Plugin for ExportPlugin {
     fn build(&self, app: &mut App) {
         let job = self.job.clone();
@@ -317,10 +331,12 @@ fn drive(
                 // The last frame is in; waiting for its picture.
                 return;
             }
-            if rec.requested && atlas_changed {
-                // Taken again, unchanged: the picture already on its way is dropped.
+            if rec.requested && (atlas_changed || pending.0.load(Ordering::Relaxed) > 0) {
+                // Taken again, unchanged: the picture already on its way is
+                // dropped (a glyph or a pipeline was not ready while it rendered).
                 rec.requested = false;
                 rec.retaken += 1;
+                rec.waited += 1;
             } else if rec.requested {
                 // The picture of frame k is good; move on to the next one.
                 let attempt = rec.attempt;
@@ -459,7 +475,24 @@ fn finish(rec: &mut Recorder) -> Result<(), String> {
     enc.finish(rec.job.plan.frames)?;
     rec.writer = None;
     rec.progress.finish();
-    for (tmp, path) in std::mem::take(&mut rec.subtitles) {
+    // The video is in place; the rest follows, or the video goes again.
+    let placed = place_sidecars(rec, encode_s);
+    if placed.is_err() {
+        if rec.job.out.is_dir() {
+            let _ = std::fs::remove_dir_all(&rec.job.out);
+        } else {
+            let _ = std::fs::remove_file(&rec.job.out);
+        }
+        for (_, path) in &rec.subtitles {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    placed
+}
+
+/// The subtitles renamed into place and `movie.json` written beside the video.
+fn place_sidecars(rec: &mut Recorder, encode_s: f64) -> Result<(), String> {
+    for (tmp, path) in rec.subtitles.clone() {
         std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     let total_s = rec.rendering_started.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);

@@ -191,13 +191,11 @@ impl Encoder {
                     return Err(format!("{}x{}: H.264 and VP9 in yuv420p need an even width and height", size.0, size.1));
                 }
                 enc.args = ffmpeg_args(format, size, fps, quality, subtitles, &tmp);
-                let mut child = Command::new("ffmpeg")
-                    .args(&enc.args)
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .map_err(|e| install_hint(&format!("cannot start ffmpeg ({e})")))?;
+                let mut cmd = Command::new("ffmpeg");
+                // Its own process group: Ctrl-C reaches the export, which stops ffmpeg itself.
+                #[cfg(unix)]
+                std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+                let mut child = cmd.args(&enc.args).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().map_err(|e| install_hint(&format!("cannot start ffmpeg ({e})")))?;
                 let stdin = child.stdin.take().ok_or("ffmpeg has no stdin")?;
                 let mut stderr = child.stderr.take().ok_or("ffmpeg has no stderr")?;
                 // Drained all along, so a chatty ffmpeg cannot block on a full pipe.
