@@ -317,7 +317,6 @@ fn drive(
     let plan = rec.job.plan.clone();
     match rec.phase {
         Phase::Warmup => {
-            caption.warm_glyphs = true;
             if rec.app_frames >= rec.job.warmup_frames && rec.ready_streak >= READY_FRAMES {
                 rec.phase = Phase::Rendering;
                 rec.next = 0;
@@ -372,7 +371,6 @@ fn drive(
             }
         }
     }
-    caption.warm_glyphs = false;
     caption.text = rec.job.captions.burned().then(|| format!("{}\n{}", rec.job.title, plan.clock_text(k, &rec.job.slow_after)));
 }
 

@@ -89,13 +89,10 @@ impl ViewRect {
 }
 
 /// The clocks' caption an export burns into its frames (title, fast and
-/// slow time), drawn with the user's caption; and, while an export warms
-/// up, every glyph laid out once, so no frame shows a glyph before the
-/// font atlas holds it (a new digit would otherwise be missing for a frame).
+/// slow time), drawn with the user's caption.
 #[derive(Resource, Default, Debug, Clone, PartialEq)]
 pub struct ClockCaption {
     pub text: Option<String>,
-    pub warm_glyphs: bool,
 }
 
 /// The characters the panels, plots and captions use.
@@ -180,7 +177,7 @@ fn ui_system(
     let state = states.get(instances.shown()).map(|(_, s, _, _)| s).unwrap_or(a_state);
     let differences = b_state.map(|b| differences(a_state, b)).unwrap_or_default();
     let ctx = contexts.ctx_mut()?.clone();
-    if !ui_state.glyphs_warm || clock_caption.warm_glyphs {
+    if !ui_state.glyphs_warm {
         // Every glyph laid out in the first pass, so the font atlas's first
         // (full) upload holds them all: glyphs added later reach the atlas
         // as partial updates, which did not show (Bevy 0.19, bevy_egui 0.42).
