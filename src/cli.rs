@@ -71,6 +71,31 @@ enum Command {
     Replay(ReplayArgs),
     /// List the built-in scenarios (usable by name with --scenario).
     Scenarios,
+    /// Give a lecture in presenter mode: the built-in one, or a lecture file; `--check` plays every cue headless.
+    Lecture(LectureArgs),
+}
+
+#[derive(Args, Debug)]
+struct LectureArgs {
+    /// A lecture file (RON, as assets/lectures/glutamate-trd.ron); default: the built-in lecture.
+    file: Option<PathBuf>,
+    /// Play every cue headless (no window), check what each claims (its Expect steps), print a line per cue; exit 1 if one fails.
+    #[arg(long)]
+    check: bool,
+    /// Start at this cue (1 = the first).
+    #[arg(long, default_value_t = 1)]
+    cue: usize,
+    /// Student mode: the panels, Back / Next buttons and free exploration (F5 starts presenter mode).
+    #[arg(long)]
+    student: bool,
+    /// Window size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720")]
+    size: String,
+    /// Keys from this RON file instead of the built-in ones (same form as assets/keymap.ron).
+    #[arg(long, value_name = "FILE")]
+    keymap: Option<PathBuf>,
+    #[command(flatten)]
+    look: LookArgs,
 }
 
 #[derive(Args, Debug)]
@@ -114,6 +139,18 @@ struct ScreenshotArgs {
     /// A drug in the bath from the start, e.g. --drug ketamine=10uM (repeatable).
     #[arg(long = "drug", value_name = "NAME=CONC")]
     drugs: Vec<String>,
+    /// Render a lecture's cue in presenter mode (no FILE: the built-in lecture); with --cue.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    lecture: Option<String>,
+    /// The cue to render (1 = the first), played to its end.
+    #[arg(long, default_value_t = 1)]
+    cue: usize,
+    /// With --lecture: the presenter console instead of the audience's view.
+    #[arg(long)]
+    console: bool,
+    /// With --lecture: student mode (panels, Back / Next) instead of presenter mode.
+    #[arg(long)]
+    student: bool,
 }
 
 #[derive(Args, Debug)]
@@ -313,6 +350,7 @@ pub fn main() -> ExitCode {
         Some(Command::DoseResponse(a)) => dose_response(a),
         Some(Command::Replay(a)) => replay(a),
         Some(Command::Scenarios) => scenarios(),
+        Some(Command::Lecture(a)) => lecture(a),
         None => window(&cli),
     };
     match result {
@@ -397,16 +435,17 @@ fn window(cli: &Cli) -> Result<ExitCode, String> {
         // Refuse a folder that cannot be written now rather than lose the session at the end.
         check_writable(p).map_err(|e| format!("--record-commands {e}"))?;
     }
-    let keymap = match &cli.keymap {
-        Some(p) => {
-            let file = p.display().to_string();
-            let text = std::fs::read_to_string(p).map_err(|e| format!("{file}: cannot read the keymap: {e}"))?;
-            Some(crate::app::keymap::Keymap::from_ron(&text, &file)?)
-        }
-        None => None,
-    };
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen: None, record_commands, compare, keymap })?;
+    let keymap = read_keymap(cli.keymap.as_deref())?;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen: None, record_commands, compare, keymap, lecture: None })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--keymap FILE`: the keys from a file (None: the built-in keys).
+fn read_keymap(path: Option<&Path>) -> Result<Option<crate::app::keymap::Keymap>, String> {
+    let Some(p) = path else { return Ok(None) };
+    let file = p.display().to_string();
+    let text = std::fs::read_to_string(p).map_err(|e| format!("{file}: cannot read the keymap: {e}"))?;
+    Ok(Some(crate::app::keymap::Keymap::from_ron(&text, &file)?))
 }
 
 fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
@@ -444,7 +483,55 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
         facts: Default::default(),
     };
     let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen, record_commands: None, compare, keymap: None })?;
+    let lecture = match &a.lecture {
+        Some(file) => {
+            let loaded = crate::lecture::Loaded::open((!file.is_empty()).then(|| Path::new(file.as_str()))).map_err(|e| e.to_string())?;
+            Some(lecture_options(loaded, a.cue, !a.student, a.console, crate::lecture::runner::Pace::Instant)?)
+        }
+        None if a.console || a.student || a.cue != 1 => return Err("--cue, --console and --student go with --lecture [FILE]".into()),
+        None => None,
+    };
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen, record_commands: None, compare, keymap: None, lecture })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The app's lecture options, the cue counted from 1 as people count.
+fn lecture_options(loaded: crate::lecture::Loaded, cue: usize, presenter: bool, console: bool, pace: crate::lecture::runner::Pace) -> Result<crate::app::LectureOptions, String> {
+    let n = loaded.lecture.cues.len();
+    if cue == 0 || cue > n {
+        return Err(format!("--cue {cue}: {} has cues 1 to {n}", loaded.file));
+    }
+    Ok(crate::app::LectureOptions { loaded, cue: cue - 1, presenter, pace, console })
+}
+
+/// `synapse-lab lecture [FILE]`: presenter mode in a window, or `--check` headless.
+fn lecture(a: LectureArgs) -> Result<ExitCode, String> {
+    let loaded = crate::lecture::Loaded::open(a.file.as_deref()).map_err(|e| e.to_string())?;
+    if a.check {
+        let mut claims = 0;
+        let failures = crate::lecture::headless::check(&loaded, |i, played| {
+            let cue = &loaded.lecture.cues[i];
+            claims += played.claims.len();
+            let shown: Vec<String> = played.claims.iter().map(|c| format!("{} = {} ({}{})", c.what, c.shown(), c.check, if c.pass { "" } else { ", FAILS" })).collect();
+            println!("cue {:>2} {:<22} {}", i + 1, cue.id, if shown.is_empty() { "no claims".into() } else { shown.join("; ") });
+        })
+        .map_err(|e| e.to_string())?;
+        if failures.is_empty() {
+            println!("{}: {} cues, {claims} claims hold", loaded.file, loaded.lecture.cues.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        for f in &failures {
+            eprintln!("error: {f}");
+        }
+        return Ok(ExitCode::from(1));
+    }
+    let size = parse_size(&a.size)?;
+    let ui = a.look.settings()?;
+    let keymap = read_keymap(a.keymap.as_deref())?;
+    let (scenario, source) = loaded.resolve_scenario(&loaded.lecture.scenario)?;
+    let lecture = Some(lecture_options(loaded, a.cue, !a.student, false, crate::lecture::runner::Pace::Live)?);
+    let view = crate::app::camera::Viewpoint::WholeSynapse;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs: Vec::new(), offscreen: None, record_commands: None, compare: None, keymap, lecture })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -553,7 +640,7 @@ fn export(a: ExportArgs) -> Result<ExitCode, String> {
     facts.insert("drugs".into(), serde_json::json!(a.drugs));
     let job = crate::record::ExportJob { plan, out: a.out.clone(), format, quality, captions, title, slow_after, size, progress, warmup_frames: 8, ffmpeg_version, facts };
     let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen, record_commands: None, compare, keymap: None })?;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen, record_commands: None, compare, keymap: None, lecture: None })?;
     Ok(ExitCode::SUCCESS)
 }
 

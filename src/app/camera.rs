@@ -78,6 +78,8 @@ pub enum CameraCommand {
     SaveBookmark(String),
     /// Fly to a kept bookmark over this many seconds.
     Bookmark { name: String, secs: f32 },
+    /// Keep a pose under a name (a lecture file's bookmarks).
+    DefineBookmark { name: String, pose: Pose },
 }
 
 /// A camera pose: focus, yaw, pitch, radius (the instance's own coordinates).
@@ -227,6 +229,11 @@ fn go_to(mut commands: Commands, mut requests: MessageReader<AppCommand>, mut ca
                 }
                 continue;
             }
+            AppCommand::Camera(CameraCommand::DefineBookmark { name, pose }) => {
+                bookmarks.0.retain(|(n, _)| n != name);
+                bookmarks.0.push((name.clone(), *pose));
+                continue;
+            }
             AppCommand::Camera(CameraCommand::Bookmark { name, secs }) => match bookmarks.0.iter().find(|(n, _)| n == name) {
                 Some((_, pose)) => (Goal::Pose(*pose), *secs),
                 None => {
@@ -242,7 +249,8 @@ fn go_to(mut commands: Commands, mut requests: MessageReader<AppCommand>, mut ca
             | AppCommand::View(_)
             | AppCommand::Select(_)
             | AppCommand::SaveScenario { .. }
-            | AppCommand::Caption(_) => continue,
+            | AppCommand::Caption(_)
+            | AppCommand::Lecture(_) => continue,
         };
         for (e, mut cam, of) in &mut cams {
             let Ok(state) = states.get(of.0) else { continue };

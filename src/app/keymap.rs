@@ -24,12 +24,38 @@ pub enum KeyAction {
     TogglePanels,
     Playback(PlaybackCommand),
     Sim(Command),
+    /// A lecture's keys: next and previous cue, blank screen, presenter mode.
+    Lecture(super::lecture::LectureCommand),
+}
+
+/// When a binding is active: a clicker's Space and arrows mean "next cue"
+/// while presenting and keep their exploring meaning otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum When {
+    #[default]
+    Always,
+    /// Presenter mode is off (exploring, or no lecture).
+    Exploring,
+    /// Presenter mode is on.
+    Presenting,
+}
+
+impl When {
+    pub fn active(self, presenting: bool) -> bool {
+        match self {
+            When::Always => true,
+            When::Exploring => !presenting,
+            When::Presenting => presenting,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Binding {
     pub key: KeyCode,
     pub action: KeyAction,
+    #[serde(default)]
+    pub when: When,
 }
 
 #[derive(Resource, Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,6 +74,11 @@ impl Keymap {
     /// The key bound to an action, for hover texts ("Space", "KeyS").
     pub fn key_for(&self, action: &KeyAction) -> Option<KeyCode> {
         self.0.iter().find(|b| b.action == *action).map(|b| b.key)
+    }
+
+    /// Every key bound to an action, in the keymap's order (the help overlay).
+    pub fn keys_for(&self, action: &KeyAction) -> Vec<KeyCode> {
+        self.0.iter().filter(|b| b.action == *action).map(|b| b.key).collect()
     }
 }
 
@@ -69,13 +100,14 @@ pub fn command_for(action: &KeyAction, (playing, slow_playing, panels): (bool, b
         KeyAction::TogglePanels => AppCommand::View(super::ui::ViewCommand::Panels(!panels)),
         KeyAction::Playback(p) => AppCommand::Playback(p.clone()),
         KeyAction::Sim(c) => AppCommand::Sim(super::sim_bridge::target_of(c, target), c.clone()),
+        KeyAction::Lecture(l) => AppCommand::Lecture(l.clone()),
     }
 }
 
 fn keys(
     keys: Res<ButtonInput<KeyCode>>,
     keymap: Res<Keymap>,
-    (playback, clock, instances, settings): (Res<Playback>, Res<SlowClock>, Res<Instances>, Option<Res<super::ui::UiSettings>>),
+    (playback, clock, instances, settings, lecture): (Res<Playback>, Res<SlowClock>, Res<Instances>, Option<Res<super::ui::UiSettings>>, Option<Res<super::lecture::LectureState>>),
     mut out: MessageWriter<AppCommand>,
     mut contexts: EguiContexts,
 ) {
@@ -83,8 +115,9 @@ fn keys(
     if contexts.ctx_mut().is_ok_and(|c| c.egui_wants_keyboard_input()) {
         return;
     }
+    let presenting = lecture.is_some_and(|l| l.presenter);
     for b in &keymap.0 {
-        if keys.just_pressed(b.key) {
+        if keys.just_pressed(b.key) && b.when.active(presenting) {
             let panels = settings.as_ref().is_none_or(|s| s.show_panels);
             out.write(command_for(&b.action, (playback.playing, clock.playing, panels), instances.target));
         }

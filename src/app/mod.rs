@@ -6,13 +6,15 @@
 //! `TimeLensPlugin` (the slow clock's playback), `KeymapPlugin` (keys as data),
 //! `InstancingPlugin` (molecule batches), `ScenePlugin` (the 3D synapse),
 //! `PathwayPlugin` (the signalling pathway in the spine, spines on the dendrite),
-//! `CameraPlugin`, `UiPlugin` (panels) and, for `screenshot` and `export`,
+//! `CameraPlugin`, `UiPlugin` (panels), `LecturePlugin` (a lecture's cues,
+//! presenter mode, the console) and, for `screenshot` and `export`,
 //! `ExportPlugin` (offscreen frames to files).
 
 pub mod camera;
 pub mod export;
 pub mod instancing;
 pub mod keymap;
+pub mod lecture;
 pub mod palette;
 pub mod pathway;
 pub mod scene;
@@ -57,6 +59,20 @@ pub struct AppOptions {
     pub compare: Option<(Scenario, String)>,
     /// `--keymap FILE` (default: the built-in keys).
     pub keymap: Option<keymap::Keymap>,
+    /// `synapse-lab lecture`: the lecture, its first cue, presenter mode.
+    pub lecture: Option<LectureOptions>,
+}
+
+/// A lecture to give.
+#[derive(Clone, Debug)]
+pub struct LectureOptions {
+    pub loaded: crate::lecture::Loaded,
+    /// The cue to start at (from 0).
+    pub cue: usize,
+    pub presenter: bool,
+    pub pace: crate::lecture::runner::Pace,
+    /// Offscreen: draw the presenter console instead of the audience view.
+    pub console: bool,
 }
 
 /// Open the window (or render offscreen) and run until closed.
@@ -111,6 +127,9 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
         })
         .add_plugins((time_lens::TimeLensPlugin, keymap::KeymapPlugin(opts.keymap.clone().unwrap_or_else(keymap::Keymap::builtin))))
         .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, pathway::PathwayPlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
+    if let Some(l) = &opts.lecture {
+        app.add_plugins(lecture::LecturePlugin { loaded: l.loaded.clone(), cue: l.cue, presenter: l.presenter, pace: l.pace, console_in_main: l.console });
+    }
     match app.run() {
         AppExit::Success => Ok(()),
         // The export said why already.

@@ -56,6 +56,14 @@ pub const SPINES: Color = Color::srgb(0.31, 0.86, 0.31);
 pub const ESTABLISHED: Color = Color::srgb(0.35, 0.75, 0.43);
 pub const HYPOTHESIS: Color = Color::srgb(0.9, 0.67, 0.24);
 pub const ILLUSTRATIVE: Color = Color::srgb(0.59, 0.59, 0.9);
+/// The colour of an evidence level (badges, the console).
+pub fn evidence(e: crate::lecture::Evidence) -> Color {
+    match e {
+        crate::lecture::Evidence::Established => ESTABLISHED,
+        crate::lecture::Evidence::Hypothesis => HYPOTHESIS,
+        crate::lecture::Evidence::Illustrative => ILLUSTRATIVE,
+    }
+}
 pub const WARNING: Color = Color::srgb(0.9, 0.63, 0.16);
 pub const ERROR: Color = Color::srgb(0.92, 0.35, 0.31);
 

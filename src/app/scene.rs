@@ -512,7 +512,8 @@ fn select_commands(mut commands: MessageReader<AppCommand>, instances: Option<Re
             | AppCommand::Camera(_)
             | AppCommand::View(_)
             | AppCommand::SaveScenario { .. }
-            | AppCommand::Caption(_) => {}
+            | AppCommand::Caption(_)
+            | AppCommand::Lecture(_) => {}
         }
     }
 }

@@ -364,6 +364,8 @@ pub enum AppCommand {
     SaveScenario { path: String },
     /// A caption across the bottom of the 3D view, or none (`UiPlugin`).
     Caption(Option<String>),
+    /// The lecture: next and previous cue, jumps, presenter mode, blank screen (`LecturePlugin`).
+    Lecture(super::lecture::LectureCommand),
 }
 
 /// The frame's order: input becomes commands, commands change the model,
@@ -508,7 +510,7 @@ pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCom
                 CompareCommand::Target(t) => instances.target = t,
                 CompareCommand::LinkCameras(on) => instances.linked_cameras = on,
             },
-            AppCommand::Slow(_) | AppCommand::Camera(_) | AppCommand::View(_) | AppCommand::Select(_) | AppCommand::SaveScenario { .. } | AppCommand::Caption(_) => {}
+            AppCommand::Slow(_) | AppCommand::Camera(_) | AppCommand::View(_) | AppCommand::Select(_) | AppCommand::SaveScenario { .. } | AppCommand::Caption(_) | AppCommand::Lecture(_) => {}
         }
     }
     if let (Some(state), Some(b)) = (new_b, instances.b) {
@@ -570,7 +572,14 @@ pub fn log_view_commands(mut messages: MessageReader<AppCommand>, mut states: Qu
             // The model's commands are logged as they are applied; loads and
             // comparisons start new logs with their scenario.
             AppCommand::Sim(..) | AppCommand::LoadScenario { .. } | AppCommand::Compare(CompareCommand::Start(_)) | AppCommand::SaveScenario { .. } => false,
-            AppCommand::Playback(_) | AppCommand::Slow(_) | AppCommand::Compare(_) | AppCommand::Camera(_) | AppCommand::View(_) | AppCommand::Select(_) | AppCommand::Caption(_) => true,
+            AppCommand::Playback(_)
+            | AppCommand::Slow(_)
+            | AppCommand::Compare(_)
+            | AppCommand::Camera(_)
+            | AppCommand::View(_)
+            | AppCommand::Select(_)
+            | AppCommand::Caption(_)
+            | AppCommand::Lecture(_) => true,
         };
         if logged && let Ok(text) = ron::to_string(c) {
             log.view.push(synapse_core::experiment::LoggedView { frame, t_ms, command: text });

@@ -78,7 +78,8 @@ fn slow_commands(mut commands: MessageReader<AppCommand>, mut clock: ResMut<Slow
             | AppCommand::View(_)
             | AppCommand::Select(_)
             | AppCommand::SaveScenario { .. }
-            | AppCommand::Caption(_) => {}
+            | AppCommand::Caption(_)
+            | AppCommand::Lecture(_) => {}
         }
     }
 }

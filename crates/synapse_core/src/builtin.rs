@@ -24,6 +24,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("ketamine_escitalopram", include_str!("../../../assets/scenarios/ketamine_escitalopram.ron")),
     ("ketamine_six_infusions", include_str!("../../../assets/scenarios/ketamine_six_infusions.ron")),
     ("esketamine_twice_weekly", include_str!("../../../assets/scenarios/esketamine_twice_weekly.ron")),
+    ("stressed", include_str!("../../../assets/scenarios/stressed.ron")),
 ];
 
 /// The scenario the app and the commands use when none is given.

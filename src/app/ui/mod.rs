@@ -55,11 +55,13 @@ pub struct UiSettings {
     pub show_top_bar: bool,
     /// Captions across the top of the 3D view instead of the bottom.
     pub caption_top: bool,
+    /// Presenter mode: captions and labels sized for the back of a hall.
+    pub presenting: bool,
 }
 
 impl Default for UiSettings {
     fn default() -> Self {
-        Self { dark: true, scale: 1.0, show_labels: true, show_plots: true, show_pathway: true, show_panels: true, show_controls: true, show_top_bar: true, caption_top: false }
+        Self { dark: true, scale: 1.0, show_labels: true, show_plots: true, show_pathway: true, show_panels: true, show_controls: true, show_top_bar: true, caption_top: false, presenting: false }
     }
 }
 
@@ -146,11 +148,12 @@ fn retarget(c: AppCommand, target: Target) -> AppCommand {
         | AppCommand::View(_)
         | AppCommand::Select(_)
         | AppCommand::SaveScenario { .. }
-        | AppCommand::Caption(_)) => other,
+        | AppCommand::Caption(_)
+        | AppCommand::Lecture(_)) => other,
     }
 }
 
-fn ui_system(
+pub fn ui_system(
     mut contexts: EguiContexts,
     settings: Res<UiSettings>,
     mut ui_state: ResMut<UiState>,
@@ -408,7 +411,7 @@ fn ui_system(
                     if !inside.contains(at) {
                         continue;
                     }
-                    painter.text(at, egui::Align2::CENTER_CENTER, text, egui::FontId::proportional(15.0), color);
+                    painter.text(at, egui::Align2::CENTER_CENTER, text, egui::FontId::proportional(if settings.presenting { 20.0 } else { 15.0 }), color);
                 }
             }
         }
@@ -418,8 +421,9 @@ fn ui_system(
         // A band across the bottom (or top) of the 3D view, readable on a projector.
         let text = caption.join("\n");
         let painter = painter.with_clip_rect(all);
-        let font = egui::FontId::proportional(20.0);
-        let galley = painter.layout(text, font, color, (all.width() - 40.0).max(100.0));
+        // In presenter mode at least 1/30 of the window's height: readable from the back of a hall.
+        let size = if settings.presenting { (ctx.viewport_rect().height() / 30.0).max(20.0) } else { 20.0 };
+        let galley = painter.layout(text, egui::FontId::proportional(size), color, (all.width() - 40.0).max(100.0));
         let h = galley.size().y + 20.0;
         let band = if settings.caption_top {
             egui::Rect::from_min_max(all.left_top(), egui::pos2(all.right(), all.top() + h))

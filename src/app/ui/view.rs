@@ -90,7 +90,14 @@ pub fn view_commands(
                 let Some(state) = instances.as_ref().and_then(|i| states.get(i.shown()).ok()) else { continue };
                 ui_state.scenario.message = Some(super::scenario::save(state, path));
             }
-            AppCommand::Sim(..) | AppCommand::Playback(_) | AppCommand::Slow(_) | AppCommand::LoadScenario { .. } | AppCommand::Compare(_) | AppCommand::Camera(_) | AppCommand::Select(_) => {}
+            AppCommand::Sim(..)
+            | AppCommand::Playback(_)
+            | AppCommand::Slow(_)
+            | AppCommand::LoadScenario { .. }
+            | AppCommand::Compare(_)
+            | AppCommand::Camera(_)
+            | AppCommand::Select(_)
+            | AppCommand::Lecture(_) => {}
         }
     }
 }

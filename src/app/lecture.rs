@@ -1,0 +1,571 @@
+//! The lecture hall in the app: the lecture being given (`LectureState`),
+//! its keys and buttons as `LectureCommand`s, presenter mode (the stage
+//! alone, projector theme, big captions, clicker keys, blank screens, a
+//! spotlight and a pen), the student mode's Back / Next bar, the cue's
+//! prediction card, cue 9's staging calculator, the help overlay, and the
+//! presenter console in a second window (notes, timer, current and next
+//! cue; the audience window never shows notes or answers before Next).
+//! The cues themselves are played by `crate::lecture::runner`.
+
+use super::keymap::{KeyAction, Keymap};
+use super::palette;
+use super::sim_bridge::{AppCommand, AppSystems};
+use super::ui::{UiSettings, ViewRect};
+use crate::lecture::runner::{CueRunner, Out, Pace};
+use crate::lecture::staging::{self, Class, Trial};
+use crate::lecture::{CuePanel, Evidence, Loaded};
+use bevy::camera::RenderTarget;
+use bevy::ecs::schedule::ScheduleLabel;
+use bevy::prelude::*;
+use bevy::window::{WindowRef, WindowResolution};
+use bevy_egui::{EguiContext, EguiContexts, EguiPrimaryContextPass, EguiSchedule, PrimaryEguiContext, egui};
+use serde::{Deserialize, Serialize};
+
+/// What a lecturer (or a clicker) can ask of the lecture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum LectureCommand {
+    /// Release a pause, reveal a prediction, or go to the next cue.
+    Next,
+    /// The previous cue, from its start.
+    Previous,
+    /// Cue n (from 0), from its start.
+    GoTo(usize),
+    /// The current cue again from its start ("back to the lecture").
+    RestartCue,
+    /// Black the screen, or bring it back.
+    Black,
+    /// White the screen, or bring it back.
+    White,
+    TogglePresenter,
+    Presenter(bool),
+    /// The presenter console (second window).
+    ToggleConsole,
+    ToggleHelp,
+    /// A digit typed for a jump (Enter jumps).
+    Digit(u8),
+    Jump,
+    /// Held: the spotlight follows the pointer (its key is read while held).
+    Spotlight,
+    /// Held: drag to draw on the view; cleared at the next cue.
+    Pen,
+}
+
+/// A blanked screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blank {
+    Black,
+    White,
+}
+
+/// The staging calculator's entries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StagingView {
+    pub trials: Vec<Trial>,
+    pub ect: bool,
+}
+
+impl Default for StagingView {
+    fn default() -> Self {
+        // An example to start from: an SSRI, then an SNRI at an optimised dose.
+        Self { trials: vec![Trial::of(Class::Ssri), Trial { dose_optimised: true, ..Trial::of(Class::Snri) }], ect: false }
+    }
+}
+
+/// The lecture being given.
+#[derive(Resource)]
+pub struct LectureState {
+    pub loaded: Loaded,
+    pub runner: CueRunner,
+    pub pace: Pace,
+    /// Presenter mode: the stage alone, clicker keys, projector theme.
+    pub presenter: bool,
+    pub blank: Option<Blank>,
+    /// Digits typed for a jump.
+    pub typed: String,
+    pub help: bool,
+    /// Pen strokes on the view (egui points), cleared at the next cue.
+    pub strokes: Vec<Vec<egui::Pos2>>,
+    pub staging: StagingView,
+    /// Real seconds when the lecture and the current cue started (the console's timer).
+    pub started_s: f64,
+    pub cue_started_s: f64,
+    /// The settings before presenter mode, restored when it ends.
+    saved: Option<UiSettings>,
+    /// The console's window and camera.
+    console: Option<(Entity, Entity)>,
+    /// Draw the console over the audience view (a screenshot of the console offscreen).
+    pub console_in_main: bool,
+}
+
+impl LectureState {
+    pub fn new(loaded: Loaded, cue: usize, presenter: bool, pace: Pace) -> Self {
+        let runner = CueRunner::at(&loaded, cue);
+        Self {
+            loaded,
+            runner,
+            pace,
+            presenter,
+            blank: None,
+            typed: String::new(),
+            help: false,
+            strokes: Vec::new(),
+            staging: StagingView::default(),
+            started_s: 0.0,
+            cue_started_s: 0.0,
+            saved: None,
+            console: None,
+            console_in_main: false,
+        }
+    }
+
+    fn go_to(&mut self, cue: usize, now_s: f64) {
+        let n = self.loaded.lecture.cues.len();
+        self.runner = CueRunner::at(&self.loaded, cue.min(n - 1));
+        self.strokes.clear();
+        self.blank = None;
+        self.cue_started_s = now_s;
+    }
+}
+
+/// The console window's egui pass.
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ConsolePass;
+
+/// Opens a lecture at a cue.
+pub struct LecturePlugin {
+    pub loaded: Loaded,
+    pub cue: usize,
+    pub presenter: bool,
+    pub pace: Pace,
+    /// Offscreen: draw the presenter console instead of the audience view.
+    pub console_in_main: bool,
+}
+
+impl Plugin for LecturePlugin {
+    fn build(&self, app: &mut App) {
+        let mut state = LectureState::new(self.loaded.clone(), self.cue, false, self.pace);
+        state.console_in_main = self.console_in_main;
+        app.insert_resource(state)
+            .add_systems(Startup, {
+                let on = self.presenter;
+                move |mut out: MessageWriter<AppCommand>| {
+                    out.write(AppCommand::Lecture(LectureCommand::Presenter(on)));
+                }
+            })
+            .add_systems(Update, (drive_lecture.in_set(AppSystems::Commands).before(super::sim_bridge::apply_commands), close_console))
+            .add_systems(EguiPrimaryContextPass, overlay.after(super::ui::ui_system))
+            .add_systems(ConsolePass, console_window);
+    }
+}
+
+/// The settings presenter mode uses for a cue: the stage alone (the cue's
+/// plots when it needs them), the projector theme, no clock bars.
+pub fn presenter_settings(base: &UiSettings, panel: Option<CuePanel>) -> UiSettings {
+    let plots = matches!(panel, Some(CuePanel::FastPlots | CuePanel::SlowPlots));
+    UiSettings { dark: false, presenting: true, show_panels: plots, show_controls: false, show_plots: plots, show_top_bar: false, show_labels: true, ..base.clone() }
+}
+
+/// Carry out lecture commands, then let the cue's steps run for this frame.
+#[allow(clippy::too_many_arguments)]
+fn drive_lecture(
+    mut commands: Commands,
+    mut lecture: ResMut<LectureState>,
+    // One resource for reading lecture commands and writing the steps' commands (a reader and a writer of one message type would conflict).
+    mut messages: ResMut<Messages<AppCommand>>,
+    mut cursor: Local<bevy::ecs::message::MessageCursor<AppCommand>>,
+    mut settings: ResMut<UiSettings>,
+    time: Res<Time>,
+    real: Res<Time<Real>>,
+    offscreen: Option<Res<super::export::OffscreenTarget>>,
+) {
+    let now = real.elapsed_secs_f64();
+    let l = &mut *lecture;
+    let cues = l.loaded.lecture.cues.len();
+    let cue_before = l.runner.cue;
+    let mut presenter_changed = false;
+    let asked: Vec<LectureCommand> = cursor.read(&messages).filter_map(|m| if let AppCommand::Lecture(c) = m { Some(c.clone()) } else { None }).collect();
+    for c in &asked {
+        match c {
+            LectureCommand::Next => {
+                if !l.runner.release() {
+                    if l.runner.cue + 1 < cues {
+                        l.go_to(l.runner.cue + 1, now);
+                    } else if l.presenter && offscreen.is_none() {
+                        // Past the last cue: the show ends, as in PowerPoint; here presenter mode ends.
+                        l.presenter = false;
+                        presenter_changed = true;
+                    }
+                }
+            }
+            LectureCommand::Previous => {
+                let cue = l.runner.cue.saturating_sub(1);
+                l.go_to(cue, now);
+            }
+            LectureCommand::GoTo(n) => l.go_to(*n, now),
+            LectureCommand::RestartCue => {
+                let cue = l.runner.cue;
+                l.go_to(cue, now);
+            }
+            LectureCommand::Black => l.blank = if l.blank == Some(Blank::Black) { None } else { Some(Blank::Black) },
+            LectureCommand::White => l.blank = if l.blank == Some(Blank::White) { None } else { Some(Blank::White) },
+            LectureCommand::TogglePresenter => {
+                l.presenter = !l.presenter;
+                presenter_changed = true;
+            }
+            LectureCommand::Presenter(on) => {
+                presenter_changed |= l.presenter != *on || (*on && l.saved.is_none());
+                l.presenter = *on;
+            }
+            LectureCommand::ToggleConsole => toggle_console(&mut commands, l, offscreen.is_some()),
+            LectureCommand::ToggleHelp => l.help = !l.help,
+            LectureCommand::Digit(d) => {
+                if l.typed.len() < 3 {
+                    l.typed.push(char::from(b'0' + (*d).min(9)));
+                }
+            }
+            LectureCommand::Jump => {
+                if let Ok(n) = std::mem::take(&mut l.typed).parse::<usize>()
+                    && (1..=cues).contains(&n)
+                {
+                    l.go_to(n - 1, now);
+                }
+            }
+            LectureCommand::Spotlight | LectureCommand::Pen => {}
+        }
+    }
+    if l.started_s == 0.0 {
+        (l.started_s, l.cue_started_s) = (now, now);
+    }
+    for o in l.runner.advance(&l.loaded, time.delta_secs_f64(), l.pace) {
+        match o {
+            Out::App(c) => {
+                messages.write(c);
+            }
+            // Checked headless (`lecture --check`); live, the simulation is shown, not judged.
+            Out::Expect { .. } => {}
+        }
+    }
+    if presenter_changed {
+        if l.presenter {
+            if l.saved.is_none() {
+                l.saved = Some(settings.clone());
+            }
+        } else if let Some(s) = l.saved.take() {
+            *settings = s;
+        }
+    }
+    // Each cue brings its own plots; within a cue, H still hides them.
+    if l.presenter && (presenter_changed || cue_before != l.runner.cue) {
+        *settings = presenter_settings(l.saved.as_ref().unwrap_or(&settings), l.runner.panel(&l.loaded));
+    }
+}
+
+fn toggle_console(commands: &mut Commands, l: &mut LectureState, offscreen: bool) {
+    if offscreen {
+        l.console_in_main = !l.console_in_main;
+        return;
+    }
+    match l.console.take() {
+        Some((window, camera)) => {
+            commands.entity(camera).despawn();
+            commands.entity(window).despawn();
+        }
+        None => {
+            let window = commands.spawn(Window { title: "Synapse Lab — presenter console".into(), resolution: WindowResolution::new(900, 640), ..default() }).id();
+            let camera =
+                commands.spawn((Camera2d, Camera { order: 20, ..default() }, RenderTarget::Window(WindowRef::Entity(window)), EguiSchedule::new(ConsolePass), Name::new("Console camera"))).id();
+            l.console = Some((window, camera));
+        }
+    }
+}
+
+/// The console's window was closed by its own close button: its camera goes too.
+fn close_console(mut commands: Commands, mut lecture: ResMut<LectureState>, windows: Query<(), With<Window>>) {
+    if let Some((window, camera)) = lecture.console
+        && windows.get(window).is_err()
+    {
+        commands.entity(camera).despawn();
+        lecture.console = None;
+    }
+}
+
+fn console_window(mut ctx: Single<&mut EguiContext, Without<PrimaryEguiContext>>, lecture: Res<LectureState>, real: Res<Time<Real>>, settings: Res<UiSettings>) {
+    let ctx = ctx.get_mut();
+    ctx.set_visuals(if settings.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
+    full_screen(ctx, "console", |ui| console_ui(ui, &lecture, real.elapsed_secs_f64()));
+}
+
+/// A page filling the window, over everything else drawn in it.
+fn full_screen(ctx: &egui::Context, id: &'static str, add: impl FnOnce(&mut egui::Ui)) {
+    let rect = ctx.viewport_rect();
+    egui::Area::new(egui::Id::new(id)).fixed_pos(rect.min).order(egui::Order::Foreground).show(ctx, |ui| {
+        egui::Frame::central_panel(ui.style()).show(ui, |ui| {
+            ui.set_min_size(rect.size() - egui::vec2(16.0, 16.0));
+            ui.set_max_width(rect.width() - 16.0);
+            add(ui)
+        });
+    });
+}
+
+fn mmss(s: f64) -> String {
+    let s = s.max(0.0) as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// The presenter console: timer, the current cue with its notes, references
+/// and evidence, what the cue waits for, and the next cue.
+pub fn console_ui(ui: &mut egui::Ui, l: &LectureState, now_s: f64) {
+    let cues = &l.loaded.lecture.cues;
+    let cue = &cues[l.runner.cue];
+    ui.horizontal(|ui| {
+        ui.heading(egui::RichText::new(format!("{}   {} / {}", mmss(now_s - l.started_s), l.runner.cue + 1, cues.len())).monospace().size(26.0));
+        ui.label(egui::RichText::new(format!("this cue {}", mmss(now_s - l.cue_started_s))).size(18.0));
+    });
+    ui.separator();
+    ui.label(egui::RichText::new(&cue.title).size(24.0).strong());
+    ui.horizontal(|ui| {
+        evidence_badge(ui, cue.evidence, 16.0);
+        let status = if l.runner.waiting_for_next() {
+            match &l.runner.prediction {
+                Some(p) if !p.revealed => format!("waiting: Next reveals the answer ({})", p.choices[p.answer]),
+                _ => "waiting: Next continues".into(),
+            }
+        } else if l.runner.finished {
+            "cue done: Next goes on".into()
+        } else {
+            "running".into()
+        };
+        ui.label(egui::RichText::new(status).size(16.0));
+    });
+    ui.add_space(6.0);
+    egui::ScrollArea::vertical().max_height(ui.available_height() - 90.0).show(ui, |ui| {
+        ui.label(egui::RichText::new(&cue.notes).size(19.0));
+        ui.add_space(6.0);
+        for r in &cue.references {
+            ui.label(egui::RichText::new(r).size(14.0).italics());
+        }
+    });
+    ui.separator();
+    match cues.get(l.runner.cue + 1) {
+        Some(next) => ui.label(egui::RichText::new(format!("Next: {}", next.title)).size(18.0)),
+        None => ui.label(egui::RichText::new("Last cue").size(18.0)),
+    };
+}
+
+fn evidence_badge(ui: &mut egui::Ui, e: Evidence, size: f32) {
+    let c = palette::egui(palette::evidence(e));
+    ui.label(egui::RichText::new(format!(" {} ", e.label())).size(size).color(egui::Color32::BLACK).background_color(c));
+}
+
+/// The lecture's overlays on the audience view: cue tag, prediction card,
+/// staging calculator, student bar, help, pen, spotlight and blank screens.
+#[allow(clippy::too_many_arguments)]
+fn overlay(
+    mut contexts: EguiContexts,
+    mut lecture: ResMut<LectureState>,
+    settings: Res<UiSettings>,
+    view: Res<ViewRect>,
+    keymap: Res<Keymap>,
+    keys: Res<ButtonInput<KeyCode>>,
+    mouse: Res<ButtonInput<MouseButton>>,
+    real: Res<Time<Real>>,
+    mut out: MessageWriter<AppCommand>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let l = &mut *lecture;
+    let screen = ctx.viewport_rect();
+    let stage = view.all.unwrap_or(screen);
+    if l.console_in_main {
+        full_screen(&ctx, "console", |ui| console_ui(ui, l, real.elapsed_secs_f64()));
+        return Ok(());
+    }
+    let dark = settings.dark;
+    let ink = if dark { egui::Color32::from_gray(240) } else { egui::Color32::from_gray(15) };
+    let big = (screen.height() / 30.0).max(18.0);
+    let cues = l.loaded.lecture.cues.len();
+    let cue = l.loaded.lecture.cues[l.runner.cue].clone();
+    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "lecture".into()));
+    // The cue's tag, top left of the stage: number, title, evidence.
+    {
+        let text = format!("{} / {}   {}", l.runner.cue + 1, cues, cue.title);
+        let galley = painter.layout(text, egui::FontId::proportional(big * 0.75), ink, stage.width() * 0.7);
+        let at = stage.left_top() + egui::vec2(10.0, 8.0);
+        let rect = egui::Rect::from_min_size(at, galley.size()).expand(6.0);
+        painter.rect_filled(rect, 5.0, palette::egui_overlay(dark));
+        painter.galley(at, galley, ink);
+        let badge = painter.layout_no_wrap(format!(" {} ", cue.evidence.label()), egui::FontId::proportional(big * 0.55), egui::Color32::BLACK);
+        let bat = egui::pos2(rect.right() + 8.0, rect.top() + 3.0);
+        painter.rect_filled(egui::Rect::from_min_size(bat, badge.size()).expand(3.0), 4.0, palette::egui(palette::evidence(cue.evidence)));
+        painter.galley(bat, badge, egui::Color32::BLACK);
+    }
+    if !l.typed.is_empty() {
+        let g = painter.layout_no_wrap(format!("go to cue {}…", l.typed), egui::FontId::proportional(big), ink);
+        let at = stage.center_top() + egui::vec2(-g.size().x / 2.0, big * 2.5);
+        painter.rect_filled(egui::Rect::from_min_size(at, g.size()).expand(8.0), 6.0, palette::egui_overlay(dark));
+        painter.galley(at, g, ink);
+    }
+    // The prediction: question and numbered choices; the answer marked once revealed.
+    if let Some(p) = &l.runner.prediction {
+        let mut lines = vec![p.question.clone()];
+        for (i, c) in p.choices.iter().enumerate() {
+            let mark = if p.revealed && i == p.answer { "✔" } else { " " };
+            lines.push(format!("{mark} {}. {c}", (b'A' + i as u8) as char));
+        }
+        let galley = painter.layout(lines.join("\n"), egui::FontId::proportional(big * 0.9), ink, stage.width() * 0.8);
+        let at = stage.center_top() + egui::vec2(-galley.size().x / 2.0, big * 2.0);
+        let rect = egui::Rect::from_min_size(at, galley.size()).expand(14.0);
+        painter.rect_filled(rect, 8.0, palette::egui_overlay(dark));
+        painter.rect_stroke(rect, 8.0, egui::Stroke::new(3.0, palette::egui(palette::HYPOTHESIS)), egui::StrokeKind::Outside);
+        painter.galley(at, galley, ink);
+    }
+    if cue.panel == Some(CuePanel::Staging) {
+        staging_window(&ctx, &mut l.staging, stage);
+    }
+    // Student mode: the lecture's own bar (presenter mode has the clicker).
+    if !l.presenter {
+        egui::Area::new("lecture bar".into()).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, stage.top() + big * 1.9)).show(&ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    if ui.add_enabled(l.runner.cue > 0, egui::Button::new("◀ Back")).on_hover_text("The previous cue (PageUp)").clicked() {
+                        out.write(AppCommand::Lecture(LectureCommand::Previous));
+                    }
+                    let next = if l.runner.waiting_for_next() { "Continue ▶" } else { "Next ▶" };
+                    if ui.button(next).on_hover_text("PageDown").clicked() {
+                        out.write(AppCommand::Lecture(LectureCommand::Next));
+                    }
+                    if ui.button("Back to the lecture").on_hover_text("This cue again from its start: what you changed is undone").clicked() {
+                        out.write(AppCommand::Lecture(LectureCommand::RestartCue));
+                    }
+                    if ui.button("Present (F5)").clicked() {
+                        out.write(AppCommand::Lecture(LectureCommand::Presenter(true)));
+                    }
+                });
+            });
+        });
+    }
+    // Pen and spotlight, while their keys are held.
+    let held = |a: LectureCommand| keymap.keys_for(&KeyAction::Lecture(a)).into_iter().any(|k| keys.pressed(k));
+    let pointer = ctx.pointer_latest_pos();
+    if l.presenter && held(LectureCommand::Pen) {
+        if let Some(p) = pointer
+            && mouse.pressed(MouseButton::Left)
+        {
+            if mouse.just_pressed(MouseButton::Left) || l.strokes.is_empty() {
+                l.strokes.push(Vec::new());
+            }
+            if let Some(s) = l.strokes.last_mut() {
+                s.push(p);
+            }
+        }
+    }
+    let top = ctx.layer_painter(egui::LayerId::new(egui::Order::Tooltip, "lecture top".into()));
+    for s in &l.strokes {
+        top.add(egui::Shape::line(s.clone(), egui::Stroke::new(5.0, palette::egui(palette::ERROR))));
+    }
+    if l.presenter
+        && held(LectureCommand::Spotlight)
+        && let Some(p) = pointer
+    {
+        // Everything dimmed but a disc around the pointer.
+        let r = screen.height() / 9.0;
+        let dim = egui::Color32::from_black_alpha(150);
+        let disc = egui::Rect::from_center_size(p, egui::vec2(2.0 * r, 2.0 * r));
+        for band in [
+            egui::Rect::from_min_max(screen.min, egui::pos2(screen.right(), disc.top())),
+            egui::Rect::from_min_max(egui::pos2(screen.left(), disc.bottom()), screen.max),
+            egui::Rect::from_min_max(egui::pos2(screen.left(), disc.top()), egui::pos2(disc.left(), disc.bottom())),
+            egui::Rect::from_min_max(egui::pos2(disc.right(), disc.top()), egui::pos2(screen.right(), disc.bottom())),
+        ] {
+            top.rect_filled(band, 0.0, dim);
+        }
+        top.circle_stroke(p, r, egui::Stroke::new(4.0, palette::egui(palette::WARNING)));
+    }
+    if l.help {
+        help_window(&ctx, &keymap, big);
+    }
+    if let Some(b) = l.blank {
+        top.rect_filled(screen, 0.0, if b == Blank::Black { egui::Color32::BLACK } else { egui::Color32::WHITE });
+    }
+    Ok(())
+}
+
+/// The keys, from the keymap (so a changed keymap shows its own keys).
+fn help_window(ctx: &egui::Context, keymap: &Keymap, big: f32) {
+    egui::Window::new("Keys").collapsible(false).anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO).show(ctx, |ui| {
+        egui::Grid::new("keys").striped(true).show(ui, |ui| {
+            for b in &keymap.0 {
+                ui.label(egui::RichText::new(format!("{:?}", b.key)).monospace().size(big * 0.5));
+                ui.label(egui::RichText::new(format!("{:?}", b.action)).size(big * 0.5));
+                ui.label(egui::RichText::new(format!("{:?}", b.when)).size(big * 0.45).weak());
+                ui.end_row();
+            }
+        });
+    });
+}
+
+/// Cue 9: the Thase–Rush stage and MGH score of the trials entered, each
+/// with its row of Petersen 2005, and Souery 2007's risk factors as a chart.
+fn staging_window(ctx: &egui::Context, v: &mut StagingView, stage: egui::Rect) {
+    egui::Window::new("Staging treatment resistance").default_pos(stage.right_top() + egui::vec2(-520.0, 60.0)).default_width(500.0).show(ctx, |ui| {
+        ui.label("Failed adequate trials (at least 6 weeks at an adequate dose):");
+        let mut remove = None;
+        for (i, t) in v.trials.iter_mut().enumerate() {
+            ui.horizontal(|ui| {
+                egui::ComboBox::from_id_salt(("class", i)).selected_text(t.class.label()).show_ui(ui, |ui| {
+                    for c in Class::ALL {
+                        ui.selectable_value(&mut t.class, c, c.label());
+                    }
+                });
+                ui.checkbox(&mut t.dose_optimised, "dose opt.");
+                ui.checkbox(&mut t.duration_optimised, "duration opt.");
+                ui.checkbox(&mut t.augmented, "augmented");
+                if ui.small_button("✖").clicked() {
+                    remove = Some(i);
+                }
+            });
+        }
+        if let Some(i) = remove {
+            v.trials.remove(i);
+        }
+        ui.horizontal(|ui| {
+            if ui.button("+ failed trial").clicked() && v.trials.len() < 12 {
+                v.trials.push(Trial::of(Class::Ssri));
+            }
+            ui.checkbox(&mut v.ect, "a course of ECT failed");
+        });
+        ui.separator();
+        let tr = staging::thase_rush_stage(&v.trials, v.ect);
+        let roman = ["0", "I", "II", "III", "IV", "V"][tr as usize];
+        let (row, exact) = staging::row_for(&staging::THASE_RUSH_ROWS, tr as f64);
+        ui.heading(format!("Thase–Rush stage {roman}"));
+        ui.label(format!("Level {}{}: {} remitted ({:.0} %), {} did not (Petersen 2005)", row.0, if exact { "" } else { " (the table stops at level 3)" }, row.1, staging::remission_pct(&row), row.2));
+        let mgh = staging::mgh_score(&v.trials, v.ect);
+        let (row, exact) = staging::row_for(&staging::MGH_ROWS, mgh);
+        ui.heading(format!("MGH score {mgh}"));
+        ui.label(format!(
+            "Score {}{}: {} remitted ({:.0} %), {} did not (Petersen 2005)",
+            row.0,
+            if exact { "" } else { " (no patient had this score; the row below it)" },
+            row.1,
+            staging::remission_pct(&row),
+            row.2
+        ));
+        ui.separator();
+        ui.label("Factors associated with treatment resistance: odds ratios (Souery 2007)");
+        let w = ui.available_width();
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(w, 16.0 * staging::SOUERY_2007.len() as f32 + 18.0), egui::Sense::hover());
+        let p = ui.painter_at(rect);
+        let text = ui.visuals().text_color();
+        let (label_w, max_or) = (w * 0.5, 3.5);
+        let x_of = |or: f64| rect.left() + label_w + (w - label_w - 50.0) * ((or - 1.0) / (max_or - 1.0)) as f32;
+        for (i, (name, or, pv)) in staging::SOUERY_2007.iter().enumerate() {
+            let y = rect.top() + 16.0 * i as f32 + 8.0;
+            p.text(egui::pos2(rect.left() + label_w - 6.0, y), egui::Align2::RIGHT_CENTER, *name, egui::FontId::proportional(11.5), text);
+            p.rect_filled(egui::Rect::from_min_max(egui::pos2(x_of(1.0), y - 5.0), egui::pos2(x_of(*or), y + 5.0)), 2.0, palette::egui(palette::SYNAPTIC_PROTEINS));
+            p.text(egui::pos2(x_of(*or) + 4.0, y), egui::Align2::LEFT_CENTER, format!("{or} {pv}"), egui::FontId::proportional(11.0), text);
+        }
+        let y = rect.bottom() - 6.0;
+        p.line_segment([egui::pos2(x_of(1.0), rect.top()), egui::pos2(x_of(1.0), y)], egui::Stroke::new(1.0, text));
+        p.text(egui::pos2(x_of(1.0), y), egui::Align2::CENTER_CENTER, "OR 1", egui::FontId::proportional(10.5), text);
+    });
+}

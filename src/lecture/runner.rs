@@ -1,0 +1,391 @@
+//! Plays a lecture's cues: a state machine that turns steps into
+//! `AppCommand`s (and the cue's claims into checks), frame by frame. The
+//! app's lecture plugin and the headless check both drive this one type,
+//! so what `lecture --check` verifies is what the audience sees.
+//!
+//! The fast clock moves only through `Run` steps, as whole core steps
+//! counted from the step's start: `Run("20ms", "2ms/s")` ends after exactly
+//! 20 ms of biology however the frames fell (live playback behind its
+//! speed runs longer on the wall clock, never fewer steps).
+
+use super::{CameraGoal, Check, CuePanel, Loaded, Step};
+use crate::app::camera::CameraCommand;
+use crate::app::sim_bridge::{AppCommand, CompareCommand, MAX_STEPS_PER_FRAME, PlaybackCommand, SlowCommand, Target};
+use synapse_core::experiment::Command;
+
+/// A `Pause` in a video: held this long (seconds of video).
+pub const PAUSE_IN_VIDEO_S: f64 = 3.0;
+/// A `Predict` in a video: the question alone this long, then the answer.
+pub const PREDICT_IN_VIDEO_S: f64 = 5.0;
+
+/// How time passes for the runner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pace {
+    /// The wall clock; `Pause` and `Predict` wait for Next.
+    Live,
+    /// Frames of a video: pauses and predictions become holds.
+    Video,
+    /// As fast as possible, no waiting (jumps, screenshots, the headless check).
+    Instant,
+}
+
+/// What the runner asks of the app (or of the headless check).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Out {
+    App(AppCommand),
+    /// A claim of the cue to check against the state now (step index within the cue).
+    Expect {
+        what: String,
+        check: Check,
+        step: usize,
+    },
+}
+
+/// A prediction on screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prediction {
+    pub question: String,
+    pub choices: Vec<String>,
+    pub answer: usize,
+    pub revealed: bool,
+}
+
+/// What the current step waits for.
+#[derive(Clone, Debug, PartialEq)]
+enum Wait {
+    None,
+    /// `Run`: core steps in all, taken so far, per wall second, wall seconds elapsed.
+    Fast {
+        total: u64,
+        done: u64,
+        per_s: f64,
+        elapsed_s: f64,
+    },
+    /// `RunSlow`: slow steps in all, taken so far, per wall second, wall seconds elapsed.
+    Slow {
+        total: u64,
+        done: u64,
+        per_s: f64,
+        elapsed_s: f64,
+    },
+    Hold {
+        left_s: f64,
+    },
+    /// `Pause` (live) or an unrevealed `Predict`, until Next.
+    Next,
+}
+
+/// The lecture's position and what is on screen because of it.
+#[derive(Clone, Debug)]
+pub struct CueRunner {
+    pub cue: usize,
+    /// The next step to start.
+    step: usize,
+    wait: Wait,
+    /// The caption and its seconds left (None: until replaced).
+    caption: Option<(String, Option<f64>)>,
+    pub prediction: Option<Prediction>,
+    /// All of the cue's steps have run.
+    pub finished: bool,
+    /// The current cue's fast step (ms) and slow step (min).
+    dt_ms: f64,
+    dt_min: f64,
+    /// Start-of-cue commands not yet handed out.
+    starting: bool,
+}
+
+impl CueRunner {
+    /// At the start of cue `cue` (counted from 0; clamped to the lecture).
+    pub fn at(loaded: &Loaded, cue: usize) -> Self {
+        let cue = cue.min(loaded.lecture.cues.len() - 1);
+        Self { cue, step: 0, wait: Wait::None, caption: None, prediction: None, finished: false, dt_ms: 1e-3, dt_min: 0.01, starting: true }
+    }
+
+    /// The caption on screen.
+    pub fn caption(&self) -> Option<&str> {
+        self.caption.as_ref().map(|(t, _)| t.as_str())
+    }
+
+    /// Whether the cue waits for Next (a pause, or a prediction's answer).
+    pub fn waiting_for_next(&self) -> bool {
+        self.wait == Wait::Next
+    }
+
+    /// The panel the cue brings in.
+    pub fn panel(&self, loaded: &Loaded) -> Option<CuePanel> {
+        loaded.lecture.cues[self.cue].panel
+    }
+
+    /// Next: release a pause or reveal a prediction; true when it did (else the caller goes to the next cue).
+    pub fn release(&mut self) -> bool {
+        if self.wait != Wait::Next {
+            return false;
+        }
+        self.wait = Wait::None;
+        if let Some(p) = self.prediction.as_mut() {
+            p.revealed = true;
+        }
+        true
+    }
+
+    /// The commands that put the app in the cue's known starting state.
+    fn start(&mut self, loaded: &Loaded, out: &mut Vec<Out>) {
+        let cue = &loaded.lecture.cues[self.cue];
+        let resolve = |s: &str| loaded.resolve_scenario(s).expect("checked when the lecture was parsed");
+        let (a, src_a) = resolve(cue.scenario.as_deref().unwrap_or(&loaded.lecture.scenario));
+        self.dt_ms = a.dt_ms();
+        self.dt_min = a.cascade.dt_min;
+        let mut app = |c: AppCommand| out.push(Out::App(c));
+        match &cue.compare {
+            Some(b) => {
+                let (b, src_b) = resolve(b);
+                app(AppCommand::Compare(CompareCommand::Start(Some(Box::new((a, src_a, b, src_b))))));
+                app(AppCommand::Compare(CompareCommand::Target(Target::Both)));
+                app(AppCommand::Compare(CompareCommand::LinkCameras(true)));
+            }
+            None => {
+                app(AppCommand::Compare(CompareCommand::Stop));
+                app(AppCommand::LoadScenario { target: Target::Both, scenario: Box::new(a), source: src_a });
+            }
+        }
+        app(AppCommand::Playback(PlaybackCommand::Play(false)));
+        app(AppCommand::Slow(SlowCommand::Play(false)));
+        app(AppCommand::Caption(None));
+        for b in &loaded.lecture.bookmarks {
+            app(AppCommand::Camera(CameraCommand::DefineBookmark { name: b.name.clone(), pose: b.pose() }));
+        }
+        let view = cue.view.as_deref().unwrap_or("whole");
+        app(camera(loaded.camera_goal(view).expect("checked when the lecture was parsed"), 0.0));
+        self.caption = None;
+        self.prediction = None;
+    }
+
+    /// Let `dt_s` seconds pass and hand out what the steps ask for.
+    pub fn advance(&mut self, loaded: &Loaded, dt_s: f64, pace: Pace) -> Vec<Out> {
+        let mut out = Vec::new();
+        if self.starting {
+            self.start(loaded, &mut out);
+            self.starting = false;
+        }
+        if pace != Pace::Instant
+            && let Some((_, Some(left))) = self.caption.as_mut()
+        {
+            *left -= dt_s;
+            if *left <= 0.0 {
+                self.caption = None;
+                out.push(Out::App(AppCommand::Caption(None)));
+            }
+        }
+        let steps = &loaded.lecture.cues[self.cue].steps;
+        // Instantaneous steps run in the same frame; a waiting step takes this frame's time.
+        let mut budget = Some(dt_s);
+        loop {
+            if self.wait != Wait::None {
+                let Some(dt) = budget.take() else { break };
+                self.wait_step(dt, pace, &mut out);
+                if self.wait != Wait::None {
+                    break;
+                }
+                continue;
+            }
+            let Some(step) = steps.get(self.step) else {
+                self.finished = true;
+                break;
+            };
+            self.step += 1;
+            self.begin(step, self.step - 1, pace, loaded, &mut out);
+        }
+        out
+    }
+
+    /// Start one step: instantaneous ones act now, the others set a wait.
+    fn begin(&mut self, step: &Step, index: usize, pace: Pace, loaded: &Loaded, out: &mut Vec<Out>) {
+        let mut app = |c: AppCommand| out.push(Out::App(c));
+        match step {
+            Step::Do(c) => app(AppCommand::Sim(Target::Both, c.clone())),
+            Step::To(t, c) => app(AppCommand::Sim(*t, c.clone())),
+            Step::View(v) => app(AppCommand::View(*v)),
+            Step::Fly(to, secs) => {
+                let secs = if pace == Pace::Instant { 0.0 } else { *secs };
+                app(camera(loaded.camera_goal(to).expect("checked when the lecture was parsed"), secs));
+            }
+            Step::Caption(text, secs) => {
+                self.caption = Some((text.clone(), (*secs > 0.0).then_some(*secs as f64)));
+                app(AppCommand::Caption(Some(text.clone())));
+            }
+            Step::Run(bio, speed) => {
+                let (ms, rate) = super::fast_run(bio, speed).expect("checked when the lecture was parsed");
+                let total = (ms / self.dt_ms).round() as u64;
+                self.wait = Wait::Fast { total, done: 0, per_s: rate / self.dt_ms, elapsed_s: 0.0 };
+            }
+            Step::RunSlow(span, secs) => {
+                let min = super::slow_span_min(span).expect("checked when the lecture was parsed");
+                let total = (min / self.dt_min).round() as u64;
+                self.wait = Wait::Slow { total, done: 0, per_s: total as f64 / (*secs as f64).max(1e-3), elapsed_s: 0.0 };
+            }
+            Step::Live(speed) => {
+                let ms_per_s = crate::record::plan::parse_rate_ms_per_s(speed).expect("checked when the lecture was parsed");
+                app(AppCommand::Playback(PlaybackCommand::Speed(ms_per_s * 1e3)));
+                app(AppCommand::Playback(PlaybackCommand::Mode(crate::app::sim_bridge::ClockMode::Live)));
+                app(AppCommand::Playback(PlaybackCommand::Play(pace != Pace::Instant)));
+            }
+            Step::Hold(s) => self.wait = Wait::Hold { left_s: *s as f64 },
+            Step::Pause => {
+                self.wait = match pace {
+                    Pace::Live => Wait::Next,
+                    Pace::Video => Wait::Hold { left_s: PAUSE_IN_VIDEO_S },
+                    Pace::Instant => Wait::None,
+                }
+            }
+            Step::Predict(q, choices, answer) => {
+                self.prediction = Some(Prediction { question: q.clone(), choices: choices.clone(), answer: *answer, revealed: pace == Pace::Instant });
+                self.wait = match pace {
+                    Pace::Live => Wait::Next,
+                    Pace::Video => Wait::Hold { left_s: PREDICT_IN_VIDEO_S },
+                    Pace::Instant => Wait::None,
+                };
+            }
+            Step::Expect(what, check) => out.push(Out::Expect { what: what.clone(), check: check.clone(), step: index }),
+        }
+        if pace == Pace::Instant {
+            // Holds pass; runs take all their steps at once.
+            while self.wait != Wait::None {
+                self.wait_step(f64::INFINITY, pace, out);
+            }
+        }
+    }
+
+    /// Let a waiting step use `dt` seconds.
+    fn wait_step(&mut self, dt: f64, pace: Pace, out: &mut Vec<Out>) {
+        let reveal = |p: &mut Option<Prediction>| {
+            if let Some(p) = p.as_mut() {
+                p.revealed = true;
+            }
+        };
+        match &mut self.wait {
+            Wait::None | Wait::Next => {}
+            Wait::Hold { left_s } => {
+                *left_s -= dt;
+                // A tolerance, so that sums of 1/fps end a hold on its frame.
+                if *left_s <= 1e-9 {
+                    self.wait = Wait::None;
+                    reveal(&mut self.prediction);
+                }
+            }
+            Wait::Fast { total, done, per_s, elapsed_s } => {
+                *elapsed_s += dt;
+                let due = if elapsed_s.is_finite() { ((*elapsed_s * *per_s).round() as u64).min(*total) } else { *total };
+                let mut n = due - *done;
+                if pace == Pace::Live && n > MAX_STEPS_PER_FRAME {
+                    // Behind its speed: the wall clock waits for biology, never the reverse.
+                    n = MAX_STEPS_PER_FRAME;
+                    *elapsed_s = (*done + n) as f64 / *per_s;
+                }
+                if n > 0 {
+                    out.push(Out::App(AppCommand::Sim(Target::Both, Command::Run { steps: n })));
+                    *done += n;
+                }
+                if *done >= *total {
+                    self.wait = Wait::None;
+                }
+            }
+            Wait::Slow { total, done, per_s, elapsed_s } => {
+                *elapsed_s += dt;
+                let due = if elapsed_s.is_finite() { ((*elapsed_s * *per_s).round() as u64).min(*total) } else { *total };
+                if due > *done {
+                    out.push(Out::App(AppCommand::Sim(Target::Both, Command::RunSlow { steps: due - *done })));
+                    *done = due;
+                }
+                if *done >= *total {
+                    self.wait = Wait::None;
+                }
+            }
+        }
+    }
+
+    /// Frames cue `cue` lasts in a video at `fps` (its runs, holds, pauses and predictions).
+    pub fn video_frames(loaded: &Loaded, cue: usize, fps: u32) -> u64 {
+        let mut r = CueRunner::at(loaded, cue);
+        let mut frames = 0;
+        while !r.finished && frames < crate::record::plan::MAX_FRAMES {
+            r.advance(loaded, 1.0 / fps as f64, Pace::Video);
+            frames += 1;
+        }
+        frames
+    }
+}
+
+/// The camera command for a goal.
+fn camera(goal: CameraGoal, secs: f32) -> AppCommand {
+    AppCommand::Camera(match goal {
+        CameraGoal::View(v) if secs > 0.0 => CameraCommand::FlyTo { view: v, secs },
+        CameraGoal::View(v) => CameraCommand::View(v),
+        CameraGoal::Bookmark(name) => CameraCommand::Bookmark { name, secs },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lecture(steps: &str) -> Loaded {
+        let text = format!("Lecture(title: \"t\", scenario: \"single_spike\", cues: [Cue(id: \"a\", title: \"A\", evidence: Established, steps: [{steps}])])");
+        Loaded::parse(&text, "t.ron", None).unwrap()
+    }
+
+    fn run_steps(outs: &[Out]) -> u64 {
+        outs.iter().map(|o| if let Out::App(AppCommand::Sim(_, Command::Run { steps })) = o { *steps } else { 0 }).sum()
+    }
+
+    #[test]
+    fn a_run_takes_exactly_its_steps_at_its_speed() {
+        // 2 ms at 1 ms/s: 2000 steps of 1 µs over 2 s of frames.
+        let l = lecture("Run(\"2ms\", \"1ms/s\")");
+        let mut r = CueRunner::at(&l, 0);
+        let mut total = 0;
+        let mut frames = 0;
+        while !r.finished {
+            total += run_steps(&r.advance(&l, 1.0 / 30.0, Pace::Video));
+            frames += 1;
+        }
+        assert_eq!(total, 2000);
+        assert_eq!(frames, 60, "2 s at 30 fps");
+        assert_eq!(CueRunner::video_frames(&l, 0, 30), 60);
+        let mut r = CueRunner::at(&l, 0);
+        assert_eq!(run_steps(&r.advance(&l, 0.0, Pace::Instant)), 2000);
+        assert!(r.finished);
+    }
+
+    #[test]
+    fn pause_and_predict_wait_for_next_live_and_hold_in_video() {
+        let l = lecture("Predict(\"q\", [\"x\", \"y\"], 1), Pause, Do(Spike)");
+        let mut r = CueRunner::at(&l, 0);
+        r.advance(&l, 0.1, Pace::Live);
+        assert!(r.waiting_for_next() && !r.prediction.as_ref().unwrap().revealed);
+        r.advance(&l, 100.0, Pace::Live);
+        assert!(r.waiting_for_next(), "time alone does not answer");
+        assert!(r.release());
+        assert!(r.prediction.as_ref().unwrap().revealed);
+        r.advance(&l, 0.1, Pace::Live);
+        assert!(r.waiting_for_next(), "now the pause");
+        assert!(r.release());
+        let outs = r.advance(&l, 0.1, Pace::Live);
+        assert!(outs.contains(&Out::App(AppCommand::Sim(Target::Both, Command::Spike))));
+        assert!(r.finished && !r.release());
+        // In a video: 5 s + 3 s of holds.
+        assert_eq!(CueRunner::video_frames(&l, 0, 10), 80);
+    }
+
+    #[test]
+    fn captions_expire_and_every_cue_starts_from_its_scenario() {
+        let l = lecture("Caption(\"hello\", 1.0), Hold(3.0)");
+        let mut r = CueRunner::at(&l, 0);
+        let first = r.advance(&l, 0.0, Pace::Live);
+        assert!(first.iter().any(|o| matches!(o, Out::App(AppCommand::LoadScenario { .. }))));
+        assert!(first.contains(&Out::App(AppCommand::Caption(Some("hello".into())))));
+        assert_eq!(r.caption(), Some("hello"));
+        let later = r.advance(&l, 1.5, Pace::Live);
+        assert!(later.contains(&Out::App(AppCommand::Caption(None))));
+        assert_eq!(r.caption(), None);
+    }
+}
