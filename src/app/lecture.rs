@@ -161,8 +161,21 @@ impl Plugin for LecturePlugin {
 /// The settings presenter mode uses for a cue: the stage alone (the cue's
 /// plots when it needs them), the projector theme, no clock bars.
 pub fn presenter_settings(base: &UiSettings, panel: Option<CuePanel>) -> UiSettings {
-    let plots = matches!(panel, Some(CuePanel::FastPlots | CuePanel::SlowPlots));
-    UiSettings { dark: false, presenting: true, show_panels: plots, show_controls: false, show_plots: plots, show_top_bar: false, show_labels: true, ..base.clone() }
+    let only_plot = match panel {
+        Some(CuePanel::Plot(id)) => Some(id),
+        Some(CuePanel::Staging) | None => None,
+    };
+    UiSettings {
+        dark: false,
+        presenting: true,
+        show_panels: only_plot.is_some(),
+        show_controls: false,
+        show_plots: only_plot.is_some(),
+        only_plot,
+        show_top_bar: false,
+        show_labels: true,
+        ..base.clone()
+    }
 }
 
 /// Carry out lecture commands, then let the cue's steps run for this frame.
@@ -385,11 +398,11 @@ fn overlay(
     let cues = l.loaded.lecture.cues.len();
     let cue = l.loaded.lecture.cues[l.runner.cue].clone();
     let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "lecture".into()));
-    // The cue's tag, top left of the stage: number, title, evidence.
+    // The cue's tag: number, title, evidence; in presenter mode in its band above the stage.
     {
         let text = format!("{} / {}   {}", l.runner.cue + 1, cues, cue.title);
-        let galley = painter.layout(text, egui::FontId::proportional(big * 0.75), ink, stage.width() * 0.7);
-        let at = stage.left_top() + egui::vec2(10.0, 8.0);
+        let galley = painter.layout_no_wrap(text, egui::FontId::proportional(big * 0.75), ink);
+        let at = if l.presenter { egui::pos2(screen.left() + 10.0, (super::ui::presenter_band(screen.height()) - galley.size().y) / 2.0) } else { stage.left_top() + egui::vec2(10.0, 8.0) };
         let rect = egui::Rect::from_min_size(at, galley.size()).expand(6.0);
         painter.rect_filled(rect, 5.0, palette::egui_overlay(dark));
         painter.galley(at, galley, ink);
@@ -419,11 +432,11 @@ fn overlay(
         painter.galley(at, galley, ink);
     }
     if cue.panel == Some(CuePanel::Staging) {
-        staging_window(&ctx, &mut l.staging, stage);
+        staging_window(&ctx, &mut l.staging, stage, if l.presenter { (big / 24.0).clamp(1.0, 1.6) } else { 1.0 });
     }
     // Student mode: the lecture's own bar (presenter mode has the clicker).
     if !l.presenter {
-        egui::Area::new("lecture bar".into()).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, stage.top() + big * 1.9)).show(&ctx, |ui| {
+        egui::Area::new("lecture bar".into()).anchor(egui::Align2::RIGHT_TOP, egui::vec2(stage.right() - screen.right() - 10.0, stage.top() + 8.0)).show(&ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.horizontal(|ui| {
                     if ui.add_enabled(l.runner.cue > 0, egui::Button::new("◀ Back")).on_hover_text("The previous cue (PageUp)").clicked() {
@@ -446,16 +459,16 @@ fn overlay(
     // Pen and spotlight, while their keys are held.
     let held = |a: LectureCommand| keymap.keys_for(&KeyAction::Lecture(a)).into_iter().any(|k| keys.pressed(k));
     let pointer = ctx.pointer_latest_pos();
-    if l.presenter && held(LectureCommand::Pen) {
-        if let Some(p) = pointer
-            && mouse.pressed(MouseButton::Left)
-        {
-            if mouse.just_pressed(MouseButton::Left) || l.strokes.is_empty() {
-                l.strokes.push(Vec::new());
-            }
-            if let Some(s) = l.strokes.last_mut() {
-                s.push(p);
-            }
+    if l.presenter
+        && held(LectureCommand::Pen)
+        && let Some(p) = pointer
+        && mouse.pressed(MouseButton::Left)
+    {
+        if mouse.just_pressed(MouseButton::Left) || l.strokes.is_empty() {
+            l.strokes.push(Vec::new());
+        }
+        if let Some(s) = l.strokes.last_mut() {
+            s.push(p);
         }
     }
     let top = ctx.layer_painter(egui::LayerId::new(egui::Order::Tooltip, "lecture top".into()));
@@ -505,8 +518,14 @@ fn help_window(ctx: &egui::Context, keymap: &Keymap, big: f32) {
 
 /// Cue 9: the Thase–Rush stage and MGH score of the trials entered, each
 /// with its row of Petersen 2005, and Souery 2007's risk factors as a chart.
-fn staging_window(ctx: &egui::Context, v: &mut StagingView, stage: egui::Rect) {
-    egui::Window::new("Staging treatment resistance").default_pos(stage.right_top() + egui::vec2(-520.0, 60.0)).default_width(500.0).show(ctx, |ui| {
+fn staging_window(ctx: &egui::Context, v: &mut StagingView, stage: egui::Rect, text_scale: f32) {
+    let width = (stage.width() * 0.8).clamp(300.0, 500.0 * text_scale);
+    let at = stage.center_top() + egui::vec2(-width / 2.0, stage.height() * 0.08);
+    egui::Window::new("Staging treatment resistance").default_pos(at).default_width(width).show(ctx, |ui| {
+        // Readable from the back of the hall in presenter mode.
+        for font in ui.style_mut().text_styles.values_mut() {
+            font.size *= text_scale;
+        }
         ui.label("Failed adequate trials (at least 6 weeks at an adequate dose):");
         let mut remove = None;
         for (i, t) in v.trials.iter_mut().enumerate() {
@@ -552,20 +571,21 @@ fn staging_window(ctx: &egui::Context, v: &mut StagingView, stage: egui::Rect) {
         ));
         ui.separator();
         ui.label("Factors associated with treatment resistance: odds ratios (Souery 2007)");
+        let row = 16.0 * text_scale;
         let w = ui.available_width();
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(w, 16.0 * staging::SOUERY_2007.len() as f32 + 18.0), egui::Sense::hover());
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(w, row * staging::SOUERY_2007.len() as f32 + 18.0), egui::Sense::hover());
         let p = ui.painter_at(rect);
         let text = ui.visuals().text_color();
-        let (label_w, max_or) = (w * 0.5, 3.5);
+        let (label_w, max_or) = (w * 0.55, 3.5);
         let x_of = |or: f64| rect.left() + label_w + (w - label_w - 50.0) * ((or - 1.0) / (max_or - 1.0)) as f32;
         for (i, (name, or, pv)) in staging::SOUERY_2007.iter().enumerate() {
-            let y = rect.top() + 16.0 * i as f32 + 8.0;
-            p.text(egui::pos2(rect.left() + label_w - 6.0, y), egui::Align2::RIGHT_CENTER, *name, egui::FontId::proportional(11.5), text);
-            p.rect_filled(egui::Rect::from_min_max(egui::pos2(x_of(1.0), y - 5.0), egui::pos2(x_of(*or), y + 5.0)), 2.0, palette::egui(palette::SYNAPTIC_PROTEINS));
-            p.text(egui::pos2(x_of(*or) + 4.0, y), egui::Align2::LEFT_CENTER, format!("{or} {pv}"), egui::FontId::proportional(11.0), text);
+            let y = rect.top() + row * i as f32 + row / 2.0;
+            p.text(egui::pos2(rect.left() + label_w - 6.0, y), egui::Align2::RIGHT_CENTER, *name, egui::FontId::proportional(11.5 * text_scale), text);
+            p.rect_filled(egui::Rect::from_min_max(egui::pos2(x_of(1.0), y - row * 0.3), egui::pos2(x_of(*or), y + row * 0.3)), 2.0, palette::egui(palette::SYNAPTIC_PROTEINS));
+            p.text(egui::pos2(x_of(*or) + 4.0, y), egui::Align2::LEFT_CENTER, format!("{or} {pv}"), egui::FontId::proportional(11.0 * text_scale), text);
         }
         let y = rect.bottom() - 6.0;
         p.line_segment([egui::pos2(x_of(1.0), rect.top()), egui::pos2(x_of(1.0), y)], egui::Stroke::new(1.0, text));
-        p.text(egui::pos2(x_of(1.0), y), egui::Align2::CENTER_CENTER, "OR 1", egui::FontId::proportional(10.5), text);
+        p.text(egui::pos2(x_of(1.0), y), egui::Align2::CENTER_CENTER, "OR 1", egui::FontId::proportional(10.5 * text_scale), text);
     });
 }

@@ -67,6 +67,17 @@ pub fn evidence(e: crate::lecture::Evidence) -> Color {
 pub const WARNING: Color = Color::srgb(0.9, 0.63, 0.16);
 pub const ERROR: Color = Color::srgb(0.92, 0.35, 0.31);
 
+/// A membrane's colour in a theme: as defined on the dark background; on
+/// the light (projector) one darker and less transparent, so it keeps its
+/// contrast in a lit room.
+pub fn membrane(c: Color, dark: bool) -> Color {
+    if dark {
+        return c;
+    }
+    let s = c.to_srgba();
+    Color::srgba(s.red * 0.72, s.green * 0.72, s.blue * 0.72, (s.alpha * 1.8).min(0.55))
+}
+
 /// The 3D view's background.
 pub fn background(dark: bool) -> Color {
     if dark { Color::srgb(0.05, 0.06, 0.09) } else { Color::srgb(0.93, 0.94, 0.96) }
@@ -81,6 +92,11 @@ pub fn eaat_patch(bound: f32, cycling: f32) -> [f32; 4] {
 /// The backing of text drawn over the 3D view (half titles, captions).
 pub fn egui_overlay(dark: bool) -> egui::Color32 {
     if dark { egui::Color32::from_rgba_unmultiplied(20, 22, 28, 220) } else { egui::Color32::from_rgba_unmultiplied(245, 246, 248, 225) }
+}
+
+/// The backing of a scene label: enough to read it over a white vesicle or a dark membrane.
+pub fn egui_label_backing(dark: bool) -> egui::Color32 {
+    if dark { egui::Color32::from_rgba_unmultiplied(10, 12, 16, 150) } else { egui::Color32::from_rgba_unmultiplied(255, 255, 255, 170) }
 }
 
 /// A colour for egui (opaque, sRGB).

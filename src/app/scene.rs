@@ -124,7 +124,7 @@ impl Plugin for ScenePlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Selection>().add_systems(Startup, setup_static).add_systems(Update, select_commands.in_set(super::sim_bridge::AppSystems::Commands)).add_systems(
             Update,
-            (rebuild_dynamic, (sync_receptors, sync_pore_drugs, sync_vesicles, sync_channels, sync_instances, sync_gaba, draw_glutamine_and_scale_bar))
+            (rebuild_dynamic, (sync_receptors, sync_pore_drugs, sync_vesicles, sync_channels, sync_instances, sync_gaba, draw_glutamine_and_scale_bar, theme_membranes))
                 .chain()
                 .in_set(super::sim_bridge::AppSystems::Writeback),
         );
@@ -190,6 +190,31 @@ fn annular_sector(r0: f32, r1: f32, a0: f32, a1: f32, thickness: f32, segments: 
         .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
         .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
         .with_inserted_indices(Indices::U32(indices))
+}
+
+/// A membrane whose colour follows the theme (`palette::membrane`): on a
+/// light background translucent pastels wash out, so they darken there.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Themed(pub Color);
+
+/// Give themed membranes their theme's colour (when the theme changes or a scene is built).
+pub fn theme_membranes(
+    settings: Option<Res<super::ui::UiSettings>>,
+    q: Query<(&MeshMaterial3d<StandardMaterial>, &Themed)>,
+    added: Query<(), Added<Themed>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut last: Local<Option<bool>>,
+) {
+    let dark = settings.is_none_or(|s| s.dark);
+    if *last == Some(dark) && added.is_empty() {
+        return;
+    }
+    *last = Some(dark);
+    for (m, t) in &q {
+        if let Some(mut mat) = materials.get_mut(&m.0) {
+            mat.base_color = palette::membrane(t.0, dark);
+        }
+    }
 }
 
 fn translucent(materials: &mut Assets<StandardMaterial>, color: Color) -> Handle<StandardMaterial> {
@@ -282,6 +307,7 @@ fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palett
         InInstance(root),
         Mesh3d(meshes.add(dome(bouton_r, bouton_r * 0.75, 16, 48))),
         MeshMaterial3d(translucent(materials, palette::BOUTON)),
+        Themed(palette::BOUTON),
         Transform::from_translation(world(0.0, 0.0, h)),
         Pickable::IGNORE,
         Dynamic,
@@ -292,6 +318,7 @@ fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palett
         InInstance(root),
         Mesh3d(meshes.add(dome(psd * 1.9 * S, psd * 1.6 * S, 16, 48))),
         MeshMaterial3d(translucent(materials, palette::SPINE)),
+        Themed(palette::SPINE),
         Transform::from_rotation(Quat::from_rotation_x(std::f32::consts::PI)),
         Pickable::IGNORE,
         Dynamic,
@@ -321,6 +348,7 @@ fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palett
                 InInstance(root),
                 Mesh3d(meshes.add(annular_sector(g.astro_inner_radius_um as f32 * S, g.outer_radius_um as f32 * S, a0, a1, 0.06, 24))),
                 MeshMaterial3d(astro.clone()),
+                Themed(palette::ASTROCYTE),
                 Transform::from_xyz(0.0, -0.05, 0.0),
                 Selectable::Transporters,
                 Dynamic,
@@ -329,15 +357,18 @@ fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palett
             .observe(select_on_click);
     }
     // GABAergic interneuron terminal beside the spine, with its vesicles.
-    // In a gap between two astrocyte processes, below the sheet.
-    let d = g.interneuron_distance_um as f32 * S;
-    let gap = std::f32::consts::TAU / n as f32 * (g.astro_coverage as f32 + 1.0) / 2.0;
-    let inter = Vec3::new(d * gap.cos(), -1.2, d * gap.sin());
+    // Drawn to the left of the bouton as the default views see it (across
+    // their line of sight, yaw 0.6 rad), between the astrocyte sheet and the
+    // dendrite: in front of the spine it hid the cleft, lower down the dendrite.
+    let d = (g.interneuron_distance_um as f32 * S).max(bouton_r + 1.6);
+    let yaw = 0.6f32;
+    let inter = Vec3::new(-d * yaw.cos(), -0.9, d * yaw.sin());
     commands.spawn((
         ChildOf(root),
         InInstance(root),
         Mesh3d(meshes.add(Sphere::new(1.1))),
         MeshMaterial3d(translucent(materials, palette::INTERNEURON)),
+        Themed(palette::INTERNEURON),
         Transform::from_translation(inter),
         Pickable::IGNORE,
         Dynamic,

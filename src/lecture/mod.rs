@@ -111,10 +111,8 @@ impl std::fmt::Display for Check {
 /// A panel a cue brings in (in presenter mode the panels stay hidden otherwise).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CuePanel {
-    /// The fast clock's plots.
-    FastPlots,
-    /// The slow clock's plots and the pathway.
-    SlowPlots,
+    /// One plot beside the stage: `Plot(Current)`, `Plot(Cascade)` (the names of `PlotId`).
+    Plot(crate::app::ui::PlotId),
     /// The TRD staging calculator (Thase–Rush, MGH) and the risk-factor chart.
     Staging,
 }
@@ -260,7 +258,7 @@ impl Loaded {
             if Viewpoint::from_key(&b.name).is_some() || l.bookmarks[..i].iter().any(|o| o.name == b.name) {
                 return Err(LectureError(format!("{}: bookmark \"{}\" is defined twice or shadows a viewpoint; give it another name", self.file, b.name)));
             }
-            if !(b.radius > 0.05 && b.radius < 500.0) || ![b.focus.0, b.focus.1, b.focus.2, b.yaw, b.pitch].iter().all(|v| v.is_finite()) {
+            if !(b.radius > 0.05 && b.radius < 500.0 && [b.focus.0, b.focus.1, b.focus.2, b.yaw, b.pitch].iter().all(|v| v.is_finite())) {
                 return Err(LectureError(format!("{}: bookmark \"{}\": radius must be between 0.05 and 500 and every number finite", self.file, b.name)));
             }
         }

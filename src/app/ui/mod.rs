@@ -22,7 +22,7 @@ mod view;
 pub use compare::{CompareView, compare_panel, half_title};
 pub use drugs::{DoseJob, DrugView, dose_panel, drugs_panel, sweep_target};
 pub use playback::{LensView, PlaybackView, playback_bar, slow_speed_text, speed_text, time_lens_bar};
-pub use plots::Shown;
+pub use plots::{PlotId, Shown};
 pub use scenario::{Dialog, FileAction, ScenarioView, handle_file, scenario_panel};
 pub use stimulation::{StimView, stimulation_panel};
 pub use view::{ViewCommand, view_panel};
@@ -57,11 +57,25 @@ pub struct UiSettings {
     pub caption_top: bool,
     /// Presenter mode: captions and labels sized for the back of a hall.
     pub presenting: bool,
+    /// Only this plot, large, beside the stage (presenter mode: the plot a cue needs).
+    pub only_plot: Option<PlotId>,
 }
 
 impl Default for UiSettings {
     fn default() -> Self {
-        Self { dark: true, scale: 1.0, show_labels: true, show_plots: true, show_pathway: true, show_panels: true, show_controls: true, show_top_bar: true, caption_top: false, presenting: false }
+        Self {
+            dark: true,
+            scale: 1.0,
+            show_labels: true,
+            show_plots: true,
+            show_pathway: true,
+            show_panels: true,
+            show_controls: true,
+            show_top_bar: true,
+            caption_top: false,
+            presenting: false,
+            only_plot: None,
+        }
     }
 }
 
@@ -223,7 +237,8 @@ pub fn ui_system(
     let mut out: Vec<AppCommand> = Vec::new();
 
     let top = if !settings.show_top_bar {
-        0.0
+        // Presenter mode keeps a slim band for the cue's title (drawn by the lecture).
+        if settings.presenting { presenter_band(ctx.viewport_rect().height()) } else { 0.0 }
     } else {
         egui::Panel::top("playback")
             .show(&mut root, |ui| {
@@ -322,7 +337,21 @@ pub fn ui_system(
     if let Some(b) = b_state {
         shown.push(Shown { label: "B", state: b });
     }
-    let right = if settings.show_plots && settings.show_panels {
+    let right = if let (Some(id), true) = (settings.only_plot, settings.show_plots && settings.show_panels) {
+        // The one plot a cue needs, large enough to read from the back of a hall.
+        let screen = ctx.viewport_rect();
+        egui::Panel::right("one plot")
+            .exact_size((screen.width() * 0.3).max(260.0))
+            .resizable(false)
+            .show(&mut root, |ui| {
+                let text = (screen.height() / 50.0).max(12.0);
+                ui.add_space((screen.height() * 0.2 - top).max(0.0));
+                plots::one_plot(ui, id, &shown, a_state.sim.t_ms(), screen.height() * 0.4, text);
+            })
+            .response
+            .rect
+            .width()
+    } else if settings.show_plots && settings.show_panels {
         egui::Panel::right("plots")
             .default_size(380.0)
             .show(&mut root, |ui| {
@@ -363,8 +392,23 @@ pub fn ui_system(
     *view_rect = ViewRect { all: Some(all), parts: halves.iter().map(|(e, _, r)| (*e, *r)).collect() };
     let Some((full, scale)) = surface.single().ok().and_then(|c| Some((c.physical_target_size()?, c.target_scaling_factor()?))) else { return Ok(()) };
     let sf = scale * zoom;
-    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "labels".into()));
+    // Over the panels but under every window (a cue's calculator, the help, a dialog).
+    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Background, "labels".into()));
     let color = if settings.dark { egui::Color32::from_gray(235) } else { egui::Color32::from_gray(20) };
+    // The caption band across the bottom (or top) of the 3D view, readable on a projector.
+    let caption: Vec<&str> = ui_state.caption.iter().chain(clock_caption.text.iter()).map(|s| s.as_str()).collect();
+    let caption_band = (!caption.is_empty()).then(|| {
+        // In presenter mode at least 1/30 of the window's height: readable from the back of a hall.
+        let size = if settings.presenting { (ctx.viewport_rect().height() / 30.0).max(20.0) } else { 20.0 };
+        let galley = ctx.fonts_mut(|f| f.layout(caption.join("\n"), egui::FontId::proportional(size), color, (all.width() - 40.0).max(100.0)));
+        let h = galley.size().y + 20.0;
+        let band = if settings.caption_top {
+            egui::Rect::from_min_max(all.left_top(), egui::pos2(all.right(), all.top() + h))
+        } else {
+            egui::Rect::from_min_max(egui::pos2(all.left(), all.bottom() - h), all.right_bottom())
+        };
+        (band, galley)
+    });
     for (mut cam, mut projection, cam_transform, of) in &mut cameras {
         let Some(&(root_e, slot, rect)) = halves.iter().find(|(e, _, _)| *e == of.0) else {
             // An instance not on screen any more: its camera draws nothing.
@@ -388,48 +432,46 @@ pub fn ui_system(
         }
         let Ok((_, st, _, labels)) = states.get(root_e) else { continue };
         let painter = painter.with_clip_rect(rect);
+        // What labels must not cover: the half's title and the caption band.
+        let mut taken: Vec<egui::Rect> = caption_band.iter().map(|(band, _)| *band).collect();
         if b_state.is_some() {
             // Which synapse is which, and what B differs in: wrapped to its
             // half and clipped to it, so it never covers the other half or a panel.
             let title = half_title(slot, st, &differences);
-            let galley = painter.layout(title, egui::FontId::proportional(17.0), color, (rect.width() - 20.0).max(40.0));
+            let galley = painter.layout(title, egui::FontId::proportional(if settings.presenting { 24.0 } else { 17.0 }), color, (rect.width() - 20.0).max(40.0));
             let at = rect.left_top() + egui::vec2(8.0, 6.0);
-            painter.rect_filled(egui::Rect::from_min_size(at, galley.size()).expand(4.0), 4.0, palette::egui_overlay(settings.dark));
+            let title_rect = egui::Rect::from_min_size(at, galley.size()).expand(4.0);
+            painter.rect_filled(title_rect, 4.0, palette::egui_overlay(settings.dark));
             painter.galley(at, galley, color);
+            taken.push(title_rect);
         }
         // Labels need room: in a view narrower than this they would only cover it.
+        // In a comparison they name the structures once, in A's half.
         const MIN_LABEL_VIEW: f32 = 240.0;
         if settings.show_labels
             && rect.width() >= MIN_LABEL_VIEW
+            && !(b_state.is_some() && slot == Slot::B)
             && let Some(labels) = labels
         {
-            let inside = rect.shrink(6.0);
-            for (text, p) in &labels.0 {
-                if let Ok(v) = cam.world_to_viewport(cam_transform, *p + slot.origin()) {
-                    // Window logical pixels (the viewport offset is included) to egui points.
-                    let at = egui::pos2(v.x / zoom, v.y / zoom);
-                    if !inside.contains(at) {
-                        continue;
-                    }
-                    painter.text(at, egui::Align2::CENTER_CENTER, text, egui::FontId::proportional(if settings.presenting { 20.0 } else { 15.0 }), color);
+            let font = egui::FontId::proportional(if settings.presenting { 20.0 } else { 15.0 });
+            let anchors = labels.0.iter().filter_map(|(text, p)| {
+                // Window logical pixels (the viewport offset is included) to egui points.
+                let v = cam.world_to_viewport(cam_transform, *p + slot.origin()).ok()?;
+                Some((text.as_str(), egui::pos2(v.x / zoom, v.y / zoom)))
+            });
+            for (text, at, placed) in lay_out_labels(anchors, rect.shrink(6.0), &taken, |t| ctx.fonts_mut(|f| f.layout_no_wrap(t.to_string(), font.clone(), color).size())) {
+                if placed.center().distance(at) > placed.height() {
+                    // Moved away from what it names: a leader line back to it.
+                    painter.line_segment([at, placed.center() + (at - placed.center()).normalized() * (placed.height() * 0.5)], egui::Stroke::new(1.5, color));
+                    painter.circle_filled(at, 3.0, color);
                 }
+                painter.rect_filled(placed, 3.0, palette::egui_label_backing(settings.dark));
+                painter.text(placed.center(), egui::Align2::CENTER_CENTER, text, font.clone(), color);
             }
         }
     }
-    let caption: Vec<&str> = ui_state.caption.iter().chain(clock_caption.text.iter()).map(|s| s.as_str()).collect();
-    if !caption.is_empty() {
-        // A band across the bottom (or top) of the 3D view, readable on a projector.
-        let text = caption.join("\n");
+    if let Some((band, galley)) = caption_band {
         let painter = painter.with_clip_rect(all);
-        // In presenter mode at least 1/30 of the window's height: readable from the back of a hall.
-        let size = if settings.presenting { (ctx.viewport_rect().height() / 30.0).max(20.0) } else { 20.0 };
-        let galley = painter.layout(text, egui::FontId::proportional(size), color, (all.width() - 40.0).max(100.0));
-        let h = galley.size().y + 20.0;
-        let band = if settings.caption_top {
-            egui::Rect::from_min_max(all.left_top(), egui::pos2(all.right(), all.top() + h))
-        } else {
-            egui::Rect::from_min_max(egui::pos2(all.left(), all.bottom() - h), all.right_bottom())
-        };
         painter.rect_filled(band, 0.0, palette::egui_overlay(settings.dark));
         painter.galley(band.center() - galley.size() / 2.0, galley, color);
     }
@@ -444,4 +486,45 @@ pub fn ui_system(
         actions.write(retarget(a, instances.target));
     }
     Ok(())
+}
+
+/// The height of presenter mode's title band (egui points) in a window `screen_h` points high.
+pub fn presenter_band(screen_h: f32) -> f32 {
+    (screen_h / 30.0).max(18.0) * 0.75 * 1.3 + 14.0
+}
+
+/// Place labels near what they name: each inside `view`, clear of `taken`
+/// and of the labels placed before it (moved up or down in steps of its
+/// height, then left or right); a label whose anchor is outside the view,
+/// or that finds no free place, is left out. Returns (text, anchor, rect).
+pub fn lay_out_labels<'a>(
+    anchors: impl Iterator<Item = (&'a str, egui::Pos2)>,
+    view: egui::Rect,
+    taken: &[egui::Rect],
+    size_of: impl Fn(&str) -> egui::Vec2,
+) -> Vec<(&'a str, egui::Pos2, egui::Rect)> {
+    let mut out: Vec<(&str, egui::Pos2, egui::Rect)> = Vec::new();
+    for (text, at) in anchors {
+        if !view.contains(at) {
+            continue;
+        }
+        let size = size_of(text) + egui::vec2(8.0, 4.0);
+        if size.x > view.width() || size.y > view.height() {
+            continue;
+        }
+        // Shifted into the view, never out of it.
+        let fit = |r: egui::Rect| {
+            let dx = (view.left() - r.left()).max(0.0) + (view.right() - r.right()).min(0.0);
+            let dy = (view.top() - r.top()).max(0.0) + (view.bottom() - r.bottom()).min(0.0);
+            r.translate(egui::vec2(dx, dy))
+        };
+        let home = egui::Rect::from_center_size(at, size);
+        let free = |r: &egui::Rect| !taken.iter().chain(out.iter().map(|(_, _, p)| p)).any(|o| o.intersects(*r));
+        let steps = (1..=6).flat_map(|k| [k as f32, -(k as f32)]);
+        let offsets = std::iter::once(egui::Vec2::ZERO).chain(steps.clone().map(|k| egui::vec2(0.0, k * size.y))).chain(steps.map(|k| egui::vec2(k * size.x * 0.6, 0.0)));
+        if let Some(r) = offsets.map(|o| fit(home.translate(o))).find(|r| free(r)) {
+            out.push((text, at, r));
+        }
+    }
+    out
 }

@@ -5,7 +5,8 @@ use super::super::palette;
 use super::super::sim_bridge::SimState;
 use bevy::prelude::*;
 use bevy_egui::egui;
-use egui_plot::{Corner, HLine, Legend, Line, LineStyle, Plot, VLine};
+use egui_plot::{HLine, Line, LineStyle, Plot, VLine};
+use serde::{Deserialize, Serialize};
 use synapse_core::receptors::ReceptorKind;
 use synapse_core::signalling::SlowColumn;
 
@@ -16,87 +17,226 @@ pub struct Shown<'a> {
     pub state: &'a SimState,
 }
 
-impl Shown<'_> {
-    fn name(&self, what: &str) -> String {
-        if self.label.is_empty() { what.to_string() } else { format!("{what} ({})", self.label) }
-    }
+/// Every plot the panels (and a lecture cue) can show.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlotId {
+    CleftGlu,
+    OpenFraction,
+    Current,
+    /// B − A of the synaptic currents (comparisons only).
+    CurrentDiff,
+    Vm,
+    /// Changes of the glutamate and glutamine pools (the glutamate–glutamine cycle).
+    Pools,
+    /// Free brain levels of the scheduled drugs (slow clock).
+    DrugLevels,
+    /// Resting NMDA block in interneurons and pyramidal cells (slow clock).
+    Block,
+    /// Glutamate surge, BDNF, mTORC1 (slow clock).
+    Cascade,
+    /// Synaptic proteins and spine density (slow clock).
+    Structure,
+    /// B − A of BDNF and spines (comparisons only).
+    SlowDiff,
+}
 
-    fn style(&self) -> LineStyle {
-        if self.label == "B" { LineStyle::dashed_loose() } else { LineStyle::Solid }
+impl PlotId {
+    pub const FAST: [PlotId; 6] = [PlotId::CleftGlu, PlotId::OpenFraction, PlotId::Current, PlotId::CurrentDiff, PlotId::Vm, PlotId::Pools];
+    pub const SLOW: [PlotId; 5] = [PlotId::DrugLevels, PlotId::Block, PlotId::Cascade, PlotId::Structure, PlotId::SlowDiff];
+
+    pub fn is_slow(self) -> bool {
+        Self::SLOW.contains(&self)
     }
+}
+
+/// One line of a plot: its legend name, colour, A or B, points.
+struct Series {
+    name: String,
+    color: egui::Color32,
+    slot: &'static str,
+    points: Vec<[f64; 2]>,
+}
+
+/// A plot's content, before drawing.
+struct Figure {
+    x: &'static str,
+    y: &'static str,
+    series: Vec<Series>,
+    /// Calibration bands: (label, y, colour).
+    bands: Vec<(&'static str, f64, egui::Color32)>,
+    now: f64,
+}
+
+/// Colours of lines with no colour of their own (Okabe–Ito, as printed figures).
+fn figure_colour(i: usize) -> egui::Color32 {
+    let (r, g, b) = palette::FIGURE_SERIES[1 + i % (palette::FIGURE_SERIES.len() - 1)];
+    egui::Color32::from_rgb(r, g, b)
+}
+
+/// The content of plot `id` for these experiments (None: it does not apply, e.g. B − A alone).
+fn figure(id: PlotId, shown: &[Shown], t_now: f64) -> Option<Figure> {
+    let first = shown.first()?;
+    let fast = |s: &Shown, f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| -> Vec<[f64; 2]> { s.state.history.rows.iter().map(|r| [r.t_ms, f(r)]).collect() };
+    let slow = |s: &Shown, c: SlowColumn| -> Vec<[f64; 2]> { s.state.slow.series(c).map(|(t, v)| [t / 60.0, v]).collect() };
+    let kc = |k: ReceptorKind| palette::egui(palette::receptor(k));
+    let line = |s: &Shown, name: &str, color: egui::Color32, points: Vec<[f64; 2]>| Series { name: name.to_string(), color, slot: s.label, points };
+    let slow_now = first.state.cascade.t_min() / 60.0;
+    let mut series = Vec::new();
+    let mut bands = Vec::new();
+    let (x, now) = if id.is_slow() { ("slow clock (h)", slow_now) } else { ("t (ms)", t_now) };
+    let y = match id {
+        PlotId::CleftGlu => {
+            for s in shown {
+                series.push(line(s, "cleft glutamate", palette::egui(palette::GLUTAMATE), fast(s, &|r| r.glu_cleft_uM / 1000.0)));
+            }
+            "cleft Glu (mM)"
+        }
+        PlotId::OpenFraction => {
+            for s in shown {
+                series.push(line(s, "AMPA", kc(ReceptorKind::Ampa), fast(s, &|r| r.ampa_open_frac)));
+                series.push(line(s, "NMDA 2A", kc(ReceptorKind::Nmda2A), fast(s, &|r| r.nmda2a_open_frac)));
+                series.push(line(s, "NMDA 2B", kc(ReceptorKind::Nmda2B), fast(s, &|r| r.nmda2b_open_frac)));
+                series.push(line(s, "kainate", kc(ReceptorKind::Kainate), fast(s, &|r| r.kainate_open_frac)));
+                series.push(line(s, "mGlu1/5", kc(ReceptorKind::MgluGroup1), fast(s, &|r| r.mglu1_active_frac)));
+            }
+            "open fraction"
+        }
+        PlotId::Current => {
+            for s in shown {
+                series.push(line(s, "AMPA", kc(ReceptorKind::Ampa), fast(s, &|r| r.i_ampa_pA)));
+                series.push(line(s, "NMDA", kc(ReceptorKind::Nmda2A), fast(s, &|r| r.i_nmda_pA)));
+                series.push(line(s, "GABA-A", palette::egui(palette::INTERNEURON.with_alpha(1.0)), fast(s, &|r| r.i_gaba_pA)));
+            }
+            "current (pA)"
+        }
+        PlotId::CurrentDiff => {
+            let [a, b] = shown else { return None };
+            let diff = |f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| difference(&fast(a, f), &fast(b, f));
+            series.push(Series { name: "AMPA: B − A".into(), color: kc(ReceptorKind::Ampa), slot: "", points: diff(&|r| r.i_ampa_pA) });
+            series.push(Series { name: "NMDA: B − A".into(), color: kc(ReceptorKind::Nmda2A), slot: "", points: diff(&|r| r.i_nmda_pA) });
+            "B − A current (pA)"
+        }
+        PlotId::Vm => {
+            for s in shown {
+                series.push(line(s, "membrane", figure_colour(0), fast(s, &|r| r.vm_mV)));
+            }
+            "Vm (mV)"
+        }
+        PlotId::Pools => {
+            for s in shown {
+                let f0 = s.state.history.rows.front().copied().unwrap_or_default();
+                series.push(line(s, "astro Glu", figure_colour(1), fast(s, &|r| (r.astro_glu_mM - f0.astro_glu_mM) * 1e3)));
+                series.push(line(s, "astro Gln", figure_colour(2), fast(s, &|r| (r.astro_gln_mM - f0.astro_gln_mM) * 1e3)));
+                series.push(line(s, "neuron Glu", figure_colour(3), fast(s, &|r| (r.neuron_glu_mM - f0.neuron_glu_mM) * 1e3)));
+            }
+            "change (µM)"
+        }
+        PlotId::DrugLevels => {
+            if shown.iter().all(|s| s.state.cascade.drug_keys().is_empty()) {
+                return None;
+            }
+            // The PK curve is a function of the schedule: drawn ahead of now too.
+            let end_h = slow_now.max(24.0);
+            for s in shown {
+                let c = &s.state.cascade;
+                for (i, k) in c.drug_keys().iter().enumerate() {
+                    let pts = (0..=300)
+                        .map(|j| {
+                            let t = end_h * j as f64 / 300.0;
+                            [t, c.concentrations_um(t * 60.0)[i].1]
+                        })
+                        .collect();
+                    series.push(line(s, k, figure_colour(i), pts));
+                }
+            }
+            "free brain (µM)"
+        }
+        PlotId::Block => {
+            if shown.iter().all(|s| s.state.cascade.drug_keys().is_empty()) {
+                return None;
+            }
+            for s in shown {
+                series.push(line(s, "interneurons", palette::egui(palette::INTERNEURON.with_alpha(1.0)), slow(s, SlowColumn::BlockInterneuron)));
+                series.push(line(s, "pyramidal", kc(ReceptorKind::Nmda2A), slow(s, SlowColumn::BlockPyramidal)));
+            }
+            "NMDA block at rest"
+        }
+        PlotId::Cascade => {
+            for s in shown {
+                series.push(line(s, "glutamate", palette::egui(palette::GLUTAMATE), slow(s, SlowColumn::GlutamateSurge)));
+                series.push(line(s, "BDNF", palette::egui(palette::BDNF), slow(s, SlowColumn::Bdnf)));
+                series.push(line(s, "mTORC1", palette::egui(palette::MTORC1), slow(s, SlowColumn::Mtorc1)));
+            }
+            bands.push(("BDNF calibrated to +30-50%", 1.4, palette::egui_alpha(palette::BDNF, 90)));
+            "× baseline"
+        }
+        PlotId::Structure => {
+            for s in shown {
+                series.push(line(s, "synaptic proteins", palette::egui(palette::SYNAPTIC_PROTEINS), slow(s, SlowColumn::SynapticProteins)));
+                series.push(line(s, "spine density", palette::egui(palette::SPINES), slow(s, SlowColumn::SpineDensity)));
+            }
+            bands.push(("spines at 24 h calibrated to +30-40%", 1.35, palette::egui_alpha(palette::SPINES, 90)));
+            "× baseline"
+        }
+        PlotId::SlowDiff => {
+            let [a, b] = shown else { return None };
+            for (col, name, color) in [(SlowColumn::Bdnf, "BDNF: B − A", palette::egui(palette::BDNF)), (SlowColumn::SpineDensity, "spine density: B − A", palette::egui(palette::SPINES))] {
+                series.push(Series { name: name.into(), color, slot: "", points: difference(&slow(a, col), &slow(b, col)) });
+            }
+            "B − A (× baseline)"
+        }
+    };
+    Some(Figure { x, y, series, bands, now })
+}
+
+/// A plot with its legend as a row above it (never over the data), each
+/// name once; in a comparison A is solid and B dashed. `text` is the legend's size.
+fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        let mut seen: Vec<&str> = Vec::new();
+        // A swatch drawn, not a glyph (the built-in fonts lack box-drawing characters).
+        let swatch = |ui: &mut egui::Ui, color: egui::Color32, thick: f32| {
+            let (r, _) = ui.allocate_exact_size(egui::vec2(text * 1.4, text), egui::Sense::hover());
+            ui.painter().line_segment([r.left_center(), r.right_center()], egui::Stroke::new(thick, color));
+        };
+        for s in &fig.series {
+            if !seen.contains(&s.name.as_str()) {
+                seen.push(&s.name);
+                swatch(ui, s.color, 3.0);
+                ui.label(egui::RichText::new(&s.name).size(text));
+            }
+        }
+        for (label, _, color) in &fig.bands {
+            swatch(ui, *color, 7.0);
+            ui.label(egui::RichText::new(*label).size(text));
+        }
+        if fig.series.iter().any(|s| s.slot == "B") {
+            ui.label(egui::RichText::new("(A solid, B dashed)").size(text));
+        }
+    });
+    Plot::new(format!("{id:?}")).height(height).allow_drag(false).allow_zoom(false).allow_scroll(false).x_axis_label(fig.x).y_axis_label(fig.y).show(ui, |p| {
+        for s in fig.series {
+            let name = if s.slot.is_empty() { s.name } else { format!("{} ({})", s.name, s.slot) };
+            let style = if s.slot == "B" { LineStyle::dashed_loose() } else { LineStyle::Solid };
+            p.line(Line::new(name, s.points).color(s.color).style(style));
+        }
+        for (label, y, color) in fig.bands {
+            p.hline(HLine::new(label, y).color(color).width(6.0));
+        }
+        // "now" is the red line; it needs no legend entry.
+        p.vline(VLine::new("", fig.now).color(palette::egui(palette::ERROR)));
+    });
 }
 
 /// The slow clock's plots: drug levels (the PK curve with now marked),
 /// resting NMDA block, the cascade against its calibration targets; in a
 /// comparison A solid and B dashed on the same axes.
 pub fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) {
-    let Some(first) = shown.first() else { return };
-    let now = first.state.cascade.t_min() / 60.0;
-    let series = |s: &Shown, c: SlowColumn| -> Vec<[f64; 2]> { s.state.slow.series(c).map(|(t, v)| [t / 60.0, v]).collect() };
-    let h = 120.0;
-    let plot = |id: &str, y: &str| {
-        Plot::new(id.to_string())
-            .height(h)
-            .legend(Legend::default().position(Corner::RightTop))
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
-            .x_axis_label("slow clock (h)")
-            .y_axis_label(y.to_string())
-    };
-    let mark = VLine::new("now", now);
-    // The PK curve is a function of the schedule: drawn ahead of now too.
-    let end_h = now.max(24.0);
-    if shown.iter().any(|s| !s.state.cascade.drug_keys().is_empty()) {
-        plot("pk", "free brain (µM)").show(ui, |p| {
-            for s in shown {
-                let c = &s.state.cascade;
-                for (i, k) in c.drug_keys().iter().enumerate() {
-                    let pts: Vec<[f64; 2]> = (0..=300)
-                        .map(|j| {
-                            let t = end_h * j as f64 / 300.0;
-                            [t, c.concentrations_um(t * 60.0)[i].1]
-                        })
-                        .collect();
-                    p.line(Line::new(s.name(k), pts).style(s.style()));
-                }
-            }
-            p.vline(mark.clone());
-        });
-        plot("block", "NMDA block at rest").show(ui, |p| {
-            for s in shown {
-                p.line(Line::new(s.name("interneurons"), series(s, SlowColumn::BlockInterneuron)).style(s.style()));
-                p.line(Line::new(s.name("pyramidal"), series(s, SlowColumn::BlockPyramidal)).style(s.style()));
-            }
-            p.vline(mark.clone());
-        });
-    }
-    plot("cascade", "× baseline").show(ui, |p| {
-        for s in shown {
-            p.line(Line::new(s.name("glutamate"), series(s, SlowColumn::GlutamateSurge)).color(palette::egui(palette::GLUTAMATE)).style(s.style()));
-            p.line(Line::new(s.name("BDNF"), series(s, SlowColumn::Bdnf)).color(palette::egui(palette::BDNF)).style(s.style()));
-            p.line(Line::new(s.name("mTORC1"), series(s, SlowColumn::Mtorc1)).color(palette::egui(palette::MTORC1)).style(s.style()));
+    for id in PlotId::SLOW {
+        if let Some(fig) = figure(id, shown, 0.0) {
+            draw(ui, id, fig, 120.0, 11.5);
         }
-        p.hline(HLine::new("BDNF calibrated to +30-50%", 1.4).color(palette::egui_alpha(palette::BDNF, 90)).width(6.0));
-        p.vline(mark.clone());
-    });
-    plot("structure", "× baseline").show(ui, |p| {
-        for s in shown {
-            p.line(Line::new(s.name("synaptic proteins"), series(s, SlowColumn::SynapticProteins)).color(palette::egui(palette::SYNAPTIC_PROTEINS)).style(s.style()));
-            p.line(Line::new(s.name("spine density"), series(s, SlowColumn::SpineDensity)).color(palette::egui(palette::SPINES)).style(s.style()));
-        }
-        p.hline(HLine::new("spines at 24 h calibrated to +30-40%", 1.35).color(palette::egui_alpha(palette::SPINES, 90)).width(6.0));
-        p.vline(mark.clone());
-    });
-    if let [a, b] = shown {
-        plot("slow-diff", "B − A (× baseline)").show(ui, |p| {
-            for (col, name, color) in [(SlowColumn::Bdnf, "BDNF", palette::egui(palette::BDNF)), (SlowColumn::SpineDensity, "spine density", palette::egui(palette::SPINES))] {
-                let (sa, sb) = (series(a, col), series(b, col));
-                let diff = difference(&sa, &sb);
-                p.line(Line::new(format!("{name}: B − A"), diff).color(color));
-            }
-            p.vline(mark.clone());
-        });
     }
     ui.small("The cascade is calibrated to (not validated against) Li et al. 2010, Autry et al. 2011 and Moda-Sava et al. 2019 (docs/model.md §7): its gains were fitted to those bands. Cascade constants are assumptions; the disinhibition step is contested (hypothesis).");
 }
@@ -104,60 +244,23 @@ pub fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) {
 /// The fast clock's plots, on the same clock as the 3D view; in a
 /// comparison A solid and B dashed, and B − A of the synaptic current.
 pub fn plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64) {
-    let series = |s: &Shown, f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| -> Vec<[f64; 2]> { s.state.history.rows.iter().map(|r| [r.t_ms, f(r)]).collect() };
     let n_plots = if shown.len() > 1 { 6.0 } else { 5.0 };
-    let h = ((ui.available_height() - 60.0) / n_plots).clamp(70.0, 170.0);
-    let plot =
-        |id: &str, y: &str| Plot::new(id.to_string()).height(h).legend(Legend::default().position(Corner::LeftTop)).allow_drag(false).allow_zoom(false).allow_scroll(false).y_axis_label(y.to_string());
-    let now = VLine::new("now", t_now);
-    let kc = |k: ReceptorKind| palette::egui(palette::receptor(k));
-    plot("glu", "cleft Glu (mM)").show(ui, |p| {
-        for s in shown {
-            p.line(Line::new(s.name("cleft glutamate"), series(s, &|r| r.glu_cleft_uM / 1000.0)).color(palette::egui(palette::GLUTAMATE)).style(s.style()));
+    let h = ((ui.available_height() - 60.0) / n_plots - 18.0).clamp(60.0, 150.0);
+    for id in PlotId::FAST {
+        if let Some(fig) = figure(id, shown, t_now) {
+            draw(ui, id, fig, h, 11.5);
         }
-        p.vline(now.clone());
-    });
-    plot("open", "open fraction").show(ui, |p| {
-        for s in shown {
-            p.line(Line::new(s.name("AMPA"), series(s, &|r| r.ampa_open_frac)).color(kc(ReceptorKind::Ampa)).style(s.style()));
-            p.line(Line::new(s.name("NMDA 2A"), series(s, &|r| r.nmda2a_open_frac)).color(kc(ReceptorKind::Nmda2A)).style(s.style()));
-            p.line(Line::new(s.name("NMDA 2B"), series(s, &|r| r.nmda2b_open_frac)).color(kc(ReceptorKind::Nmda2B)).style(s.style()));
-            p.line(Line::new(s.name("kainate"), series(s, &|r| r.kainate_open_frac)).color(kc(ReceptorKind::Kainate)).style(s.style()));
-            p.line(Line::new(s.name("mGlu1/5"), series(s, &|r| r.mglu1_active_frac)).color(kc(ReceptorKind::MgluGroup1)).style(s.style()));
-        }
-        p.vline(now.clone());
-    });
-    plot("current", "current (pA)").show(ui, |p| {
-        for s in shown {
-            p.line(Line::new(s.name("AMPA"), series(s, &|r| r.i_ampa_pA)).color(kc(ReceptorKind::Ampa)).style(s.style()));
-            p.line(Line::new(s.name("NMDA"), series(s, &|r| r.i_nmda_pA)).color(kc(ReceptorKind::Nmda2A)).style(s.style()));
-            p.line(Line::new(s.name("GABA-A"), series(s, &|r| r.i_gaba_pA)).color(palette::egui(palette::INTERNEURON.with_alpha(1.0))).style(s.style()));
-        }
-        p.vline(now.clone());
-    });
-    if let [a, b] = shown {
-        plot("diff", "B − A current (pA)").show(ui, |p| {
-            let diff = |f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| difference(&series(a, f), &series(b, f));
-            p.line(Line::new("AMPA: B − A", diff(&|r| r.i_ampa_pA)).color(kc(ReceptorKind::Ampa)));
-            p.line(Line::new("NMDA: B − A", diff(&|r| r.i_nmda_pA)).color(kc(ReceptorKind::Nmda2A)));
-            p.vline(now.clone());
-        });
     }
-    plot("vm", "Vm (mV)").show(ui, |p| {
-        for s in shown {
-            p.line(Line::new(s.name("membrane"), series(s, &|r| r.vm_mV)).style(s.style()));
+}
+
+/// One plot, large (presenter mode: the plot a cue needs).
+pub fn one_plot(ui: &mut egui::Ui, id: PlotId, shown: &[Shown], t_now: f64, height: f32, text: f32) {
+    match figure(id, shown, t_now) {
+        Some(fig) => draw(ui, id, fig, height, text),
+        None => {
+            ui.label("(this plot needs a comparison or a drug on the slow clock)");
         }
-        p.vline(now.clone());
-    });
-    plot("pools", "change (µM)").show(ui, |p| {
-        for s in shown {
-            let first = s.state.history.rows.front().copied().unwrap_or_default();
-            p.line(Line::new(s.name("astro Glu"), series(s, &|r| (r.astro_glu_mM - first.astro_glu_mM) * 1e3)).style(s.style()));
-            p.line(Line::new(s.name("astro Gln"), series(s, &|r| (r.astro_gln_mM - first.astro_gln_mM) * 1e3)).style(s.style()));
-            p.line(Line::new(s.name("neuron Glu"), series(s, &|r| (r.neuron_glu_mM - first.neuron_glu_mM) * 1e3)).style(s.style()));
-        }
-        p.vline(now);
-    });
+    }
 }
 
 /// B − A at the times both series have (sorted by time; rows at other
