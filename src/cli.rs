@@ -236,6 +236,13 @@ struct ExportArgs {
     /// bar (on a terminal), json (one line per frame on stdout, for scripts) or none.
     #[arg(long)]
     progress: Option<String>,
+    /// Render a lecture in presenter mode, cue after cue (no FILE: the built-in lecture); it sets the
+    /// scenarios, clocks, camera and captions, so --scenario, --compare, --from/--to/--speed, --slow-*, --drug, --view and --panels do not go with it.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    lecture: Option<String>,
+    /// With --lecture: only this cue (1 = the first); default: every cue.
+    #[arg(long)]
+    cue: Option<usize>,
 }
 
 /// Theme and UI scale (a projector wants light and large).
@@ -481,6 +488,8 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
         warmup_frames: a.frames.clamp(3, 10_000),
         ffmpeg_version: None,
         facts: Default::default(),
+        lecture: false,
+        subtitles: None,
     };
     let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });
     let lecture = match &a.lecture {
@@ -501,7 +510,7 @@ fn lecture_options(loaded: crate::lecture::Loaded, cue: usize, presenter: bool, 
     if cue == 0 || cue > n {
         return Err(format!("--cue {cue}: {} has cues 1 to {n}", loaded.file));
     }
-    Ok(crate::app::LectureOptions { loaded, cue: cue - 1, presenter, pace, console })
+    Ok(crate::app::LectureOptions { loaded, cue: cue - 1, presenter, pace, console, timeline: None })
 }
 
 /// `synapse-lab lecture [FILE]`: presenter mode in a window, or `--check` headless.
@@ -557,6 +566,12 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 fn export(a: ExportArgs) -> Result<ExitCode, String> {
     use crate::record::encode::{Format, Quality};
     use crate::record::plan::{ClipPlan, FastRange, SlowRange, parse_rate_ms_per_s, parse_time_ms};
+    if a.lecture.is_some() {
+        return export_lecture(a);
+    }
+    if a.cue.is_some() {
+        return Err("--cue goes with --lecture [FILE]".into());
+    }
     let (scenario, source) = load_or_default(a.scenario.as_deref())?;
     let compare = a.compare.as_deref().map(|b| load_or_default(Some(b))).transpose()?;
     let size = parse_size(&a.size)?;
@@ -638,9 +653,103 @@ fn export(a: ExportArgs) -> Result<ExitCode, String> {
     facts.insert("ui_scale".into(), serde_json::json!(a.look.ui_scale));
     facts.insert("panels".into(), serde_json::json!(a.panels));
     facts.insert("drugs".into(), serde_json::json!(a.drugs));
-    let job = crate::record::ExportJob { plan, out: a.out.clone(), format, quality, captions, title, slow_after, size, progress, warmup_frames: 8, ffmpeg_version, facts };
+    let job =
+        crate::record::ExportJob { plan, out: a.out.clone(), format, quality, captions, title, slow_after, size, progress, warmup_frames: 8, ffmpeg_version, facts, lecture: false, subtitles: None };
     let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });
     crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen, record_commands: None, compare, keymap: None, lecture: None })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `export --lecture [FILE]`: the lecture's cues in presenter mode, one
+/// after another, frame-exact on the video clock (pauses and predictions
+/// held, each cue's end held 2 s), captions burned and/or as subtitles.
+fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
+    use crate::record::encode::{Format, Quality};
+    let given: Vec<&str> = [
+        ("--scenario", a.scenario.is_some()),
+        ("--compare", a.compare.is_some()),
+        ("--to", a.to.is_some()),
+        ("--speed", a.speed.is_some()),
+        ("--slow-from", a.slow_from.is_some()),
+        ("--slow-to", a.slow_to.is_some()),
+        ("--slow-speed", a.slow_speed.is_some()),
+        ("--drug", !a.drugs.is_empty()),
+        ("--from", a.from != "0ms"),
+        ("--view", a.view != "whole"),
+        ("--panels", a.panels != "plots"),
+    ]
+    .into_iter()
+    .filter_map(|(f, on)| on.then_some(f))
+    .collect();
+    if !given.is_empty() {
+        return Err(format!("{} do(es) not go with --lecture: the lecture's cues set the scenarios, clocks, camera and panels", given.join(", ")));
+    }
+    let file = a.lecture.clone().unwrap_or_default();
+    let loaded = crate::lecture::Loaded::open((!file.is_empty()).then(|| Path::new(file.as_str()))).map_err(|e| e.to_string())?;
+    let n = loaded.lecture.cues.len();
+    let cues: Vec<usize> = match a.cue {
+        Some(c) if c == 0 || c > n => return Err(format!("--cue {c}: {} has cues 1 to {n}", loaded.file)),
+        Some(c) => vec![c - 1],
+        None => (0..n).collect(),
+    };
+    let size = parse_size(&a.size)?;
+    let mut ui = a.look.settings()?;
+    let format = Format::of(&a.out)?;
+    if format == Format::Png {
+        return Err(format!("--out {}: one PNG is a screenshot (`synapse-lab screenshot --lecture --cue N`); for a PNG sequence give a folder, e.g. --out frames/", a.out.display()));
+    }
+    if format != Format::PngSequence && (size.0 % 2 == 1 || size.1 % 2 == 1) {
+        return Err(format!("--size {}: video needs an even width and height (yuv420p); try {}x{}", a.size, size.0 & !1, size.1 & !1));
+    }
+    let quality = Quality::parse(&a.quality)?;
+    let captions = crate::record::Captions::parse(&a.captions)?;
+    ui.show_captions = captions.burned();
+    let progress = match a.progress.as_deref() {
+        None if std::io::IsTerminal::is_terminal(&std::io::stderr()) => crate::record::ProgressMode::Bar,
+        None | Some("none") => crate::record::ProgressMode::Quiet,
+        Some("bar") => crate::record::ProgressMode::Bar,
+        Some("json") => crate::record::ProgressMode::Json,
+        Some(p) => return Err(format!("--progress {p}: use bar, json or none")),
+    };
+    if !(1..=120).contains(&a.fps) {
+        return Err(format!("--fps {}: use 1 to 120 frames per second", a.fps));
+    }
+    let timeline = crate::lecture::runner::Timeline::of(&loaded, &cues, a.fps);
+    let plan = crate::record::plan::ClipPlan::frames_only(a.fps, timeline.frames)?;
+    let ffmpeg_version = if format.needs_ffmpeg() { Some(crate::record::encode::find_ffmpeg(format)?) } else { None };
+    check_writable(&a.out.with_file_name(a.out.file_name().unwrap_or_default())).map_err(|e| format!("--out {e}"))?;
+    if format == Format::PngSequence && a.out.is_dir() && std::fs::read_dir(&a.out).map(|mut d| d.next().is_some()).unwrap_or(false) {
+        return Err(format!("--out {}: the folder is not empty; choose a new one (an export never mixes its frames with others)", a.out.display()));
+    }
+    let mut facts = serde_json::Map::new();
+    facts.insert("lecture".into(), serde_json::json!({ "title": loaded.lecture.title, "file": loaded.file, "hash": format_hash(fnv1a(loaded.text.as_bytes())) }));
+    let cue_facts: Vec<serde_json::Value> =
+        timeline.cues.iter().map(|c| serde_json::json!({ "cue": c.cue + 1, "id": loaded.lecture.cues[c.cue].id, "first_frame": c.first_frame, "frames": c.frames })).collect();
+    facts.insert("cues".into(), serde_json::json!(cue_facts));
+    facts.insert("theme".into(), serde_json::json!("projector (presenter mode)"));
+    let title = loaded.lecture.title.clone();
+    let job = crate::record::ExportJob {
+        plan,
+        out: a.out.clone(),
+        format,
+        quality,
+        captions,
+        title,
+        slow_after: String::new(),
+        size,
+        progress,
+        warmup_frames: 8,
+        ffmpeg_version,
+        facts,
+        lecture: true,
+        subtitles: Some(timeline.captions.clone()),
+    };
+    let (scenario, source) = loaded.resolve_scenario(&loaded.lecture.scenario)?;
+    let mut lecture = lecture_options(loaded, cues[0] + 1, true, false, crate::lecture::runner::Pace::Video)?;
+    lecture.timeline = Some(timeline);
+    let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });
+    let view = crate::app::camera::Viewpoint::WholeSynapse;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs: Vec::new(), offscreen, record_commands: None, compare: None, keymap: None, lecture: Some(lecture) })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -186,3 +186,36 @@ fn bad_export_requests_are_refused_before_rendering() {
     assert!(files_in(&d).is_empty(), "{:?}", files_in(&d));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn a_lecture_exports_cue_by_cue_frame_exact_and_ends_where_the_check_does() {
+    use synapse_lab::lecture::{Loaded, headless::play, runner::Timeline};
+    let l = Loaded::builtin();
+    let dir = tmp("lecture");
+    // Cue 1: frames as the timeline counts them, and the state the headless check reaches.
+    let o = run(&["export", "--lecture", "--cue", "1", "--size", "320x240", "--fps", "10", "--progress", "none", "--out", "frames/"], &dir);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let frames = std::fs::read_dir(dir.join("frames")).unwrap().count() as u64;
+    assert_eq!(frames, Timeline::of(&l, &[0], 10).frames);
+    assert_eq!(frames, 130, "2 s hold + 6 ms at 1 ms/s + a 3 s pause + 2 s at the end, at 10 fps");
+    let hash = synapse_core::experiment::format_hash(play(&l, 0, None).unwrap().hash().0);
+    assert!(stdout.contains(&format!("cue 1 why-glutamate ends: state hash A {hash}")), "{stdout}");
+    // The caption changes when the spike comes: frame 10 (before it) and the last frame differ at the bottom.
+    let (early, late) = (png(&dir.join("frames/frame_00010.png")), png(&dir.join("frames/frame_00129.png")));
+    let differ = (200..240).flat_map(|y| (0..320).map(move |x| (x, y))).filter(|&(x, y)| early.get_pixel(x, y) != late.get_pixel(x, y)).count();
+    assert!(differ > 300, "the caption band changed ({differ} pixels)");
+    // Cue 9 as MP4 with burned and soft captions: ffprobe counts the planned frames; the subtitles name the cue.
+    run(&["export", "--lecture", "--cue", "9", "--size", "320x240", "--fps", "10", "--captions", "both", "--progress", "none", "--out", "staging.mp4"], &dir);
+    let expected = Timeline::of(&l, &[8], 10).frames;
+    assert!(ffprobe(&dir.join("staging.mp4"), "stream=nb_read_packets").contains(&format!("nb_read_packets={expected}")));
+    let srt = std::fs::read_to_string(dir.join("staging.srt")).unwrap();
+    assert!(srt.contains("9. Treatment-resistant depression: staging") && srt.contains("Thase-Rush and MGH"), "{srt}");
+    let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("staging.json")).unwrap()).unwrap();
+    assert_eq!(meta["cues"][0]["id"], "trd-staging", "{meta}");
+    assert_eq!(meta["lecture"]["title"], l.lecture.title.as_str());
+    // Options a lecture sets itself are refused, and nothing is written.
+    let o = lab(&["export", "--lecture", "--scenario", "baseline", "--out", "x.mp4"], &dir).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--scenario do(es) not go with --lecture"));
+    assert!(!dir.join("x.mp4").exists());
+}

@@ -63,7 +63,7 @@ fn lecture_app(cue: usize, presenter: bool, pace: Pace) -> App {
         .add_plugins(SimPlugin { scenario, source, drugs: Vec::new(), record_commands: None, compare: None })
         .add_plugins(synapse_lab::app::time_lens::TimeLensPlugin)
         .add_plugins(KeymapPlugin(Keymap::builtin()))
-        .add_plugins(LecturePlugin { loaded: l, cue, presenter, pace, console_in_main: false })
+        .add_plugins(LecturePlugin { loaded: l, cue, presenter, pace, console_in_main: false, timeline: None })
         .insert_resource(UiSettings::default())
         // The keys ask egui whether a text box has the keyboard; without a window there is none.
         .init_resource::<bevy_egui::EguiUserTextures>()

@@ -269,9 +269,11 @@ fn go_to(mut commands: Commands, mut requests: MessageReader<AppCommand>, mut ca
 }
 
 /// Move each flying camera along its flight.
-fn fly(mut commands: Commands, time: Res<Time>, mut cams: Query<(Entity, &mut PanOrbitCamera, &mut Flight)>) {
+fn fly(mut commands: Commands, time: Res<Time>, video: Option<Res<super::export::VideoClock>>, mut cams: Query<(Entity, &mut PanOrbitCamera, &mut Flight)>) {
+    // An export flies on video time: a frame taken again does not move the camera.
+    let dt = video.map(|v| v.delta_s() as f32).unwrap_or(time.delta_secs());
     for (e, mut cam, mut f) in &mut cams {
-        f.t += time.delta_secs();
+        f.t += dt;
         f.from.lerp(f.to, f.t / f.secs.max(1e-3)).put(&mut cam);
         if f.t >= f.secs {
             commands.entity(e).remove::<Flight>();

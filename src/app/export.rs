@@ -172,7 +172,7 @@ impl Plugin for ExportPlugin {
         let mut subtitles = Vec::new();
         let mut setup_error = None;
         if let Some((srt, vtt)) = job.subtitle_paths() {
-            let cues = crate::record::plan::cues(&job.plan, &job.title, &job.slow_after);
+            let cues = job.subtitles.clone().unwrap_or_else(|| crate::record::plan::cues(&job.plan, &job.title, &job.slow_after));
             for (path, text) in [(srt, crate::record::plan::srt(&cues)), (vtt, crate::record::plan::vtt(&cues))] {
                 let tmp = crate::record::encode::temp_path(&path);
                 if let Err(e) = std::fs::write(&tmp, text) {
@@ -235,13 +235,16 @@ impl Plugin for ExportPlugin {
                 textures_changed: false,
                 retaken: 0,
             })
-            // Video time, not wall time: camera flights and eased moves advance 1/fps a frame.
+            // Video time, not wall time: eased moves advance 1/fps a frame;
+            // flights and lectures follow the video clock (nothing on a frame taken again).
             .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(1.0 / fps as f64)))
+            .insert_resource(VideoClock { frame: None, dt_s: 1.0 / fps as f64 })
             .insert_resource(pending.clone())
             .add_systems(Startup, go_to_frame_zero)
             .add_systems(
                 Update,
                 (
+                    decide.in_set(AppSystems::Input),
                     drive.in_set(AppSystems::Simulate).before(super::sim_bridge::advance_fast),
                     simulated.in_set(AppSystems::Simulate).after(super::sim_bridge::advance_fast),
                     capture.in_set(AppSystems::Capture),
@@ -286,25 +289,33 @@ fn report_pipelines(cache: Res<PipelineCache>, pending: Res<PendingPipelines>) {
     pending.0.store(n, Ordering::Relaxed);
 }
 
-/// Before the clocks advance: decide which frame this app frame shows and
-/// set the clocks to reach it exactly.
-fn drive(
-    mut rec: ResMut<Recorder>,
-    mut states: Query<&mut SimState>,
-    instances: Res<Instances>,
-    mut playback: ResMut<Playback>,
-    mut clock: ResMut<SlowClock>,
-    pending: Res<PendingPipelines>,
-    mut caption: ResMut<super::ui::ClockCaption>,
-) {
+/// The video's own clock: which frame this app frame starts (None while
+/// a frame is taken again, waits for a pipeline, or before frame 0) and
+/// the video time a frame lasts. Camera flights and a lecture's cues move
+/// by it, so a frame taken again shows exactly the same picture.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
+pub struct VideoClock {
+    pub frame: Option<u64>,
+    pub dt_s: f64,
+}
+
+impl VideoClock {
+    /// Seconds that pass in this app frame: `dt_s` on a new frame, else nothing.
+    pub fn delta_s(&self) -> f64 {
+        if self.frame.is_some() { self.dt_s } else { 0.0 }
+    }
+}
+
+/// First in the frame: decide which frame this app frame shows (the next
+/// one, or the last again when its picture was spoiled) and say so on the
+/// video clock, before any command or camera moves.
+fn decide(mut rec: ResMut<Recorder>, pending: Res<PendingPipelines>, mut video: ResMut<VideoClock>) {
+    video.frame = None;
     // egui's textures changed while the last frame was drawn (a glyph drawn
     // for the first time, at a new size or sub-pixel offset, joins the font
     // atlas): the GPU copy lags a frame, so that frame misses the glyph.
     // Such a frame is taken again, unchanged.
     let atlas_changed = std::mem::take(&mut rec.textures_changed);
-    // The recorder alone moves the clocks (a scenario's drugs would start the slow one).
-    clock.playing = false;
-    playback.playing = false;
     if rec.phase == Phase::Finished || rec.writer.is_none() {
         return;
     }
@@ -314,7 +325,7 @@ fn drive(
     }
     rec.app_frames += 1;
     rec.ready_streak = if pending.0.load(Ordering::Relaxed) == 0 { rec.ready_streak + 1 } else { 0 };
-    let plan = rec.job.plan.clone();
+    let frames = rec.job.plan.frames;
     match rec.phase {
         Phase::Warmup => {
             if rec.app_frames >= rec.job.warmup_frames && rec.ready_streak >= READY_FRAMES {
@@ -322,6 +333,7 @@ fn drive(
                 rec.next = 0;
                 rec.requested = false;
                 rec.rendering_started = Some(now);
+                video.frame = Some(0);
             }
         }
         Phase::Rendering => {
@@ -340,21 +352,38 @@ fn drive(
                 // The picture of frame k is good; move on to the next one.
                 let attempt = rec.attempt;
                 rec.confirmed.insert(k, attempt);
-                if k + 1 == plan.frames {
+                if k + 1 == frames {
                     return;
                 }
                 rec.next += 1;
                 rec.requested = false;
                 rec.waited = 0;
+                video.frame = Some(k + 1);
             }
         }
-        Phase::Finished => return,
+        Phase::Finished => {}
     }
-    if rec.phase != Phase::Rendering {
+}
+
+/// Before the clocks advance: set them to reach this app frame's video
+/// frame exactly (a lecture moves them itself).
+fn drive(
+    mut rec: ResMut<Recorder>,
+    mut states: Query<&mut SimState>,
+    instances: Res<Instances>,
+    mut playback: ResMut<Playback>,
+    mut clock: ResMut<SlowClock>,
+    mut caption: ResMut<super::ui::ClockCaption>,
+) {
+    // The recorder alone moves the clocks (a scenario's drugs would start the slow one).
+    clock.playing = false;
+    playback.playing = false;
+    if rec.phase != Phase::Rendering || rec.writer.is_none() || rec.job.lecture {
         return;
     }
+    let plan = rec.job.plan.clone();
     let k = rec.next;
-    rec.sim_started = Some(now);
+    rec.sim_started = Some(Instant::now());
     let (a_step, dt_ms) = states.get(instances.a).map(|a| (a.sim.step_index, a.sim.dt_ms())).unwrap_or((0, 1e-3));
     let target = rec.base_step + plan.fast_step(k, dt_ms) - plan.fast_step(0, dt_ms);
     let steps = target.saturating_sub(a_step);
@@ -548,16 +577,8 @@ fn report(rec: &Recorder, states: &Query<&SimState>, instances: &Instances) {
             rec.frame_ms.len()
         );
     } else {
-        println!(
-            "wrote {}: {} frames, {}x{} at {} fps ({:.2} s of video), t = {:.3} to {t_ms:.3} ms",
-            rec.job.out.display(),
-            plan.frames,
-            rec.job.size.0,
-            rec.job.size.1,
-            plan.fps,
-            plan.video_s(),
-            plan.fast.from_ms,
-        );
+        let span = if rec.job.lecture { format!("\"{}\" in presenter mode", rec.job.title) } else { format!("t = {:.3} to {t_ms:.3} ms", plan.fast.from_ms) };
+        println!("wrote {}: {} frames, {}x{} at {} fps ({:.2} s of video), {span}", rec.job.out.display(), plan.frames, rec.job.size.0, rec.job.size.1, plan.fps, plan.video_s());
         println!(
             "export speed: {:.2} frames/s; of {:.1} s: simulation {:.1} s, scene, render and read-back {:.1} s; the encoder (its own thread) was busy {:.1} s; {} frame(s) rendered again after a font-atlas change",
             t.frames_per_s, t.total_s, t.simulate_s, t.render_and_readback_s, t.encode_s, t.retaken_frames

@@ -11,7 +11,7 @@ use super::keymap::{KeyAction, Keymap};
 use super::palette;
 use super::sim_bridge::{AppCommand, AppSystems};
 use super::ui::{UiSettings, ViewRect};
-use crate::lecture::runner::{CueRunner, Out, Pace};
+use crate::lecture::runner::{CueRunner, Out, Pace, Timeline};
 use crate::lecture::staging::{self, Class, Trial};
 use crate::lecture::{CuePanel, Evidence, Loaded};
 use bevy::camera::RenderTarget;
@@ -95,6 +95,10 @@ pub struct LectureState {
     console: Option<(Entity, Entity)>,
     /// Draw the console over the audience view (a screenshot of the console offscreen).
     pub console_in_main: bool,
+    /// A video of the lecture: which cue each frame shows (`export --lecture`).
+    pub timeline: Option<Timeline>,
+    /// The last cue whose end state was reported (videos).
+    reported: Option<usize>,
 }
 
 impl LectureState {
@@ -115,6 +119,8 @@ impl LectureState {
             saved: None,
             console: None,
             console_in_main: false,
+            timeline: None,
+            reported: None,
         }
     }
 
@@ -139,12 +145,15 @@ pub struct LecturePlugin {
     pub pace: Pace,
     /// Offscreen: draw the presenter console instead of the audience view.
     pub console_in_main: bool,
+    /// A video of the lecture (`export --lecture`): the cues follow the video clock.
+    pub timeline: Option<Timeline>,
 }
 
 impl Plugin for LecturePlugin {
     fn build(&self, app: &mut App) {
         let mut state = LectureState::new(self.loaded.clone(), self.cue, false, self.pace);
         state.console_in_main = self.console_in_main;
+        state.timeline = self.timeline.clone();
         app.insert_resource(state)
             .add_systems(Startup, {
                 let on = self.presenter;
@@ -152,7 +161,7 @@ impl Plugin for LecturePlugin {
                     out.write(AppCommand::Lecture(LectureCommand::Presenter(on)));
                 }
             })
-            .add_systems(Update, (drive_lecture.in_set(AppSystems::Commands).before(super::sim_bridge::apply_commands), close_console))
+            .add_systems(Update, (drive_lecture.in_set(AppSystems::Commands).before(super::sim_bridge::apply_commands), close_console, report_cue_ends.in_set(AppSystems::Writeback)))
             .add_systems(EguiPrimaryContextPass, overlay.after(super::ui::ui_system))
             .add_systems(ConsolePass, console_window);
     }
@@ -190,6 +199,7 @@ fn drive_lecture(
     time: Res<Time>,
     real: Res<Time<Real>>,
     offscreen: Option<Res<super::export::OffscreenTarget>>,
+    video: Option<Res<super::export::VideoClock>>,
 ) {
     let now = real.elapsed_secs_f64();
     let l = &mut *lecture;
@@ -249,7 +259,21 @@ fn drive_lecture(
     if l.started_s == 0.0 {
         (l.started_s, l.cue_started_s) = (now, now);
     }
-    for o in l.runner.advance(&l.loaded, time.delta_secs_f64(), l.pace) {
+    let outs = match (video.as_deref(), &l.timeline) {
+        // A video: each new frame moves its cue on by one frame of video
+        // time; a frame taken again moves nothing; a cue starts on its first frame.
+        (Some(v), Some(t)) => match v.frame.and_then(|k| t.at(k)).map(|(c, j)| (c.cue, c.run_frames, j)) {
+            Some((cue, run_frames, j)) => {
+                if j == 0 {
+                    l.go_to(cue, now);
+                }
+                if j < run_frames { l.runner.advance(&l.loaded, v.dt_s, Pace::Video) } else { Vec::new() }
+            }
+            None => Vec::new(),
+        },
+        _ => l.runner.advance(&l.loaded, time.delta_secs_f64(), l.pace),
+    };
+    for o in outs {
         match o {
             Out::App(c) => {
                 messages.write(c);
@@ -271,6 +295,18 @@ fn drive_lecture(
     if l.presenter && (presenter_changed || cue_before != l.runner.cue) {
         *settings = presenter_settings(l.saved.as_ref().unwrap_or(&settings), l.runner.panel(&l.loaded));
     }
+}
+
+/// In a video, each cue's end state on stdout (the same hashes as `lecture --check` reaches).
+fn report_cue_ends(mut lecture: ResMut<LectureState>, states: Query<(&super::sim_bridge::SimState, &super::sim_bridge::Slot)>) {
+    let l = &mut *lecture;
+    if l.timeline.is_none() || !l.runner.finished || l.reported == Some(l.runner.cue) {
+        return;
+    }
+    l.reported = Some(l.runner.cue);
+    let hash = |slot| states.iter().find(|(_, s)| **s == slot).map(|(st, _)| synapse_core::experiment::format_hash(st.exp.state_hash()));
+    let b = hash(super::sim_bridge::Slot::B).map(|h| format!(", B {h}")).unwrap_or_default();
+    println!("cue {} {} ends: state hash A {}{b}", l.runner.cue + 1, l.loaded.lecture.cues[l.runner.cue].id, hash(super::sim_bridge::Slot::A).unwrap_or_default());
 }
 
 fn toggle_console(commands: &mut Commands, l: &mut LectureState, offscreen: bool) {
@@ -419,11 +455,13 @@ fn overlay(
     }
     // The prediction: question and numbered choices; the answer marked once revealed.
     if let Some(p) = &l.runner.prediction {
-        let mut lines = vec![p.question.clone()];
-        for (i, c) in p.choices.iter().enumerate() {
-            let mark = if p.revealed && i == p.answer { "✔" } else { " " };
-            lines.push(format!("{mark} {}. {c}", (b'A' + i as u8) as char));
-        }
+        let letter = |i: usize| (b'A' + i as u8) as char;
+        // Asked: the question and every choice. Answered: one line, so the simulation can show why.
+        let lines = if p.revealed {
+            vec![format!("{} ✔ {}. {}", p.question, letter(p.answer), p.choices[p.answer])]
+        } else {
+            std::iter::once(p.question.clone()).chain(p.choices.iter().enumerate().map(|(i, c)| format!("   {}. {c}", letter(i)))).collect()
+        };
         let galley = painter.layout(lines.join("\n"), egui::FontId::proportional(big * 0.9), ink, stage.width() * 0.8);
         let at = stage.center_top() + egui::vec2(-galley.size().x / 2.0, big * 2.0);
         let rect = egui::Rect::from_min_size(at, galley.size()).expand(14.0);

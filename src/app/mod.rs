@@ -73,6 +73,8 @@ pub struct LectureOptions {
     pub pace: crate::lecture::runner::Pace,
     /// Offscreen: draw the presenter console instead of the audience view.
     pub console: bool,
+    /// `export --lecture`: the video's frames, cue by cue.
+    pub timeline: Option<crate::lecture::runner::Timeline>,
 }
 
 /// Open the window (or render offscreen) and run until closed.
@@ -128,7 +130,7 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
         .add_plugins((time_lens::TimeLensPlugin, keymap::KeymapPlugin(opts.keymap.clone().unwrap_or_else(keymap::Keymap::builtin))))
         .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, pathway::PathwayPlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
     if let Some(l) = &opts.lecture {
-        app.add_plugins(lecture::LecturePlugin { loaded: l.loaded.clone(), cue: l.cue, presenter: l.presenter, pace: l.pace, console_in_main: l.console });
+        app.add_plugins(lecture::LecturePlugin { loaded: l.loaded.clone(), cue: l.cue, presenter: l.presenter, pace: l.pace, console_in_main: l.console, timeline: l.timeline.clone() });
     }
     match app.run() {
         AppExit::Success => Ok(()),

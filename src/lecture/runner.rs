@@ -171,7 +171,7 @@ impl CueRunner {
             && let Some((_, Some(left))) = self.caption.as_mut()
         {
             *left -= dt_s;
-            if *left <= 0.0 {
+            if *left <= 1e-9 {
                 self.caption = None;
                 out.push(Out::App(AppCommand::Caption(None)));
             }
@@ -315,6 +315,74 @@ impl CueRunner {
     }
 }
 
+/// A cue's end in a video: its last state held this long before the next cue.
+pub const END_HOLD_S: f64 = 2.0;
+
+/// One cue's place in a video of a lecture.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VideoCue {
+    pub cue: usize,
+    /// The video frame it starts at.
+    pub first_frame: u64,
+    /// Frames its steps take (the runner advances 1/fps on each).
+    pub run_frames: u64,
+    /// All its frames: the steps and the hold after them.
+    pub frames: u64,
+}
+
+/// Every frame of a lecture's video, known before rendering starts: which
+/// cue each frame shows and the captions on screen (the subtitles).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timeline {
+    pub fps: u32,
+    pub cues: Vec<VideoCue>,
+    pub frames: u64,
+    pub captions: Vec<crate::record::plan::Cue>,
+}
+
+impl Timeline {
+    /// The cues in `cues` (indices from 0), played at `fps` as the video will play them.
+    pub fn of(loaded: &Loaded, cues: &[usize], fps: u32) -> Self {
+        let dt = 1.0 / fps as f64;
+        let hold = (END_HOLD_S * fps as f64).round() as u64;
+        let (mut out, mut captions, mut frame) = (Vec::new(), Vec::new(), 0u64);
+        // Subtitles: the cue's title and its caption, one entry per change.
+        let mut shown: Option<(String, u64)> = None;
+        let close = |shown: &mut Option<(String, u64)>, captions: &mut Vec<crate::record::plan::Cue>, at: u64| {
+            if let Some((text, from)) = shown.take() {
+                captions.push(crate::record::plan::Cue { start_s: from as f64 * dt, end_s: at as f64 * dt, text });
+            }
+        };
+        for &cue in cues {
+            let mut r = CueRunner::at(loaded, cue);
+            let first_frame = frame;
+            let mut run_frames = 0;
+            while !r.finished && run_frames < crate::record::plan::MAX_FRAMES {
+                r.advance(loaded, dt, Pace::Video);
+                let text = format!("{}\n{}", loaded.lecture.cues[cue].title, r.caption().unwrap_or(""));
+                if shown.as_ref().map(|(t, _)| t) != Some(&text) {
+                    close(&mut shown, &mut captions, frame);
+                    shown = Some((text, frame));
+                }
+                run_frames += 1;
+                frame += 1;
+            }
+            frame += hold;
+            out.push(VideoCue { cue, first_frame, run_frames, frames: run_frames + hold });
+        }
+        close(&mut shown, &mut captions, frame);
+        for c in &mut captions {
+            c.text = c.text.trim_end().to_string();
+        }
+        Self { fps, cues: out, frames: frame, captions }
+    }
+
+    /// The cue frame `k` shows and the frame's index within it.
+    pub fn at(&self, k: u64) -> Option<(&VideoCue, u64)> {
+        self.cues.iter().find(|c| k >= c.first_frame && k < c.first_frame + c.frames).map(|c| (c, k - c.first_frame))
+    }
+}
+
 /// The camera command for a goal.
 fn camera(goal: CameraGoal, secs: f32) -> AppCommand {
     AppCommand::Camera(match goal {
@@ -374,6 +442,22 @@ mod tests {
         assert!(r.finished && !r.release());
         // In a video: 5 s + 3 s of holds.
         assert_eq!(CueRunner::video_frames(&l, 0, 10), 80);
+    }
+
+    #[test]
+    fn a_lecture_video_knows_every_frame_before_it_starts() {
+        let l = lecture("Caption(\"one\", 1.0), Run(\"2ms\", \"1ms/s\"), Caption(\"two\", 0.0), Pause");
+        let t = Timeline::of(&l, &[0, 0], 10);
+        // 2 s of running + 3 s of pause, then 2 s of hold; twice.
+        assert_eq!(t.cues[0], VideoCue { cue: 0, first_frame: 0, run_frames: 50, frames: 70 });
+        assert_eq!(t.frames, 140);
+        assert_eq!(t.at(69).map(|(c, j)| (c.first_frame, j)), Some((0, 69)));
+        assert_eq!(t.at(70).map(|(c, j)| (c.first_frame, j)), Some((70, 0)));
+        assert!(t.at(140).is_none());
+        let texts: Vec<&str> = t.captions.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["A\none", "A", "A\ntwo", "A\none", "A", "A\ntwo"]);
+        assert!((t.captions[0].end_s - 1.0).abs() < 1e-9, "'one' lasts its second: {:?}", t.captions[0]);
+        assert!((t.captions.last().unwrap().end_s - 14.0).abs() < 1e-9);
     }
 
     #[test]

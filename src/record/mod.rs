@@ -72,6 +72,11 @@ pub struct ExportJob {
     pub ffmpeg_version: Option<String>,
     /// Facts for `movie.json` about what was rendered (scenario, view, drugs…).
     pub facts: serde_json::Map<String, serde_json::Value>,
+    /// A lecture moves the clocks and writes the captions: the recorder
+    /// holds its plan's clocks still and burns no clock caption.
+    pub lecture: bool,
+    /// Subtitles to write instead of the clocks' (a lecture's captions).
+    pub subtitles: Option<Vec<plan::Cue>>,
 }
 
 impl ExportJob {

@@ -73,6 +73,17 @@ impl ClipPlan {
         Ok(Self { fps, frames: frames as u64, fast, slow })
     }
 
+    /// `frames` frames whose clocks something else moves (a lecture's cues): the plan holds them still.
+    pub fn frames_only(fps: u32, frames: u64) -> Result<Self, String> {
+        if !(1..=120).contains(&fps) {
+            return Err(format!("--fps {fps}: use 1 to 120 frames per second"));
+        }
+        if frames == 0 || frames > MAX_FRAMES {
+            return Err(format!("the video would have {frames} frames; at most {MAX_FRAMES}"));
+        }
+        Ok(Self { fps, frames, fast: FastRange { from_ms: 0.0, to_ms: 0.0, ms_per_video_s: 0.0 }, slow: None })
+    }
+
     /// Seconds of video.
     /// One frame at one time (a screenshot): the fast clock at `at_ms`, the slow one at `slow_min`.
     pub fn still(at_ms: f64, slow_min: Option<f64>) -> Self {

@@ -59,6 +59,8 @@ pub struct UiSettings {
     pub presenting: bool,
     /// Only this plot, large, beside the stage (presenter mode: the plot a cue needs).
     pub only_plot: Option<PlotId>,
+    /// Captions (a lecture's, `--caption`) in the band; off for an export with soft captions only.
+    pub show_captions: bool,
 }
 
 impl Default for UiSettings {
@@ -75,6 +77,7 @@ impl Default for UiSettings {
             caption_top: false,
             presenting: false,
             only_plot: None,
+            show_captions: true,
         }
     }
 }
@@ -396,10 +399,10 @@ pub fn ui_system(
     let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Background, "labels".into()));
     let color = if settings.dark { egui::Color32::from_gray(235) } else { egui::Color32::from_gray(20) };
     // The caption band across the bottom (or top) of the 3D view, readable on a projector.
-    let caption: Vec<&str> = ui_state.caption.iter().chain(clock_caption.text.iter()).map(|s| s.as_str()).collect();
+    let caption: Vec<&str> = ui_state.caption.iter().filter(|_| settings.show_captions).chain(clock_caption.text.iter()).map(|s| s.as_str()).collect();
     let caption_band = (!caption.is_empty()).then(|| {
         // In presenter mode at least 1/30 of the window's height: readable from the back of a hall.
-        let size = if settings.presenting { (ctx.viewport_rect().height() / 30.0).max(20.0) } else { 20.0 };
+        let size = if settings.presenting { (ctx.viewport_rect().height() / 30.0).max(14.0) } else { 20.0 };
         let galley = ctx.fonts_mut(|f| f.layout(caption.join("\n"), egui::FontId::proportional(size), color, (all.width() - 40.0).max(100.0)));
         let h = galley.size().y + 20.0;
         let band = if settings.caption_top {
@@ -438,7 +441,12 @@ pub fn ui_system(
             // Which synapse is which, and what B differs in: wrapped to its
             // half and clipped to it, so it never covers the other half or a panel.
             let title = half_title(slot, st, &differences);
-            let galley = painter.layout(title, egui::FontId::proportional(if settings.presenting { 24.0 } else { 17.0 }), color, (rect.width() - 20.0).max(40.0));
+            let galley = painter.layout(
+                title,
+                egui::FontId::proportional(if settings.presenting { (ctx.viewport_rect().height() / 45.0).clamp(14.0, 26.0) } else { 17.0 }),
+                color,
+                (rect.width() - 20.0).max(40.0),
+            );
             let at = rect.left_top() + egui::vec2(8.0, 6.0);
             let title_rect = egui::Rect::from_min_size(at, galley.size()).expand(4.0);
             painter.rect_filled(title_rect, 4.0, palette::egui_overlay(settings.dark));
@@ -453,7 +461,8 @@ pub fn ui_system(
             && !(b_state.is_some() && slot == Slot::B)
             && let Some(labels) = labels
         {
-            let font = egui::FontId::proportional(if settings.presenting { 20.0 } else { 15.0 });
+            // In presenter mode sized with the window (20 points at 1080 lines), never below the panels' 13.
+            let font = egui::FontId::proportional(if settings.presenting { (ctx.viewport_rect().height() / 54.0).clamp(13.0, 26.0) } else { 15.0 });
             let anchors = labels.0.iter().filter_map(|(text, p)| {
                 // Window logical pixels (the viewport offset is included) to egui points.
                 let v = cam.world_to_viewport(cam_transform, *p + slot.origin()).ok()?;
@@ -520,7 +529,8 @@ pub fn lay_out_labels<'a>(
         };
         let home = egui::Rect::from_center_size(at, size);
         let free = |r: &egui::Rect| !taken.iter().chain(out.iter().map(|(_, _, p)| p)).any(|o| o.intersects(*r));
-        let steps = (1..=6).flat_map(|k| [k as f32, -(k as f32)]);
+        // A few label heights at most: farther away a label reads as naming something else.
+        let steps = (1..=3).flat_map(|k| [k as f32, -(k as f32)]);
         let offsets = std::iter::once(egui::Vec2::ZERO).chain(steps.clone().map(|k| egui::vec2(0.0, k * size.y))).chain(steps.map(|k| egui::vec2(k * size.x * 0.6, 0.0)));
         if let Some(r) = offsets.map(|o| fit(home.translate(o))).find(|r| free(r)) {
             out.push((text, at, r));
