@@ -47,6 +47,9 @@ struct Cli {
     /// A drug in the bath from the start, e.g. --drug ketamine=10uM (repeatable).
     #[arg(long = "drug", value_name = "NAME=CONC")]
     drugs: Vec<String>,
+    /// Presenter look for any scenario: projector theme, the stage alone (H brings the panels back), big captions and labels.
+    #[arg(long)]
+    present: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -254,6 +257,12 @@ struct LookArgs {
     /// UI scale, 0.75 to 2.5.
     #[arg(long, default_value_t = 1.0)]
     ui_scale: f32,
+    /// No camera sweeps: viewpoints and a lecture's flights are reached at once.
+    #[arg(long)]
+    reduce_motion: bool,
+    /// The evidence layer: every scene label with its evidence level and source (key E in the app).
+    #[arg(long)]
+    evidence: bool,
 }
 
 impl LookArgs {
@@ -266,7 +275,7 @@ impl LookArgs {
         if !(0.75..=2.5).contains(&self.ui_scale) {
             return Err(format!("--ui-scale {}: use a value from 0.75 to 2.5", self.ui_scale));
         }
-        Ok(crate::app::ui::UiSettings { dark, scale: self.ui_scale, ..Default::default() })
+        Ok(crate::app::ui::UiSettings { dark, scale: self.ui_scale, reduce_motion: self.reduce_motion, show_evidence: self.evidence, ..Default::default() })
     }
 }
 
@@ -436,7 +445,11 @@ fn window(cli: &Cli) -> Result<ExitCode, String> {
     let ((scenario, source), compare) = scenarios_of(cli.scenario.as_deref(), &cli.compare)?;
     let size = parse_size(size)?;
     let view = parse_view(view)?;
-    let ui = look.settings()?;
+    let mut ui = look.settings()?;
+    if cli.present {
+        // The clock bars stay: without a lecture they are the only clock on screen.
+        ui = crate::app::ui::UiSettings { show_top_bar: true, ..crate::app::lecture::presenter_settings(&ui, None) };
+    }
     let drugs = parse_drugs(drugs)?;
     if let Some(p) = &record_commands {
         // Refuse a folder that cannot be written now rather than lose the session at the end.

@@ -211,7 +211,15 @@ pub fn first_receptor(state: &SimState) -> Vec3 {
     if r.is_empty() { Vec3::ZERO } else { super::scene::world(r.x_um[0], r.y_um[0], 0.0) }
 }
 
-fn go_to(mut commands: Commands, mut requests: MessageReader<AppCommand>, mut cams: Query<(Entity, &mut PanOrbitCamera, &InInstance)>, states: Query<&SimState>, mut bookmarks: ResMut<Bookmarks>) {
+fn go_to(
+    mut commands: Commands,
+    mut requests: MessageReader<AppCommand>,
+    mut cams: Query<(Entity, &mut PanOrbitCamera, &InInstance)>,
+    states: Query<&SimState>,
+    mut bookmarks: ResMut<Bookmarks>,
+    settings: Option<Res<super::ui::UiSettings>>,
+) {
+    let reduce_motion = settings.is_some_and(|s| s.reduce_motion);
     /// Where a camera command sends the cameras.
     enum Goal {
         View(Viewpoint),
@@ -258,7 +266,7 @@ fn go_to(mut commands: Commands, mut requests: MessageReader<AppCommand>, mut ca
                 Goal::View(v) => v.pose(first_receptor(state)),
                 Goal::Pose(p) => p,
             };
-            if secs > 0.0 {
+            if secs > 0.0 && !reduce_motion {
                 commands.entity(e).insert(Flight { from: Pose::of(&cam), to, t: 0.0, secs });
             } else {
                 commands.entity(e).remove::<Flight>();

@@ -26,6 +26,10 @@ pub enum KeyAction {
     Sim(Command),
     /// A lecture's keys: next and previous cue, blank screen, presenter mode.
     Lecture(super::lecture::LectureCommand),
+    /// Fullscreen (borderless) or windowed.
+    ToggleFullscreen,
+    /// The evidence layer on the labels.
+    ToggleEvidence,
 }
 
 /// When a binding is active: a clicker's Space and arrows mean "next cue"
@@ -93,15 +97,18 @@ impl Plugin for KeymapPlugin {
 
 /// The command a key press sends, given the clocks' state (toggles) and
 /// where the panels point (experiment commands go there).
-pub fn command_for(action: &KeyAction, (playing, slow_playing, panels): (bool, bool, bool), target: Target) -> AppCommand {
-    match action {
+pub fn command_for(action: &KeyAction, (playing, slow_playing, panels, evidence): (bool, bool, bool, bool), target: Target) -> Option<AppCommand> {
+    Some(match action {
         KeyAction::TogglePlay => AppCommand::Playback(PlaybackCommand::Play(!playing)),
         KeyAction::ToggleSlowClock => AppCommand::Slow(SlowCommand::Play(!slow_playing)),
         KeyAction::TogglePanels => AppCommand::View(super::ui::ViewCommand::Panels(!panels)),
+        KeyAction::ToggleEvidence => AppCommand::View(super::ui::ViewCommand::Evidence(!evidence)),
         KeyAction::Playback(p) => AppCommand::Playback(p.clone()),
         KeyAction::Sim(c) => AppCommand::Sim(super::sim_bridge::target_of(c, target), c.clone()),
         KeyAction::Lecture(l) => AppCommand::Lecture(l.clone()),
-    }
+        // The window's, not the app's: `keys` sets it on the window.
+        KeyAction::ToggleFullscreen => return None,
+    })
 }
 
 fn keys(
@@ -110,6 +117,7 @@ fn keys(
     (playback, clock, instances, settings, lecture): (Res<Playback>, Res<SlowClock>, Res<Instances>, Option<Res<super::ui::UiSettings>>, Option<Res<super::lecture::LectureState>>),
     mut out: MessageWriter<AppCommand>,
     mut contexts: EguiContexts,
+    mut windows: Query<&mut Window, With<bevy::window::PrimaryWindow>>,
 ) {
     // Typing into a text box is not a shortcut.
     if contexts.ctx_mut().is_ok_and(|c| c.egui_wants_keyboard_input()) {
@@ -118,8 +126,20 @@ fn keys(
     let presenting = lecture.is_some_and(|l| l.presenter);
     for b in &keymap.0 {
         if keys.just_pressed(b.key) && b.when.active(presenting) {
-            let panels = settings.as_ref().is_none_or(|s| s.show_panels);
-            out.write(command_for(&b.action, (playback.playing, clock.playing, panels), instances.target));
+            let (panels, evidence) = settings.as_ref().map(|s| (s.show_panels, s.show_evidence)).unwrap_or((true, false));
+            match command_for(&b.action, (playback.playing, clock.playing, panels, evidence), instances.target) {
+                Some(c) => {
+                    out.write(c);
+                }
+                None => {
+                    for mut w in &mut windows {
+                        w.mode = match w.mode {
+                            bevy::window::WindowMode::Windowed => bevy::window::WindowMode::BorderlessFullscreen(bevy::window::MonitorSelection::Current),
+                            _ => bevy::window::WindowMode::Windowed,
+                        };
+                    }
+                }
+            }
         }
     }
 }
@@ -134,10 +154,11 @@ mod tests {
         assert_eq!(k.key_for(&KeyAction::TogglePlay), Some(KeyCode::Space));
         assert_eq!(k.key_for(&KeyAction::Sim(Command::Spike)), Some(KeyCode::KeyS));
         assert_eq!(k.key_for(&KeyAction::Sim(Command::SlowJump { minutes: 60.0 })), Some(KeyCode::KeyJ));
-        assert_eq!(command_for(&KeyAction::TogglePlay, (true, false, true), Target::A), AppCommand::Playback(PlaybackCommand::Play(false)));
-        assert_eq!(command_for(&KeyAction::Sim(Command::Spike), (true, false, true), Target::B), AppCommand::Sim(Target::B, Command::Spike));
+        assert_eq!(command_for(&KeyAction::TogglePlay, (true, false, true, false), Target::A), Some(AppCommand::Playback(PlaybackCommand::Play(false))));
+        assert_eq!(command_for(&KeyAction::Sim(Command::Spike), (true, false, true, false), Target::B), Some(AppCommand::Sim(Target::B, Command::Spike)));
+        assert_eq!(command_for(&KeyAction::ToggleEvidence, (true, false, true, false), Target::B), Some(AppCommand::View(crate::app::ui::ViewCommand::Evidence(true))));
         // The clock's own commands reach both synapses whatever the panels point at.
-        assert_eq!(command_for(&KeyAction::Sim(Command::SlowJump { minutes: 60.0 }), (true, false, true), Target::B), AppCommand::Sim(Target::Both, Command::SlowJump { minutes: 60.0 }));
+        assert_eq!(command_for(&KeyAction::Sim(Command::SlowJump { minutes: 60.0 }), (true, false, true, false), Target::B), Some(AppCommand::Sim(Target::Both, Command::SlowJump { minutes: 60.0 })));
         assert_eq!(k.key_for(&KeyAction::TogglePanels), Some(KeyCode::KeyH));
         let err = Keymap::from_ron("Keymap([(key: KeyQQ, action: TogglePlay)])", "my-keys.ron").unwrap_err();
         assert!(err.starts_with("my-keys.ron:1:"), "{err}");

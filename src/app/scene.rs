@@ -116,7 +116,21 @@ struct Palette {
 /// Named points for on-screen labels, in the instance's own coordinates
 /// (a component of the instance).
 #[derive(Component, Default, Clone)]
-pub struct Labels(pub Vec<(String, Vec3)>);
+pub struct Labels(pub Vec<Label>);
+
+/// A scene label: what it names, where, and how well that is known (the evidence layer, key E).
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub text: String,
+    pub at: Vec3,
+    pub evidence: crate::lecture::Evidence,
+    /// Where the drawn thing's numbers come from, or why it is schematic.
+    pub source: &'static str,
+}
+
+fn label(text: &str, at: Vec3, evidence: crate::lecture::Evidence, source: &'static str) -> Label {
+    Label { text: text.into(), at, evidence, source }
+}
 
 pub struct ScenePlugin;
 
@@ -497,19 +511,25 @@ fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palett
         Dynamic,
         Name::new("Glutamate molecules and EAAT patches"),
     ));
+    use crate::lecture::Evidence::{Established, Hypothesis, Illustrative};
     Labels(vec![
-        ("Presynaptic bouton".into(), Vec3::new(0.0, h * S + bouton_r * 0.8, 0.0)),
-        ("Synaptic cleft (20 nm)".into(), Vec3::new(-psd * S * 1.2, h * S * 0.5, 0.0)),
-        ("Postsynaptic spine (PSD)".into(), Vec3::new(0.0, -psd * S * 1.7, 0.0)),
-        ("Astrocyte + EAATs".into(), {
-            let a = std::f32::consts::TAU / n as f32 * g.astro_coverage as f32 * 0.5;
-            let r = (g.astro_inner_radius_um as f32 + g.outer_radius_um as f32) * 0.5 * S;
-            Vec3::new(r * a.cos(), 0.0, r * a.sin())
-        }),
-        ("GABA interneuron".into(), inter - Vec3::Y * 1.4),
-        ("100 nm".into(), scale_bar_origin(psd) + Vec3::new(0.5, 0.0, 0.3)),
-        ("glutamine (schematic: speed follows the shuttle flux)".into(), glutamine_path(g.astro_inner_radius_um as f32, 0.3)),
-        ("dendrite: new spines in green".into(), Vec3::new(0.0, super::pathway::DENDRITE_Y - 1.0, 0.0)),
+        label("Presynaptic bouton", Vec3::new(0.0, h * S + bouton_r * 0.8, 0.0), Established, "vesicles and active zone: Schikorski & Stevens 1997; its dome shape is schematic"),
+        label("Synaptic cleft (20 nm)", Vec3::new(-psd * S * 1.2, h * S * 0.5, 0.0), Established, "20 nm: Savtchenko & Rusakov 2007"),
+        label("Postsynaptic spine (PSD)", Vec3::new(0.0, -psd * S * 1.7, 0.0), Established, "PSD 300 nm: Schikorski & Stevens 1997; receptor counts approx."),
+        label(
+            "Astrocyte + EAATs",
+            {
+                let a = std::f32::consts::TAU / n as f32 * g.astro_coverage as f32 * 0.5;
+                let r = (g.astro_inner_radius_um as f32 + g.outer_radius_um as f32) * 0.5 * S;
+                Vec3::new(r * a.cos(), 0.0, r * a.sin())
+            },
+            Established,
+            "GLT-1 and GLAST densities: Lehre & Danbolt 1998; sheets schematic",
+        ),
+        label("GABA interneuron", inter - Vec3::Y * 1.4, Illustrative, "placed for the view; GAD and GABA release are modelled"),
+        label("100 nm", scale_bar_origin(psd) + Vec3::new(0.5, 0.0, 0.3), Established, "to scale"),
+        label("glutamine (schematic: speed follows the shuttle flux)", glutamine_path(g.astro_inner_radius_um as f32, 0.3), Illustrative, "path and speed schematic; the flux is the model's"),
+        label("dendrite: new spines in green", Vec3::new(0.0, super::pathway::DENDRITE_Y - 1.0, 0.0), Hypothesis, "spine growth calibrated to Li 2010 and Moda-Sava 2019; placement schematic"),
     ])
 }
 

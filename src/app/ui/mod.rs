@@ -61,6 +61,10 @@ pub struct UiSettings {
     pub only_plot: Option<PlotId>,
     /// Captions (a lecture's, `--caption`) in the band; off for an export with soft captions only.
     pub show_captions: bool,
+    /// The evidence layer (key E): each scene label with its evidence level and source.
+    pub show_evidence: bool,
+    /// No camera sweeps: flights arrive at once.
+    pub reduce_motion: bool,
 }
 
 impl Default for UiSettings {
@@ -78,6 +82,8 @@ impl Default for UiSettings {
             presenting: false,
             only_plot: None,
             show_captions: true,
+            show_evidence: false,
+            reduce_motion: false,
         }
     }
 }
@@ -463,19 +469,31 @@ pub fn ui_system(
         {
             // In presenter mode sized with the window (20 points at 1080 lines), never below the panels' 13.
             let font = egui::FontId::proportional(if settings.presenting { (ctx.viewport_rect().height() / 54.0).clamp(13.0, 26.0) } else { 15.0 });
-            let anchors = labels.0.iter().filter_map(|(text, p)| {
+            // The evidence layer adds each label's level and source.
+            let texts: Vec<String> = labels.0.iter().map(|l| if settings.show_evidence { format!("{} · {}: {}", l.text, l.evidence.label(), l.source) } else { l.text.clone() }).collect();
+            let evidence_of = |t: &str| texts.iter().position(|x| x == t).map(|i| labels.0[i].evidence);
+            let anchors = labels.0.iter().zip(&texts).filter_map(|(l, text)| {
                 // Window logical pixels (the viewport offset is included) to egui points.
-                let v = cam.world_to_viewport(cam_transform, *p + slot.origin()).ok()?;
+                let v = cam.world_to_viewport(cam_transform, l.at + slot.origin()).ok()?;
                 Some((text.as_str(), egui::pos2(v.x / zoom, v.y / zoom)))
             });
-            for (text, at, placed) in lay_out_labels(anchors, rect.shrink(6.0), &taken, |t| ctx.fonts_mut(|f| f.layout_no_wrap(t.to_string(), font.clone(), color).size())) {
+            // Long labels (the evidence layer's) wrap rather than cover the view.
+            let wrap = (rect.width() * 0.4).clamp(160.0, 340.0);
+            let galley = |t: &str| ctx.fonts_mut(|f| f.layout(t.to_string(), font.clone(), color, wrap));
+            for (text, at, placed) in lay_out_labels(anchors, rect.shrink(6.0), &taken, |t| galley(t).size()) {
                 if placed.center().distance(at) > placed.height() {
                     // Moved away from what it names: a leader line back to it.
                     painter.line_segment([at, placed.center() + (at - placed.center()).normalized() * (placed.height() * 0.5)], egui::Stroke::new(1.5, color));
                     painter.circle_filled(at, 3.0, color);
                 }
                 painter.rect_filled(placed, 3.0, palette::egui_label_backing(settings.dark));
-                painter.text(placed.center(), egui::Align2::CENTER_CENTER, text, font.clone(), color);
+                if settings.show_evidence
+                    && let Some(e) = evidence_of(text)
+                {
+                    painter.rect_stroke(placed, 3.0, egui::Stroke::new(2.5, palette::egui(palette::evidence(e))), egui::StrokeKind::Outside);
+                }
+                let g = galley(text);
+                painter.galley(placed.center() - g.size() / 2.0, g, color);
             }
         }
     }

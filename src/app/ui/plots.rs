@@ -28,6 +28,8 @@ pub enum PlotId {
     Vm,
     /// Changes of the glutamate and glutamine pools (the glutamate–glutamine cycle).
     Pools,
+    /// Where released glutamate went: taken up by the transporters, or escaped the synapse.
+    Clearance,
     /// Free brain levels of the scheduled drugs (slow clock).
     DrugLevels,
     /// Resting NMDA block in interneurons and pyramidal cells (slow clock).
@@ -41,6 +43,7 @@ pub enum PlotId {
 }
 
 impl PlotId {
+    /// The fast panel's plots (Clearance is shown by the cues that need it).
     pub const FAST: [PlotId; 6] = [PlotId::CleftGlu, PlotId::OpenFraction, PlotId::Current, PlotId::CurrentDiff, PlotId::Vm, PlotId::Pools];
     pub const SLOW: [PlotId; 5] = [PlotId::DrugLevels, PlotId::Block, PlotId::Cascade, PlotId::Structure, PlotId::SlowDiff];
 
@@ -130,6 +133,13 @@ fn figure(id: PlotId, shown: &[Shown], t_now: f64) -> Option<Figure> {
                 series.push(line(s, "neuron Glu", figure_colour(3), fast(s, &|r| (r.neuron_glu_mM - f0.neuron_glu_mM) * 1e3)));
             }
             "change (µM)"
+        }
+        PlotId::Clearance => {
+            for s in shown {
+                series.push(line(s, "taken up", palette::egui(palette::EAAT_BOUND), fast(s, &|r| r.glu_uptaken)));
+                series.push(line(s, "escaped the synapse", figure_colour(0), fast(s, &|r| r.glu_escaped)));
+            }
+            "glutamate (molecules)"
         }
         PlotId::DrugLevels => {
             if shown.iter().all(|s| s.state.cascade.drug_keys().is_empty()) {

@@ -21,6 +21,10 @@ pub enum ViewCommand {
     Pathway(bool),
     /// The side panels and the legend; off, the 3D view takes the screen (key H).
     Panels(bool),
+    /// The evidence layer: labels with their evidence level and source (key E).
+    Evidence(bool),
+    /// No camera sweeps: flights arrive at once.
+    ReduceMotion(bool),
 }
 
 impl ViewCommand {
@@ -33,6 +37,8 @@ impl ViewCommand {
             ViewCommand::Plots(b) => s.show_plots = b,
             ViewCommand::Pathway(b) => s.show_pathway = b,
             ViewCommand::Panels(b) => s.show_panels = b,
+            ViewCommand::Evidence(b) => s.show_evidence = b,
+            ViewCommand::ReduceMotion(b) => s.reduce_motion = b,
         }
     }
 }
@@ -53,6 +59,12 @@ pub fn view_panel(ui: &mut egui::Ui, settings: &UiSettings) -> Vec<AppCommand> {
     }
     if ui.checkbox(&mut s.show_plots, "Plots").changed() {
         out.push(AppCommand::View(ViewCommand::Plots(s.show_plots)));
+    }
+    if ui.checkbox(&mut s.show_evidence, "Evidence layer (E)").on_hover_text("Each label with its evidence level (established / hypothesis / illustrative) and source").changed() {
+        out.push(AppCommand::View(ViewCommand::Evidence(s.show_evidence)));
+    }
+    if ui.checkbox(&mut s.reduce_motion, "Reduce motion").on_hover_text("No camera sweeps: viewpoints are reached at once").changed() {
+        out.push(AppCommand::View(ViewCommand::ReduceMotion(s.reduce_motion)));
     }
     if ui.checkbox(&mut s.show_pathway, "Pathway in 3D (drug scenarios)").changed() {
         out.push(AppCommand::View(ViewCommand::Pathway(s.show_pathway)));
