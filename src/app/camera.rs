@@ -105,6 +105,11 @@ impl Pose {
     }
 
     fn put(self, c: &mut PanOrbitCamera) {
+        if !c.initialized {
+            // A camera spawned this frame starts from its own pose fields: a
+            // goal given now (a lecture's first cue) would be overwritten.
+            (c.focus, c.yaw, c.pitch, c.radius) = (self.focus, Some(self.yaw), Some(self.pitch), Some(self.radius));
+        }
         c.target_focus = self.focus;
         c.target_yaw = self.yaw;
         c.target_pitch = self.pitch;
