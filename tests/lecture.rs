@@ -223,7 +223,10 @@ fn presenter_mode_gives_the_stage_the_screen_with_one_plot_and_a_big_caption() {
     let img = lecture_shot("6", "1024x768", &[]);
     let blue = |r: i32, g: i32, b: i32| b > 180 && r < 120 && g < 160;
     assert!(count(&img, (730, 1024, 100, 600), blue) > 100, "the current plot");
-    assert!(count(&img, (0, 700, 100, 650), green) > 2000, "the synapse on the stage");
+    // The stage shows the cleft close-up: AMPA receptors (blue capsules) in both halves.
+    let ampa = |r: i32, g: i32, b: i32| b > r + 50 && b > g + 15 && b > 120;
+    assert!(count(&img, (0, 350, 200, 600), ampa) > 2000, "AMPA receptors in A");
+    assert!(count(&img, (360, 710, 200, 600), ampa) > 2000, "AMPA receptors in B");
     // The console: the notes, on an opaque page (no scene behind it).
     let img = lecture_shot("6", "1024x768", &["--console"]);
     // (The evidence badge at the top is green too: below it the page is the console's alone.)

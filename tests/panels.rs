@@ -260,3 +260,29 @@ fn the_scenario_panel_opens_a_file_dialog_and_a_pick_becomes_a_load() {
     assert_eq!(out.len(), 1);
     assert!(view.message.as_ref().is_some_and(|(m, ok)| !ok && m.contains("/no/such/file.ron")));
 }
+
+#[test]
+fn the_lecture_bar_and_the_staging_calculator_work_by_their_names() {
+    use synapse_lab::app::lecture::{LectureCommand, StagingView, lecture_bar, staging_panel};
+    // The names a screen reader reads (egui's AccessKit tree) are the ones clicked here.
+    let mut harness = Harness::new_ui_state(|ui, acts: &mut Vec<LectureCommand>| acts.extend(lecture_bar(ui, 0, false)), Vec::new());
+    harness.get_by_label("◀ Back").click();
+    harness.get_by_label("Next ▶").click();
+    harness.run();
+    harness.get_by_label("Back to the lecture").click();
+    harness.run();
+    harness.get_by_label("Present (F5)").click();
+    harness.run();
+    assert_eq!(harness.state(), &vec![LectureCommand::Next, LectureCommand::RestartCue, LectureCommand::Presenter(true)], "Back is disabled at the first cue");
+    let mut harness = Harness::new_ui_state(|ui, v: &mut StagingView| staging_panel(ui, v, 1.0), StagingView::default());
+    harness.run();
+    assert!(harness.query_by_label("Thase–Rush stage II").is_some());
+    assert!(harness.query_by_label("MGH score 2.5").is_some());
+    harness.get_by_label("+ failed trial").click();
+    harness.run();
+    harness.get_by_label("a course of ECT failed").click();
+    harness.run();
+    // Three trials (1 + 1.5 + 1) and ECT (3): 6.5, beyond the table's last row (5).
+    assert!(harness.query_by_label("MGH score 6.5").is_some(), "{:?}", harness.state());
+    assert!(harness.query_by_label_contains("no patient had this score").is_some());
+}

@@ -476,21 +476,9 @@ fn overlay(
     if !l.presenter {
         egui::Area::new("lecture bar".into()).anchor(egui::Align2::RIGHT_TOP, egui::vec2(stage.right() - screen.right() - 10.0, stage.top() + 8.0)).show(&ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    if ui.add_enabled(l.runner.cue > 0, egui::Button::new("◀ Back")).on_hover_text("The previous cue (PageUp)").clicked() {
-                        out.write(AppCommand::Lecture(LectureCommand::Previous));
-                    }
-                    let next = if l.runner.waiting_for_next() { "Continue ▶" } else { "Next ▶" };
-                    if ui.button(next).on_hover_text("PageDown").clicked() {
-                        out.write(AppCommand::Lecture(LectureCommand::Next));
-                    }
-                    if ui.button("Back to the lecture").on_hover_text("This cue again from its start: what you changed is undone").clicked() {
-                        out.write(AppCommand::Lecture(LectureCommand::RestartCue));
-                    }
-                    if ui.button("Present (F5)").clicked() {
-                        out.write(AppCommand::Lecture(LectureCommand::Presenter(true)));
-                    }
-                });
+                for c in lecture_bar(ui, l.runner.cue, l.runner.waiting_for_next()) {
+                    out.write(AppCommand::Lecture(c));
+                }
             });
         });
     }
@@ -540,6 +528,27 @@ fn overlay(
     Ok(())
 }
 
+/// Student mode's bar: Back, Next (Continue while a cue waits), back to the
+/// cue's start, presenter mode; returns what was clicked.
+pub fn lecture_bar(ui: &mut egui::Ui, cue: usize, waiting: bool) -> Vec<LectureCommand> {
+    let mut out = Vec::new();
+    ui.horizontal(|ui| {
+        if ui.add_enabled(cue > 0, egui::Button::new("◀ Back")).on_hover_text("The previous cue (PageUp)").clicked() {
+            out.push(LectureCommand::Previous);
+        }
+        if ui.button(if waiting { "Continue ▶" } else { "Next ▶" }).on_hover_text("PageDown").clicked() {
+            out.push(LectureCommand::Next);
+        }
+        if ui.button("Back to the lecture").on_hover_text("This cue again from its start: what you changed is undone").clicked() {
+            out.push(LectureCommand::RestartCue);
+        }
+        if ui.button("Present (F5)").clicked() {
+            out.push(LectureCommand::Presenter(true));
+        }
+    });
+    out
+}
+
 /// The keys, from the keymap (so a changed keymap shows its own keys).
 fn help_window(ctx: &egui::Context, keymap: &Keymap, big: f32) {
     egui::Window::new("Keys").collapsible(false).anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO).show(ctx, |ui| {
@@ -559,7 +568,12 @@ fn help_window(ctx: &egui::Context, keymap: &Keymap, big: f32) {
 fn staging_window(ctx: &egui::Context, v: &mut StagingView, stage: egui::Rect, text_scale: f32) {
     let width = (stage.width() * 0.8).clamp(300.0, 500.0 * text_scale);
     let at = stage.center_top() + egui::vec2(-width / 2.0, stage.height() * 0.08);
-    egui::Window::new("Staging treatment resistance").default_pos(at).default_width(width).show(ctx, |ui| {
+    egui::Window::new("Staging treatment resistance").default_pos(at).default_width(width).show(ctx, |ui| staging_panel(ui, v, text_scale));
+}
+
+/// The staging calculator's contents (its own function, so it is tested without Bevy).
+pub fn staging_panel(ui: &mut egui::Ui, v: &mut StagingView, text_scale: f32) {
+    {
         // Readable from the back of the hall in presenter mode.
         for font in ui.style_mut().text_styles.values_mut() {
             font.size *= text_scale;
@@ -625,5 +639,5 @@ fn staging_window(ctx: &egui::Context, v: &mut StagingView, stage: egui::Rect, t
         let y = rect.bottom() - 6.0;
         p.line_segment([egui::pos2(x_of(1.0), rect.top()), egui::pos2(x_of(1.0), y)], egui::Stroke::new(1.0, text));
         p.text(egui::pos2(x_of(1.0), y), egui::Align2::CENTER_CENTER, "OR 1", egui::FontId::proportional(10.5 * text_scale), text);
-    });
+    }
 }
