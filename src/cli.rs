@@ -567,7 +567,7 @@ fn plot(a: PlotArgs) -> Result<ExitCode, String> {
         None => (1600, (450 * fig.panels.len() as u32 + if fig.title.is_empty() { 0 } else { 50 }).min(4320)),
     };
     fig.write(&a.out, size)?;
-    println!("wrote {} ({} panel(s), {} points each, {}x{})", a.out.display(), fig.panels.len(), fig.panels[0].points.len(), size.0, size.1);
+    println!("wrote {} ({} panel(s), {} points each, {}x{})", a.out.display(), fig.panels.len(), fig.panels[0].lines[0].points.len(), size.0, size.1);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -286,3 +286,41 @@ fn the_lecture_bar_and_the_staging_calculator_work_by_their_names() {
     assert!(harness.query_by_label("MGH score 6.5").is_some(), "{:?}", harness.state());
     assert!(harness.query_by_label_contains("no patient had this score").is_some());
 }
+
+#[test]
+fn each_plot_saves_as_svg_png_and_csv_with_its_data() {
+    use synapse_lab::app::sim_bridge::SimState;
+    use synapse_lab::app::ui::{PlotId, Shown, fast_plots, save_figure};
+    let mut state = SimState::new(synapse_core::builtin::get("single_spike").unwrap(), "single_spike".into(), false);
+    state.apply(Command::Run { steps: 4000 }).unwrap();
+    let t = state.sim.t_ms();
+    // The Save button of the first plot asks for that plot.
+    let mut harness = Harness::new_ui_state(
+        |ui, (st, asked): &mut (SimState, Option<PlotId>)| {
+            if let Some(id) = fast_plots(ui, &[Shown { label: "", state: st }], 4.0) {
+                *asked = Some(id);
+            }
+        },
+        (state.clone(), None),
+    );
+    harness.get_all_by_label("Save").next().unwrap().click();
+    harness.run();
+    assert_eq!(harness.state().1, Some(PlotId::CleftGlu));
+    let dir = std::env::temp_dir().join(format!("synapse-figures-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let msg = save_figure(PlotId::Current, &[Shown { label: "", state: &state }], t, &dir).unwrap();
+    assert!(msg.contains("Current-1.svg"), "{msg}");
+    let svg = std::fs::read_to_string(dir.join("Current-1.svg")).unwrap();
+    assert!(svg.contains("AMPA") && svg.contains("current (pA)") && svg.contains("<polyline"), "the SVG keeps its text");
+    let png = image::open(dir.join("Current-1.png")).unwrap();
+    assert_eq!((png.width(), png.height()), (2400, 1500), "print resolution");
+    let csv = std::fs::read_to_string(dir.join("Current-1.csv")).unwrap();
+    let rows = state.history.rows.len();
+    assert_eq!(csv.lines().count(), 1 + 3 * rows, "AMPA, NMDA and GABA-A, every sample");
+    assert!(csv.starts_with("panel,line,t (ms),y\n"), "{}", &csv[..40]);
+    // A second save never overwrites the first.
+    assert!(save_figure(PlotId::Current, &[Shown { label: "", state: &state }], t, &dir).unwrap().contains("Current-2.svg"));
+    if std::env::var_os("SYNAPSE_KEEP_FIGURES").is_none() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

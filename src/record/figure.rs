@@ -8,18 +8,29 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
 
-/// One panel: a column against the x column.
+/// One line of a panel.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
     pub name: String,
     pub points: Vec<(f64, f64)>,
+    /// Its colour (None: the figure palette's, in order).
+    pub colour: Option<(u8, u8, u8)>,
+    /// Dashed (B of a comparison).
+    pub dashed: bool,
+}
+
+/// One panel: its y axis and its lines (a legend when there are several).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Panel {
+    pub y_label: String,
+    pub lines: Vec<Series>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Figure {
     pub title: String,
     pub x_label: String,
-    pub panels: Vec<Series>,
+    pub panels: Vec<Panel>,
 }
 
 impl Figure {
@@ -34,7 +45,7 @@ impl Figure {
         if cols.is_empty() {
             return Err("--columns: name at least one column, e.g. --columns glu_cleft_uM,i_nmda_pA".into());
         }
-        let mut panels: Vec<Series> = columns.iter().map(|c| Series { name: c.clone(), points: Vec::new() }).collect();
+        let mut panels: Vec<Panel> = columns.iter().map(|c| Panel { y_label: c.clone(), lines: vec![Series { name: c.clone(), points: Vec::new(), colour: None, dashed: false }] }).collect();
         for (i, line) in lines {
             let cells: Vec<&str> = line.split(',').map(str::trim).collect();
             let num = |j: usize| -> Result<f64, String> {
@@ -43,13 +54,26 @@ impl Figure {
             };
             let xv = num(xi)?;
             for (p, &j) in panels.iter_mut().zip(&cols) {
-                p.points.push((xv, num(j)?));
+                p.lines[0].points.push((xv, num(j)?));
             }
         }
-        if panels[0].points.is_empty() {
+        if panels[0].lines[0].points.is_empty() {
             return Err(format!("{file}: the trace has a header but no rows"));
         }
         Ok(Self { title: String::new(), x_label: x.to_string(), panels })
+    }
+
+    /// The figure's data as CSV, one row per point: panel, line, x, y.
+    pub fn csv(&self) -> String {
+        let mut out = format!("panel,line,{},y\n", csv_cell(&self.x_label));
+        for p in &self.panels {
+            for l in &p.lines {
+                for (x, y) in &l.points {
+                    out.push_str(&format!("{},{},{x},{y}\n", csv_cell(&p.y_label), csv_cell(&l.name)));
+                }
+            }
+        }
+        out
     }
 
     /// Write the figure, SVG or PNG by the file name, whole or not at all.
@@ -83,24 +107,57 @@ impl Figure {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         root.fill(&WHITE).map_err(err)?;
-        let root = if self.title.is_empty() { root.clone() } else { root.titled(&self.title, ("sans-serif", 26)).map_err(err)? };
+        // Text and lines grow with a taller figure (print resolution), never shrink.
+        let k = (root.dim_in_pixel().1 as f64 / (450.0 * self.panels.len().max(1) as f64).max(1000.0)).max(1.0);
+        let px = |v: f64| (v * k).round() as u32;
+        let root = if self.title.is_empty() { root.clone() } else { root.titled(&self.title, ("sans-serif", px(26.0))).map_err(err)? };
         let areas = root.split_evenly((self.panels.len(), 1));
-        for (k, (area, s)) in areas.iter().zip(&self.panels).enumerate() {
-            let (x0, x1) = range(s.points.iter().map(|p| p.0));
-            let (y0, y1) = range(s.points.iter().map(|p| p.1));
+        let mut colour_index = 0;
+        for (k, (area, panel)) in areas.iter().zip(&self.panels).enumerate() {
+            let all = || panel.lines.iter().flat_map(|l| l.points.iter());
+            let (x0, x1) = range(all().map(|p| p.0));
+            let (y0, y1) = range(all().map(|p| p.1));
             let last = k + 1 == self.panels.len();
-            let mut chart = ChartBuilder::on(area).margin(12).x_label_area_size(if last { 44 } else { 20 }).y_label_area_size(90).build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
+            let mut chart =
+                ChartBuilder::on(area).margin(px(12.0)).x_label_area_size(px(if last { 44.0 } else { 20.0 })).y_label_area_size(px(90.0)).build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
             let mut mesh = chart.configure_mesh();
-            mesh.y_desc(s.name.as_str()).label_style(("sans-serif", 16)).axis_desc_style(("sans-serif", 18)).light_line_style(RGBColor(235, 235, 235));
+            mesh.y_desc(panel.y_label.as_str()).label_style(("sans-serif", px(16.0))).axis_desc_style(("sans-serif", px(18.0))).light_line_style(RGBColor(235, 235, 235));
             if last {
                 mesh.x_desc(self.x_label.as_str());
             }
             mesh.draw().map_err(err)?;
-            let (r, g, b) = FIGURE_SERIES[k % FIGURE_SERIES.len()];
-            chart.draw_series(LineSeries::new(s.points.iter().copied(), RGBColor(r, g, b).stroke_width(2))).map_err(err)?;
+            for l in &panel.lines {
+                let (r, g, b) = l.colour.unwrap_or_else(|| {
+                    colour_index += 1;
+                    FIGURE_SERIES[(colour_index - 1) % FIGURE_SERIES.len()]
+                });
+                let style = RGBColor(r, g, b).stroke_width(px(2.0));
+                let drawn = if l.dashed {
+                    chart.draw_series(DashedLineSeries::new(l.points.iter().copied(), 8, 5, style)).map_err(err)?
+                } else {
+                    chart.draw_series(LineSeries::new(l.points.iter().copied(), style)).map_err(err)?
+                };
+                let (len, width) = (px(20.0) as i32, px(3.0));
+                drawn.label(l.name.as_str()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], RGBColor(r, g, b).stroke_width(width)));
+            }
+            if panel.lines.len() > 1 {
+                chart
+                    .configure_series_labels()
+                    .background_style(WHITE.mix(0.85))
+                    .border_style(RGBColor(180, 180, 180))
+                    .label_font(("sans-serif", px(15.0)))
+                    .position(SeriesLabelPosition::UpperRight)
+                    .draw()
+                    .map_err(err)?;
+            }
         }
         Ok(())
     }
+}
+
+/// A CSV cell: quoted when it holds a comma or a quote.
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 /// The value range of a column, widened when flat so the line shows.
@@ -130,7 +187,9 @@ mod tests {
     fn columns_are_read_with_the_x_axis() {
         let f = Figure::from_csv(CSV, "t.csv", "t_ms", &["glu_cleft_uM".into(), "i_nmda_pA".into()]).unwrap();
         assert_eq!(f.panels.len(), 2);
-        assert_eq!(f.panels[1].points, vec![(0.0, 0.0), (0.5, -1.5), (1.0, -4.0)]);
+        assert_eq!(f.panels[1].lines[0].points, vec![(0.0, 0.0), (0.5, -1.5), (1.0, -4.0)]);
+        assert_eq!(f.csv().lines().nth(4), Some("i_nmda_pA,i_nmda_pA,0,0"));
+        assert_eq!(f.csv().lines().next(), Some("panel,line,t_ms,y"));
     }
 
     #[test]

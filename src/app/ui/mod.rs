@@ -22,7 +22,7 @@ mod view;
 pub use compare::{CompareView, compare_panel, half_title};
 pub use drugs::{DoseJob, DrugView, dose_panel, drugs_panel, sweep_target};
 pub use playback::{LensView, PlaybackView, playback_bar, slow_speed_text, speed_text, time_lens_bar};
-pub use plots::{PlotId, Shown};
+pub use plots::{PlotId, Shown, plots as fast_plots, printed, save_figure};
 pub use scenario::{Dialog, FileAction, ScenarioView, handle_file, scenario_panel};
 pub use stimulation::{StimView, stimulation_panel};
 pub use view::{ViewCommand, view_panel};
@@ -138,6 +138,8 @@ pub struct UiState {
     applied: Option<(bool, f32)>,
     /// The font atlas holds every glyph (laid out in the first frame).
     glyphs_warm: bool,
+    /// Where the last saved figure went (or why it was not saved).
+    figure_message: Option<String>,
 }
 
 impl Plugin for UiPlugin {
@@ -376,8 +378,15 @@ pub fn ui_system(
                             out.push(AppCommand::Select(Some((slot, Selectable::Pathway(i)))));
                         }
                     });
-                    egui::CollapsingHeader::new("Slow clock plots").default_open(slow).show(ui, |ui| plots::slow_plots(ui, &shown));
-                    egui::CollapsingHeader::new("Fast clock plots").default_open(true).show(ui, |ui| plots::plots(ui, &shown, a_state.sim.t_ms()));
+                    let t_now = a_state.sim.t_ms();
+                    let slow_save = egui::CollapsingHeader::new("Slow clock plots").default_open(slow).show(ui, |ui| plots::slow_plots(ui, &shown)).body_returned.flatten();
+                    let fast_save = egui::CollapsingHeader::new("Fast clock plots").default_open(true).show(ui, |ui| plots::plots(ui, &shown, t_now)).body_returned.flatten();
+                    if let Some(id) = slow_save.or(fast_save) {
+                        ui_state.figure_message = Some(plots::save_figure(id, &shown, t_now, std::path::Path::new("figures")).unwrap_or_else(|e| format!("error: {e}")));
+                    }
+                    if let Some(m) = &ui_state.figure_message {
+                        ui.small(m);
+                    }
                 });
             })
             .response

@@ -200,8 +200,10 @@ fn figure(id: PlotId, shown: &[Shown], t_now: f64) -> Option<Figure> {
 }
 
 /// A plot with its legend as a row above it (never over the data), each
-/// name once; in a comparison A is solid and B dashed. `text` is the legend's size.
-fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32) {
+/// name once; in a comparison A is solid and B dashed. `text` is the legend's
+/// size. Returns whether "Save" was clicked (the figure as SVG, PNG and CSV).
+fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32, saveable: bool) -> bool {
+    let mut save = false;
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
         let mut seen: Vec<&str> = Vec::new();
@@ -224,6 +226,9 @@ fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32) {
         if fig.series.iter().any(|s| s.slot == "B") {
             ui.label(egui::RichText::new("(A solid, B dashed)").size(text));
         }
+        if saveable {
+            save = ui.small_button("Save").on_hover_text("This plot as SVG and PNG (print resolution) with its data as CSV, in figures/").clicked();
+        }
     });
     Plot::new(format!("{id:?}")).height(height).allow_drag(false).allow_zoom(false).allow_scroll(false).x_axis_label(fig.x).y_axis_label(fig.y).show(ui, |p| {
         for s in fig.series {
@@ -237,36 +242,78 @@ fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32) {
         // "now" is the red line; it needs no legend entry.
         p.vline(VLine::new("", fig.now).color(palette::egui(palette::ERROR)));
     });
+    save
+}
+
+/// Plot `id` as a printed figure (one panel, its lines, B dashed), or None where it does not apply.
+pub fn printed(id: PlotId, shown: &[Shown], t_now: f64, title: &str) -> Option<crate::record::figure::Figure> {
+    use crate::record::figure::{Figure as Printed, Panel, Series as Line};
+    let fig = figure(id, shown, t_now)?;
+    let lines = fig
+        .series
+        .into_iter()
+        .map(|s| Line {
+            name: if s.slot.is_empty() { s.name } else { format!("{} ({})", s.name, s.slot) },
+            points: s.points.into_iter().map(|[x, y]| (x, y)).collect(),
+            colour: Some((s.color.r(), s.color.g(), s.color.b())),
+            dashed: s.slot == "B",
+        })
+        .collect();
+    Some(Printed { title: title.to_string(), x_label: fig.x.to_string(), panels: vec![Panel { y_label: fig.y.to_string(), lines }] })
+}
+
+/// Write plot `id` as `DIR/NAME-n.svg`, `.png` (2400x1500) and `.csv`, each
+/// whole or not at all, under a new name each time; the message says where.
+pub fn save_figure(id: PlotId, shown: &[Shown], t_now: f64, dir: &std::path::Path) -> Result<String, String> {
+    let title = shown.iter().map(|s| if s.label.is_empty() { s.state.base().name.clone() } else { format!("{}: {}", s.label, s.state.base().name) }).collect::<Vec<_>>().join(" | ");
+    let fig = printed(id, shown, t_now, &title).ok_or("this plot has nothing to save")?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
+    let stem = (1..10_000).map(|n| dir.join(format!("{id:?}-{n}"))).find(|p| !p.with_extension("svg").exists()).ok_or("too many figures in the folder")?;
+    fig.write(&stem.with_extension("svg"), (1600, 1000))?;
+    fig.write(&stem.with_extension("png"), (2400, 1500))?;
+    crate::cli::write_atomically(&stem.with_extension("csv"), |w| std::io::Write::write_all(w, fig.csv().as_bytes()))?;
+    Ok(format!("saved {}.svg, .png and .csv", stem.display()))
 }
 
 /// The slow clock's plots: drug levels (the PK curve with now marked),
 /// resting NMDA block, the cascade against its calibration targets; in a
 /// comparison A solid and B dashed on the same axes.
-pub fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) {
+pub fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) -> Option<PlotId> {
+    let mut save = None;
     for id in PlotId::SLOW {
-        if let Some(fig) = figure(id, shown, 0.0) {
-            draw(ui, id, fig, 120.0, 11.5);
+        if let Some(fig) = figure(id, shown, 0.0)
+            && draw(ui, id, fig, 120.0, 11.5, true)
+        {
+            save = Some(id);
         }
     }
     ui.small("The cascade is calibrated to (not validated against) Li et al. 2010, Autry et al. 2011 and Moda-Sava et al. 2019 (docs/model.md §7): its gains were fitted to those bands. Cascade constants are assumptions; the disinhibition step is contested (hypothesis).");
+    save
 }
 
 /// The fast clock's plots, on the same clock as the 3D view; in a
 /// comparison A solid and B dashed, and B − A of the synaptic current.
-pub fn plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64) {
+pub fn plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64) -> Option<PlotId> {
     let n_plots = if shown.len() > 1 { 6.0 } else { 5.0 };
     let h = ((ui.available_height() - 60.0) / n_plots - 18.0).clamp(60.0, 150.0);
+    let mut save = None;
     for id in PlotId::FAST {
-        if let Some(fig) = figure(id, shown, t_now) {
-            draw(ui, id, fig, h, 11.5);
+        if let Some(fig) = figure(id, shown, t_now)
+            && draw(ui, id, fig, h, 11.5, true)
+        {
+            save = Some(id);
         }
     }
+    save
 }
 
 /// One plot, large (presenter mode: the plot a cue needs).
 pub fn one_plot(ui: &mut egui::Ui, id: PlotId, shown: &[Shown], t_now: f64, height: f32, text: f32) {
     match figure(id, shown, t_now) {
-        Some(fig) => draw(ui, id, fig, height, text),
+        // Presenter mode: nothing to click on the projector.
+        Some(fig) => {
+            draw(ui, id, fig, height, text, false);
+        }
         None => {
             ui.label("(this plot needs a comparison or a drug on the slow clock)");
         }
