@@ -255,6 +255,12 @@ pub fn differences(a: &Experiment, b: &Experiment) -> Vec<String> {
     out
 }
 
+/// The drugs applied by hand (not scheduled by the scenario), as "+ Name conc".
+pub fn drugs_by_hand(e: &Experiment) -> Vec<String> {
+    let scheduled = e.cascade.drug_keys();
+    e.sim.drugs.iter().filter(|d| d.conc_um > 0.0 && !scheduled.contains(&d.drug.key)).map(|d| format!("+ {} {}", d.drug.name, conc_text(d.conc_um))).collect()
+}
+
 /// A concentration with a readable unit.
 pub fn conc_text(um: f64) -> String {
     if um >= 1000.0 {

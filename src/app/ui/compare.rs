@@ -54,7 +54,8 @@ pub fn compare_panel(ui: &mut egui::Ui, vm: &mut CompareView) -> Vec<AppCommand>
 /// The title of one half: "A — Single spike at rest" / "B — + Ketamine 10 µM".
 pub fn half_title(slot: Slot, state: &SimState, differences: &[String]) -> String {
     match slot {
-        Slot::A => format!("A — {}", state.base().name),
+        // A's own drugs given by hand name it too (a lecture's "A: esketamine, B: arketamine").
+        Slot::A => std::iter::once(format!("A — {}", state.base().name)).chain(super::super::sim_bridge::drugs_by_hand(state)).collect::<Vec<_>>().join(" "),
         Slot::B if differences.is_empty() => "B — identical to A".to_string(),
         Slot::B => format!("B — {}", differences.join(", ")),
     }
