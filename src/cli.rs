@@ -468,7 +468,28 @@ fn read_keymap(path: Option<&Path>) -> Result<Option<crate::app::keymap::Keymap>
     Ok(Some(crate::app::keymap::Keymap::from_ron(&text, &file)?))
 }
 
+/// `--lecture [FILE]`: the file, or the built-in lecture when none is named.
+fn open_lecture(file: &str) -> Result<crate::lecture::Loaded, String> {
+    crate::lecture::Loaded::open((!file.is_empty()).then(|| Path::new(file))).map_err(|e| e.to_string())
+}
+
 fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
+    if a.lecture.is_some() {
+        let given: Vec<&str> = [
+            ("--scenario", a.scenario.is_some()),
+            ("--compare", !a.compare.is_empty()),
+            ("--at", a.at != "2ms"),
+            ("--slow-at", a.slow_at.is_some()),
+            ("--drug", !a.drugs.is_empty()),
+            ("--view", a.view != "whole"),
+        ]
+        .into_iter()
+        .filter_map(|(f, on)| on.then_some(f))
+        .collect();
+        if !given.is_empty() {
+            return Err(format!("{} do(es) not go with --lecture: the cue sets the scenario, clocks and camera", given.join(", ")));
+        }
+    }
     let ((scenario, source), compare) = scenarios_of(a.scenario.as_deref(), &a.compare)?;
     let size = parse_size(&a.size)?;
     let view = parse_view(&a.view)?;
@@ -488,6 +509,11 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
     if slow_at_min > synapse_core::experiment::MAX_SLOW_MIN {
         return Err(format!("--slow-at {}: pick a time within {} weeks", a.slow_at.as_deref().unwrap_or(""), synapse_core::experiment::MAX_SLOW_MIN / (7.0 * 1440.0)));
     }
+    let lecture = match &a.lecture {
+        Some(file) => Some(lecture_options(open_lecture(file)?, a.cue, !a.student, a.console, crate::lecture::runner::Pace::Instant)?),
+        None if a.console || a.student || a.cue != 1 => return Err("--cue, --console and --student go with --lecture [FILE]".into()),
+        None => None,
+    };
     let job = crate::record::ExportJob {
         plan: crate::record::plan::ClipPlan::still(at_ms, (slow_at_min > 0.0).then_some(slow_at_min)),
         out: a.out,
@@ -501,18 +527,11 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
         warmup_frames: a.frames.clamp(3, 10_000),
         ffmpeg_version: None,
         facts: Default::default(),
-        lecture: false,
+        // A cue moves the clocks, not --at: the recorder holds them where the cue leaves them.
+        lecture: lecture.is_some(),
         subtitles: None,
     };
     let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });
-    let lecture = match &a.lecture {
-        Some(file) => {
-            let loaded = crate::lecture::Loaded::open((!file.is_empty()).then(|| Path::new(file.as_str()))).map_err(|e| e.to_string())?;
-            Some(lecture_options(loaded, a.cue, !a.student, a.console, crate::lecture::runner::Pace::Instant)?)
-        }
-        None if a.console || a.student || a.cue != 1 => return Err("--cue, --console and --student go with --lecture [FILE]".into()),
-        None => None,
-    };
     crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen, record_commands: None, compare, keymap: None, lecture })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -550,7 +569,7 @@ fn lecture(a: LectureArgs) -> Result<ExitCode, String> {
     let size = parse_size(&a.size)?;
     let ui = a.look.settings()?;
     let keymap = read_keymap(a.keymap.as_deref())?;
-    let (scenario, source) = loaded.resolve_scenario(&loaded.lecture.scenario)?;
+    let (scenario, source) = loaded.first_scenario();
     let lecture = Some(lecture_options(loaded, a.cue, !a.student, false, crate::lecture::runner::Pace::Live)?);
     let view = crate::app::camera::Viewpoint::WholeSynapse;
     crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs: Vec::new(), offscreen: None, record_commands: None, compare: None, keymap, lecture })?;
@@ -697,13 +716,10 @@ fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
     if !given.is_empty() {
         return Err(format!("{} do(es) not go with --lecture: the lecture's cues set the scenarios, clocks, camera and panels", given.join(", ")));
     }
-    let file = a.lecture.clone().unwrap_or_default();
-    let loaded = crate::lecture::Loaded::open((!file.is_empty()).then(|| Path::new(file.as_str()))).map_err(|e| e.to_string())?;
-    let n = loaded.lecture.cues.len();
+    let loaded = open_lecture(a.lecture.as_deref().unwrap_or_default())?;
     let cues: Vec<usize> = match a.cue {
-        Some(c) if c == 0 || c > n => return Err(format!("--cue {c}: {} has cues 1 to {n}", loaded.file)),
-        Some(c) => vec![c - 1],
-        None => (0..n).collect(),
+        Some(c) => vec![lecture_options(loaded.clone(), c, true, false, crate::lecture::runner::Pace::Video)?.cue],
+        None => (0..loaded.lecture.cues.len()).collect(),
     };
     let size = parse_size(&a.size)?;
     let mut ui = a.look.settings()?;
@@ -757,7 +773,7 @@ fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
         lecture: true,
         subtitles: Some(timeline.captions.clone()),
     };
-    let (scenario, source) = loaded.resolve_scenario(&loaded.lecture.scenario)?;
+    let (scenario, source) = loaded.first_scenario();
     let mut lecture = lecture_options(loaded, cues[0] + 1, true, false, crate::lecture::runner::Pace::Video)?;
     lecture.timeline = Some(timeline);
     let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });

@@ -56,7 +56,7 @@ fn a_claim_that_the_simulation_contradicts_is_reported_with_its_place() {
 /// A headless App with the lecture, the keys and the two clocks.
 fn lecture_app(cue: usize, presenter: bool, pace: Pace) -> App {
     let l = Loaded::builtin();
-    let (scenario, source) = l.resolve_scenario(&l.lecture.scenario).unwrap();
+    let (scenario, source) = l.first_scenario();
     let mut app = App::new();
     app.add_plugins(MinimalPlugins)
         .add_plugins(bevy::input::InputPlugin)
@@ -180,7 +180,7 @@ fn lecture_check_prints_each_cue_and_a_broken_file_names_its_place() {
     assert!(o.status.success(), "--check plays every cue whatever --cue says");
     let o = synapse_lab(&["screenshot", "--lecture", "--cue", "99", "--out", dir.join("x.png").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("has cues 1 to 15"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("has cues 1 to 19"));
     assert!(!dir.join("x.png").exists());
 }
 

@@ -108,8 +108,20 @@ impl Pose {
         if !c.initialized {
             // A camera spawned this frame starts from its own pose fields: a
             // goal given now (a lecture's first cue) would be overwritten.
-            (c.focus, c.yaw, c.pitch, c.radius) = (self.focus, Some(self.yaw), Some(self.pitch), Some(self.radius));
+            self.cut(c);
         }
+        self.put_targets(c);
+    }
+}
+
+impl Pose {
+    /// Be there now, with no easing (a cut: a cue's start, reduce motion).
+    fn cut(self, c: &mut PanOrbitCamera) {
+        (c.focus, c.yaw, c.pitch, c.radius) = (self.focus, Some(self.yaw), Some(self.pitch), Some(self.radius));
+        self.put_targets(c);
+    }
+
+    fn put_targets(self, c: &mut PanOrbitCamera) {
         c.target_focus = self.focus;
         c.target_yaw = self.yaw;
         c.target_pitch = self.pitch;
@@ -187,7 +199,12 @@ fn spawn_cameras(
             Some(a) if *slot == Slot::B => Pose::of(a),
             _ => view.pose(first_receptor(state)),
         };
-        let cam = PanOrbitCamera { focus: p.focus, yaw: Some(p.yaw), pitch: Some(p.pitch), radius: Some(p.radius), zoom_lower_limit: 0.3, ..default() };
+        let mut cam = PanOrbitCamera { focus: p.focus, yaw: Some(p.yaw), pitch: Some(p.pitch), radius: Some(p.radius), zoom_lower_limit: 0.3, ..default() };
+        if offscreen.is_some() {
+            // Offscreen the camera eases only along flights (on the video clock): its own
+            // smoothing runs on app time, which also passes while a frame is taken again.
+            (cam.orbit_smoothness, cam.pan_smoothness, cam.zoom_smoothness) = (0.0, 0.0, 0.0);
+        }
         let mut camera = commands.spawn((
             ChildOf(root),
             InInstance(root),
@@ -275,7 +292,7 @@ fn go_to(
                 commands.entity(e).insert(Flight { from: Pose::of(&cam), to, t: 0.0, secs });
             } else {
                 commands.entity(e).remove::<Flight>();
-                to.put(&mut cam);
+                to.cut(&mut cam);
             }
         }
     }

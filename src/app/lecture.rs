@@ -127,8 +127,11 @@ impl LectureState {
     fn go_to(&mut self, cue: usize, now_s: f64) {
         let n = self.loaded.lecture.cues.len();
         self.runner = CueRunner::at(&self.loaded, cue.min(n - 1));
+        // The cue from its start: nothing of the last one stays on screen.
         self.strokes.clear();
         self.blank = None;
+        self.typed.clear();
+        self.staging = StagingView::default();
         self.cue_started_s = now_s;
     }
 }
@@ -161,7 +164,11 @@ impl Plugin for LecturePlugin {
                     out.write(AppCommand::Lecture(LectureCommand::Presenter(on)));
                 }
             })
-            .add_systems(Update, (drive_lecture.in_set(AppSystems::Commands).before(super::sim_bridge::apply_commands), close_console, report_cue_ends.in_set(AppSystems::Writeback)))
+            // Before the commands are carried out, so a cue's first caption and view show on its first frame.
+            .add_systems(
+                Update,
+                (drive_lecture.in_set(AppSystems::Commands).before(super::sim_bridge::apply_commands).before(super::ui::view_commands), close_console, report_cue_ends.in_set(AppSystems::Writeback)),
+            )
             .add_systems(EguiPrimaryContextPass, overlay.after(super::ui::ui_system))
             .add_systems(ConsolePass, console_window);
     }
@@ -236,6 +243,9 @@ fn drive_lecture(
                 presenter_changed = true;
             }
             LectureCommand::Presenter(on) => {
+                if !*on {
+                    l.typed.clear();
+                }
                 presenter_changed |= l.presenter != *on || (*on && l.saved.is_none());
                 l.presenter = *on;
             }
@@ -430,7 +440,7 @@ fn overlay(
     }
     let dark = settings.dark;
     let ink = if dark { egui::Color32::from_gray(240) } else { egui::Color32::from_gray(15) };
-    let big = (screen.height() / 30.0).max(18.0);
+    let big = super::ui::presenter_caption_size(screen.height());
     let cues = l.loaded.lecture.cues.len();
     let cue = l.loaded.lecture.cues[l.runner.cue].clone();
     let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "lecture".into()));

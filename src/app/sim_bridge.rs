@@ -462,11 +462,17 @@ pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCom
             }
         };
         match c.clone() {
-            AppCommand::Sim(target, cmd) => each(target_of(&cmd, target), &mut |s| {
-                if let Err(err) = s.apply(cmd.clone()) {
-                    warn!("command refused: {err}");
+            AppCommand::Sim(target, cmd) => {
+                // Biology shown by a command (a lecture's Run) counts on the fast clock like playback's.
+                if let Command::Run { steps } = cmd {
+                    playback.extra_steps += steps;
                 }
-            }),
+                each(target_of(&cmd, target), &mut |s| {
+                    if let Err(err) = s.apply(cmd.clone()) {
+                        warn!("command refused: {err}");
+                    }
+                })
+            }
             AppCommand::Playback(p) => match p {
                 PlaybackCommand::Play(on) => playback.playing = on,
                 PlaybackCommand::StepOnce => {

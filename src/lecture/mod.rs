@@ -210,6 +210,9 @@ pub struct Loaded {
     pub text: String,
     /// Scenario paths are relative to this folder (None: built-in names and the working folder).
     pub dir: Option<PathBuf>,
+    /// Every scenario the lecture names, read once when it was parsed (a
+    /// file changed or removed during the lecture cannot break a cue).
+    scenarios: Vec<(String, synapse_core::Scenario, String)>,
 }
 
 impl Loaded {
@@ -234,15 +237,24 @@ impl Loaded {
             let cue = cue_before(text, line).map(|id| format!(" (in cue \"{id}\")")).unwrap_or_default();
             LectureError(format!("{file}:{line}:{col}{cue}: {}; {}", e.code, fix_for(&e.code.to_string())))
         })?;
-        let loaded = Self { lecture, file: file.to_string(), text: text.to_string(), dir };
+        let mut loaded = Self { lecture, file: file.to_string(), text: text.to_string(), dir, scenarios: Vec::new() };
         loaded.check_form()?;
+        let names: Vec<String> = std::iter::once(loaded.lecture.scenario.clone()).chain(loaded.lecture.cues.iter().flat_map(|c| c.scenario.iter().chain(c.compare.iter()).cloned())).collect();
+        for name in names {
+            if !loaded.scenarios.iter().any(|(n, _, _)| *n == name) {
+                let (s, src) = loaded.resolve_scenario(&name).map_err(|e| LectureError(format!("{}: scenario \"{name}\": {e}", loaded.file)))?;
+                loaded.scenarios.push((name, s, src));
+            }
+        }
         Ok(loaded)
     }
 
     /// Where cue `i` is defined: "file:line:col (cue "id")".
     pub fn at_cue(&self, i: usize) -> String {
         let id = &self.lecture.cues[i].id;
-        let (line, col) = find_line(&self.text, &format!("\"{id}\"")).unwrap_or((1, 1));
+        // The n-th cue with this id (a duplicate points at itself, not the first).
+        let nth = self.lecture.cues[..i].iter().filter(|c| c.id == *id).count();
+        let (line, col) = find_nth_line(&self.text, &format!("id: \"{id}\""), nth).unwrap_or((1, 1));
         format!("{}:{line}:{col} (cue {} \"{id}\")", self.file, i + 1)
     }
 
@@ -273,8 +285,15 @@ impl Loaded {
             if let Some(v) = &cue.view {
                 self.camera_goal(v).map_err(|e| LectureError(format!("{at}: view: {e}")))?;
             }
+            let live_at = cue.steps.iter().position(|s| matches!(s, Step::Live(_)));
             for (n, step) in cue.steps.iter().enumerate() {
                 self.check_step(step).map_err(|e| LectureError(format!("{at}, step {}: {e}", n + 1)))?;
+                if matches!(step, Step::Expect(..)) && live_at.is_some_and(|l| l < n) {
+                    return Err(LectureError(format!(
+                        "{at}, step {}: an Expect after Live would check a state the audience does not see (Live runs on the wall clock); put the Expect before the Live step",
+                        n + 1
+                    )));
+                }
                 if let Step::To(Target::B, _) = step
                     && cue.compare.is_none()
                 {
@@ -288,7 +307,11 @@ impl Loaded {
     fn check_step(&self, step: &Step) -> Result<(), String> {
         let secs = |s: f32, what: &str| if s.is_finite() && (0.0..=600.0).contains(&s) { Ok(()) } else { Err(format!("{what} {s} s: use 0 to 600 seconds")) };
         match step {
-            Step::Do(_) | Step::To(..) | Step::View(_) | Step::Expect(..) => Ok(()),
+            Step::Do(c) | Step::To(_, c) => match c {
+                Command::Drug { name, .. } | Command::WashOut { name } => CATALOGUE.with(|cat| cat.get(name).map(|_| ()).map_err(|e| e.to_string())),
+                _ => Ok(()),
+            },
+            Step::View(_) | Step::Expect(..) => Ok(()),
             Step::Fly(to, s) => {
                 secs(*s, "Fly over")?;
                 self.camera_goal(to).map(|_| ())
@@ -300,13 +323,19 @@ impl Loaded {
                 }
                 Ok(())
             }
-            Step::Run(bio, speed) => fast_run(bio, speed).map(|_| ()),
+            Step::Run(bio, speed) => {
+                let (ms, rate) = fast_run(bio, speed)?;
+                if ms / rate > 600.0 {
+                    return Err(format!("Run({bio:?}, {speed:?}) would take {:.0} s on screen; use at most 600 s (a faster speed, or less biology)", ms / rate));
+                }
+                Ok(())
+            }
             Step::Live(speed) => crate::record::plan::parse_rate_ms_per_s(speed).map(|_| ()).map_err(|e| format!("Live({speed:?}): {e}")),
             Step::Hold(s) => secs(*s, "Hold"),
             Step::Pause => Ok(()),
             Step::Predict(q, choices, answer) => {
-                if q.trim().is_empty() || choices.len() < 2 {
-                    return Err("Predict needs a question and at least two choices".into());
+                if q.trim().is_empty() || !(2..=26).contains(&choices.len()) {
+                    return Err("Predict needs a question and 2 to 26 choices (they are lettered A, B, ...)".into());
                 }
                 if *answer >= choices.len() {
                     return Err(format!("Predict's answer {answer} is not among its {} choices; count from 0", choices.len()));
@@ -316,8 +345,18 @@ impl Loaded {
         }
     }
 
+    /// A scenario the lecture names, as read when it was parsed.
+    pub fn scenario(&self, name: &str) -> Option<(synapse_core::Scenario, String)> {
+        self.scenarios.iter().find(|(n, _, _)| n == name).map(|(_, s, src)| (s.clone(), src.clone()))
+    }
+
+    /// The lecture's own scenario (what the app opens on).
+    pub fn first_scenario(&self) -> (synapse_core::Scenario, String) {
+        self.scenario(&self.lecture.scenario).expect("read when the lecture was parsed")
+    }
+
     /// A cue's scenario or B, relative to the lecture's folder first.
-    pub fn resolve_scenario(&self, name: &str) -> Result<(synapse_core::Scenario, String), String> {
+    fn resolve_scenario(&self, name: &str) -> Result<(synapse_core::Scenario, String), String> {
         let local = self.dir.as_ref().map(|d| d.join(name)).filter(|p| p.is_file());
         let arg = local.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| name.to_string());
         let (mut s, src) = synapse_core::builtin::resolve(&arg).map_err(|e| e.to_string())?;
@@ -374,6 +413,11 @@ pub fn slow_span_min(span: &str) -> Result<f64, String> {
     Ok(min)
 }
 
+thread_local! {
+    /// The built-in drugs, for the names in `Drug` steps.
+    static CATALOGUE: synapse_core::pharmacology::Catalogue = synapse_core::pharmacology::Catalogue::builtin().unwrap_or_default();
+}
+
 /// The fix for a RON error code, in words.
 fn fix_for(code: &str) -> String {
     if code.contains("Step") || code.contains("variant") {
@@ -385,9 +429,9 @@ fn fix_for(code: &str) -> String {
     }
 }
 
-/// 1-based (line, column) of the first occurrence of `needle`.
-fn find_line(text: &str, needle: &str) -> Option<(usize, usize)> {
-    text.lines().enumerate().find_map(|(i, l)| l.find(needle).map(|c| (i + 1, c + 1)))
+/// 1-based (line, column) of the `n`-th (from 0) line holding `needle`.
+fn find_nth_line(text: &str, needle: &str, n: usize) -> Option<(usize, usize)> {
+    text.lines().enumerate().filter_map(|(i, l)| l.find(needle).map(|c| (i + 1, c + 1))).nth(n)
 }
 
 /// The id of the last cue that starts before `line` (1-based).

@@ -11,6 +11,7 @@
 use super::{CameraGoal, Check, CuePanel, Loaded, Step};
 use crate::app::camera::CameraCommand;
 use crate::app::sim_bridge::{AppCommand, CompareCommand, MAX_STEPS_PER_FRAME, PlaybackCommand, SlowCommand, Target};
+use crate::app::ui::ViewCommand;
 use synapse_core::experiment::Command;
 
 /// A `Pause` in a video: held this long (seconds of video).
@@ -131,7 +132,7 @@ impl CueRunner {
     /// The commands that put the app in the cue's known starting state.
     fn start(&mut self, loaded: &Loaded, out: &mut Vec<Out>) {
         let cue = &loaded.lecture.cues[self.cue];
-        let resolve = |s: &str| loaded.resolve_scenario(s).expect("checked when the lecture was parsed");
+        let resolve = |s: &str| loaded.scenario(s).expect("read when the lecture was parsed");
         let (a, src_a) = resolve(cue.scenario.as_deref().unwrap_or(&loaded.lecture.scenario));
         self.dt_ms = a.dt_ms();
         self.dt_min = a.cascade.dt_min;
@@ -151,6 +152,9 @@ impl CueRunner {
         app(AppCommand::Playback(PlaybackCommand::Play(false)));
         app(AppCommand::Slow(SlowCommand::Play(false)));
         app(AppCommand::Caption(None));
+        // A cue's View steps last to its end: labels and the pathway come back at the next.
+        app(AppCommand::View(ViewCommand::Labels(true)));
+        app(AppCommand::View(ViewCommand::Pathway(true)));
         for b in &loaded.lecture.bookmarks {
             app(AppCommand::Camera(CameraCommand::DefineBookmark { name: b.name.clone(), pose: b.pose() }));
         }
@@ -274,7 +278,7 @@ impl CueRunner {
             }
             Wait::Fast { total, done, per_s, elapsed_s } => {
                 *elapsed_s += dt;
-                let due = if elapsed_s.is_finite() { ((*elapsed_s * *per_s).round() as u64).min(*total) } else { *total };
+                let due = due(*elapsed_s, *per_s, *total);
                 let mut n = due - *done;
                 if pace == Pace::Live && n > MAX_STEPS_PER_FRAME {
                     // Behind its speed: the wall clock waits for biology, never the reverse.
@@ -291,7 +295,7 @@ impl CueRunner {
             }
             Wait::Slow { total, done, per_s, elapsed_s } => {
                 *elapsed_s += dt;
-                let due = if elapsed_s.is_finite() { ((*elapsed_s * *per_s).round() as u64).min(*total) } else { *total };
+                let due = due(*elapsed_s, *per_s, *total);
                 if due > *done {
                     out.push(Out::App(AppCommand::Sim(Target::Both, Command::RunSlow { steps: due - *done })));
                     *done = due;
@@ -301,17 +305,6 @@ impl CueRunner {
                 }
             }
         }
-    }
-
-    /// Frames cue `cue` lasts in a video at `fps` (its runs, holds, pauses and predictions).
-    pub fn video_frames(loaded: &Loaded, cue: usize, fps: u32) -> u64 {
-        let mut r = CueRunner::at(loaded, cue);
-        let mut frames = 0;
-        while !r.finished && frames < crate::record::plan::MAX_FRAMES {
-            r.advance(loaded, 1.0 / fps as f64, Pace::Video);
-            frames += 1;
-        }
-        frames
     }
 }
 
@@ -383,6 +376,11 @@ impl Timeline {
     }
 }
 
+/// Steps due after `elapsed_s` at `per_s`, counted from the step's start (all of them at once when instant).
+fn due(elapsed_s: f64, per_s: f64, total: u64) -> u64 {
+    if elapsed_s.is_finite() { ((elapsed_s * per_s).round() as u64).min(total) } else { total }
+}
+
 /// The camera command for a goal.
 fn camera(goal: CameraGoal, secs: f32) -> AppCommand {
     AppCommand::Camera(match goal {
@@ -418,7 +416,7 @@ mod tests {
         }
         assert_eq!(total, 2000);
         assert_eq!(frames, 60, "2 s at 30 fps");
-        assert_eq!(CueRunner::video_frames(&l, 0, 30), 60);
+        assert_eq!(Timeline::of(&l, &[0], 30).cues[0].run_frames, 60);
         let mut r = CueRunner::at(&l, 0);
         assert_eq!(run_steps(&r.advance(&l, 0.0, Pace::Instant)), 2000);
         assert!(r.finished);
@@ -441,7 +439,7 @@ mod tests {
         assert!(outs.contains(&Out::App(AppCommand::Sim(Target::Both, Command::Spike))));
         assert!(r.finished && !r.release());
         // In a video: 5 s + 3 s of holds.
-        assert_eq!(CueRunner::video_frames(&l, 0, 10), 80);
+        assert_eq!(Timeline::of(&l, &[0], 10).cues[0].run_frames, 80);
     }
 
     #[test]

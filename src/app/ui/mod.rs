@@ -25,7 +25,7 @@ pub use playback::{LensView, PlaybackView, playback_bar, slow_speed_text, speed_
 pub use plots::{PlotId, Shown, plots as fast_plots, printed, save_figure};
 pub use scenario::{Dialog, FileAction, ScenarioView, handle_file, scenario_panel};
 pub use stimulation::{StimView, stimulation_panel};
-pub use view::{ViewCommand, view_panel};
+pub use view::{ViewCommand, view_commands, view_panel};
 
 use super::palette;
 use super::scene::{InInstance, Labels, Selectable, Selection};
@@ -417,7 +417,7 @@ pub fn ui_system(
     let caption: Vec<&str> = ui_state.caption.iter().filter(|_| settings.show_captions).chain(clock_caption.text.iter()).map(|s| s.as_str()).collect();
     let caption_band = (!caption.is_empty()).then(|| {
         // In presenter mode at least 1/30 of the window's height: readable from the back of a hall.
-        let size = if settings.presenting { (ctx.viewport_rect().height() / 30.0).max(14.0) } else { 20.0 };
+        let size = if settings.presenting { presenter_caption_size(ctx.viewport_rect().height()) } else { 20.0 };
         let galley = ctx.fonts_mut(|f| f.layout(caption.join("\n"), egui::FontId::proportional(size), color, (all.width() - 40.0).max(100.0)));
         let h = galley.size().y + 20.0;
         let band = if settings.caption_top {
@@ -524,9 +524,14 @@ pub fn ui_system(
     Ok(())
 }
 
-/// The height of presenter mode's title band (egui points) in a window `screen_h` points high.
+/// Presenter mode's caption size: 1/30 of the window's height (readable from the back of a hall).
+pub fn presenter_caption_size(screen_h: f32) -> f32 {
+    (screen_h / 30.0).max(18.0)
+}
+
+/// The height of presenter mode's title band (egui points) in a window `screen_h` points high (its text at 3/4 of the caption size).
 pub fn presenter_band(screen_h: f32) -> f32 {
-    (screen_h / 30.0).max(18.0) * 0.75 * 1.3 + 14.0
+    presenter_caption_size(screen_h) * 0.75 * 1.3 + 14.0
 }
 
 /// Place labels near what they name: each inside `view`, clear of `taken`
