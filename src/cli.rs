@@ -595,8 +595,36 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
-fn export(a: ExportArgs) -> Result<ExitCode, String> {
+/// What an export writes and how, from its options.
+struct Output {
+    format: crate::record::encode::Format,
+    quality: crate::record::encode::Quality,
+    captions: crate::record::Captions,
+    progress: crate::record::ProgressMode,
+}
+
+/// `--out`, `--quality`, `--captions` and `--progress` of an export, checked (a video needs an even size).
+fn output_of(a: &ExportArgs, size: (u32, u32)) -> Result<Output, String> {
     use crate::record::encode::{Format, Quality};
+    let format = Format::of(&a.out)?;
+    if format == Format::Png {
+        return Err(format!("--out {}: one PNG is a screenshot (`synapse-lab screenshot`); for a PNG sequence give a folder, e.g. --out frames/", a.out.display()));
+    }
+    if format != Format::PngSequence && (size.0 % 2 == 1 || size.1 % 2 == 1) {
+        return Err(format!("--size {}: video needs an even width and height (yuv420p); try {}x{}", a.size, size.0 & !1, size.1 & !1));
+    }
+    let progress = match a.progress.as_deref() {
+        None if std::io::IsTerminal::is_terminal(&std::io::stderr()) => crate::record::ProgressMode::Bar,
+        None | Some("none") => crate::record::ProgressMode::Quiet,
+        Some("bar") => crate::record::ProgressMode::Bar,
+        Some("json") => crate::record::ProgressMode::Json,
+        Some(p) => return Err(format!("--progress {p}: use bar, json or none")),
+    };
+    Ok(Output { format, quality: Quality::parse(&a.quality)?, captions: crate::record::Captions::parse(&a.captions)?, progress })
+}
+
+fn export(a: ExportArgs) -> Result<ExitCode, String> {
+    use crate::record::encode::Format;
     use crate::record::plan::{ClipPlan, FastRange, SlowRange, parse_rate_ms_per_s, parse_time_ms};
     if a.lecture.is_some() {
         return export_lecture(a);
@@ -610,15 +638,7 @@ fn export(a: ExportArgs) -> Result<ExitCode, String> {
     let view = parse_view(&a.view)?;
     let mut ui = a.look.settings()?;
     let drugs = parse_drugs(&a.drugs)?;
-    let format = Format::of(&a.out)?;
-    if format == Format::Png {
-        return Err(format!("--out {}: one PNG is a screenshot (`synapse-lab screenshot`); for a PNG sequence give a folder, e.g. --out frames/", a.out.display()));
-    }
-    if format != Format::PngSequence && (size.0 % 2 == 1 || size.1 % 2 == 1) {
-        return Err(format!("--size {}: video needs an even width and height (yuv420p); try {}x{}", a.size, size.0 & !1, size.1 & !1));
-    }
-    let quality = Quality::parse(&a.quality)?;
-    let captions = crate::record::Captions::parse(&a.captions)?;
+    let Output { format, quality, captions, progress } = output_of(&a, size)?;
     (ui.show_panels, ui.show_controls, ui.show_top_bar) = match a.panels.as_str() {
         "none" => (false, false, false),
         "plots" => (true, false, false),
@@ -629,13 +649,6 @@ fn export(a: ExportArgs) -> Result<ExitCode, String> {
         "bottom" => false,
         "top" => true,
         p => return Err(format!("--caption-at {p}: use bottom or top")),
-    };
-    let progress = match a.progress.as_deref() {
-        None if std::io::IsTerminal::is_terminal(&std::io::stderr()) => crate::record::ProgressMode::Bar,
-        None | Some("none") => crate::record::ProgressMode::Quiet,
-        Some("bar") => crate::record::ProgressMode::Bar,
-        Some("json") => crate::record::ProgressMode::Json,
-        Some(p) => return Err(format!("--progress {p}: use bar, json or none")),
     };
     let slow = if a.slow_from.is_some() || a.slow_to.is_some() || a.slow_speed.is_some() {
         let from_min = parse_time_ms(a.slow_from.as_deref().unwrap_or("0min")).map_err(|e| format!("--slow-from {e}"))? / 60e3;
@@ -696,7 +709,7 @@ fn export(a: ExportArgs) -> Result<ExitCode, String> {
 /// after another, frame-exact on the video clock (pauses and predictions
 /// held, each cue's end held 2 s), captions burned and/or as subtitles.
 fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
-    use crate::record::encode::{Format, Quality};
+    use crate::record::encode::Format;
     let given: Vec<&str> = [
         ("--scenario", a.scenario.is_some()),
         ("--compare", a.compare.is_some()),
@@ -723,23 +736,8 @@ fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
     };
     let size = parse_size(&a.size)?;
     let mut ui = a.look.settings()?;
-    let format = Format::of(&a.out)?;
-    if format == Format::Png {
-        return Err(format!("--out {}: one PNG is a screenshot (`synapse-lab screenshot --lecture --cue N`); for a PNG sequence give a folder, e.g. --out frames/", a.out.display()));
-    }
-    if format != Format::PngSequence && (size.0 % 2 == 1 || size.1 % 2 == 1) {
-        return Err(format!("--size {}: video needs an even width and height (yuv420p); try {}x{}", a.size, size.0 & !1, size.1 & !1));
-    }
-    let quality = Quality::parse(&a.quality)?;
-    let captions = crate::record::Captions::parse(&a.captions)?;
+    let Output { format, quality, captions, progress } = output_of(&a, size)?;
     ui.show_captions = captions.burned();
-    let progress = match a.progress.as_deref() {
-        None if std::io::IsTerminal::is_terminal(&std::io::stderr()) => crate::record::ProgressMode::Bar,
-        None | Some("none") => crate::record::ProgressMode::Quiet,
-        Some("bar") => crate::record::ProgressMode::Bar,
-        Some("json") => crate::record::ProgressMode::Json,
-        Some(p) => return Err(format!("--progress {p}: use bar, json or none")),
-    };
     if !(1..=120).contains(&a.fps) {
         return Err(format!("--fps {}: use 1 to 120 frames per second", a.fps));
     }

@@ -3,10 +3,12 @@
 //! by stepping through the ones before it (headless, and in the app); the
 //! clicker's keys drive the lecture in a headless App (simulated key presses).
 
+mod common;
 use bevy::input::ButtonState;
 use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
+use common::count;
 use std::time::Duration;
 use synapse_lab::app::keymap::{Keymap, KeymapPlugin};
 use synapse_lab::app::lecture::{Blank, LecturePlugin, LectureState};
@@ -182,17 +184,6 @@ fn lecture_check_prints_each_cue_and_a_broken_file_names_its_place() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("has cues 1 to 19"));
     assert!(!dir.join("x.png").exists());
-}
-
-/// Pixels of `img` in [x0, x1) × [y0, y1) that satisfy `pred`.
-fn count(img: &image::RgbImage, (x0, x1, y0, y1): (u32, u32, u32, u32), pred: impl Fn(i32, i32, i32) -> bool) -> usize {
-    (y0..y1)
-        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
-        .filter(|&(x, y)| {
-            let [r, g, b] = img.get_pixel(x, y).0;
-            pred(r as i32, g as i32, b as i32)
-        })
-        .count()
 }
 
 fn lecture_shot(cue: &str, size: &str, extra: &[&str]) -> image::RgbImage {

@@ -4,6 +4,8 @@
 //! astrocyte in the whole-synapse view, AMPA-blue receptors in the cleft
 //! close-up. Needs `xvfb-run` and `mesa-vulkan-drivers` (`.ci/run` installs them).
 
+mod common;
+use common::count;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -35,17 +37,6 @@ fn shot_and_output(view: &str, extra: &[&str]) -> (image::RgbImage, String) {
     let _ = std::fs::remove_file(&out);
     assert_eq!(img.dimensions(), (1280, 720));
     (img, stdout.into_owned())
-}
-
-/// Pixels in [x0, x1) × [y0, y1) that satisfy `pred`.
-fn count(img: &image::RgbImage, (x0, x1, y0, y1): (u32, u32, u32, u32), pred: impl Fn(i32, i32, i32) -> bool) -> usize {
-    (y0..y1)
-        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
-        .filter(|&(x, y)| {
-            let [r, g, b] = img.get_pixel(x, y).0;
-            pred(r as i32, g as i32, b as i32)
-        })
-        .count()
 }
 
 /// The 3D view lies between the left panel (~290 px) and the plots (~360 px).
