@@ -722,12 +722,13 @@ fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
         ("--from", a.from != "0ms"),
         ("--view", a.view != "whole"),
         ("--panels", a.panels != "plots"),
+        ("--caption", a.caption.is_some()),
     ]
     .into_iter()
     .filter_map(|(f, on)| on.then_some(f))
     .collect();
     if !given.is_empty() {
-        return Err(format!("{} do(es) not go with --lecture: the lecture's cues set the scenarios, clocks, camera and panels", given.join(", ")));
+        return Err(format!("{} do(es) not go with --lecture: the lecture's cues set the scenarios, clocks, camera, panels and captions", given.join(", ")));
     }
     let loaded = open_lecture(a.lecture.as_deref().unwrap_or_default())?;
     let cues: Vec<usize> = match a.cue {
@@ -738,6 +739,11 @@ fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
     let mut ui = a.look.settings()?;
     let Output { format, quality, captions, progress } = output_of(&a, size)?;
     ui.show_captions = captions.burned();
+    ui.caption_top = match a.caption_at.as_str() {
+        "bottom" => false,
+        "top" => true,
+        p => return Err(format!("--caption-at {p}: use bottom or top")),
+    };
     if !(1..=120).contains(&a.fps) {
         return Err(format!("--fps {}: use 1 to 120 frames per second", a.fps));
     }
@@ -774,7 +780,7 @@ fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
     let (scenario, source) = loaded.first_scenario();
     let mut lecture = lecture_options(loaded, cues[0] + 1, true, false, crate::lecture::runner::Pace::Video)?;
     lecture.timeline = Some(timeline);
-    let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });
+    let offscreen = Some(crate::app::Offscreen { job, caption: None });
     let view = crate::app::camera::Viewpoint::WholeSynapse;
     crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs: Vec::new(), offscreen, record_commands: None, compare: None, keymap: None, lecture: Some(lecture) })?;
     Ok(ExitCode::SUCCESS)

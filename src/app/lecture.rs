@@ -303,7 +303,12 @@ fn drive_lecture(
     }
     // Each cue brings its own plots; within a cue, H still hides them.
     if l.presenter && (presenter_changed || cue_before != l.runner.cue) {
+        // The viewer's own choices while presenting (evidence layer, reduce motion) carry over to the next cue.
+        let (evidence, calm) = (settings.show_evidence, settings.reduce_motion);
         *settings = presenter_settings(l.saved.as_ref().unwrap_or(&settings), l.runner.panel(&l.loaded));
+        if !presenter_changed {
+            (settings.show_evidence, settings.reduce_motion) = (evidence, calm);
+        }
     }
 }
 
@@ -484,7 +489,9 @@ fn overlay(
     }
     // Student mode: the lecture's own bar (presenter mode has the clicker).
     if !l.presenter {
-        egui::Area::new("lecture bar".into()).anchor(egui::Align2::RIGHT_TOP, egui::vec2(stage.right() - screen.right() - 10.0, stage.top() + 8.0)).show(&ctx, |ui| {
+        // Under the cue's tag (a narrow stage has no room beside it).
+        let below_tag = stage.left_top() + egui::vec2(10.0, big * 0.75 * 1.3 + 24.0);
+        egui::Area::new("lecture bar".into()).fixed_pos(below_tag).show(&ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 for c in lecture_bar(ui, l.runner.cue, l.runner.waiting_for_next()) {
                     out.write(AppCommand::Lecture(c));

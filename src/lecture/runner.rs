@@ -26,7 +26,7 @@ pub enum Pace {
     Live,
     /// Frames of a video: pauses and predictions become holds.
     Video,
-    /// As fast as possible, no waiting (jumps, screenshots, the headless check).
+    /// As fast as possible, no waiting (screenshots of a cue, the headless check).
     Instant,
 }
 

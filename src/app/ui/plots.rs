@@ -43,7 +43,7 @@ pub enum PlotId {
 }
 
 impl PlotId {
-    /// The fast panel's plots (Clearance is shown by the cues that need it).
+    /// The fast panel's plots (Clearance only beside a presenter-mode cue that names it).
     pub const FAST: [PlotId; 6] = [PlotId::CleftGlu, PlotId::OpenFraction, PlotId::Current, PlotId::CurrentDiff, PlotId::Vm, PlotId::Pools];
     pub const SLOW: [PlotId; 5] = [PlotId::DrugLevels, PlotId::Block, PlotId::Cascade, PlotId::Structure, PlotId::SlowDiff];
 
