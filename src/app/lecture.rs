@@ -447,19 +447,23 @@ fn overlay(
     let ink = if dark { egui::Color32::from_gray(240) } else { egui::Color32::from_gray(15) };
     let big = super::ui::presenter_caption_size(screen.height());
     let cues = l.loaded.lecture.cues.len();
-    let cue = l.loaded.lecture.cues[l.runner.cue].clone();
+    // What the overlay shows of the cue (not the whole cue, with its notes, every frame).
+    let (title, evidence, panel) = {
+        let c = &l.loaded.lecture.cues[l.runner.cue];
+        (c.title.clone(), c.evidence, c.panel)
+    };
     let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, "lecture".into()));
     // The cue's tag: number, title, evidence; in presenter mode in its band above the stage.
     {
-        let text = format!("{} / {}   {}", l.runner.cue + 1, cues, cue.title);
+        let text = format!("{} / {}   {title}", l.runner.cue + 1, cues);
         let galley = painter.layout_no_wrap(text, egui::FontId::proportional(big * 0.75), ink);
         let at = if l.presenter { egui::pos2(screen.left() + 10.0, (super::ui::presenter_band(screen.height()) - galley.size().y) / 2.0) } else { stage.left_top() + egui::vec2(10.0, 8.0) };
         let rect = egui::Rect::from_min_size(at, galley.size()).expand(6.0);
         painter.rect_filled(rect, 5.0, palette::egui_overlay(dark));
         painter.galley(at, galley, ink);
-        let badge = painter.layout_no_wrap(format!(" {} ", cue.evidence.label()), egui::FontId::proportional(big * 0.55), egui::Color32::BLACK);
+        let badge = painter.layout_no_wrap(format!(" {} ", evidence.label()), egui::FontId::proportional(big * 0.55), egui::Color32::BLACK);
         let bat = egui::pos2(rect.right() + 8.0, rect.top() + 3.0);
-        painter.rect_filled(egui::Rect::from_min_size(bat, badge.size()).expand(3.0), 4.0, palette::egui(palette::evidence(cue.evidence)));
+        painter.rect_filled(egui::Rect::from_min_size(bat, badge.size()).expand(3.0), 4.0, palette::egui(palette::evidence(evidence)));
         painter.galley(bat, badge, egui::Color32::BLACK);
     }
     if !l.typed.is_empty() {
@@ -484,7 +488,7 @@ fn overlay(
         painter.rect_stroke(rect, 8.0, egui::Stroke::new(3.0, palette::egui(palette::HYPOTHESIS)), egui::StrokeKind::Outside);
         painter.galley(at, galley, ink);
     }
-    if cue.panel == Some(CuePanel::Staging) {
+    if panel == Some(CuePanel::Staging) {
         staging_window(&ctx, &mut l.staging, stage, if l.presenter { (big / 24.0).clamp(1.0, 1.6) } else { 1.0 });
     }
     // Student mode: the lecture's own bar (presenter mode has the clicker).

@@ -278,13 +278,18 @@ pub fn ui_system(
 
     // The stage alone (panels hidden) keeps the clock bars and a caption.
     let controls = settings.show_panels && settings.show_controls;
-    let bottom = if controls { egui::Panel::bottom("legend").show(&mut root, legend::legend).response.rect.height() } else { 0.0 };
+    // A small window (a projector at 1024x768 and UI scale 1.5) keeps the 3D view
+    // at least half its width: the side panels narrow, the legend keeps its colours only.
+    let screen = ctx.viewport_rect();
+    let compact_legend = screen.height() < 700.0;
+    let bottom = if controls { egui::Panel::bottom("legend").show(&mut root, |ui| legend::legend(ui, compact_legend)).response.rect.height() } else { 0.0 };
 
     let left = if !controls {
         0.0
     } else {
         egui::Panel::left("controls")
-            .default_size(260.0)
+            .default_size(260.0f32.min(screen.width() * 0.24))
+            .max_size(screen.width() * 0.24)
             .show(&mut root, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     egui::CollapsingHeader::new("Compare A / B").default_open(b_state.is_some()).show(ui, |ui| {
@@ -364,7 +369,8 @@ pub fn ui_system(
             .width()
     } else if settings.show_plots && settings.show_panels {
         egui::Panel::right("plots")
-            .default_size(380.0)
+            .default_size(380.0f32.min(screen.width() * 0.3))
+            .max_size(screen.width() * 0.3)
             .show(&mut root, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     let slow = shown.iter().any(|s| !s.state.cascade.drug_keys().is_empty());
