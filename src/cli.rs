@@ -204,9 +204,9 @@ struct ExportArgs {
     /// Slow-clock time per second of video (2h/s; default 2h/s).
     #[arg(long)]
     slow_speed: Option<String>,
-    /// Frame size, WIDTHxHEIGHT (even for MP4 and WebM).
-    #[arg(long, default_value = "1280x720")]
-    size: String,
+    /// Frame size, WIDTHxHEIGHT (even for MP4 and WebM); default 1280x720 (a recording: the window's size).
+    #[arg(long)]
+    size: Option<String>,
     /// Frames per second of video.
     #[arg(long, default_value_t = 30)]
     fps: u32,
@@ -224,9 +224,9 @@ struct ExportArgs {
     /// A second scenario side by side with --scenario on one clock (file or built-in name).
     #[arg(long, value_name = "B")]
     compare: Option<String>,
-    /// The title and clocks: burned into the frames, soft (a subtitle track and .srt/.vtt files), both, or none.
-    #[arg(long, default_value = "burned")]
-    captions: String,
+    /// The title and clocks: burned into the frames (the default), soft (a subtitle track and .srt/.vtt files), both, or none.
+    #[arg(long)]
+    captions: Option<String>,
     /// Where burned captions go: bottom or top of the 3D view.
     #[arg(long, default_value = "bottom")]
     caption_at: String,
@@ -246,6 +246,10 @@ struct ExportArgs {
     /// With --lecture: only this cue (1 = the first); default: every cue.
     #[arg(long)]
     cue: Option<usize>,
+    /// Render a recording made by the app's Record button (NAME.recording.ron): what the window showed,
+    /// frame-exact; the recording sets the scenarios, clocks, cameras, panels and captions.
+    #[arg(long, value_name = "FILE")]
+    recording: Option<PathBuf>,
 }
 
 /// Theme and UI scale (a projector wants light and large).
@@ -530,6 +534,7 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
         // A cue moves the clocks, not --at: the recorder holds them where the cue leaves them.
         lecture: lecture.is_some(),
         subtitles: None,
+        recording: None,
     };
     let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });
     crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen, record_commands: None, compare, keymap: None, lecture })?;
@@ -611,7 +616,7 @@ fn output_of(a: &ExportArgs, size: (u32, u32)) -> Result<Output, String> {
         return Err(format!("--out {}: one PNG is a screenshot (`synapse-lab screenshot`); for a PNG sequence give a folder, e.g. --out frames/", a.out.display()));
     }
     if format != Format::PngSequence && (size.0 % 2 == 1 || size.1 % 2 == 1) {
-        return Err(format!("--size {}: video needs an even width and height (yuv420p); try {}x{}", a.size, size.0 & !1, size.1 & !1));
+        return Err(format!("--size {}x{}: video needs an even width and height (yuv420p); try {}x{}", size.0, size.1, size.0 & !1, size.1 & !1));
     }
     let progress = match a.progress.as_deref() {
         None if std::io::IsTerminal::is_terminal(&std::io::stderr()) => crate::record::ProgressMode::Bar,
@@ -620,12 +625,14 @@ fn output_of(a: &ExportArgs, size: (u32, u32)) -> Result<Output, String> {
         Some("json") => crate::record::ProgressMode::Json,
         Some(p) => return Err(format!("--progress {p}: use bar, json or none")),
     };
-    Ok(Output { format, quality: Quality::parse(&a.quality)?, captions: crate::record::Captions::parse(&a.captions)?, progress })
+    Ok(Output { format, quality: Quality::parse(&a.quality)?, captions: crate::record::Captions::parse(a.captions.as_deref().unwrap_or("burned"))?, progress })
 }
 
 fn export(a: ExportArgs) -> Result<ExitCode, String> {
-    use crate::record::encode::Format;
     use crate::record::plan::{ClipPlan, FastRange, SlowRange, parse_rate_ms_per_s, parse_time_ms};
+    if let Some(file) = a.recording.clone() {
+        return export_recording(a, &file);
+    }
     if a.lecture.is_some() {
         return export_lecture(a);
     }
@@ -634,7 +641,7 @@ fn export(a: ExportArgs) -> Result<ExitCode, String> {
     }
     let (scenario, source) = load_or_default(a.scenario.as_deref())?;
     let compare = a.compare.as_deref().map(|b| load_or_default(Some(b))).transpose()?;
-    let size = parse_size(&a.size)?;
+    let size = parse_size(a.size.as_deref().unwrap_or(EXPORT_SIZE))?;
     let view = parse_view(&a.view)?;
     let mut ui = a.look.settings()?;
     let drugs = parse_drugs(&a.drugs)?;
@@ -677,10 +684,7 @@ fn export(a: ExportArgs) -> Result<ExitCode, String> {
         return Err(format!("the clip reaches t = {last_ms} ms: too far for the particle model; keep the fast clock under {} s", MAX_STEPS * scenario.dt_ms() * 1e-3));
     }
     let ffmpeg_version = if format.needs_ffmpeg() { Some(crate::record::encode::find_ffmpeg(format)?) } else { None };
-    check_writable(&a.out.with_file_name(a.out.file_name().unwrap_or_default())).map_err(|e| format!("--out {e}"))?;
-    if format == Format::PngSequence && a.out.is_dir() && std::fs::read_dir(&a.out).map(|mut d| d.next().is_some()).unwrap_or(false) {
-        return Err(format!("--out {}: the folder is not empty; choose a new one (an export never mixes its frames with others)", a.out.display()));
-    }
+    check_out(&a.out, format)?;
     let title = match &compare {
         Some((b, _)) => format!("A: {} | B: {}", scenario.name, b.name),
         None => scenario.name.clone(),
@@ -698,8 +702,23 @@ fn export(a: ExportArgs) -> Result<ExitCode, String> {
     facts.insert("ui_scale".into(), serde_json::json!(a.look.ui_scale));
     facts.insert("panels".into(), serde_json::json!(a.panels));
     facts.insert("drugs".into(), serde_json::json!(a.drugs));
-    let job =
-        crate::record::ExportJob { plan, out: a.out.clone(), format, quality, captions, title, slow_after, size, progress, warmup_frames: 8, ffmpeg_version, facts, lecture: false, subtitles: None };
+    let job = crate::record::ExportJob {
+        plan,
+        out: a.out.clone(),
+        format,
+        quality,
+        captions,
+        title,
+        slow_after,
+        size,
+        progress,
+        warmup_frames: 8,
+        ffmpeg_version,
+        facts,
+        lecture: false,
+        subtitles: None,
+        recording: None,
+    };
     let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });
     crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen, record_commands: None, compare, keymap: None, lecture: None })?;
     Ok(ExitCode::SUCCESS)
@@ -708,8 +727,21 @@ fn export(a: ExportArgs) -> Result<ExitCode, String> {
 /// `export --lecture [FILE]`: the lecture's cues in presenter mode, one
 /// after another, frame-exact on the video clock (pauses and predictions
 /// held, each cue's end held 2 s), captions burned and/or as subtitles.
-fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
-    use crate::record::encode::Format;
+/// The size of an export's frames when `--size` is not given.
+const EXPORT_SIZE: &str = "1280x720";
+
+/// The output folder's checks: the destination writable, a PNG sequence's folder new or empty.
+fn check_out(out: &Path, format: crate::record::encode::Format) -> Result<(), String> {
+    check_writable(&out.with_file_name(out.file_name().unwrap_or_default())).map_err(|e| format!("--out {e}"))?;
+    if format == crate::record::encode::Format::PngSequence && out.is_dir() && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(false) {
+        return Err(format!("--out {}: the folder is not empty; choose a new one (an export never mixes its frames with others)", out.display()));
+    }
+    Ok(())
+}
+
+/// `export --recording FILE`: what the window showed from its Record press,
+/// frame-exact (the app's Record button runs exactly this).
+fn export_recording(a: ExportArgs, file: &Path) -> Result<ExitCode, String> {
     let given: Vec<&str> = [
         ("--scenario", a.scenario.is_some()),
         ("--compare", a.compare.is_some()),
@@ -723,6 +755,82 @@ fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
         ("--view", a.view != "whole"),
         ("--panels", a.panels != "plots"),
         ("--caption", a.caption.is_some()),
+        ("--captions", a.captions.is_some()),
+        ("--caption-at", a.caption_at != "bottom"),
+        ("--lecture", a.lecture.is_some()),
+        ("--cue", a.cue.is_some()),
+        ("--theme", a.look.theme != "dark"),
+        ("--ui-scale", a.look.ui_scale != 1.0),
+    ]
+    .into_iter()
+    .filter_map(|(f, on)| on.then_some(f))
+    .collect();
+    if !given.is_empty() {
+        return Err(format!("{} do(es) not go with --recording: the recording sets the scenarios, clocks, cameras, panels and captions as the window showed them", given.join(", ")));
+    }
+    let rec = crate::app::recording::Recording::open(file)?;
+    let size = match &a.size {
+        Some(s) => parse_size(s)?,
+        // The window's size, made even for video.
+        None => (rec.window[0].max(2) & !1, rec.window[1].max(2) & !1),
+    };
+    let Output { format, quality, progress, .. } = output_of(&a, size)?;
+    let plan = crate::record::plan::ClipPlan::frames_only(a.fps, rec.video_frames(a.fps))?;
+    let ffmpeg_version = if format.needs_ffmpeg() { Some(crate::record::encode::find_ffmpeg(format)?) } else { None };
+    check_out(&a.out, format)?;
+    let mut ui = rec.ui.clone();
+    // The panels take the same share of the frame as of the window.
+    ui.scale = rec.pixels_per_point * size.1 as f32 / rec.window[1].max(1) as f32;
+    let mut facts = serde_json::Map::new();
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    facts.insert(
+        "recording".into(),
+        serde_json::json!({ "file": file.display().to_string(), "hash": format_hash(fnv1a(text.as_bytes())), "seconds": rec.duration_s(), "window_frames": rec.frames.len(), "window": rec.window, "final_hash": rec.final_hash, "final_hash_b": rec.final_hash_b }),
+    );
+    let (scenario, source) = (rec.a.scenario.clone(), rec.a.source.clone());
+    let compare = rec.b.as_ref().map(|b| (b.scenario.clone(), b.source.clone()));
+    let title = match &compare {
+        Some((b, _)) => format!("A: {} | B: {}", scenario.name, b.name),
+        None => scenario.name.clone(),
+    };
+    let job = crate::record::ExportJob {
+        plan,
+        out: a.out.clone(),
+        format,
+        quality,
+        captions: crate::record::Captions::None,
+        title,
+        slow_after: String::new(),
+        size,
+        progress,
+        warmup_frames: 8,
+        ffmpeg_version,
+        facts,
+        lecture: false,
+        subtitles: None,
+        recording: Some(std::sync::Arc::new(rec)),
+    };
+    let offscreen = Some(crate::app::Offscreen { job, caption: None });
+    let view = crate::app::camera::Viewpoint::WholeSynapse;
+    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs: Vec::new(), offscreen, record_commands: None, compare, keymap: None, lecture: None })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
+    let given: Vec<&str> = [
+        ("--scenario", a.scenario.is_some()),
+        ("--compare", a.compare.is_some()),
+        ("--to", a.to.is_some()),
+        ("--speed", a.speed.is_some()),
+        ("--slow-from", a.slow_from.is_some()),
+        ("--slow-to", a.slow_to.is_some()),
+        ("--slow-speed", a.slow_speed.is_some()),
+        ("--drug", !a.drugs.is_empty()),
+        ("--from", a.from != "0ms"),
+        ("--view", a.view != "whole"),
+        ("--panels", a.panels != "plots"),
+        ("--caption", a.caption.is_some()),
+        ("--recording", a.recording.is_some()),
     ]
     .into_iter()
     .filter_map(|(f, on)| on.then_some(f))
@@ -735,7 +843,7 @@ fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
         Some(c) => vec![lecture_options(loaded.clone(), c, true, false, crate::lecture::runner::Pace::Video)?.cue],
         None => (0..loaded.lecture.cues.len()).collect(),
     };
-    let size = parse_size(&a.size)?;
+    let size = parse_size(a.size.as_deref().unwrap_or(EXPORT_SIZE))?;
     let mut ui = a.look.settings()?;
     let Output { format, quality, captions, progress } = output_of(&a, size)?;
     ui.show_captions = captions.burned();
@@ -750,10 +858,7 @@ fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
     let timeline = crate::lecture::runner::Timeline::of(&loaded, &cues, a.fps);
     let plan = crate::record::plan::ClipPlan::frames_only(a.fps, timeline.frames)?;
     let ffmpeg_version = if format.needs_ffmpeg() { Some(crate::record::encode::find_ffmpeg(format)?) } else { None };
-    check_writable(&a.out.with_file_name(a.out.file_name().unwrap_or_default())).map_err(|e| format!("--out {e}"))?;
-    if format == Format::PngSequence && a.out.is_dir() && std::fs::read_dir(&a.out).map(|mut d| d.next().is_some()).unwrap_or(false) {
-        return Err(format!("--out {}: the folder is not empty; choose a new one (an export never mixes its frames with others)", a.out.display()));
-    }
+    check_out(&a.out, format)?;
     let mut facts = serde_json::Map::new();
     facts.insert("lecture".into(), serde_json::json!({ "title": loaded.lecture.title, "file": loaded.file, "hash": format_hash(fnv1a(loaded.text.as_bytes())) }));
     let cue_facts: Vec<serde_json::Value> =
@@ -776,6 +881,7 @@ fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
         facts,
         lecture: true,
         subtitles: Some(timeline.captions.clone()),
+        recording: None,
     };
     let (scenario, source) = loaded.first_scenario();
     let mut lecture = lecture_options(loaded, cues[0] + 1, true, false, crate::lecture::runner::Pace::Video)?;

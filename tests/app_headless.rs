@@ -16,7 +16,7 @@ fn st(app: &mut App) -> &SimState {
 
 fn app(scenario: Scenario) -> App {
     let mut app = App::new();
-    app.add_plugins(MinimalPlugins).add_plugins(SimPlugin { scenario, source: "test".into(), drugs: Vec::new(), record_commands: None, compare: None });
+    app.add_plugins(MinimalPlugins).add_plugins(SimPlugin { scenario, source: "test".into(), drugs: Vec::new(), record_commands: None, compare: None, keep_log: false });
     app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(100)));
     app
 }
@@ -230,6 +230,7 @@ fn a_headless_session_s_command_log_replays_to_the_same_hash_with_the_cli() {
             drugs: vec![("memantine".into(), 1.0)],
             record_commands: Some(std::env::temp_dir().join("unused.ron")),
             compare: None,
+            keep_log: false,
         })
         .add_plugins(synapse_lab::app::time_lens::TimeLensPlugin);
     app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(40)));

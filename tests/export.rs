@@ -219,3 +219,87 @@ fn a_lecture_exports_cue_by_cue_frame_exact_and_ends_where_the_check_does() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--scenario do(es) not go with --lecture"));
     assert!(!dir.join("x.mp4").exists());
 }
+
+/// A session in the app (headless: MinimalPlugins, 40 ms frames) recorded
+/// by the Record button's systems, as the window would record it.
+fn recorded_session() -> (synapse_lab::app::recording::Recording, String, String) {
+    use bevy::prelude::*;
+    use synapse_lab::app::recording::{RecordPlugin, RecordRequest, RecordState, Recorder};
+    use synapse_lab::app::sim_bridge::{AppCommand, CompareCommand, Playback, SimPlugin, Slot, Target};
+    let mut app = App::new();
+    let (scenario, source) = synapse_core::builtin::resolve("single_spike").unwrap();
+    app.add_plugins(MinimalPlugins).add_plugins(SimPlugin { scenario, source, drugs: Vec::new(), record_commands: None, compare: None, keep_log: true }).add_plugins(RecordPlugin);
+    app.init_resource::<synapse_lab::app::ui::UiSettings>().init_resource::<synapse_lab::app::ui::UiState>().init_resource::<synapse_lab::app::scene::Selection>();
+    app.insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(std::time::Duration::from_millis(40)));
+    app.world_mut().resource_mut::<Playback>().bio_us_per_s = 2000.0;
+    let send = |app: &mut App, c: AppCommand| {
+        app.world_mut().write_message(c);
+    };
+    app.update();
+    // B beside A (a copy, then ketamine in B only), played for a while before the press; in the recording B alone gets a spike.
+    send(&mut app, AppCommand::Compare(CompareCommand::Start(None)));
+    for _ in 0..5 {
+        app.update();
+    }
+    send(&mut app, AppCommand::Sim(Target::B, synapse_core::experiment::Command::Drug { name: "ketamine".into(), conc_um: 10.0 }));
+    app.update();
+    app.world_mut().write_message(RecordRequest::Toggle);
+    app.update();
+    for i in 0..22 {
+        if i == 4 {
+            send(&mut app, AppCommand::Sim(Target::B, synapse_core::experiment::Command::Spike));
+        }
+        if i == 12 {
+            send(&mut app, AppCommand::Caption(Some("a spike in B, with ketamine".into())));
+        }
+        app.update();
+    }
+    app.world_mut().write_message(RecordRequest::Toggle);
+    app.update();
+    let hash = |app: &mut App, slot| synapse_core::experiment::format_hash(synapse_lab::app::sim_bridge::instance(app.world_mut(), slot).map(|s| s.exp.state_hash()).unwrap());
+    let (a, b) = (hash(&mut app, Slot::A), hash(&mut app, Slot::B));
+    let RecordState::Naming(n) = std::mem::take(&mut app.world_mut().resource_mut::<Recorder>().state) else { panic!("the recording stopped to be named") };
+    (n.recording, a, b)
+}
+
+#[test]
+fn a_recording_from_the_record_button_exports_frame_exact_to_the_windows_state() {
+    let (rec, hash_a, hash_b) = recorded_session();
+    // The frame that took the stop is the last one recorded: the window's end.
+    assert_eq!(rec.final_hash.as_deref(), Some(hash_a.as_str()));
+    assert_eq!(rec.final_hash_b.as_deref(), Some(hash_b.as_str()));
+    assert!(rec.b.is_some() && rec.frames.iter().any(|f| f.b.contains(&synapse_core::experiment::Command::Spike)));
+    let (a, b) = rec.replay().unwrap();
+    assert_eq!(synapse_core::experiment::format_hash(a.state_hash()), hash_a, "the replay without rendering ends where the window did");
+    assert_eq!(synapse_core::experiment::format_hash(b.unwrap().state_hash()), hash_b);
+    assert_ne!(hash_a, hash_b, "B's spike made it differ");
+    let seconds = rec.duration_s();
+    assert!((seconds - 23.0 * 0.04).abs() < 1e-6, "23 frames of 40 ms recorded: {seconds}");
+    let dir = tmp("recording");
+    std::fs::write(dir.join("session.recording.ron"), rec.to_ron()).unwrap();
+    // As the Record button renders it: ffprobe counts round(0.92 s x 10 fps) = 9 frames, and the last frame is the window's state.
+    let o = run(&["export", "--recording", "session.recording.ron", "--size", "320x240", "--fps", "10", "--progress", "none", "--out", "session.mp4"], &dir);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(ffprobe(&dir.join("session.mp4"), "stream=nb_read_packets").contains("nb_read_packets=9"));
+    assert!(stdout.contains(&format!("state hash of A at the last frame: {hash_a} (the window's)")), "{stdout}");
+    assert!(stdout.contains(&format!("state hash of B at the last frame: {hash_b} (the window's)")), "{stdout}");
+    // Twice as PNG frames: the same pictures, and the caption arrives when it was sent.
+    run(&["export", "--recording", "session.recording.ron", "--size", "320x240", "--fps", "10", "--progress", "none", "--out", "one/"], &dir);
+    run(&["export", "--recording", "session.recording.ron", "--size", "320x240", "--fps", "10", "--progress", "none", "--out", "two/"], &dir);
+    assert_eq!(files_in(&dir.join("one")).len(), 9);
+    for f in files_in(&dir.join("one")) {
+        assert_eq!(std::fs::read(dir.join("one").join(&f)).unwrap(), std::fs::read(dir.join("two").join(&f)).unwrap(), "{f} differs between two renders");
+    }
+    let (early, late) = (png(&dir.join("one/frame_00001.png")), png(&dir.join("one/frame_00008.png")));
+    let changed = (0..240).flat_map(|y| (0..320).map(move |x| (x, y))).filter(|&(x, y)| early.get_pixel(x, y) != late.get_pixel(x, y)).count();
+    assert!(changed > 500, "the picture moved on ({changed} pixels)");
+    // Options the recording sets are refused, nothing written; a broken recording names its file and line.
+    let o = lab(&["export", "--recording", "session.recording.ron", "--scenario", "baseline", "--out", "x.mp4"], &dir).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--scenario do(es) not go with --recording"), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(dir.join("broken.recording.ron"), "Recording(\n  version: 1,\n  frames: [oops").unwrap();
+    let o = lab(&["export", "--recording", "broken.recording.ron", "--out", "x.mp4"], &dir).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("broken.recording.ron:3:"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!dir.join("x.mp4").exists());
+}

@@ -62,7 +62,7 @@ fn lecture_app(cue: usize, presenter: bool, pace: Pace) -> App {
     let mut app = App::new();
     app.add_plugins(MinimalPlugins)
         .add_plugins(bevy::input::InputPlugin)
-        .add_plugins(SimPlugin { scenario, source, drugs: Vec::new(), record_commands: None, compare: None })
+        .add_plugins(SimPlugin { scenario, source, drugs: Vec::new(), record_commands: None, compare: None, keep_log: false })
         .add_plugins(synapse_lab::app::time_lens::TimeLensPlugin)
         .add_plugins(KeymapPlugin(Keymap::builtin()))
         .add_plugins(LecturePlugin { loaded: l, cue, presenter, pace, console_in_main: false, timeline: None })

@@ -115,6 +115,16 @@ impl Pose {
 }
 
 impl Pose {
+    /// Where the camera is this frame (not where it is going): what a recording keeps.
+    pub fn shown(c: &PanOrbitCamera) -> Self {
+        Self { focus: c.focus, yaw: c.yaw.unwrap_or(c.target_yaw), pitch: c.pitch.unwrap_or(c.target_pitch), radius: c.radius.unwrap_or(c.target_radius) }
+    }
+
+    /// Show exactly this pose now and stay there (a recording's replay).
+    pub fn show(self, c: &mut PanOrbitCamera) {
+        self.cut(c);
+    }
+
     /// Be there now, with no easing (a cut: a cue's start, reduce motion).
     fn cut(self, c: &mut PanOrbitCamera) {
         (c.focus, c.yaw, c.pitch, c.radius) = (self.focus, Some(self.yaw), Some(self.pitch), Some(self.radius));

@@ -9,7 +9,7 @@
 //! half-finished. Time itself advances 1/fps per frame (camera flights
 //! are deterministic). Ctrl-C stops cleanly: nothing under the final name.
 
-use super::sim_bridge::{AppCommand, AppSystems, ClockMode, Instances, Playback, SimState};
+use super::sim_bridge::{AppCommand, AppSystems, ClockMode, Instances, Playback, SimState, Slot};
 use super::time_lens::SlowClock;
 use crate::record::encode::{Encoder, Format};
 use crate::record::{ExportJob, Metadata, Progress, Timing};
@@ -145,6 +145,8 @@ struct Recorder {
     retaken: u32,
     /// Where the time went, once the clip is done.
     timing: Option<Timing>,
+    /// A recording's frames applied so far.
+    replayed: usize,
 }
 
 impl Drop for Recorder {
@@ -234,6 +236,7 @@ impl Plugin for ExportPlugin {
                 timing: None,
                 textures_changed: false,
                 retaken: 0,
+                replayed: 0,
             })
             // Video time, not wall time: eased moves advance 1/fps a frame;
             // flights and lectures follow the video clock (nothing on a frame taken again).
@@ -244,7 +247,7 @@ impl Plugin for ExportPlugin {
             .add_systems(
                 Update,
                 (
-                    decide.in_set(AppSystems::Input),
+                    (decide, replay_recording).chain().in_set(AppSystems::Input),
                     drive.in_set(AppSystems::Simulate).before(super::sim_bridge::advance_fast),
                     simulated.in_set(AppSystems::Simulate).after(super::sim_bridge::advance_fast),
                     capture.in_set(AppSystems::Capture),
@@ -264,8 +267,30 @@ impl Plugin for ExportPlugin {
 /// The slow clock to its first frame (a jump re-samples the synapse), then
 /// the fast one; every instance alike. Both clocks' live playback stops:
 /// from here the recorder moves them.
-fn go_to_frame_zero(mut rec: ResMut<Recorder>, mut states: Query<&mut SimState>, instances: Res<Instances>, mut playback: ResMut<Playback>, mut clock: ResMut<SlowClock>) {
+fn go_to_frame_zero(
+    mut rec: ResMut<Recorder>,
+    mut states: Query<(&mut SimState, &Slot)>,
+    instances: Res<Instances>,
+    mut playback: ResMut<Playback>,
+    mut clock: ResMut<SlowClock>,
+    mut out: MessageWriter<AppCommand>,
+) {
     let plan = rec.job.plan.clone();
+    if let Some(r) = rec.job.recording.clone() {
+        // Each experiment as it was at the Record press: its scenario and every command since.
+        for (mut state, slot) in &mut states {
+            let log = if *slot == Slot::A { Some(&r.a) } else { r.b.as_ref() };
+            for (i, c) in log.iter().flat_map(|l| l.commands.iter()).enumerate() {
+                if let Err(e) = state.apply(c.command.clone()) {
+                    eprintln!("warning: the recording's command {} for {} ({:?}) was refused: {e}", i + 1, slot.letter(), c.command);
+                }
+            }
+        }
+        out.write_batch(r.start.iter().cloned());
+        playback.mode = ClockMode::FrameExact { steps_per_frame: 0 };
+    }
+    let mut states = states.transmute_lens::<&mut SimState>();
+    let mut states = states.query();
     for mut state in &mut states {
         if let Some(m) = plan.slow_min(0)
             && m > 0.0
@@ -377,6 +402,11 @@ fn drive(
 ) {
     // The recorder alone moves the clocks (a scenario's drugs would start the slow one).
     clock.playing = false;
+    if rec.job.recording.is_some() {
+        // A recording's frames carry every step; its play button shows as it was.
+        playback.mode = ClockMode::FrameExact { steps_per_frame: 0 };
+        return;
+    }
     playback.playing = false;
     if rec.phase != Phase::Rendering || rec.writer.is_none() || rec.job.lecture {
         return;
@@ -401,6 +431,49 @@ fn drive(
         }
     }
     caption.text = rec.job.captions.burned().then(|| format!("{}\n{}", rec.job.title, plan.clock_text(k, &rec.job.slow_after)));
+}
+
+/// A recording: this video frame's share of the window's frames, applied in
+/// order (each experiment's commands, the panels' view commands), and the
+/// cameras where the window had them. Nothing moves on a frame taken again.
+fn replay_recording(
+    mut rec: ResMut<Recorder>,
+    mut states: Query<(&mut SimState, &Slot)>,
+    mut out: MessageWriter<AppCommand>,
+    mut cams: Query<(&mut bevy_panorbit_camera::PanOrbitCamera, &super::scene::InInstance)>,
+    instances: Res<Instances>,
+    settings: Res<super::ui::UiSettings>,
+) {
+    let Some(r) = rec.job.recording.clone() else { return };
+    let shown = match rec.phase {
+        Phase::Warmup => 0,
+        Phase::Rendering => r.shown_through(rec.next, rec.job.plan.fps),
+        Phase::Finished => return,
+    };
+    let started = Instant::now();
+    // The UI scale of the window, in this frame's proportions.
+    let factor = settings.scale / r.ui.scale.max(1e-3);
+    for (i, f) in r.frames.iter().enumerate().take(shown).skip(rec.replayed) {
+        for (mut s, slot) in &mut states {
+            for c in if *slot == Slot::A { &f.a } else { &f.b } {
+                if let Err(e) = s.apply(c.clone()) {
+                    eprintln!("warning: the recording's frame {} for {} ({c:?}) was refused: {e}", i + 1, slot.letter());
+                }
+            }
+        }
+        out.write_batch(f.view.iter().map(|v| match v {
+            AppCommand::View(super::ui::ViewCommand::Scale(x)) => AppCommand::View(super::ui::ViewCommand::Scale(x * factor)),
+            other => other.clone(),
+        }));
+    }
+    rec.replayed = rec.replayed.max(shown);
+    let poses = r.cameras_after(rec.replayed);
+    for (i, e) in [Some(instances.a), instances.b].into_iter().flatten().enumerate() {
+        if let (Some(p), Some((mut c, _))) = (poses.get(i), cams.iter_mut().find(|(_, inst)| inst.0 == e)) {
+            p.show(&mut c);
+        }
+    }
+    rec.sim_s += started.elapsed().as_secs_f64();
 }
 
 /// After this frame's UI pass, before bevy_egui applies its texture changes.
@@ -577,7 +650,13 @@ fn report(rec: &Recorder, states: &Query<&SimState>, instances: &Instances) {
             rec.frame_ms.len()
         );
     } else {
-        let span = if rec.job.lecture { format!("\"{}\" in presenter mode", rec.job.title) } else { format!("t = {:.3} to {t_ms:.3} ms", plan.fast.from_ms) };
+        let span = if rec.job.lecture {
+            format!("\"{}\" in presenter mode", rec.job.title)
+        } else if rec.job.recording.is_some() {
+            format!("a recording of \"{}\", ending at t = {t_ms:.3} ms", rec.job.title)
+        } else {
+            format!("t = {:.3} to {t_ms:.3} ms", plan.fast.from_ms)
+        };
         println!("wrote {}: {} frames, {}x{} at {} fps ({:.2} s of video), {span}", rec.job.out.display(), plan.frames, rec.job.size.0, rec.job.size.1, plan.fps, plan.video_s());
         println!(
             "export speed: {:.2} frames/s; of {:.1} s: simulation {:.1} s, scene, render and read-back {:.1} s; the encoder (its own thread) was busy {:.1} s; {} frame(s) rendered again after a font-atlas change",
@@ -588,6 +667,18 @@ fn report(rec: &Recorder, states: &Query<&SimState>, instances: &Instances) {
         }
         if let Some(p) = rec.job.metadata_path() {
             println!("how it was made: {}", p.display());
+        }
+    }
+    // A recording ends where the window did, bit for bit.
+    if let Some(r) = &rec.job.recording {
+        let hash = |e: Option<Entity>| e.and_then(|e| states.get(e).ok()).map(|s| synapse_core::experiment::format_hash(s.exp.state_hash()));
+        for (letter, now, then) in [("A", hash(Some(instances.a)), &r.final_hash), ("B", hash(instances.b), &r.final_hash_b)] {
+            match (now, then) {
+                (Some(now), Some(then)) if &now == then => println!("state hash of {letter} at the last frame: {now} (the window's)"),
+                (Some(now), Some(then)) => eprintln!("warning: the last frame's state hash of {letter} is {now}; the window ended at {then}"),
+                (Some(now), None) => println!("state hash of {letter} at the last frame: {now}"),
+                _ => {}
+            }
         }
     }
     // The titles drawn over each half of a comparison.

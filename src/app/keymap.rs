@@ -30,6 +30,8 @@ pub enum KeyAction {
     ToggleFullscreen,
     /// The evidence layer on the labels.
     ToggleEvidence,
+    /// Start recording what is on screen, or stop and name the video.
+    ToggleRecord,
 }
 
 /// When a binding is active: a clicker's Space and arrows mean "next cue"
@@ -91,7 +93,7 @@ pub struct KeymapPlugin(pub Keymap);
 
 impl Plugin for KeymapPlugin {
     fn build(&self, app: &mut App) {
-        app.insert_resource(self.0.clone()).add_systems(Update, keys.in_set(AppSystems::Input));
+        app.insert_resource(self.0.clone()).add_message::<super::recording::RecordRequest>().add_systems(Update, keys.in_set(AppSystems::Input));
     }
 }
 
@@ -106,8 +108,8 @@ pub fn command_for(action: &KeyAction, (playing, slow_playing, panels, evidence)
         KeyAction::Playback(p) => AppCommand::Playback(p.clone()),
         KeyAction::Sim(c) => AppCommand::Sim(super::sim_bridge::target_of(c, target), c.clone()),
         KeyAction::Lecture(l) => AppCommand::Lecture(l.clone()),
-        // The window's, not the app's: `keys` sets it on the window.
-        KeyAction::ToggleFullscreen => return None,
+        // The window's and the recorder's, not the model's: `keys` sends them.
+        KeyAction::ToggleFullscreen | KeyAction::ToggleRecord => return None,
     })
 }
 
@@ -115,7 +117,7 @@ fn keys(
     keys: Res<ButtonInput<KeyCode>>,
     keymap: Res<Keymap>,
     (playback, clock, instances, settings, lecture): (Res<Playback>, Res<SlowClock>, Res<Instances>, Option<Res<super::ui::UiSettings>>, Option<Res<super::lecture::LectureState>>),
-    mut out: MessageWriter<AppCommand>,
+    (mut out, mut record): (MessageWriter<AppCommand>, MessageWriter<super::recording::RecordRequest>),
     mut contexts: EguiContexts,
     mut windows: Query<&mut Window, With<bevy::window::PrimaryWindow>>,
 ) {
@@ -130,6 +132,9 @@ fn keys(
             match command_for(&b.action, (playback.playing, clock.playing, panels, evidence), instances.target) {
                 Some(c) => {
                     out.write(c);
+                }
+                None if b.action == KeyAction::ToggleRecord => {
+                    record.write(super::recording::RecordRequest::Toggle);
                 }
                 None => {
                     for mut w in &mut windows {

@@ -7,7 +7,8 @@
 //! `InstancingPlugin` (molecule batches), `ScenePlugin` (the 3D synapse),
 //! `PathwayPlugin` (the signalling pathway in the spine, spines on the dendrite),
 //! `CameraPlugin`, `UiPlugin` (panels), `LecturePlugin` (a lecture's cues,
-//! presenter mode, the console) and, for `screenshot` and `export`,
+//! presenter mode, the console), `RecordPlugin` (the window's Record
+//! button) and, for `screenshot` and `export`,
 //! `ExportPlugin` (offscreen frames to files).
 
 pub mod camera;
@@ -17,6 +18,7 @@ pub mod keymap;
 pub mod lecture;
 pub mod palette;
 pub mod pathway;
+pub mod recording;
 pub mod scene;
 pub mod sim_bridge;
 pub mod time_lens;
@@ -126,9 +128,13 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
             drugs: opts.drugs.iter().map(|(d, c)| (d.key.clone(), *c)).collect(),
             record_commands: opts.record_commands.clone(),
             compare: opts.compare.clone(),
+            keep_log: opts.offscreen.is_none(),
         })
         .add_plugins((time_lens::TimeLensPlugin, keymap::KeymapPlugin(opts.keymap.clone().unwrap_or_else(keymap::Keymap::builtin))))
         .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, pathway::PathwayPlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
+    if opts.offscreen.is_none() {
+        app.add_plugins(recording::RecordPlugin);
+    }
     if let Some(l) = &opts.lecture {
         app.add_plugins(lecture::LecturePlugin { loaded: l.loaded.clone(), cue: l.cue, presenter: l.presenter, pace: l.pace, console_in_main: l.console, timeline: l.timeline.clone() });
     }

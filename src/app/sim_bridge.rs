@@ -34,6 +34,9 @@ pub struct SimState {
     pub log: Option<CommandLog>,
     /// Frames since the app started (stamped on logged commands).
     pub frame: u64,
+    /// While the Record button records: the commands applied since the
+    /// recorder last took them (one frame's worth, unmerged).
+    pub tape: Option<Vec<Command>>,
 }
 
 impl std::ops::Deref for SimState {
@@ -59,7 +62,7 @@ impl SimState {
             Experiment::new(Scenario { drugs: Vec::new(), ..base.clone() }).expect("a scenario without drugs always builds")
         });
         let log = record.then(|| CommandLog::new(&source, exp.base()));
-        Self { exp, source, log, frame: 0 }
+        Self { exp, source, log, frame: 0, tape: None }
     }
 
     /// Apply a command to the experiment and log it; a refused command
@@ -68,6 +71,9 @@ impl SimState {
         // Stamped with the clocks as they were when it took effect.
         let at = (self.exp.sim.t_ms(), self.exp.cascade.t_min());
         self.exp.apply(&cmd)?;
+        if let Some(tape) = &mut self.tape {
+            tape.push(cmd.clone());
+        }
         if let Some(log) = &mut self.log {
             log.push_at(self.frame, at, cmd);
         }
@@ -396,6 +402,9 @@ pub struct SimPlugin {
     pub drugs: Vec<(String, f64)>,
     /// Where `--record-commands` writes the log when the app exits.
     pub record_commands: Option<PathBuf>,
+    /// Keep each instance's command log even without `--record-commands`
+    /// (the window's Record button starts from it).
+    pub keep_log: bool,
 }
 
 /// Where the command log goes when the app exits.
@@ -404,7 +413,7 @@ pub struct RecordTo(pub PathBuf);
 
 impl Plugin for SimPlugin {
     fn build(&self, app: &mut App) {
-        let mut state = SimState::new(self.scenario.clone(), self.source.clone(), self.record_commands.is_some());
+        let mut state = SimState::new(self.scenario.clone(), self.source.clone(), self.keep_log || self.record_commands.is_some());
         for (name, conc_um) in &self.drugs {
             if let Err(e) = state.apply(Command::Drug { name: name.clone(), conc_um: *conc_um }) {
                 eprintln!("warning: --drug {name}: {e}");

@@ -77,6 +77,8 @@ pub struct ExportJob {
     pub lecture: bool,
     /// Subtitles to write instead of the clocks' (a lecture's captions).
     pub subtitles: Option<Vec<plan::Cue>>,
+    /// The app's Record button's recording: it moves the clocks, cameras and panels.
+    pub recording: Option<std::sync::Arc<crate::app::recording::Recording>>,
 }
 
 impl ExportJob {

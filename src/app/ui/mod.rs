@@ -36,8 +36,9 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use synapse_core::pharmacology::Catalogue;
 
-/// Display settings that belong to the viewer, not the model.
-#[derive(Resource, Debug, Clone, PartialEq)]
+/// Display settings that belong to the viewer, not the model (kept in a recording).
+#[derive(Resource, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct UiSettings {
     pub dark: bool,
     /// egui zoom factor (projector: 1.5–2).

@@ -70,6 +70,17 @@ struct Figure {
     now: f64,
 }
 
+/// The least y range a plot spans, so a quiet trace (a few molecules left
+/// in the cleft, channel noise) lies flat near zero instead of filling the
+/// plot as if it were a signal; a real event (about 1 mM, tens of pA) is far larger.
+fn least_y_range(id: PlotId) -> Option<(f64, f64)> {
+    match id {
+        PlotId::CleftGlu => Some((0.0, 0.1)),
+        PlotId::Current | PlotId::CurrentDiff => Some((-5.0, 1.0)),
+        _ => None,
+    }
+}
+
 /// Colours of lines with no colour of their own (Okabe–Ito, as printed figures).
 fn figure_colour(i: usize) -> egui::Color32 {
     let (r, g, b) = palette::FIGURE_SERIES[1 + i % (palette::FIGURE_SERIES.len() - 1)];
@@ -230,7 +241,11 @@ fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32, save
             save = ui.small_button("Save").on_hover_text("This plot as SVG and PNG (print resolution) with its data as CSV, in figures/").clicked();
         }
     });
-    Plot::new(format!("{id:?}")).height(height).allow_drag(false).allow_zoom(false).allow_scroll(false).x_axis_label(fig.x).y_axis_label(fig.y).show(ui, |p| {
+    let mut plot = Plot::new(format!("{id:?}")).height(height).allow_drag(false).allow_zoom(false).allow_scroll(false).x_axis_label(fig.x).y_axis_label(fig.y);
+    if let Some((lo, hi)) = least_y_range(id) {
+        plot = plot.include_y(lo).include_y(hi);
+    }
+    plot.show(ui, |p| {
         for s in fig.series {
             let name = if s.slot.is_empty() { s.name } else { format!("{} ({})", s.name, s.slot) };
             let style = if s.slot == "B" { LineStyle::dashed_loose() } else { LineStyle::Solid };
