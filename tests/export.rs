@@ -222,16 +222,31 @@ fn a_lecture_exports_cue_by_cue_frame_exact_and_ends_where_the_check_does() {
 
 /// A session in the app (headless: MinimalPlugins, 40 ms frames) recorded
 /// by the Record button's systems, as the window would record it.
-fn recorded_session() -> (synapse_lab::app::recording::Recording, String, String) {
+fn record_app() -> bevy::prelude::App {
     use bevy::prelude::*;
-    use synapse_lab::app::recording::{RecordPlugin, RecordRequest, RecordState, Recorder};
-    use synapse_lab::app::sim_bridge::{AppCommand, CompareCommand, Playback, SimPlugin, Slot, Target};
+    use synapse_lab::app::recording::RecordPlugin;
+    use synapse_lab::app::sim_bridge::{Playback, SimPlugin};
     let mut app = App::new();
     let (scenario, source) = synapse_core::builtin::resolve("single_spike").unwrap();
     app.add_plugins(MinimalPlugins).add_plugins(SimPlugin { scenario, source, drugs: Vec::new(), record_commands: None, compare: None, keep_log: true }).add_plugins(RecordPlugin);
     app.init_resource::<synapse_lab::app::ui::UiSettings>().init_resource::<synapse_lab::app::ui::UiState>().init_resource::<synapse_lab::app::scene::Selection>();
     app.insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(std::time::Duration::from_millis(40)));
     app.world_mut().resource_mut::<Playback>().bio_us_per_s = 2000.0;
+    app
+}
+
+/// The recording the Record button keeps, once stopped.
+fn stopped(app: &mut bevy::prelude::App) -> synapse_lab::app::recording::Recording {
+    use synapse_lab::app::recording::{RecordState, Recorder};
+    let RecordState::Naming(n) = std::mem::take(&mut app.world_mut().resource_mut::<Recorder>().state) else { panic!("the recording stopped to be named") };
+    n.recording
+}
+
+fn recorded_session() -> (synapse_lab::app::recording::Recording, String, String) {
+    use bevy::prelude::*;
+    use synapse_lab::app::recording::RecordRequest;
+    use synapse_lab::app::sim_bridge::{AppCommand, CompareCommand, Slot, Target};
+    let mut app = record_app();
     let send = |app: &mut App, c: AppCommand| {
         app.world_mut().write_message(c);
     };
@@ -258,8 +273,38 @@ fn recorded_session() -> (synapse_lab::app::recording::Recording, String, String
     app.update();
     let hash = |app: &mut App, slot| synapse_core::experiment::format_hash(synapse_lab::app::sim_bridge::instance(app.world_mut(), slot).map(|s| s.exp.state_hash()).unwrap());
     let (a, b) = (hash(&mut app, Slot::A), hash(&mut app, Slot::B));
-    let RecordState::Naming(n) = std::mem::take(&mut app.world_mut().resource_mut::<Recorder>().state) else { panic!("the recording stopped to be named") };
-    (n.recording, a, b)
+    (stopped(&mut app), a, b)
+}
+
+#[test]
+fn a_recording_keeps_commands_in_the_frame_they_take_effect_and_ends_before_a_load() {
+    use synapse_lab::app::recording::{RecordRequest, Recorder};
+    use synapse_lab::app::sim_bridge::{AppCommand, Slot, Target};
+    let mut app = record_app();
+    app.update();
+    app.world_mut().write_message(RecordRequest::Toggle);
+    app.update();
+    for i in 0..6 {
+        if i == 3 {
+            // Sent as a panel sends it: before the frame that carries it out.
+            app.world_mut().write_message(AppCommand::Caption(Some("three".into())));
+            app.world_mut().write_message(AppCommand::Sim(Target::A, synapse_core::experiment::Command::MgMm(0.0)));
+        }
+        app.update();
+    }
+    let before = synapse_core::experiment::format_hash(synapse_lab::app::sim_bridge::instance(app.world_mut(), Slot::A).unwrap().exp.state_hash());
+    let (scenario, source) = synapse_core::builtin::resolve("baseline").unwrap();
+    app.world_mut().write_message(AppCommand::LoadScenario { target: Target::Both, scenario: Box::new(scenario), source });
+    app.update();
+    let message = app.world().resource::<Recorder>().message.clone().expect("the recording says why it ended");
+    assert!(message.0.contains("a scenario was loaded"), "{message:?}");
+    let rec = stopped(&mut app);
+    assert_eq!(rec.frames.len(), 6, "the frame that loaded is not in the recording");
+    assert_eq!(rec.final_hash.as_deref(), Some(before.as_str()), "it ends where the window was before the load");
+    assert_eq!(synapse_core::experiment::format_hash(rec.replay().unwrap().0.state_hash()), before);
+    let with_caption: Vec<usize> = rec.frames.iter().enumerate().filter(|(_, f)| f.view.contains(&AppCommand::Caption(Some("three".into())))).map(|(i, _)| i).collect();
+    let with_mg: Vec<usize> = rec.frames.iter().enumerate().filter(|(_, f)| f.a.contains(&synapse_core::experiment::Command::MgMm(0.0))).map(|(i, _)| i).collect();
+    assert_eq!((with_caption, with_mg), (vec![3], vec![3]), "the caption and the command it came with are in the same frame");
 }
 
 #[test]

@@ -281,6 +281,10 @@ fn go_to_frame_zero(
         for (mut state, slot) in &mut states {
             let log = if *slot == Slot::A { Some(&r.a) } else { r.b.as_ref() };
             for (i, c) in log.iter().flat_map(|l| l.commands.iter()).enumerate() {
+                // A long session takes a while to replay: Cancel (SIGTERM) stops it here too.
+                if i % 256 == 0 && rec.interrupted.load(Ordering::Relaxed) {
+                    return;
+                }
                 if let Err(e) = state.apply(c.command.clone()) {
                     eprintln!("warning: the recording's command {} for {} ({:?}) was refused: {e}", i + 1, slot.letter(), c.command);
                 }
@@ -442,7 +446,7 @@ fn replay_recording(
     mut out: MessageWriter<AppCommand>,
     mut cams: Query<(&mut bevy_panorbit_camera::PanOrbitCamera, &super::scene::InInstance)>,
     instances: Res<Instances>,
-    settings: Res<super::ui::UiSettings>,
+    (mut settings, mut playback): (ResMut<super::ui::UiSettings>, ResMut<Playback>),
 ) {
     let Some(r) = rec.job.recording.clone() else { return };
     let shown = match rec.phase {
@@ -451,20 +455,29 @@ fn replay_recording(
         Phase::Finished => return,
     };
     let started = Instant::now();
-    // The UI scale of the window, in this frame's proportions.
-    let factor = settings.scale / r.ui.scale.max(1e-3);
+    // A UI scale of the window, in this frame's proportions: the window's
+    // pixels per point over its height, times this frame's height.
+    let factor = r.pixels_per_point / r.ui.scale.max(1e-3) * rec.job.size.1 as f32 / r.window[1].max(1) as f32;
     for (i, f) in r.frames.iter().enumerate().take(shown).skip(rec.replayed) {
         for (mut s, slot) in &mut states {
             for c in if *slot == Slot::A { &f.a } else { &f.b } {
                 if let Err(e) = s.apply(c.clone()) {
                     eprintln!("warning: the recording's frame {} for {} ({c:?}) was refused: {e}", i + 1, slot.letter());
                 }
+                // Biological time on screen (what the glutamine dots move by) counts A's steps.
+                if let (Slot::A, Command::Run { steps }) = (slot, c) {
+                    playback.extra_steps += steps;
+                }
             }
         }
-        out.write_batch(f.view.iter().map(|v| match v {
-            AppCommand::View(super::ui::ViewCommand::Scale(x)) => AppCommand::View(super::ui::ViewCommand::Scale(x * factor)),
-            other => other.clone(),
-        }));
+        for v in &f.view {
+            match v {
+                AppCommand::View(super::ui::ViewCommand::Scale(x)) => settings.scale = x * factor,
+                other => {
+                    out.write(other.clone());
+                }
+            }
+        }
     }
     rec.replayed = rec.replayed.max(shown);
     let poses = r.cameras_after(rec.replayed);

@@ -20,7 +20,7 @@
 
 use super::camera::Pose;
 use super::scene::{InInstance, Selection};
-use super::sim_bridge::{AppCommand, CompareCommand, Instances, Playback, PlaybackCommand, SimState, Slot};
+use super::sim_bridge::{AppCommand, AppSystems, CompareCommand, Instances, Playback, PlaybackCommand, SimState, Slot, SlowCommand};
 use super::ui::{UiSettings, UiState, ViewRect};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
@@ -144,6 +144,15 @@ impl Recording {
         if rec.frames.iter().any(|f| !(f.dt_s.is_finite() && f.dt_s >= 0.0) || f.cameras.as_ref().is_some_and(|c| c.len() != rec.cameras.len())) {
             return Err(format!("{file}: the frames' times or cameras are not a recording's; record again"));
         }
+        let finite = |p: &Pose| p.focus.is_finite() && p.yaw.is_finite() && p.pitch.is_finite() && p.radius.is_finite() && p.radius > 0.0;
+        let poses_ok = rec.cameras.iter().chain(rec.frames.iter().flat_map(|f| f.cameras.iter().flatten())).all(finite);
+        let sane = (1..=16_384).contains(&rec.window[0]) && (1..=16_384).contains(&rec.window[1]) && rec.pixels_per_point.is_finite() && rec.pixels_per_point > 0.0 && rec.pixels_per_point <= 16.0;
+        if !(sane && poses_ok) {
+            return Err(format!("{file}: the window size, UI scale or camera poses are not a recording's; record again"));
+        }
+        for log in [Some(&rec.a), rec.b.as_ref()].into_iter().flatten() {
+            log.scenario.validate().map_err(|e| format!("{file}: the recorded scenario: {e}"))?;
+        }
         if rec.b.is_none() && rec.frames.iter().any(|f| !f.b.is_empty()) {
             return Err(format!("{file}: commands for B in a recording without a comparison"));
         }
@@ -178,8 +187,9 @@ fn kept(c: &AppCommand) -> Result<bool, &'static str> {
         AppCommand::Compare(CompareCommand::Start(_)) => Err("a comparison started"),
         AppCommand::Compare(CompareCommand::Stop) => Err("the comparison stopped"),
         AppCommand::Compare(_) | AppCommand::View(_) | AppCommand::Caption(_) | AppCommand::Select(_) => Ok(true),
-        // What the clock bar shows; steps are in the experiments' commands.
-        AppCommand::Playback(PlaybackCommand::Play(_) | PlaybackCommand::Speed(_)) => Ok(true),
+        // What the clock bars show; steps are in the experiments' commands
+        // (the slow clock's play button shows paused in the video: the export moves it).
+        AppCommand::Playback(PlaybackCommand::Play(_) | PlaybackCommand::Speed(_)) | AppCommand::Slow(SlowCommand::Rate(_)) => Ok(true),
         AppCommand::Playback(_) | AppCommand::Sim(..) | AppCommand::Slow(_) | AppCommand::Camera(_) | AppCommand::SaveScenario { .. } | AppCommand::Lecture(_) => Ok(false),
     }
 }
@@ -197,6 +207,8 @@ pub struct Recorder {
     pub state: RecordState,
     /// What the last recording or render came to (shown until dismissed).
     pub message: Option<(String, bool)>,
+    /// This frame's kept view commands, gathered where they take effect.
+    view: Vec<AppCommand>,
 }
 
 #[derive(Default)]
@@ -234,8 +246,9 @@ struct Progress {
     frame: u64,
     fps: f64,
     eta_s: f64,
-    /// The export's last error line.
+    /// The export's last error line, and its last warning (a state that differs from the window's).
     error: Option<String>,
+    warning: Option<String>,
 }
 
 pub struct RecordPlugin;
@@ -244,6 +257,7 @@ impl Plugin for RecordPlugin {
     fn build(&self, app: &mut App) {
         app.add_message::<RecordRequest>()
             .init_resource::<Recorder>()
+            .add_systems(Update, watch_commands.in_set(AppSystems::Commands).before(super::sim_bridge::apply_commands))
             .add_systems(Last, (tape, requests, poll_render).chain())
             .add_systems(EguiPrimaryContextPass, record_ui.after(super::ui::ui_system));
     }
@@ -254,43 +268,37 @@ fn poses(cams: &Query<(&PanOrbitCamera, &InInstance)>, instances: &Instances) ->
     [Some(instances.a), instances.b].into_iter().flatten().filter_map(|e| cams.iter().find(|(_, i)| i.0 == e).map(|(c, _)| Pose::shown(c))).collect()
 }
 
-/// Keep this frame: how long it took, what each experiment and the panels did, where the cameras went.
-fn tape(
-    mut rec: ResMut<Recorder>,
-    time: Res<Time<Real>>,
-    mut commands: MessageReader<AppCommand>,
-    mut states: Query<&mut SimState>,
-    instances: Res<Instances>,
-    cams: Query<(&PanOrbitCamera, &InInstance)>,
-) {
-    let RecordState::Recording(r) = &mut rec.state else {
+/// The app commands that take effect this frame (read where they are
+/// carried out, before `apply_commands`): those that change the picture are
+/// kept for this frame; a load or a comparison started or stopped ends the
+/// recording before it takes effect, so the recording ends where the window
+/// was.
+fn watch_commands(mut rec: ResMut<Recorder>, mut commands: MessageReader<AppCommand>, mut states: Query<&mut SimState>, instances: Res<Instances>) {
+    if !matches!(rec.state, RecordState::Recording(_)) {
         commands.clear();
         return;
-    };
-    let mut view = Vec::new();
-    let mut ended = None;
+    }
     for c in commands.read() {
         match kept(c) {
-            Ok(true) => view.push(c.clone()),
+            Ok(true) => rec.view.push(c.clone()),
             Ok(false) => {}
-            Err(why) => ended = Some(why),
+            Err(why) => return stop(&mut rec, &mut states, &instances, Some(why)),
         }
     }
-    if instances.b.is_some() != r.b.is_some() {
-        ended = Some("the comparison changed");
-    }
-    if ended.is_none() && r.duration_s() > MAX_RECORD_S {
-        ended = Some("it reached an hour");
-    }
+}
+
+/// Keep this frame: how long it took, what each experiment and the panels did, where the cameras went.
+fn tape(mut rec: ResMut<Recorder>, time: Res<Time<Real>>, mut states: Query<&mut SimState>, instances: Res<Instances>, cams: Query<(&PanOrbitCamera, &InInstance)>) {
+    let view = std::mem::take(&mut rec.view);
+    let RecordState::Recording(r) = &mut rec.state else { return };
     let mut take = |e: Option<Entity>| e.and_then(|e| states.get_mut(e).ok()).and_then(|mut s| s.tape.as_mut().map(std::mem::take)).unwrap_or_default();
     let (a, b) = (take(Some(instances.a)), take(instances.b));
-    if let Some(why) = ended {
-        // This frame's commands went to a new experiment: the recording ends before it.
-        return stop(&mut rec, &mut states, &instances, Some(why));
-    }
     let now = poses(&cams, &instances);
     let cameras = (now != r.cameras_after(r.frames.len())).then_some(now);
     r.frames.push(RecordedFrame { dt_s: time.delta_secs_f64(), a, b, view, cameras });
+    if r.duration_s() > MAX_RECORD_S {
+        stop(&mut rec, &mut states, &instances, Some("it reached an hour"));
+    }
 }
 
 /// Stop recording: the experiments' tapes off, the recording to name.
@@ -346,6 +354,7 @@ fn requests(
         match (r, &mut rec.state) {
             (RecordRequest::Toggle, RecordState::Recording(_)) => stop(&mut rec, &mut states, &instances, None),
             (RecordRequest::Toggle, RecordState::Idle) => {
+                rec.view.clear();
                 if lecture.is_some() {
                     rec.message = Some(("A lecture is recorded with `synapse-lab export --lecture` (cue by cue, frame-exact)".into(), false));
                     continue;
@@ -452,8 +461,12 @@ fn start_render(n: &Naming) -> Result<Render, String> {
         let p = progress.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let (Some(e), Ok(mut p)) = (line.strip_prefix("error: "), p.lock()) {
-                    p.error = Some(e.to_string());
+                if let Ok(mut p) = p.lock() {
+                    if let Some(e) = line.strip_prefix("error: ") {
+                        p.error = Some(e.to_string());
+                    } else if let Some(w) = line.strip_prefix("warning: ") {
+                        p.warning = Some(w.to_string());
+                    }
                 }
             }
         });
@@ -467,12 +480,21 @@ fn poll_render(mut rec: ResMut<Recorder>, mut exits: MessageReader<AppExit>) {
     let RecordState::Rendering(r) = &mut rec.state else { return };
     if exiting {
         terminate(&mut r.child);
+        // Its pipes stay open while it removes its temporary files (a closed pipe would kill it first).
+        for _ in 0..100 {
+            if !matches!(r.child.try_wait(), Ok(None)) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
         eprintln!("the app closed while {} was rendering: it was cancelled; `synapse-lab export --recording {}` renders it again", r.out.display(), r.recording_path.display());
         return;
     }
     let Ok(Some(status)) = r.child.try_wait() else { return };
-    let error = r.progress.lock().ok().and_then(|p| p.error.clone());
-    let message = if status.success() {
+    let (error, warning) = r.progress.lock().map(|p| (p.error.clone(), p.warning.clone())).unwrap_or_default();
+    let message = if let (true, Some(w)) = (status.success(), warning) {
+        (format!("Saved {}, but: {w}", r.out.display()), false)
+    } else if status.success() {
         (format!("Saved {} ({} frames, {:.1} s); the recording is {}", r.out.display(), r.frames, r.frames as f64 / RECORD_FPS as f64, r.recording_path.display()), true)
     } else if r.cancelled {
         (format!("Rendering cancelled; nothing written to {}. `synapse-lab export --recording {}` renders it again", r.out.display(), r.recording_path.display()), false)

@@ -305,7 +305,7 @@ pub struct Playback {
     pub last_frame_s: f64,
     pub lagging: bool,
     /// Steps taken this frame outside the clock (single steps), for `Time<Bio>`.
-    extra_steps: u64,
+    pub(crate) extra_steps: u64,
 }
 
 impl Default for Playback {
