@@ -322,7 +322,7 @@ fn stop(rec: &mut Recorder, states: &mut Query<&mut SimState>, instances: &Insta
     rec.state = RecordState::Naming(Box::new(Naming { recording: r, path, window_size: true, dialog: None }));
 }
 
-/// Seconds since the epoch as a compact local-agnostic stamp (UTC), for default names.
+/// The UTC date and time as YYYYMMDD-HHMMSS, for default file names.
 fn timestamp() -> String {
     let s = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let (days, rem) = (s / 86_400, s % 86_400);
