@@ -252,6 +252,33 @@ struct ExportArgs {
     recording: Option<PathBuf>,
 }
 
+impl ExportArgs {
+    /// The options given that set a clip's scenarios, clocks, view, panels
+    /// and caption, then those of `more` that are on: what a lecture or a
+    /// recording sets itself, and refuses.
+    fn given_of_a_clip(&self, more: &[(&'static str, bool)]) -> Vec<&'static str> {
+        let a = self;
+        [
+            ("--scenario", a.scenario.is_some()),
+            ("--compare", a.compare.is_some()),
+            ("--to", a.to.is_some()),
+            ("--speed", a.speed.is_some()),
+            ("--slow-from", a.slow_from.is_some()),
+            ("--slow-to", a.slow_to.is_some()),
+            ("--slow-speed", a.slow_speed.is_some()),
+            ("--drug", !a.drugs.is_empty()),
+            ("--from", a.from != "0ms"),
+            ("--view", a.view != "whole"),
+            ("--panels", a.panels != "plots"),
+            ("--caption", a.caption.is_some()),
+        ]
+        .iter()
+        .chain(more)
+        .filter_map(|&(f, on)| on.then_some(f))
+        .collect()
+    }
+}
+
 /// Theme and UI scale (a projector wants light and large).
 #[derive(Args, Debug)]
 struct LookArgs {
@@ -742,29 +769,14 @@ fn check_out(out: &Path, format: crate::record::encode::Format) -> Result<(), St
 /// `export --recording FILE`: what the window showed from its Record press,
 /// frame-exact (the app's Record button runs exactly this).
 fn export_recording(a: ExportArgs, file: &Path) -> Result<ExitCode, String> {
-    let given: Vec<&str> = [
-        ("--scenario", a.scenario.is_some()),
-        ("--compare", a.compare.is_some()),
-        ("--to", a.to.is_some()),
-        ("--speed", a.speed.is_some()),
-        ("--slow-from", a.slow_from.is_some()),
-        ("--slow-to", a.slow_to.is_some()),
-        ("--slow-speed", a.slow_speed.is_some()),
-        ("--drug", !a.drugs.is_empty()),
-        ("--from", a.from != "0ms"),
-        ("--view", a.view != "whole"),
-        ("--panels", a.panels != "plots"),
-        ("--caption", a.caption.is_some()),
+    let given = a.given_of_a_clip(&[
         ("--captions", a.captions.is_some()),
         ("--caption-at", a.caption_at != "bottom"),
         ("--lecture", a.lecture.is_some()),
         ("--cue", a.cue.is_some()),
         ("--theme", a.look.theme != "dark"),
         ("--ui-scale", a.look.ui_scale != 1.0),
-    ]
-    .into_iter()
-    .filter_map(|(f, on)| on.then_some(f))
-    .collect();
+    ]);
     if !given.is_empty() {
         return Err(format!("{} do(es) not go with --recording: the recording sets the scenarios, clocks, cameras, panels and captions as the window showed them", given.join(", ")));
     }
@@ -817,24 +829,7 @@ fn export_recording(a: ExportArgs, file: &Path) -> Result<ExitCode, String> {
 }
 
 fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
-    let given: Vec<&str> = [
-        ("--scenario", a.scenario.is_some()),
-        ("--compare", a.compare.is_some()),
-        ("--to", a.to.is_some()),
-        ("--speed", a.speed.is_some()),
-        ("--slow-from", a.slow_from.is_some()),
-        ("--slow-to", a.slow_to.is_some()),
-        ("--slow-speed", a.slow_speed.is_some()),
-        ("--drug", !a.drugs.is_empty()),
-        ("--from", a.from != "0ms"),
-        ("--view", a.view != "whole"),
-        ("--panels", a.panels != "plots"),
-        ("--caption", a.caption.is_some()),
-        ("--recording", a.recording.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(f, on)| on.then_some(f))
-    .collect();
+    let given = a.given_of_a_clip(&[("--recording", a.recording.is_some())]);
     if !given.is_empty() {
         return Err(format!("{} do(es) not go with --lecture: the lecture's cues set the scenarios, clocks, camera, panels and captions", given.join(", ")));
     }
