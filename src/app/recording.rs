@@ -506,24 +506,33 @@ fn poll_render(mut rec: ResMut<Recorder>, mut exits: MessageReader<AppExit>) {
 }
 
 /// The Record button, the REC badge, the naming window, the render's progress.
-fn record_ui(mut contexts: EguiContexts, mut rec: ResMut<Recorder>, view: Res<ViewRect>, settings: Res<UiSettings>, mut requests: MessageWriter<RecordRequest>) -> Result {
+fn record_ui(
+    mut contexts: EguiContexts,
+    mut rec: ResMut<Recorder>,
+    (view, settings, mut ui_state): (Res<ViewRect>, Res<UiSettings>, ResMut<UiState>),
+    mut requests: MessageWriter<RecordRequest>,
+) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let area = view.all.unwrap_or(ctx.viewport_rect());
-    let corner = area.right_top() + egui::vec2(-8.0, 8.0);
+    // In the title row's room for it, else the 3D view's corner.
+    let corner = ui_state.overlay_slot.unwrap_or(area.right_top() + egui::vec2(-8.0, 8.0));
     let red = super::palette::egui(super::palette::ERROR);
     let mut start_render_now = false;
     let mut discard = false;
+    // Where the button or badge sat, for the labels to keep clear of (next frame).
+    let mut corner_rect = None;
     match &mut rec.state {
         RecordState::Idle if !settings.presenting => {
-            egui::Area::new("record-button".into()).pivot(egui::Align2::RIGHT_TOP).fixed_pos(corner).show(&ctx, |ui| {
+            let shown = egui::Area::new("record-button".into()).pivot(egui::Align2::RIGHT_TOP).fixed_pos(corner).show(&ctx, |ui| {
                 if ui.button(egui::RichText::new("⏺ Record").color(red)).on_hover_text("Record what is on screen from now on, then render it to a video (R)").clicked() {
                     requests.write(RecordRequest::Toggle);
                 }
             });
+            corner_rect = Some(shown.response.rect);
         }
         RecordState::Idle => {}
         RecordState::Recording(r) => {
-            egui::Area::new("record-badge".into()).pivot(egui::Align2::RIGHT_TOP).fixed_pos(corner).show(&ctx, |ui| {
+            let shown = egui::Area::new("record-badge".into()).pivot(egui::Align2::RIGHT_TOP).fixed_pos(corner).show(&ctx, |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.horizontal(|ui| {
                         let s = r.duration_s();
@@ -534,6 +543,7 @@ fn record_ui(mut contexts: EguiContexts, mut rec: ResMut<Recorder>, view: Res<Vi
                     });
                 });
             });
+            corner_rect = Some(shown.response.rect);
         }
         RecordState::Naming(n) => {
             egui::Window::new("Save the recording").collapsible(false).resizable(false).anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO).show(&ctx, |ui| {
@@ -601,7 +611,7 @@ fn record_ui(mut contexts: EguiContexts, mut rec: ResMut<Recorder>, view: Res<Vi
     }
     let mut dismissed = false;
     if let Some((text, ok)) = &rec.message {
-        egui::Area::new("record-message".into()).pivot(egui::Align2::RIGHT_TOP).fixed_pos(corner + egui::vec2(0.0, 36.0)).show(&ctx, |ui| {
+        egui::Area::new("record-message".into()).pivot(egui::Align2::RIGHT_TOP).fixed_pos(area.right_top() + egui::vec2(-8.0, 8.0)).show(&ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.set_max_width(420.0);
                 ui.colored_label(if *ok { super::palette::egui(super::palette::ESTABLISHED) } else { red }, text);
@@ -612,6 +622,7 @@ fn record_ui(mut contexts: EguiContexts, mut rec: ResMut<Recorder>, view: Res<Vi
     if dismissed {
         rec.message = None;
     }
+    ui_state.overlays = corner_rect.into_iter().collect();
     Ok(())
 }
 

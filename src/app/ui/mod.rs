@@ -141,6 +141,11 @@ pub struct UiState {
     glyphs_warm: bool,
     /// Where the last saved figure went (or why it was not saved).
     figure_message: Option<String>,
+    /// Overlays drawn after the panels (the Record button and its badge),
+    /// as last drawn: the title row keeps room for them, the labels clear of them.
+    pub overlays: Vec<egui::Rect>,
+    /// Where the title row kept that room (its right-top corner); none without the clock bars.
+    pub overlay_slot: Option<egui::Pos2>,
 }
 
 impl Plugin for UiPlugin {
@@ -248,6 +253,7 @@ pub fn ui_system(
     let mut root = egui::Ui::new(ctx.clone(), "root".into(), egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()));
     let mut out: Vec<AppCommand> = Vec::new();
 
+    ui_state.overlay_slot = None;
     let top = if !settings.show_top_bar {
         // Presenter mode keeps a slim band for the cue's title (drawn by the lecture).
         if settings.presenting { presenter_band(ctx.viewport_rect().height()) } else { 0.0 }
@@ -261,13 +267,25 @@ pub fn ui_system(
                     lagging: playback.lagging,
                     actual_bio_us_per_s: playback.actual_bio_us_per_s(a_state.sim.dt_ms()),
                 };
+                // The title row keeps room at its right for the overlays drawn after the panels (the Record button).
+                let slot = ui_state.overlays.first().map(|r| r.size());
+                let mut slot_at = None;
                 ui.horizontal(|ui| {
-                    ui.heading("Synapse Lab");
-                    match b_state {
-                        None => ui.label(format!("— {}", a_state.sim.scenario.name)),
-                        Some(_) => ui.label(format!("— comparing A: {} with {}", a_state.base().name, half_title(Slot::B, a_state, &differences))),
-                    };
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if let Some(size) = slot {
+                            slot_at = Some(ui.allocate_exact_size(size, egui::Sense::hover()).0.right_top());
+                        }
+                        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                            ui.heading("Synapse Lab");
+                            let title = match b_state {
+                                None => format!("— {}", a_state.sim.scenario.name),
+                                Some(_) => format!("— comparing A: {} with {}", a_state.base().name, half_title(Slot::B, a_state, &differences)),
+                            };
+                            ui.add(egui::Label::new(title).truncate());
+                        });
+                    });
                 });
+                ui_state.overlay_slot = slot_at;
                 out.extend(playback_bar(ui, &mut vm));
                 let mut lens = LensView { playing: clock.playing, min_per_s: clock.min_per_s, t_min: state.cascade.t_min(), moments: state.slow.moments.iter().map(|m| m.label.clone()).collect() };
                 out.extend(time_lens_bar(ui, &mut lens));
@@ -458,7 +476,7 @@ pub fn ui_system(
         let Ok((_, st, _, labels)) = states.get(root_e) else { continue };
         let painter = painter.with_clip_rect(rect);
         // What labels must not cover: the half's title and the caption band.
-        let mut taken: Vec<egui::Rect> = caption_band.iter().map(|(band, _)| *band).collect();
+        let mut taken: Vec<egui::Rect> = caption_band.iter().map(|(band, _)| *band).chain(ui_state.overlays.iter().copied()).collect();
         if b_state.is_some() {
             // Which synapse is which, and what B differs in: wrapped to its
             // half and clipped to it, so it never covers the other half or a panel.
