@@ -2,7 +2,8 @@
 //! days (docs/model.md §9 C1–C12, calibrated against §7 as §10 asks).
 //!
 //! Owns the cascade's state (glutamate surge, p-eEF2, BDNF, TrkB, ERK/Akt,
-//! GSK-3, mTORC1 and its feedback, synaptic proteins, spine density, GLT-1,
+//! GSK-3, mTORC1 and the adaptation of its input, protein in transit,
+//! synaptic proteins, spine density, GLT-1,
 //! SSRI-driven BDNF expression), the drug schedule of a scenario on the slow
 //! clock, the resting NMDA block of interneurons and pyramidal cells (E3 with
 //! Mg²⁺ competition), and the two links between the clocks: what the slow
@@ -58,28 +59,38 @@ pub struct CascadeParams {
     pub tau_mtor_min: f64,
     /// BDNF translation gain of eEF2 dephosphorylation (C6: 0.5).
     pub eef2_gain: f64,
-    /// Constitutive share of BDNF release (assumption: 0.7); the rest scales
-    /// with AMPA-driven depolarisation through L-type channels.
+    /// Constitutive share of BDNF release (assumption: 0.7); a surge of AMPA
+    /// drive above rest adds through L-type channels (1 − share)·(drive − 1).
     pub release_constitutive: f64,
     /// BDNF saturates: BD* = 1 + max·x/(x + k) for a drive x above baseline
     /// (assumption, so the 8-fold higher rodent brain level does not give an
     /// 8-fold larger BDNF rise: §7 gives +30–50% for both).
     pub bdnf_max: f64,
     pub bdnf_k: f64,
-    /// mTORC1 drive gain on ERK/Akt (C9: 1.5; retuned) and its integral
-    /// feedback (S6K → IRS-1; gain, τ). Integral feedback returns mTORC1 to
-    /// baseline under a sustained drive (chronic memantine), so that only a
-    /// fast rise gives a burst (Ji et al., Nat Neurosci 2010: acute, not
-    /// gradual, BDNF rises give transient strong signalling and spine growth).
+    /// mTORC1 drive gain on ERK/Akt (C9: 1.5; retuned) and the τ of the
+    /// adaptation of TrkB signalling. mTORC1 is driven by how far ERK/Akt
+    /// stands above its adapted level R, which follows ERK/Akt with τ_R:
+    /// drive = gain·(K − R)₊. A sustained drive (chronic memantine) is
+    /// adapted away and gives no burst, an acute rise gives a transient
+    /// one (Ji et al., Nat Neurosci 2010: acute, not gradual, BDNF rises
+    /// give transient strong TrkB signalling and spine growth), and when
+    /// K falls below R the drive is zero, so mTORC1 returns to baseline
+    /// without the dip an integral feedback forces (Li et al. 2010 saw
+    /// none). The adaptation stands for ligand-induced TrkB internalisation
+    /// and down-regulation (Proenca, Song & Lee, J Neurochem 2016; Frank et
+    /// al., Eur J Neurosci 1996); τ_R is fitted (assumption).
     pub mtor_gain: f64,
-    pub feedback_gain: f64,
-    pub tau_feedback_min: f64,
+    pub tau_adaptation_min: f64,
     /// Synaptic protein synthesis per minute at saturating mTORC1 (C10:
     /// 0.012·(M − 1); here a Hill of order 2 with half-point `protein_k`,
     /// assumption) and its decay τ (C10: 48 h).
     pub protein_gain_per_min: f64,
     pub protein_k: f64,
     pub tau_protein_min: f64,
+    /// Newly translated protein reaches the synapse through a pool with
+    /// this τ (assumption, fitted so that synaptic proteins are not yet up
+    /// at 1 h and are at 2 h after a rat dose, Li et al. 2010).
+    pub tau_delivery_min: f64,
     /// Spine density growth from proteins (C11: 24 h) and decay (7 d).
     pub tau_spine_growth_min: f64,
     pub tau_spine_decay_min: f64,
@@ -108,11 +119,11 @@ impl Default for CascadeParams {
             bdnf_max: 0.8,
             bdnf_k: 0.4,
             mtor_gain: 6.0,
-            feedback_gain: 3.0,
-            tau_feedback_min: 15.0,
-            protein_gain_per_min: 0.0119,
+            tau_adaptation_min: 10.0,
+            protein_gain_per_min: 0.0075,
             protein_k: 0.1,
             tau_protein_min: 48.0 * MIN_PER_H,
+            tau_delivery_min: 90.0,
             tau_spine_growth_min: 24.0 * MIN_PER_H,
             tau_spine_decay_min: 7.0 * MIN_PER_DAY,
             ampa_per_protein: 1.0,
@@ -131,8 +142,11 @@ pub struct CascadeState {
     pub trkb: f64,
     pub erk_akt: f64,
     pub mtorc1: f64,
-    /// mTORC1's negative feedback F (C9).
-    pub feedback: f64,
+    /// The adapted level R of TrkB → ERK/Akt signalling (C9).
+    pub adaptation: f64,
+    /// Translated synaptic protein on its way to the synapse, above
+    /// baseline (0 at rest; C10).
+    pub in_transit: f64,
     /// PSD-95, GluA1, synapsin I (C10).
     pub synaptic_proteins: f64,
     /// Spine density ρ (C11).
@@ -145,7 +159,7 @@ pub struct CascadeState {
 
 impl Default for CascadeState {
     fn default() -> Self {
-        Self { glutamate: 1.0, p_eef2: 1.0, bdnf: 1.0, trkb: 1.0, erk_akt: 1.0, mtorc1: 1.0, feedback: 1.0, synaptic_proteins: 1.0, spine_density: 1.0, glt1: 1.0, ssri_bdnf: 1.0 }
+        Self { glutamate: 1.0, p_eef2: 1.0, bdnf: 1.0, trkb: 1.0, erk_akt: 1.0, mtorc1: 1.0, adaptation: 1.0, in_transit: 0.0, synaptic_proteins: 1.0, spine_density: 1.0, glt1: 1.0, ssri_bdnf: 1.0 }
     }
 }
 
@@ -468,12 +482,22 @@ impl Cascade {
         let potentiation = (activity - 1.0).max(0.0);
         // C5: resting NMDA Ca²⁺ keeps eEF2 kinase on; block lowers p-eEF2.
         s.p_eef2 += dt * (n_p.min(1.0) - s.p_eef2) / p.tau_eef2_min;
-        // C6, combined multiplicatively (README): eEF2 → translation makes
-        // BDNF, AMPA → L-type channels release it. NBQX or an L-type blocker
-        // leaves the extra BDNF unreleased (Lepack 2015; Maeng 2008).
+        // C6: eEF2 → translation makes BDNF (synthesis S), AMPA → L-type
+        // channels release it. The resting stock is released whatever
+        // NBQX or verapamil do: the blockers alone leave BDNF release at
+        // control (Lepack et al. 2015, cortical cultures). What is released
+        // beyond it needs activity: the extra stock S − 1 leaves at the
+        // resting rate only while AMPA drive and L-type channels work
+        // (min(drive, 1)·(1 − L-type block); blocked, it stays in the cell:
+        // Lepack 2015, Maeng 2008), and a surge above rest releases more
+        // through the regulated route ((1 − c)·(drive − 1)₊·S). At rest this
+        // is exactly S·(c + (1 − c)·drive) − 1, the release the gains were
+        // fitted with, so ketamine alone is unchanged.
         let synthesis = s.ssri_bdnf + p.eef2_gain * (1.0 - s.p_eef2);
-        let release = p.release_constitutive + (1.0 - p.release_constitutive) * (1.0 - self.effects.ltype_block) * (ampa_drive + potentiation);
-        let x = synthesis * release - 1.0;
+        let activity_drive = (ampa_drive + potentiation) * (1.0 - self.effects.ltype_block);
+        let x = (synthesis - 1.0) * activity_drive.min(1.0) + (1.0 - p.release_constitutive) * (activity_drive - 1.0).max(0.0) * synthesis;
+        // Released per unit of stock, relative to rest (the pathway's release node).
+        let release = (1.0 + x) / synthesis.max(1e-9);
         let bd_target = if x > 0.0 { 1.0 + p.bdnf_max * x / (x + p.bdnf_k) } else { 1.0 + x };
         s.bdnf += dt * (bd_target - s.bdnf) / p.tau_bdnf_min;
         // C7
@@ -481,14 +505,16 @@ impl Cascade {
         s.erk_akt += dt * (s.trkb - s.erk_akt) / p.tau_erk_min;
         // C8: Akt inhibits GSK-3 (pSer9); lithium inhibits it directly.
         let gsk3 = (1.0 - self.effects.gsk3_block) / (1.0 + (s.erk_akt - 1.0).max(0.0));
-        // C9 with integral feedback; rapamycin removes the drive.
-        let drive_m = p.mtor_gain * (s.erk_akt - 1.0).max(0.0) * (1.0 - self.effects.mtor_block);
-        s.mtorc1 += dt * (1.0 + drive_m - p.feedback_gain * (s.feedback - 1.0) - s.mtorc1) / p.tau_mtor_min;
-        s.feedback += dt * (s.mtorc1 - 1.0) / p.tau_feedback_min;
+        // C9: drive above the adapted level; rapamycin removes it.
+        let drive_m = p.mtor_gain * (s.erk_akt - s.adaptation).max(0.0) * (1.0 - self.effects.mtor_block);
+        s.mtorc1 += dt * (1.0 + drive_m - s.mtorc1) / p.tau_mtor_min;
+        s.adaptation += dt * (s.erk_akt - s.adaptation) / p.tau_adaptation_min;
         // C10: synaptic proteins need mTORC1 above baseline (Hill, order 2), more with GSK-3 off.
         let y = (s.mtorc1 - 1.0).max(0.0);
         let synth = p.protein_gain_per_min * y * y / (y * y + p.protein_k * p.protein_k) * (2.0 - gsk3);
-        s.synaptic_proteins += dt * (synth - (s.synaptic_proteins - 1.0) / p.tau_protein_min);
+        let delivered = s.in_transit / p.tau_delivery_min;
+        s.in_transit += dt * (synth - delivered);
+        s.synaptic_proteins += dt * (delivered - (s.synaptic_proteins - 1.0) / p.tau_protein_min);
         // C11
         s.spine_density += dt * ((s.synaptic_proteins - 1.0) / p.tau_spine_growth_min - (s.spine_density - 1.0) / p.tau_spine_decay_min);
         // C12 (ceftriaxone) and the SSRI's slow BDNF expression.
@@ -741,6 +767,10 @@ mod dose_tests {
         SlowTrace::record(&mut c, minutes, 10.0).rows.iter().map(|r| r.iter().map(|v| v.to_bits()).collect()).collect()
     }
 
+    fn scenario(drugs: Vec<DrugPlan>) -> Scenario {
+        Scenario { drugs, ..Scenario::default() }
+    }
+
     fn constant(drug: &str, conc: &str, start_min: f64, stop_min: Option<f64>) -> DrugPlan {
         DrugPlan::Constant { drug: drug.into(), conc: conc.into(), start_min, stop_min }
     }
@@ -781,5 +811,56 @@ mod dose_tests {
         assert!(c.drive.block_pyramidal > 0.05);
         c.advance_to(1440.0);
         assert!(c.drive.block_pyramidal < 1e-3 && (c.state.glutamate - 1.0).abs() < 1e-3, "{:?}", c.state);
+    }
+
+    /// Lepack et al. 2015's design: a blocker alone leaves BDNF at control
+    /// at any dose; with ketamine it removes ketamine's increment over the
+    /// blocker alone (measured as the increment, not against control).
+    #[test]
+    fn a_blocker_alone_leaves_bdnf_at_control_and_removes_ketamines_increment() {
+        let bdnf = |drugs: Vec<DrugPlan>| {
+            let mut c = Cascade::new(&scenario(drugs)).unwrap();
+            (1..=240)
+                .map(|m| {
+                    c.advance_to(m as f64);
+                    c.state.bdnf
+                })
+                .collect::<Vec<f64>>()
+        };
+        let ket = DrugPlan::RodentRegimen { drug: "ketamine".into(), start_min: 0.0 };
+        let ket_rise = bdnf(vec![ket.clone()]).into_iter().fold(1.0, f64::max) - 1.0;
+        assert!(ket_rise > 0.25, "{ket_rise}");
+        for (drug, conc) in [("nbqx", "1uM"), ("nbqx", "30uM"), ("verapamil", "100uM")] {
+            let blocker = constant(drug, conc, -15.0, None);
+            let alone = bdnf(vec![blocker.clone()]);
+            assert!(alone.iter().all(|b| (b - 1.0).abs() < 1e-9), "{drug} {conc} alone moves BDNF: {:?}", alone.iter().fold(1.0_f64, |a, &b| a.min(b)));
+            let both = bdnf(vec![blocker, ket.clone()]);
+            let increment = both.iter().zip(&alone).map(|(b, a)| b - a).fold(0.0, f64::max);
+            assert!(increment < 0.1 * ket_rise, "{drug} {conc}: ketamine still adds {increment} of {ket_rise}");
+        }
+    }
+
+    /// mTORC1 returns to baseline after any pulse without going below it,
+    /// and a sustained drive adapts away (no burst without a fast rise).
+    #[test]
+    fn mtorc1_returns_without_a_dip_and_adapts_to_a_sustained_drive() {
+        for (drug, conc) in [("ketamine", "0.5uM"), ("ketamine", "5uM"), ("traxoprodil", "1uM")] {
+            let mut c = Cascade::new(&scenario(vec![constant(drug, conc, 0.0, Some(60.0))])).unwrap();
+            let mut lowest = f64::INFINITY;
+            let mut highest = 1.0_f64;
+            for m in 1..=1440 {
+                c.advance_to(m as f64);
+                lowest = lowest.min(c.state.mtorc1);
+                highest = highest.max(c.state.mtorc1);
+            }
+            assert!(highest > 1.05, "{drug} {conc} gives no burst: {highest}");
+            assert!(lowest >= 1.0 - 1e-12, "{drug} {conc} dips to {lowest}");
+            assert!((c.state.mtorc1 - 1.0).abs() < 1e-3, "{drug} {conc} not back: {}", c.state.mtorc1);
+        }
+        // A step that stays on: mTORC1 rises with the step, then returns.
+        let mut c = Cascade::new(&scenario(vec![constant("ketamine", "1uM", 0.0, None)])).unwrap();
+        c.advance_to(7.0 * 1440.0);
+        assert!(c.state.bdnf > 1.05, "the drive is still there: {}", c.state.bdnf);
+        assert!((c.state.mtorc1 - 1.0).abs() < 0.01, "sustained drive not adapted: {}", c.state.mtorc1);
     }
 }

@@ -12,7 +12,7 @@ use crate::receptors::nmda::{self, Subunit};
 use crate::receptors::scheme::RateMods;
 use crate::recorder::{Trace, transient};
 use crate::rng::{NormalTable, domain, norm_cdf, stream, unit_f64};
-use crate::scenario::{Rim, Scenario, Stimulus};
+use crate::scenario::{DrugPlan, Rim, Scenario, Stimulus};
 use crate::sim::Simulation;
 use crate::stats::{ks_p_value, ks_statistic, mean_var};
 use crate::units::molecules_to_mm;
@@ -517,22 +517,29 @@ fn rows_cascade() -> Vec<Row> {
     let t = col("ketamine_iv", "t_min");
     let at = |n: &str, c: &str, minutes: f64| col(n, c)[t.iter().position(|&x| x >= minutes).unwrap()];
     let max = |n: &str, c: &str| peak(&t, &col(n, c));
+    let min = |n: &str, c: &str| col(n, c).into_iter().fold(f64::INFINITY, f64::min);
     let (m_rod, tm_rod) = max("ketamine_rodent", "mtorc1");
-    let rise = |n: &str, c: &str| max(n, c).0 - 1.0;
     let spine = |n: &str| at(n, "spine_density", 1440.0) - 1.0;
+    let nbqx_plan = crate::builtin::get("ketamine_nbqx").expect("built in").drugs.into_iter().find(|d| d.drug() == "nbqx").expect("the NBQX dose");
+    let (nbqx, vera) = (dissection(nbqx_plan), dissection(DrugPlan::Constant { drug: "verapamil".into(), conc: "10uM".into(), start_min: -15.0, stop_min: None }));
     vec![
         row("rat ketamine 10 mg/kg: peak glutamate surge (x)", max("ketamine_rodent", "glutamate_surge").0, "~2-3x", 2.0, 3.0, "Moghaddam et al. 1997").kind(Kind::Calibrated("cascade gains")),
         row("rat ketamine: peak BDNF (x baseline)", max("ketamine_rodent", "bdnf").0, "+30-50%", 1.25, 1.6, "Autry et al. 2011").kind(Kind::Calibrated("cascade gains")),
         row("rat ketamine: mTORC1 peak time (min)", tm_rod, "30-60", 30.0, 60.0, "Li et al. 2010").kind(Kind::Calibrated("cascade gains")),
         row("rat ketamine: mTORC1 peak (x)", m_rod, "1.5-2x", 1.4, 2.0, "Li et al. 2010").kind(Kind::Calibrated("cascade gains")),
-        row("rat ketamine: mTORC1 at 2 h (x)", at("ketamine_rodent", "mtorc1", 120.0), "near baseline", 0.75, 1.15, "Li et al. 2010").kind(Kind::Calibrated("cascade gains")),
+        row("rat ketamine: mTORC1 at 2 h (x)", at("ketamine_rodent", "mtorc1", 120.0), "back to baseline", 0.95, 1.1, "Li et al. 2010").kind(Kind::Calibrated("cascade gains")),
+        row("rat ketamine: mTORC1 lowest over 72 h (x)", min("ketamine_rodent", "mtorc1"), "no dip below baseline", 0.97, 1.0, "Li et al. 2010").kind(Kind::Calibrated("TrkB adaptation")),
+        row("rat ketamine: synaptic proteins at 1 h (x)", at("ketamine_rodent", "synaptic_proteins", 60.0), "not yet raised", 0.95, 1.12, "Li et al. 2010")
+            .kind(Kind::Calibrated("protein delivery tau")),
+        row("rat ketamine: synaptic proteins at 2 h (x)", at("ketamine_rodent", "synaptic_proteins", 120.0), "raised", 1.15, 2.0, "Li et al. 2010").kind(Kind::Calibrated("protein delivery tau")),
         row("human ketamine IV: peak BDNF (x)", max("ketamine_iv", "bdnf").0, "+30-50% (rodent)", 1.2, 1.5, "Autry et al. 2011").kind(Kind::Calibrated("cascade gains")),
         row("human ketamine IV: synaptic proteins at 24 h (x)", at("ketamine_iv", "synaptic_proteins", 1440.0), "1.3-1.5", 1.25, 1.5, "Li et al. 2010").kind(Kind::Calibrated("cascade gains")),
         row("human ketamine IV: synaptic proteins at 72 h (x)", at("ketamine_iv", "synaptic_proteins", 4320.0), "still raised", 1.05, 1.5, "Li et al. 2010").kind(Kind::Calibrated("cascade gains")),
         row("human ketamine IV: spine density at 24 h (x)", at("ketamine_iv", "spine_density", 1440.0), "+30-40%", 1.28, 1.42, "Li 2010; Moda-Sava 2019").kind(Kind::Calibrated("cascade gains")),
-        row("NBQX: BDNF rise left (fraction of ketamine's)", rise("ketamine_nbqx", "bdnf").max(0.0) / rise("ketamine_rodent", "bdnf"), "abolished", 0.0, 0.1, "Maeng 2008; Lepack 2015")
-            .kind(Kind::Calibrated("cascade gains")),
-        row("verapamil: BDNF rise left (fraction of ketamine's)", verapamil_bdnf_share(), "blocked", 0.0, 0.2, "Lepack et al. 2015").kind(Kind::Calibrated("cascade gains")),
+        row("NBQX alone: BDNF, largest change (x control)", nbqx.alone, "no change", 0.95, 1.05, "Lepack et al. 2015").kind(Kind::Calibrated("BDNF release form")),
+        row("NBQX: ketamine's BDNF increment over NBQX alone (fraction)", nbqx.increment, "abolished", 0.0, 0.1, "Maeng 2008; Lepack 2015").kind(Kind::Calibrated("BDNF release form")),
+        row("verapamil alone: BDNF, largest change (x control)", vera.alone, "no change", 0.95, 1.05, "Lepack et al. 2015").kind(Kind::Calibrated("BDNF release form")),
+        row("verapamil: ketamine's BDNF increment over verapamil alone (fraction)", vera.increment, "blocked", 0.0, 0.2, "Lepack et al. 2015").kind(Kind::Calibrated("BDNF release form")),
         row("rapamycin: spine rise at 24 h left (fraction)", spine("ketamine_rapamycin").max(0.0) / spine("ketamine_rodent"), "abolished", 0.0, 0.1, "Li et al. 2010")
             .kind(Kind::Calibrated("cascade gains")),
         row("memantine 20 mg/day: spine rise (fraction of ketamine's)", spine("memantine").max(0.0) / spine("ketamine_iv"), "much smaller", 0.0, 0.3, "Gideons et al. 2014")
@@ -543,22 +550,34 @@ fn rows_cascade() -> Vec<Row> {
     ]
 }
 
-/// The BDNF rise of rat ketamine with an L-type blocker (verapamil 10 µM
-/// from 15 min before), as a fraction of ketamine's alone.
-fn verapamil_bdnf_share() -> f64 {
-    use crate::scenario::DrugPlan;
-    let peak_bdnf = |drugs: Vec<DrugPlan>| {
+/// A dissection as Lepack et al. 2015 measured it, a drug × drug design:
+/// the blocker alone against control, and ketamine's increment over the
+/// blocker alone against ketamine's over control.
+struct Dissection {
+    /// BDNF's largest departure from 1 with the blocker alone, as x control.
+    alone: f64,
+    /// max over 4 h of BDNF(blocker + ketamine) − BDNF(blocker), over
+    /// ketamine's own peak rise.
+    increment: f64,
+}
+
+/// The blocker (given as planned) with rat ketamine at 0, over 4 h.
+fn dissection(blocker: DrugPlan) -> Dissection {
+    let bdnf = |drugs: Vec<DrugPlan>| {
         let mut c = crate::signalling::Cascade::new(&Scenario { drugs, ..Scenario::default() }).expect("valid drugs");
-        let mut best = 1.0_f64;
-        for m in 1..=240 {
-            c.advance_to(m as f64);
-            best = best.max(c.state.bdnf);
-        }
-        best - 1.0
+        (1..=240)
+            .map(|m| {
+                c.advance_to(m as f64);
+                c.state.bdnf
+            })
+            .collect::<Vec<f64>>()
     };
     let ket = DrugPlan::RodentRegimen { drug: "ketamine".into(), start_min: 0.0 };
-    let vera = DrugPlan::Constant { drug: "verapamil".into(), conc: "10uM".into(), start_min: -15.0, stop_min: None };
-    peak_bdnf(vec![vera, ket.clone()]).max(0.0) / peak_bdnf(vec![ket])
+    let (alone, both, ket_only) = (bdnf(vec![blocker.clone()]), bdnf(vec![blocker, ket.clone()]), bdnf(vec![ket]));
+    let departure = alone.iter().copied().fold(1.0_f64, |worst, b| if (b - 1.0).abs() > (worst - 1.0).abs() { b } else { worst });
+    let increment = both.iter().zip(&alone).map(|(b, a)| b - a).fold(0.0_f64, f64::max);
+    let rise = ket_only.iter().copied().fold(1.0_f64, f64::max) - 1.0;
+    Dissection { alone: departure, increment: increment / rise }
 }
 
 /// How much of escitalopram's BDNF effect is there after a day, against six weeks.
