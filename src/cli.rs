@@ -74,6 +74,8 @@ enum Command {
     Replay(ReplayArgs),
     /// List the built-in scenarios (usable by name with --scenario).
     Scenarios,
+    /// Each drug's slow outcome at its clinical regimen against what its trials in depression found (a Markdown table).
+    Clinic,
     /// Give a lecture in presenter mode: the built-in one, or a lecture file; `--check` plays every cue headless.
     Lecture(LectureArgs),
 }
@@ -397,6 +399,7 @@ pub fn main() -> ExitCode {
         Some(Command::DoseResponse(a)) => dose_response(a),
         Some(Command::Replay(a)) => replay(a),
         Some(Command::Scenarios) => scenarios(),
+        Some(Command::Clinic) => clinic(),
         Some(Command::Lecture(a)) => lecture(a),
         None => window(&cli),
     };
@@ -1195,6 +1198,28 @@ fn replay(a: ReplayArgs) -> Result<ExitCode, String> {
         }
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// `synapse-lab clinic`: the model-vs-clinic table (Markdown), then each
+/// disagreement with the reason the drug file gives.
+fn clinic() -> Result<ExitCode, String> {
+    use synapse_core::clinic;
+    let cat = synapse_core::pharmacology::Catalogue::builtin().map_err(|e| e.to_string())?;
+    let table = clinic::table(&cat);
+    println!("| drug | regimen in the model | spine rise at 24 h (x ketamine IV) | model predicts | clinic | source | agreement |");
+    println!("|---|---|---|---|---|---|---|");
+    for c in &table {
+        let drug = cat.get(&c.key).map_err(|e| e.to_string())?;
+        let (finding, source) = drug.clinic.as_ref().map(|k| (k.finding.as_str(), k.source.as_str())).unwrap_or(("", ""));
+        let rise = c.spine_rise_vs_ketamine.map(|r| format!("{r:.2}")).unwrap_or_else(|| "–".into());
+        let regimen = if c.regimen.is_empty() { "–".to_string() } else { c.regimen.clone() };
+        println!("| {} | {regimen} | {rise} | {} | {finding} | {source} | {} |", c.name, c.prediction.label(), c.agreement.label());
+    }
+    for c in table.iter().filter(|c| c.agreement == clinic::Agreement::Disagree) {
+        let why = cat.get(&c.key).ok().and_then(|d| d.clinic.as_ref()).map(|k| k.why_model_differs.clone()).unwrap_or_default();
+        println!("\n{} — the model disagrees with the clinic: {why}", c.name);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `synapse-lab scenarios`: name, clock and title of each built-in scenario.

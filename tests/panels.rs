@@ -80,6 +80,22 @@ fn the_drug_panel_applies_the_chosen_drug_and_shows_its_evidence() {
 }
 
 #[test]
+fn the_drug_panel_shows_where_the_model_parts_from_the_clinic() {
+    use synapse_core::clinic::{Agreement, compare, reference_rise};
+    use synapse_core::pharmacology::Catalogue;
+    use synapse_lab::app::ui::clinic_panel;
+    let catalogue = Catalogue::builtin().unwrap();
+    let cerc = catalogue.get("cerc-301").unwrap().clone();
+    let row = compare(&cerc, reference_rise(&catalogue).unwrap());
+    // The model predicts a rapid effect where the phase 2 trial failed.
+    assert_eq!(row.agreement, Agreement::Disagree, "{row:?}");
+    let why = cerc.clinic.as_ref().unwrap().why_model_differs.clone();
+    let harness = Harness::new_ui(move |ui| clinic_panel(ui, &cerc, Some(&row)));
+    assert!(harness.query_by_label("DISAGREE").is_some());
+    assert!(harness.query_by_label(&format!("Where the model parts from the clinic: {why}")).is_some());
+}
+
+#[test]
 fn the_dose_response_panel_plots_a_sweep_and_asks_for_one() {
     use synapse_core::pharmacology::Catalogue;
     use synapse_core::pharmacology::patch::DoseResponse;

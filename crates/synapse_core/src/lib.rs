@@ -2,10 +2,11 @@
 //! particle-based model with Markov receptors, transporters, release and
 //! the glutamate–glutamine cycle (the fast clock, [`sim::Simulation`]), the
 //! drugs of the lecture (`pharmacology`), and the BDNF/TrkB/mTORC1 cascade on
-//! a slow clock (`signalling`). No Bevy: the app, the CLI and the tests all
+//! a slow clock (`signalling`), and the model against the clinic (`clinic`). No Bevy: the app, the CLI and the tests all
 //! drive the same code.
 
 pub mod builtin;
+pub mod clinic;
 pub mod experiment;
 pub mod gaba;
 pub mod grid;

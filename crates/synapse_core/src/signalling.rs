@@ -39,9 +39,15 @@ pub struct CascadeParams {
     /// Homayoun & Moghaddam 2007; assumption).
     pub po_interneuron: f64,
     pub po_pyramidal: f64,
-    /// Share of GluN2B in resting NMDA signalling (assumption: half; GluN2B
-    /// carries ketamine's effect, Miller et al., eLife 2014).
+    /// Share of GluN2B in resting NMDA signalling of pyramidal cells
+    /// (assumption: half; GluN2B carries ketamine's effect, Miller et al.,
+    /// eLife 2014) and of the fast-spiking interneurons. Those carry little
+    /// GluN2B: they switch from GluN2B to GluN2A as they mature (Matta et
+    /// al., Nat Neurosci 2013) and use GluN2D (von Engelhardt et al. 2015;
+    /// Perszyk et al. 2016), so a GluN2B-selective drug leaves their drive
+    /// (the model has no GluN2D kind: their non-2B share acts as GluN2A).
     pub weight_2b: f64,
+    pub weight_2b_interneuron: f64,
     /// Disinhibition: interneuron output I = 1 − Bⁿ/(Bⁿ + Kⁿ) of their NMDA
     /// block B (a threshold form of C3's max(0, 1 − 2B); K, n assumptions
     /// fitted so that ~0.03 block (memantine in Mg²⁺) barely disinhibits).
@@ -105,6 +111,7 @@ impl Default for CascadeParams {
             po_interneuron: 0.3,
             po_pyramidal: 0.05,
             weight_2b: 0.5,
+            weight_2b_interneuron: 0.0,
             disinhibition_k: 0.15,
             disinhibition_n: 2.0,
             excitation_gain: 2.0,
@@ -425,10 +432,10 @@ impl Cascade {
 
     /// NMDA activity at rest relative to baseline, without pore block:
     /// allosteric drugs (Zn²⁺, GluN2B NAMs, N₂O, rapastinel) and the
-    /// glycine-site mixture (E5), weighted over GluN2A and GluN2B.
-    fn nmda_activity(&self) -> f64 {
+    /// glycine-site mixture (E5), weighted over GluN2A and GluN2B by the
+    /// cell's GluN2B share `w`.
+    fn nmda_activity(&self, w: f64) -> f64 {
         let e = &self.effects;
-        let w = self.params.weight_2b;
         let part = |kind: ReceptorKind, sub: Subunit, i: usize| e.activity[kind as usize] * coagonist_factor(sub, self.glycine_um, self.d_serine_um, &e.agonists) / self.coag0[i];
         (1.0 - w) * part(ReceptorKind::Nmda2A, Subunit::GluN2A, 0) + w * part(ReceptorKind::Nmda2B, Subunit::GluN2B, 1)
     }
@@ -463,8 +470,8 @@ impl Cascade {
                 t.2 = relax(t.2, sum_p - t.2, on_per_s, b.koff_per_s, p.po_pyramidal);
             }
         }
-        let activity = self.nmda_activity();
-        let n_i = activity * (1.0 - total(0, &self.theta));
+        let activity = self.nmda_activity(p.weight_2b);
+        let n_i = self.nmda_activity(p.weight_2b_interneuron) * (1.0 - total(0, &self.theta));
         let n_p = activity * (1.0 - total(1, &self.theta));
         let (b_i, b_p) = (1.0 - n_i, 1.0 - n_p);
         // C3 (threshold form): interneurons lose drive, pyramidal cells fire more.
@@ -862,5 +869,19 @@ mod dose_tests {
         c.advance_to(7.0 * 1440.0);
         assert!(c.state.bdnf > 1.05, "the drive is still there: {}", c.state.bdnf);
         assert!((c.state.mtorc1 - 1.0).abs() < 0.01, "sustained drive not adapted: {}", c.state.mtorc1);
+    }
+
+    /// Interneurons carry little GluN2B (Matta et al. 2013): a GluN2B NAM
+    /// lowers pyramidal resting activity and leaves the interneurons' drive
+    /// (no disinhibition, no surge), while ketamine blocks both cells.
+    #[test]
+    fn a_glun2b_antagonist_spares_the_interneurons_and_ketamine_does_not() {
+        let mut nam = Cascade::new(&scenario(vec![constant("traxoprodil", "1uM", 0.0, None)])).unwrap();
+        nam.advance_to(60.0);
+        assert!(nam.drive.block_pyramidal > 0.2, "{:?}", nam.drive);
+        assert!(nam.drive.block_interneuron.abs() < 1e-12 && (nam.state.glutamate - 1.0).abs() < 1e-9, "{:?}", nam.drive);
+        let mut ket = Cascade::new(&scenario(vec![constant("ketamine", "1uM", 0.0, None)])).unwrap();
+        ket.advance_to(60.0);
+        assert!(ket.drive.block_interneuron > 0.05 && ket.state.glutamate > 1.1, "{:?}", ket.drive);
     }
 }

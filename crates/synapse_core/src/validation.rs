@@ -150,21 +150,6 @@ fn mean_waveform(traces: &[Trace], f: impl Fn(&crate::recorder::Observables) -> 
     (t, y)
 }
 
-/// Time from `lo` to `hi` of the peak on the rising phase (ms; linear
-/// interpolation between samples, the last crossings before the peak).
-fn rise_between(t: &[f64], y: &[f64], lo: f64, hi: f64) -> f64 {
-    let (ip, peak) = y.iter().enumerate().max_by(|a, b| a.1.abs().total_cmp(&b.1.abs())).map(|(i, v)| (i, *v)).unwrap();
-    let cross = |lv: f64| {
-        let i = (1..=ip).rev().find(|&i| y[i - 1] / peak < lv)?;
-        let (a, b) = (y[i - 1] / peak, y[i] / peak);
-        Some(t[i - 1] + (lv - a) / (b - a) * (t[i] - t[i - 1]))
-    };
-    match (cross(lo), cross(hi)) {
-        (Some(a), Some(b)) => b - a,
-        _ => f64::NAN,
-    }
-}
-
 /// Weighted decay τw = ∫ y dt / y_peak from the peak on.
 fn weighted_tau(t: &[f64], y: &[f64]) -> f64 {
     let (ip, peak) = y.iter().enumerate().max_by(|a, b| a.1.abs().total_cmp(&b.1.abs())).map(|(i, v)| (i, *v)).unwrap();

@@ -1,6 +1,7 @@
 //! The Drugs panel: choose a drug, its concentration, apply or wash out; its
 //! mechanism, evidence, constants with sources and clinical notes; the
-//! dose-response sweep through a simulated patch (on a thread).
+//! model against the clinic (each drug's row computed when first shown);
+//! the dose-response sweep through a simulated patch (on a thread).
 
 use super::super::palette;
 use super::super::sim_bridge::{AppCommand, sim};
@@ -8,6 +9,7 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 use egui_plot::{Corner, Legend, Line, Plot};
 use std::sync::{Arc, Mutex};
+use synapse_core::clinic::{Agreement, Comparison};
 use synapse_core::experiment::Command;
 use synapse_core::pharmacology::patch::DoseResponse;
 use synapse_core::pharmacology::{Catalogue, Drug, Evidence, Mechanism};
@@ -85,6 +87,59 @@ pub fn drugs_panel(ui: &mut egui::Ui, vm: &mut DrugView, catalogue: &Catalogue) 
         }
     }
     out
+}
+
+/// The model-vs-clinic rows, computed the first time a drug is shown and
+/// kept (ketamine's 24 h take ~0.03 s, a daily drug's four weeks ~1 s).
+/// On the frame, not on a thread, so a screenshot or a video shows the same
+/// panel whenever it is taken.
+#[derive(Resource, Default)]
+pub struct ClinicTable {
+    reference_rise: Option<Option<f64>>,
+    rows: std::collections::HashMap<String, Comparison>,
+}
+
+impl ClinicTable {
+    /// The row of `drug` (`None` when the catalogue has no ketamine to compare with).
+    pub fn row(&mut self, catalogue: &Catalogue, drug: &Drug) -> Option<&Comparison> {
+        let reference = *self.reference_rise.get_or_insert_with(|| synapse_core::clinic::reference_rise(catalogue));
+        let k = reference?;
+        Some(self.rows.entry(drug.key.clone()).or_insert_with(|| synapse_core::clinic::compare(drug, k)))
+    }
+}
+
+fn agreement_color(a: Agreement) -> egui::Color32 {
+    match a {
+        Agreement::Agree => palette::egui(palette::ESTABLISHED),
+        Agreement::Partly => palette::egui(palette::WARNING),
+        Agreement::Disagree => palette::egui(palette::ERROR),
+        Agreement::Unknown => palette::egui(palette::ILLUSTRATIVE),
+    }
+}
+
+/// Model vs clinic for the chosen drug: the model's rapid outcome at its
+/// regimen (`row`; `None` without a reference), what the trials found,
+/// and, where the two part, why.
+pub fn clinic_panel(ui: &mut egui::Ui, drug: &Drug, row: Option<&Comparison>) {
+    let Some(c) = &drug.clinic else { return };
+    ui.separator();
+    ui.horizontal_wrapped(|ui| {
+        ui.strong("Model vs clinic:");
+        match row {
+            Some(r) => ui.colored_label(agreement_color(r.agreement), r.agreement.label()),
+            None => ui.weak("no reference (ketamine) to compare with"),
+        };
+    });
+    if let Some(r) = row {
+        match r.spine_rise_vs_ketamine {
+            Some(x) => ui.small(format!("model: {} — {}: spine rise at 24 h {x:.2}× ketamine IV's", r.prediction.label(), r.regimen)),
+            None => ui.small("model: no clinical regimen in the catalogue, so no prediction"),
+        };
+    }
+    ui.small(format!("clinic: {} ({})", c.finding, c.source));
+    if !c.why_model_differs.is_empty() {
+        ui.colored_label(palette::egui(palette::WARNING), format!("Where the model parts from the clinic: {}", c.why_model_differs));
+    }
 }
 
 /// The literature potency and receptor a dose–response sweep of `drug` uses:

@@ -20,7 +20,7 @@ mod stimulation;
 mod view;
 
 pub use compare::{CompareView, compare_panel, half_title};
-pub use drugs::{DoseJob, DrugView, dose_panel, drugs_panel, sweep_target};
+pub use drugs::{ClinicTable, DoseJob, DrugView, clinic_panel, dose_panel, drugs_panel, sweep_target};
 pub use playback::{LensView, PlaybackView, playback_bar, slow_speed_text, speed_text, time_lens_bar};
 pub use plots::{PlotId, Shown, plots as fast_plots, printed, save_figure};
 pub use scenario::{Dialog, FileAction, ScenarioView, handle_file, scenario_panel};
@@ -157,6 +157,7 @@ impl Plugin for UiPlugin {
             Catalogue::default()
         });
         app.insert_resource(DrugCatalogue(catalogue))
+            .init_resource::<ClinicTable>()
             .init_resource::<UiState>()
             .init_resource::<ViewRect>()
             .init_resource::<ClockCaption>()
@@ -200,6 +201,7 @@ pub fn ui_system(
     mut view_rect: ResMut<ViewRect>,
     catalogue: Res<DrugCatalogue>,
     mut dose: ResMut<DoseJob>,
+    mut clinic: ResMut<ClinicTable>,
 ) -> Result {
     if let Some(done) = dose.result.lock().ok().and_then(|mut r| r.take()) {
         dose.running = None;
@@ -321,11 +323,14 @@ pub fn ui_system(
                         }
                     });
                     egui::CollapsingHeader::new("Drugs").default_open(true).show(ui, |ui| {
-                        let vm = ui_state.drugs.get_or_insert_with(|| DrugView { selected: "ketamine".into(), conc_um: 1.0, applied: Vec::new(), occupancy: Vec::new() });
+                        // The panel opens on the scenario's first drug (ketamine without one).
+                        let first = state.sim.drugs.first().map(|a| a.drug.key.clone()).unwrap_or_else(|| "ketamine".into());
+                        let vm = ui_state.drugs.get_or_insert_with(|| DrugView { selected: first, conc_um: 1.0, applied: Vec::new(), occupancy: Vec::new() });
                         vm.applied = state.sim.drugs.iter().map(|a| (a.drug.key.clone(), a.drug.name.clone(), a.conc_um)).collect();
                         vm.occupancy = state.sim.drug_occupancy();
                         out.extend(drugs_panel(ui, vm, &catalogue.0));
                         if let Ok(drug) = catalogue.0.get(&vm.selected) {
+                            clinic_panel(ui, drug, clinic.row(&catalogue.0, drug));
                             egui::CollapsingHeader::new("Dose-response").id_salt("dose").show(ui, |ui| {
                                 let last = dose.last.as_ref().filter(|(k, _)| *k == drug.key).map(|(_, r)| r);
                                 if dose_panel(ui, drug, dose.running.is_some(), last) {

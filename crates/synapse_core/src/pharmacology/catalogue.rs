@@ -189,6 +189,50 @@ pub struct Drug {
     /// The lecture's clinical notes.
     #[serde(default)]
     pub clinical_notes: String,
+    /// What trials in depression found, for the model-vs-clinic table.
+    #[serde(default)]
+    pub clinic: Option<Clinic>,
+}
+
+/// The result of a drug's trials in depression, as the model can be held to it.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClinicalResult {
+    /// Better than control within hours to a day.
+    RapidPositive,
+    /// Better than control, building over weeks.
+    SlowPositive,
+    /// Small, inconsistent or only on secondary measures.
+    Mixed,
+    /// Not better than control.
+    Negative,
+    /// Not tested in depression.
+    NoTrial,
+}
+
+/// A drug's clinical result with its source, and where the model parts
+/// from it, why (shown on screen next to the model's result).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Clinic {
+    pub result: ClinicalResult,
+    /// What was given and what was found, in one line.
+    pub finding: String,
+    pub source: String,
+    #[serde(default)]
+    pub why_model_differs: String,
+    /// How the trials gave it, which sets when the model's outcome is read
+    /// (default: daily for a steady-state regimen, single doses otherwise).
+    #[serde(default)]
+    pub dosing: Option<Dosing>,
+}
+
+/// How a drug was given in its trials.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dosing {
+    /// Every day for weeks: the model's outcome after four weeks on it.
+    Daily,
+    /// Single doses: the model's outcome 24 h after one.
+    SingleDoses,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -235,6 +279,12 @@ impl Drug {
         }
         if self.explanation.trim().is_empty() {
             return bad("explanation", "write the plain-language explanation shown in the info panel".into());
+        }
+        if let Some(c) = &self.clinic
+            && c.result != ClinicalResult::NoTrial
+            && (c.finding.trim().is_empty() || c.source.trim().is_empty())
+        {
+            return bad("clinic", "a clinical result needs its finding (what was given, what was found) and its source (trial or paper, year)".into());
         }
         let positive = |field: &str, v: f64| if v.is_finite() && v > 0.0 { Ok(()) } else { bad(field, format!("{v} must be a positive number")) };
         let fraction = |field: &str, v: f64| if (0.0..=1.0).contains(&v) { Ok(()) } else { bad(field, format!("{v} must lie between 0 and 1")) };
