@@ -513,7 +513,7 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
         row("ketamine inhibition Hill slope, -70 mV, 0 Mg", ket_curve.hill, "0.84", 0.7, 1.0, "Gilling et al. 2009")
             .kind(Kind::Independent)
             .gap("one blocking site with mass-action binding gives a slope of 1; a shallower curve needs heterogeneity (a second site, mixed subunits) the model does not have"),
-        row("arketamine/esketamine IC50 ratio", ark / esk, "4.7 (Ki 1.4 / 0.30)", 3.5, 6.0, "Ebert et al. 1997").kind(Kind::Implementation),
+        row("arketamine/esketamine IC50 ratio", ark / esk, "4.7 (binding Ki 1.4 / 0.30)", 3.5, 6.0, "Ebert et al. 1997").kind(Kind::Implementation),
         row("memantine IC50, NMDA, -70 mV, 0 Mg (uM)", mem, "~1 (0.5-2)", 0.5, 2.0, "Gilling et al. 2009").kind(Kind::Calibrated("memantine on_rate_factor 1.8")),
         row("ketamine block left 5 s after washout, channels closed", ket_trap, "~1 (fully trapped)", 0.9, 1.0, "Gilling et al. 2009").kind(Kind::Implementation),
         row("memantine block left 5 s after washout, channels closed", mem_trap, "~0.8 (~20% escape)", 0.7, 0.9, "Gilling 2009; Blanpied 1997").kind(Kind::Implementation),

@@ -511,12 +511,15 @@ mod tests {
             Mechanism::OpenChannelBlock { escape_on_closing, .. } => assert!((escape_on_closing - 0.2).abs() < 1e-9),
             m => panic!("memantine: {m:?}"),
         }
-        // Esketamine ≈ 4.7× more potent than arketamine (Ebert et al. 1997, Ki 0.30 vs 1.4 µM).
+        // Esketamine ≈ 4.7× more potent than arketamine (Ebert et al. 1997, Ki 0.30 vs 1.4 µM),
+        // and a 1:1 mixture of the two blocks like the racemate (0.71 µM, Gilling 2009).
         let ic50 = |k: &str| match &c.get(k).unwrap().mechanisms[0] {
             Mechanism::OpenChannelBlock { ic50_um_minus70, .. } => *ic50_um_minus70,
             m => panic!("{k}: {m:?}"),
         };
         assert!((ic50("arketamine") / ic50("esketamine") - 4.67).abs() < 0.1);
+        let (s, r) = (ic50("esketamine"), ic50("arketamine"));
+        assert!((2.0 * s * r / (s + r) - ic50("ketamine")).abs() < 0.02, "mixture {}", 2.0 * s * r / (s + r));
     }
 
     #[test]
