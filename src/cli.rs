@@ -1091,7 +1091,7 @@ fn dose_response(a: DoseArgs) -> Result<ExitCode, String> {
     for (c, i) in r.conc_um.iter().zip(&r.inhibition) {
         println!("{c:>12.4}  {i:>10.3}");
     }
-    let literature = drug.mechanisms.iter().find_map(|m| match m {
+    let input = drug.mechanisms.iter().find_map(|m| match m {
         Mechanism::OpenChannelBlock { ic50_um_minus70, source, .. } => Some(format!("IC50 {ic50_um_minus70} µM at -70 mV in 0 Mg2+ ({source})")),
         Mechanism::Allosteric { ic50_um, emax, source, .. } => Some(format!("IC50 {ic50_um} µM, maximal effect {emax} ({source})")),
         Mechanism::Competitive { ki_um, source, .. } => Some(format!("Ki {ki_um} µM; IC50 = Ki(1 + [Glu]/EC50) by Cheng-Prusoff ({source})")),
@@ -1100,7 +1100,13 @@ fn dose_response(a: DoseArgs) -> Result<ExitCode, String> {
         _ => None,
     });
     println!("simulated: IC50 {:.4} µM, Hill slope {:.2} (negative inhibition = potentiation)", r.ic50_um, r.hill);
-    println!("literature: {}", literature.unwrap_or_else(|| "no receptor potency for this mechanism".into()));
+    // The input constant is what the model was given; only a measured
+    // curve (its own IC50 and slope) is a literature comparison.
+    println!("input: {}", input.unwrap_or_else(|| "no receptor potency for this mechanism".into()));
+    match &drug.measured_curve {
+        Some(m) => println!("measured: IC50 {} µM, Hill slope {} ({}; {})", m.ic50_um, m.hill, m.conditions, m.source),
+        None => println!("measured: no measured curve in the catalogue for this drug"),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -157,9 +157,10 @@ fn drugs_on_the_command_line_add_occupancy_columns_and_reject_bad_input() {
     let (stdout, err) = text(&o);
     assert!(o.status.success(), "{err}");
     let ic50: f64 = stdout.lines().find_map(|l| l.strip_prefix("simulated: IC50 ")).and_then(|l| l.split_whitespace().next()).unwrap().parse().unwrap();
-    // Ebert et al. 1997: 0.30 µM.
-    assert!((0.2..0.45).contains(&ic50), "{stdout}");
-    assert!(stdout.contains("literature: IC50 0.3 µM"), "{stdout}");
+    // Ebert et al. 1997's 0.30 µM binding Ki on the racemate's assay: 0.43 µM.
+    assert!((0.3..0.6).contains(&ic50), "{stdout}");
+    assert!(stdout.contains("input: IC50 0.43 µM"), "{stdout}");
+    assert!(stdout.contains("measured: no measured curve"), "{stdout}");
 }
 
 #[test]

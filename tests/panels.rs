@@ -114,6 +114,8 @@ fn the_dose_response_panel_plots_a_sweep_and_asks_for_one() {
         false,
     );
     assert!(harness.query_by_label("simulated IC50 0.710 µM, Hill slope 1.00").is_some());
+    // Beside it the measured curve with its own slope, not the input constant.
+    assert!(harness.query_by_label("measured: IC50 0.71 µM, Hill slope 0.84 (-70 mV, 0 Mg2+, recombinant NMDA receptors; Gilling et al., Neuropharmacology 2009)").is_some());
     harness.get_by_label("Sweep through the simulation").click();
     harness.run();
     assert!(*harness.state());

@@ -519,8 +519,9 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
         row("memantine block left 5 s after washout, channels closed", mem_trap, "~0.8 (~20% escape)", 0.7, 0.9, "Gilling 2009; Blanpied 1997").kind(Kind::Implementation),
         row("NBQX 10 uM: AMPA mEPSC left (fraction)", nbqx, "abolished", 0.0, 0.1, "Sheardown et al. 1990").kind(Kind::Independent),
         row("Zn2+ 1 uM: maximal inhibition at GluN2A", zn, "~0.75", 0.65, 0.85, "Paoletti et al. 1997").kind(Kind::Implementation),
-        row("ketamine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", ket_mg / ket, "several-fold", 2.5, 8.0, "Kotermanski & Johnson 2009").kind(Kind::Calibrated("ketamine mg_competition 0.8")),
-        row("memantine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", mem_mg / mem, "far more than ketamine's", 10.0, 40.0, "Kotermanski & Johnson 2009").kind(Kind::Calibrated("memantine mg_competition 1.0")),
+        row("ketamine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", ket_mg / ket, "several-fold (hypothesis)", 2.5, 8.0, "Kotermanski & Johnson 2009").kind(Kind::Calibrated("ketamine mg_competition 0.8")),
+        row("memantine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", mem_mg / mem, "more than ketamine's (hypothesis)", 10.0, 40.0, "Kotermanski & Johnson 2009")
+            .kind(Kind::Calibrated("memantine mg_competition 1.0")),
         row("D-cycloserine 1 mM alone / glycine 100 uM alone, GluN2B", dcs_sat, "partial agonist (<1)", 0.35, 0.75, "Dravid et al. 2010").kind(Kind::Implementation),
         row(
             "D-cycloserine 100 uM, GluN2B, 0.1 uM glycine: response",

@@ -187,15 +187,24 @@ pub fn dose_panel(ui: &mut egui::Ui, drug: &Drug, running: bool, last: Option<&D
             .legend(Legend::default().position(Corner::LeftTop))
             .show(ui, |p| {
                 p.points(egui_plot::Points::new("simulated", points).radius(4.0));
+                let (lo, hi) = (r.conc_um[0].log10(), r.conc_um[r.conc_um.len() - 1].log10());
+                let xs = || (0..=60).map(move |i| lo + (hi - lo) * i as f64 / 60.0);
                 if let Some(k) = lit {
-                    let (lo, hi) = (r.conc_um[0].log10(), r.conc_um[r.conc_um.len() - 1].log10());
-                    let curve: Vec<[f64; 2]> = (0..=60).map(|i| lo + (hi - lo) * i as f64 / 60.0).map(|x| [x, emax * 10f64.powf(x) / (10f64.powf(x) + k)]).collect();
+                    let curve: Vec<[f64; 2]> = xs().map(|x| [x, emax * 10f64.powf(x) / (10f64.powf(x) + k)]).collect();
                     // The model's own input constant, not a measurement: the
                     // sweep shows the simulation reproduces what it was given.
-                    p.line(Line::new("input IC50, Hill n = 1", curve));
+                    p.line(Line::new("input IC50, Hill n = 1", curve).style(egui_plot::LineStyle::dashed_loose()));
+                }
+                if let Some(m) = &drug.measured_curve {
+                    let curve: Vec<[f64; 2]> = xs().map(|x| [x, m.inhibition(10f64.powf(x))]).collect();
+                    p.line(Line::new(format!("measured ({}): IC50 {} µM, Hill {}", m.source, m.ic50_um, m.hill), curve));
                 }
             });
         ui.small(format!("simulated IC50 {:.3} µM, Hill slope {:.2}", r.ic50_um, r.hill));
+        match &drug.measured_curve {
+            Some(m) => ui.small(format!("measured: IC50 {} µM, Hill slope {} ({}; {})", m.ic50_um, m.hill, m.conditions, m.source)),
+            None => ui.small("no measured curve in the catalogue: the dashed line is the model's input IC50 (slope 1), not a measurement"),
+        };
     }
     clicked
 }

@@ -192,6 +192,29 @@ pub struct Drug {
     /// What trials in depression found, for the model-vs-clinic table.
     #[serde(default)]
     pub clinic: Option<Clinic>,
+    /// A measured concentration–inhibition curve (its own IC50 and Hill
+    /// slope), drawn beside the simulated sweep; the input IC50 is not one.
+    #[serde(default)]
+    pub measured_curve: Option<MeasuredCurve>,
+}
+
+/// A Hill fit reported by a paper: inhibition = emax·cⁿ/(cⁿ + IC50ⁿ).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MeasuredCurve {
+    pub ic50_um: f64,
+    pub hill: f64,
+    /// The conditions it was measured under (voltage, Mg²⁺, cells).
+    pub conditions: String,
+    pub source: String,
+}
+
+impl MeasuredCurve {
+    /// Fraction inhibited at `conc_um`.
+    pub fn inhibition(&self, conc_um: f64) -> f64 {
+        let x = (conc_um / self.ic50_um).powf(self.hill);
+        x / (1.0 + x)
+    }
 }
 
 /// The result of a drug's trials in depression, as the model can be held to it.
@@ -279,6 +302,11 @@ impl Drug {
         }
         if self.explanation.trim().is_empty() {
             return bad("explanation", "write the plain-language explanation shown in the info panel".into());
+        }
+        if let Some(m) = &self.measured_curve
+            && !(m.ic50_um.is_finite() && m.ic50_um > 0.0 && m.hill.is_finite() && m.hill > 0.0 && !m.source.trim().is_empty())
+        {
+            return bad("measured_curve", "needs a positive ic50_um and hill and its source (paper, year)".into());
         }
         if let Some(c) = &self.clinic
             && c.result != ClinicalResult::NoTrial
@@ -518,6 +546,10 @@ mod tests {
             m => panic!("{k}: {m:?}"),
         };
         assert!((ic50("arketamine") / ic50("esketamine") - 4.67).abs() < 0.1);
+        // Ketamine's measured curve is Gilling's own fit, with its slope.
+        let m = c.get("ketamine").unwrap().measured_curve.clone().unwrap();
+        assert!((m.inhibition(0.71) - 0.5).abs() < 1e-12 && (m.hill - 0.84).abs() < 1e-12);
+        assert!((m.inhibition(7.1) - 10f64.powf(0.84) / (1.0 + 10f64.powf(0.84))).abs() < 1e-12);
         let (s, r) = (ic50("esketamine"), ic50("arketamine"));
         assert!((2.0 * s * r / (s + r) - ic50("ketamine")).abs() < 0.02, "mixture {}", 2.0 * s * r / (s + r));
     }
