@@ -418,6 +418,9 @@ const BUILTIN: &[(&str, &str)] = &[
     ("riluzole.ron", include_str!("../../../../assets/drugs/riluzole.ron")),
     ("traxoprodil.ron", include_str!("../../../../assets/drugs/traxoprodil.ron")),
     ("zinc.ron", include_str!("../../../../assets/drugs/zinc.ron")),
+    ("ap5.ron", include_str!("../../../../assets/drugs/ap5.ron")),
+    ("esmethadone.ron", include_str!("../../../../assets/drugs/esmethadone.ron")),
+    ("hnk.ron", include_str!("../../../../assets/drugs/hnk.ron")),
 ];
 
 /// All drugs, sorted by key.

@@ -42,9 +42,9 @@ pub struct Blocker {
 impl Blocker {
     /// How much Mg²⁺ slows entry: 1 − χ·(1 − B). With χ = 1 a blocker enters
     /// only a Mg²⁺-free pore and 1 mM Mg²⁺ raises its IC50 by 1/B(−70) ≈ 22×
-    /// (memantine); ketamine's χ = 0.8 gives ~4× ("several-fold",
-    /// Kotermanski & Johnson 2009). A teaching simplification of two sites
-    /// that overlap fully or in part.
+    /// (memantine); ketamine's χ = 0.8 gives ~4× ("several-fold"). A
+    /// teaching simplification of two sites that overlap fully or in part,
+    /// and a hypothesis (docs/model.md §10).
     pub fn mg_on_factor(&self, pore_free: f64) -> f64 {
         1.0 - self.mg_competition * (1.0 - pore_free)
     }
