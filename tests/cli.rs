@@ -234,7 +234,7 @@ fn every_command_works_from_any_folder_with_built_in_scenarios() {
     for name in ["single_spike", "train_20hz", "mg_free", "depolarised", "ketamine_iv", "memantine", "ketamine_escitalopram"] {
         assert!(out.lines().any(|l| l.starts_with(name)), "scenarios lacks {name}:\n{out}");
     }
-    assert_eq!(out.lines().filter(|l| l.contains(" slow ")).count(), 13, "{out}");
+    assert_eq!(out.lines().filter(|l| l.contains(" slow ")).count(), 15, "{out}");
     let o = synapse_lab_elsewhere(&["run", "--scenario", "no_such_one"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("built in: single_spike"), "{}", text(&o).1);

@@ -59,7 +59,7 @@ pub const NODES: [Node; 15] = [
         at: (0.07, 0.08),
         scale: Scale::Fraction,
         level: |c| c.drive.block_interneuron,
-        source: "Homayoun & Moghaddam 2007; contested: Widman & McMahon 2018",
+        source: "Homayoun & Moghaddam 2007; seen in CA1 slices: Widman & McMahon 2018; rival account: direct pyramidal block (Autry 2011)",
         evidence: "hypothesis",
     },
     Node {

@@ -24,6 +24,8 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("ketamine_escitalopram", include_str!("../../../assets/scenarios/ketamine_escitalopram.ron")),
     ("ketamine_six_infusions", include_str!("../../../assets/scenarios/ketamine_six_infusions.ron")),
     ("esketamine_twice_weekly", include_str!("../../../assets/scenarios/esketamine_twice_weekly.ron")),
+    ("stressed_ketamine", include_str!("../../../assets/scenarios/stressed_ketamine.ron")),
+    ("stressed_ketamine_rapamycin", include_str!("../../../assets/scenarios/stressed_ketamine_rapamycin.ron")),
     ("stressed", include_str!("../../../assets/scenarios/stressed.ron")),
 ];
 

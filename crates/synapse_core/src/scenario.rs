@@ -481,11 +481,17 @@ pub struct CascadeConfig {
     /// Resting potential at which the resting NMDA block is computed
     /// (−65 to −75 mV, Spruston 2008; approx.).
     pub v_rest_mv: f64,
+    /// Chronic stress (illustrative; 0 = none, 1 = the stressed state of
+    /// the `stressed_ketamine` scenario): REDD1 holds mTORC1 down and BDNF
+    /// expression is lower (directions: Ota et al. 2014; Duman & Monteggia
+    /// 2006), so synaptic proteins and spines settle lower (Li et al. 2011).
+    /// The stress began 8 weeks before t = 0.
+    pub stress: f64,
 }
 
 impl Default for CascadeConfig {
     fn default() -> Self {
-        Self { dt_min: 0.01, record_every_min: 1.0, v_rest_mv: -70.0 }
+        Self { dt_min: 0.01, record_every_min: 1.0, v_rest_mv: -70.0, stress: 0.0 }
     }
 }
 
@@ -673,6 +679,7 @@ impl Scenario {
         check("cascade.dt_min", self.cascade.dt_min, 1e-4, 0.02, "min (docs/model.md §9: at most 0.02)")?;
         check("cascade.record_every_min", self.cascade.record_every_min, self.cascade.dt_min, 10_080.0, "min (at least dt_min)")?;
         check("cascade.v_rest_mv", self.cascade.v_rest_mv, -90.0, -40.0, "mV")?;
+        check("cascade.stress", self.cascade.stress, 0.0, 1.0, "(0 = none, 1 = the illustrative stressed state)")?;
         self.resolve_drugs_in(file, text)?;
         Ok(())
     }

@@ -17,8 +17,10 @@
 //! the cascade are assumptions (the sheet says so); the τ values are the
 //! sheet's, the gains were retuned (README, "The slow cascade") so that the
 //! human and rodent ketamine doses land on the §7 targets in 1 mM Mg²⁺.
-//! Evidence level: hypothesis (the disinhibition step is contested: Widman &
-//! McMahon, PNAS 2018).
+//! Evidence level: hypothesis (disinhibition was seen in hippocampal slices,
+//! Widman & McMahon, PNAS 2018, where the GluN2B antagonist Ro 25-6981 did
+//! not disinhibit; the rival account is direct block of resting NMDA
+//! transmission in pyramidal cells, Autry et al. 2011; Miller et al. 2014).
 
 use crate::pharmacology::Drug;
 use crate::pharmacology::effects::{Applied, Effects, coagonist_factor, effects};
@@ -103,6 +105,19 @@ pub struct CascadeParams {
     /// AMPA receptors added per unit of synaptic protein above baseline
     /// (GluA1 ∝ S; Li et al. 2010; assumption 1:1).
     pub ampa_per_protein: f64,
+    /// Chronic stress at `stress` = 1 (illustrative: directions from the
+    /// literature, magnitudes chosen to show them): mTORC1 held down by
+    /// REDD1 by this fraction (Ota et al., Nat Med 2014: stress induces
+    /// REDD1, which inhibits mTORC1 and costs spines), BDNF expression
+    /// lowered by this fraction (Duman & Monteggia, Biol Psychiatry 2006),
+    /// and protein synthesis below baseline in proportion to how far
+    /// mTORC1 is under it (per minute per unit), so spines settle ~30 %
+    /// lower (Li et al., Biol Psychiatry 2011: chronic unpredictable stress
+    /// removes prefrontal spines and synaptic proteins; ketamine restores
+    /// them within a day, rapamycin prevents it).
+    pub stress_mtor_inhibition: f64,
+    pub stress_bdnf_loss: f64,
+    pub protein_loss_per_min: f64,
 }
 
 impl Default for CascadeParams {
@@ -134,6 +149,9 @@ impl Default for CascadeParams {
             tau_spine_growth_min: 24.0 * MIN_PER_H,
             tau_spine_decay_min: 7.0 * MIN_PER_DAY,
             ampa_per_protein: 1.0,
+            stress_mtor_inhibition: 0.1,
+            stress_bdnf_loss: 0.2,
+            protein_loss_per_min: 1.5e-4,
         }
     }
 }
@@ -292,8 +310,14 @@ pub struct Cascade {
     coag0: [f64; 2],
     /// AMPA transmission memoised by the AMPA rate multipliers it was computed for.
     ampa_cache: Option<(RateMods, f64)>,
+    /// Chronic stress, 0–1 (the scenario's `cascade.stress`).
+    stress: f64,
     effects: Effects,
 }
+
+/// How long a stressed synapse has been stressed at t = 0 (its spines
+/// settle with τ 7 d).
+const STRESS_WEEKS: f64 = 8.0;
 
 /// Inputs are refreshed every this many steps (0.1 min at dt 0.01 min):
 /// concentrations change over minutes.
@@ -316,7 +340,9 @@ impl Cascade {
             })
             .collect();
         let dt = scenario.cascade.dt_min;
-        let earliest = schedule.iter().map(|s| s.plan.start_min()).fold(0.0_f64, f64::min);
+        // A stressed synapse has been stressed for 8 weeks at t = 0.
+        let stress_start = if scenario.cascade.stress > 0.0 { -STRESS_WEEKS * 7.0 * MIN_PER_DAY } else { 0.0 };
+        let earliest = schedule.iter().map(|s| s.plan.start_min()).fold(stress_start, f64::min);
         // Start on the dt grid so that t = 0 is a grid point.
         let t0 = (earliest / dt).floor() * dt;
         let sol = &scenario.solution;
@@ -344,6 +370,7 @@ impl Cascade {
             d_serine_um: sol.d_serine_um,
             coag0,
             ampa_cache: None,
+            stress: scenario.cascade.stress,
             effects: Effects::default(),
         };
         c.refresh();
@@ -500,7 +527,7 @@ impl Cascade {
         // through the regulated route ((1 − c)·(drive − 1)₊·S). At rest this
         // is exactly S·(c + (1 − c)·drive) − 1, the release the gains were
         // fitted with, so ketamine alone is unchanged.
-        let synthesis = s.ssri_bdnf + p.eef2_gain * (1.0 - s.p_eef2);
+        let synthesis = s.ssri_bdnf - self.stress * p.stress_bdnf_loss + p.eef2_gain * (1.0 - s.p_eef2);
         let activity_drive = (ampa_drive + potentiation) * (1.0 - self.effects.ltype_block);
         let x = (synthesis - 1.0) * activity_drive.min(1.0) + (1.0 - p.release_constitutive) * (activity_drive - 1.0).max(0.0) * synthesis;
         // Released per unit of stock, relative to rest (the pathway's release node).
@@ -514,11 +541,15 @@ impl Cascade {
         let gsk3 = (1.0 - self.effects.gsk3_block) / (1.0 + (s.erk_akt - 1.0).max(0.0));
         // C9: drive above the adapted level; rapamycin removes it.
         let drive_m = p.mtor_gain * (s.erk_akt - s.adaptation).max(0.0) * (1.0 - self.effects.mtor_block);
-        s.mtorc1 += dt * (1.0 + drive_m - s.mtorc1) / p.tau_mtor_min;
+        // Chronic stress: REDD1 holds mTORC1 below baseline (illustrative).
+        let m_target = (1.0 + drive_m) * (1.0 - self.stress * p.stress_mtor_inhibition);
+        s.mtorc1 += dt * (m_target - s.mtorc1) / p.tau_mtor_min;
         s.adaptation += dt * (s.erk_akt - s.adaptation) / p.tau_adaptation_min;
         // C10: synaptic proteins need mTORC1 above baseline (Hill, order 2), more with GSK-3 off.
         let y = (s.mtorc1 - 1.0).max(0.0);
-        let synth = p.protein_gain_per_min * y * y / (y * y + p.protein_k * p.protein_k) * (2.0 - gsk3);
+        // Below baseline (only under stress) synthesis falls in proportion.
+        let below = (s.mtorc1 - 1.0).min(0.0);
+        let synth = p.protein_gain_per_min * y * y / (y * y + p.protein_k * p.protein_k) * (2.0 - gsk3) + p.protein_loss_per_min * below;
         let delivered = s.in_transit / p.tau_delivery_min;
         s.in_transit += dt * (synth - delivered);
         s.synaptic_proteins += dt * (delivered - (s.synaptic_proteins - 1.0) / p.tau_protein_min);
@@ -869,6 +900,47 @@ mod dose_tests {
         c.advance_to(7.0 * 1440.0);
         assert!(c.state.bdnf > 1.05, "the drive is still there: {}", c.state.bdnf);
         assert!((c.state.mtorc1 - 1.0).abs() < 0.01, "sustained drive not adapted: {}", c.state.mtorc1);
+    }
+
+    /// The illustrative stressed state: eight weeks of stress leave fewer
+    /// spines, less synaptic protein and less BDNF at t = 0; ketamine's
+    /// burst restores a third of the lost spines within a day and more than
+    /// half by 72 h, and nothing after rapamycin (the pattern of Li et al.
+    /// 2011; the magnitudes are illustrative).
+    #[test]
+    fn ketamine_rescues_the_stressed_synapse_and_rapamycin_prevents_it() {
+        let at = |name: &str, minutes: f64| {
+            let mut c = Cascade::new(&crate::builtin::get(name).unwrap()).unwrap();
+            let start = c.state;
+            c.advance_to(minutes);
+            (start, c.state)
+        };
+        let (start, day) = at("stressed_ketamine", 1440.0);
+        let (_, three) = at("stressed_ketamine", 3.0 * 1440.0);
+        println!("stressed at 0: {start:?}\nafter ketamine, 24 h: {day:?}");
+        assert!(start.spine_density < 0.8 && start.spine_density > 0.6, "{}", start.spine_density);
+        assert!(start.synaptic_proteins < 0.97 && start.bdnf < 0.9, "{start:?}");
+        // About a third of the ~0.3 loss back within a day, more than half by 72 h.
+        assert!(day.spine_density > start.spine_density + 0.09, "no rescue: {} -> {}", start.spine_density, day.spine_density);
+        assert!(three.spine_density > 0.85, "72 h: {}", three.spine_density);
+        let (start_r, day_r) = at("stressed_ketamine_rapamycin", 1440.0);
+        assert!(day_r.spine_density < start_r.spine_density + 0.02, "rapamycin did not prevent it: {} -> {}", start_r.spine_density, day_r.spine_density);
+        // Without stress nothing of this happens: the same scenario at stress 0 starts at baseline.
+        let mut calm = crate::builtin::get("stressed_ketamine").unwrap();
+        calm.cascade.stress = 0.0;
+        assert_eq!(Cascade::new(&calm).unwrap().state, CascadeState::default());
+    }
+
+    /// Ceftriaxone alone: more GLT-1 lowers the surge, yet BDNF stays at
+    /// control (the resting stock's release needs no surge), and the slow
+    /// clock follows its graded dose.
+    #[test]
+    fn ceftriaxone_alone_clears_more_and_leaves_bdnf_at_control() {
+        let mut c = Cascade::new(&scenario(vec![constant("ceftriaxone", "10uM", -14.0 * 1440.0, None)])).unwrap();
+        c.advance_to(60.0);
+        assert!((c.state.glt1 - (1.0 + 10.0 / 13.5)).abs() < 0.01, "{}", c.state.glt1);
+        assert!(c.state.glutamate < 0.7, "{}", c.state.glutamate);
+        assert!((c.state.bdnf - 1.0).abs() < 1e-9, "{}", c.state.bdnf);
     }
 
     /// Interneurons carry little GluN2B (Matta et al. 2013): a GluN2B NAM

@@ -62,8 +62,16 @@ pub enum Mechanism {
     InvertedU { targets: Vec<ReceptorKind>, ec50_um: f64, ic50_high_um: f64, emax: f64, source: String },
     /// Less glutamate release per spike: Ca²⁺ entry scaled by 1 − emax·θ.
     ReleaseInhibition { ic50_um: f64, emax: f64, source: String },
-    /// More astrocytic GLT-1 over days: expression → `fold` with τ `tau_days`.
-    TransporterUpregulation { fold: f64, tau_days: f64, source: String },
+    /// More astrocytic GLT-1 over days, graded with the dose: expression →
+    /// 1 + (fold − 1)·θ with θ = D/(D + EC50), reached with τ `tau_days`
+    /// (without `ec50_um`, any dose gives the full fold).
+    TransporterUpregulation {
+        fold: f64,
+        tau_days: f64,
+        #[serde(default)]
+        ec50_um: Option<f64>,
+        source: String,
+    },
     /// L-type Ca²⁺ channel block: less activity-dependent BDNF release (slow cascade, C6).
     LTypeCalciumBlock { ic50_um: f64, source: String },
     /// mTORC1 inhibition (rapamycin): the mTORC1 drive scaled by 1 − θ (C9).
@@ -369,9 +377,12 @@ impl Drug {
                     positive(&at("ic50_um"), *ic50_um)?;
                     fraction(&at("emax"), *emax)?;
                 }
-                Mechanism::TransporterUpregulation { fold, tau_days, .. } => {
+                Mechanism::TransporterUpregulation { fold, tau_days, ec50_um, .. } => {
                     positive(&at("fold"), *fold)?;
                     positive(&at("tau_days"), *tau_days)?;
+                    if let Some(k) = ec50_um {
+                        positive(&at("ec50_um"), *k)?;
+                    }
                 }
                 Mechanism::LTypeCalciumBlock { ic50_um, .. } | Mechanism::MtorInhibition { ic50_um, .. } => positive(&at("ic50_um"), *ic50_um)?,
                 Mechanism::Gsk3Inhibition { ki_um, .. } => positive(&at("ki_um"), *ki_um)?,

@@ -190,8 +190,9 @@ pub fn effects(applied: &[Applied]) -> Effects {
                     }
                 }
                 Mechanism::ReleaseInhibition { ic50_um, emax, .. } => e.release_scale *= 1.0 - emax * hill(d, *ic50_um, 1.0),
-                Mechanism::TransporterUpregulation { fold, tau_days, .. } if d > 0.0 => {
-                    e.uptake_target *= fold;
+                Mechanism::TransporterUpregulation { fold, tau_days, ec50_um, .. } if d > 0.0 => {
+                    let theta = ec50_um.map(|k| hill(d, k, 1.0)).unwrap_or(1.0);
+                    e.uptake_target *= 1.0 + (fold - 1.0) * theta;
                     e.uptake_tau_days = *tau_days;
                 }
                 Mechanism::TransporterUpregulation { .. } => {}
@@ -277,5 +278,17 @@ mod tests {
         let dcs = SiteAgonist { conc_um: 1000.0, ec50_2a_um: 20.0, ec50_2b_um: 20.0, efficacy_2a: 0.6, efficacy_2b: 0.5 };
         let r = coagonist_factor(Subunit::GluN2B, 0.0, 0.0, &[dcs]);
         assert!((r - 0.5 * 50.0 / 51.0).abs() < 1e-9);
+    }
+
+    /// Ceftriaxone's GLT-1 up-regulation is graded with the dose, not a
+    /// switch: half its extra fold at its EC50, nearly all of it far above.
+    #[test]
+    fn transporter_upregulation_is_graded_with_the_dose() {
+        let cat = crate::pharmacology::Catalogue::builtin().unwrap();
+        let cef = cat.get("ceftriaxone").unwrap().clone();
+        let target = |c: f64| effects(&[Applied { drug: cef.clone(), conc_um: c }]).uptake_target;
+        assert!((target(3.5) - 1.5).abs() < 1e-12, "{}", target(3.5));
+        assert!(target(0.35) < 1.1 && target(350.0) > 1.98, "{} {}", target(0.35), target(350.0));
+        assert_eq!(target(0.0), 1.0);
     }
 }
