@@ -7,6 +7,7 @@
 
 pub mod builtin;
 pub mod clinic;
+pub mod ecs;
 pub mod experiment;
 pub mod gaba;
 pub mod grid;

@@ -5,8 +5,8 @@
 //! extracellular space are one slab 0 ≤ z ≤ h (membranes at both faces
 //! reflect; a step longer than h is folded back as often as needed, so no
 //! molecule ever ends outside, unlike a single reflection). The slab is cut
-//! at radius R: an absorbing rim (molecules join the extracellular pool) or a
-//! reflecting one (closed box). Each chunk of `CHUNK` molecules draws from its
+//! at radius R: an absorbing rim (molecules join the extracellular pool, or
+//! the porous extracellular space of `ecs.rs`) or a reflecting one (closed box). Each chunk of `CHUNK` molecules draws from its
 //! own stream keyed by (seed, step, chunk), so any thread count gives the same bits.
 
 use crate::rng::{NormalTable, domain, stream};

@@ -23,6 +23,7 @@ pub mod domain {
     pub const PLACEMENT: u64 = 6;
     pub const INTERNEURON: u64 = 7;
     pub const BENCH: u64 = 8;
+    pub const ECS: u64 = 9;
 }
 
 /// SplitMix64 finaliser (Steele, Lea & Flood 2014): a good 64-bit mixer.

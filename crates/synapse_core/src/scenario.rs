@@ -77,6 +77,9 @@ pub enum Rim {
     Absorbing,
     /// Molecules are reflected back (a closed box, for benchmarks and checks).
     Reflecting,
+    /// Molecules enter the porous extracellular space around the synapse
+    /// (`geometry.ecs`), from which they can come back (`ecs.rs`).
+    Ecs,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -110,6 +113,8 @@ pub struct GeometryConfig {
     /// Side of a transporter patch on the astrocyte membrane.
     pub eaat_patch_nm: f64,
     pub rim: Rim,
+    /// The extracellular space beyond the rim when `rim` is `Ecs`.
+    pub ecs: crate::ecs::EcsConfig,
     /// Centre distance of the GABAergic interneuron terminal from the synapse
     /// axis (for the 3D view; its chemistry is compartmental).
     pub interneuron_distance_um: f64,
@@ -129,6 +134,7 @@ impl Default for GeometryConfig {
             binding_column_radius_nm: 10.0,
             eaat_patch_nm: 25.0,
             rim: Rim::Absorbing,
+            ecs: crate::ecs::EcsConfig::default(),
             interneuron_distance_um: 0.6,
         }
     }
