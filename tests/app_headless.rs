@@ -332,12 +332,13 @@ fn two_instances_of_one_scenario_stay_bit_identical() {
 #[test]
 fn ketamine_in_b_blocks_only_b_and_nothing_differs_before_nmda_opens() {
     use synapse_lab::app::sim_bridge::CompareCommand;
-    // 0 Mg2+ so NMDA channels open at -70 mV; a 100 Hz train from 0.5 ms
+    // 0 Mg2+ so NMDA channels open at -70 mV; a 100 Hz train after the mini
     // keeps them opening, so 10 µM ketamine (k_on 0.31 /µM/s, Gilling 2009)
     // finds open pores within a quarter of a second.
     let mut s = Scenario::default();
     s.solution.mg_mm = 0.0;
-    s.protocol = vec![Stimulus::Train { start_ms: 0.5, rate_hz: 100.0, count: 20 }];
+    // A mini at 0.5 ms releases for sure (a spike may fail), then the train.
+    s.protocol = vec![Stimulus::Mini { at_ms: 0.5 }, Stimulus::Train { start_ms: 5.5, rate_hz: 100.0, count: 20 }];
     let mut app = app(s);
     frame_exact(&mut app, 100);
     app.world_mut().write_message(AppCommand::Compare(CompareCommand::Start(None)));

@@ -73,12 +73,12 @@ impl Default for Scenario {
 /// What happens at the rim of the simulated sheet of extracellular space.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rim {
-    /// Molecules leave into the tracked extracellular pool (the synapse).
+    /// Molecules leave straight into the far extracellular pool.
     Absorbing,
     /// Molecules are reflected back (a closed box, for benchmarks and checks).
     Reflecting,
     /// Molecules enter the porous extracellular space around the synapse
-    /// (`geometry.ecs`), from which they can come back (`ecs.rs`).
+    /// (`geometry.ecs`), from which they can come back (`ecs.rs`): the default.
     Ecs,
 }
 
@@ -133,7 +133,7 @@ impl Default for GeometryConfig {
             d_glu_um2_per_ms: 0.32,
             binding_column_radius_nm: 10.0,
             eaat_patch_nm: 25.0,
-            rim: Rim::Absorbing,
+            rim: Rim::Ecs,
             ecs: crate::ecs::EcsConfig::default(),
             interneuron_distance_um: 0.6,
         }

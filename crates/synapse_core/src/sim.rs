@@ -625,7 +625,8 @@ mod ecs_tests {
     fn the_extracellular_space_keeps_the_ledger_and_returns_molecules() {
         let mut s = Scenario::default();
         s.protocol = vec![Stimulus::Mini { at_ms: 1.0 }];
-        let absorbing = s.clone();
+        let mut absorbing = s.clone();
+        absorbing.geometry.rim = Rim::Absorbing;
         s.geometry.rim = Rim::Ecs;
         let mut a = Simulation::new(&s);
         a.parallel = false;

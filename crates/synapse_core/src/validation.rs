@@ -213,8 +213,8 @@ fn rows_nmda_component(quick: bool) -> Vec<Row> {
 }
 
 /// The cleft's slow phase, with the porous extracellular space beyond the
-/// sheet (`Rim::Ecs`: molecules can come back): a log-linear fit of the
-/// mean cleft [Glu] 1–4 ms after the peak. Nothing was fitted to it.
+/// sheet (`Rim::Ecs`, the default: molecules can come back): a log-linear
+/// fit of the mean cleft [Glu] 1–4 ms after the peak. Nothing was fitted to it.
 fn rows_cleft_slow_phase(quick: bool) -> Vec<Row> {
     let n = if quick { 8 } else { 24 };
     let traces = mini_traces(n, 8.0, |s| {
