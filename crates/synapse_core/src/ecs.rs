@@ -15,6 +15,11 @@
 //! return is what gives cleft glutamate its slow phase (Clements et al.
 //! 1992), on top of the fast escape (Diamond & Jahr 1997).
 //!
+//! The return is the one-way flux of the sheet's discrete walk (∝ √dt per
+//! step): at the default 1 µs step it is faster than diffusion between the
+//! shells, so it keeps the concentration continuous across the rim; at
+//! steps of several µs the rim itself would start to limit the exchange.
+//!
 //! Binomial draws on whole molecules keep the ledger exact and the bits the
 //! same for a seed. Teaching simplifications, said here and in the README:
 //! the shells are spheres around a flat synapse (the cells above and below

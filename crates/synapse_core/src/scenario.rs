@@ -686,6 +686,15 @@ impl Scenario {
         check("cascade.record_every_min", self.cascade.record_every_min, self.cascade.dt_min, 10_080.0, "min (at least dt_min)")?;
         check("cascade.v_rest_mv", self.cascade.v_rest_mv, -90.0, -40.0, "mV")?;
         check("cascade.stress", self.cascade.stress, 0.0, 1.0, "(0 = none, 1 = the illustrative stressed state)")?;
+        let e = &self.geometry.ecs;
+        check("geometry.ecs.volume_fraction", e.volume_fraction, 0.05, 1.0, "")?;
+        check("geometry.ecs.tortuosity", e.tortuosity, 1.0, 3.0, "")?;
+        check("geometry.ecs.d_free_um2_per_ms", e.d_free_um2_per_ms, 0.05, 2.0, "µm²/ms")?;
+        check("geometry.ecs.shell_um", e.shell_um, 0.05, 1.0, "µm")?;
+        check("geometry.ecs.uptake_per_ms", e.uptake_per_ms, 0.0, 100.0, "ms⁻¹")?;
+        // At least two shells beyond the rim, at most 200.
+        let (lo, hi) = (self.geometry.outer_radius_um + 2.0 * e.shell_um, (self.geometry.outer_radius_um + 200.0 * e.shell_um).min(20.0));
+        check("geometry.ecs.radius_um", e.radius_um, lo, hi.max(lo), "µm (two shells beyond geometry.outer_radius_um at least; 20 at most)")?;
         self.resolve_drugs_in(file, text)?;
         Ok(())
     }
@@ -812,6 +821,19 @@ mod tests {
         let e = Scenario::from_ron(text, "bad.ron").unwrap_err();
         let msg = e.to_string();
         assert!(msg.starts_with("bad.ron:3:"), "{msg}");
+    }
+
+    #[test]
+    fn a_bad_extracellular_space_is_refused_not_a_panic() {
+        for (field, text) in [
+            ("geometry.ecs.shell_um", "Scenario(version: 1, geometry: (ecs: (shell_um: 0.0)))"),
+            ("geometry.ecs.radius_um", "Scenario(version: 1, geometry: (ecs: (radius_um: 0.9)))"),
+            ("geometry.ecs.radius_um", "Scenario(version: 1, geometry: (ecs: (radius_um: 1e9)))"),
+            ("geometry.ecs.volume_fraction", "Scenario(version: 1, geometry: (ecs: (volume_fraction: -0.2)))"),
+        ] {
+            let e = Scenario::from_ron(text, "ecs.ron").unwrap_err().to_string();
+            assert!(e.contains(field), "{text}: {e}");
+        }
     }
 
     #[test]

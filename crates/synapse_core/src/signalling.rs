@@ -42,8 +42,9 @@ pub struct CascadeParams {
     pub po_interneuron: f64,
     pub po_pyramidal: f64,
     /// Share of GluN2B in resting NMDA signalling of pyramidal cells
-    /// (assumption: half; GluN2B carries ketamine's effect, Miller et al.,
-    /// eLife 2014) and of the fast-spiking interneurons. Those carry little
+    /// (`weight_2b`, assumption: half; GluN2B carries ketamine's effect,
+    /// Miller et al., eLife 2014) and of the fast-spiking interneurons
+    /// (`weight_2b_interneuron`: 0). Those carry little
     /// GluN2B: they switch from GluN2B to GluN2A as they mature (Matta et
     /// al., Nat Neurosci 2013) and use GluN2D (von Engelhardt et al. 2015;
     /// Perszyk et al. 2016), so a GluN2B-selective drug leaves their drive
@@ -527,11 +528,14 @@ impl Cascade {
         // through the regulated route ((1 − c)·(drive − 1)₊·S). At rest this
         // is exactly S·(c + (1 − c)·drive) − 1, the release the gains were
         // fitted with, so ketamine alone is unchanged.
-        let synthesis = s.ssri_bdnf - self.stress * p.stress_bdnf_loss + p.eef2_gain * (1.0 - s.p_eef2);
+        let synthesis = s.ssri_bdnf + p.eef2_gain * (1.0 - s.p_eef2);
         let activity_drive = (ampa_drive + potentiation) * (1.0 - self.effects.ltype_block);
         let x = (synthesis - 1.0) * activity_drive.min(1.0) + (1.0 - p.release_constitutive) * (activity_drive - 1.0).max(0.0) * synthesis;
         // Released per unit of stock, relative to rest (the pathway's release node).
         let release = (1.0 + x) / synthesis.max(1e-9);
+        // Chronic stress lowers BDNF expression, so less of everything is
+        // released (illustrative), whatever gates the extra stock.
+        let x = (1.0 - self.stress * p.stress_bdnf_loss) * (1.0 + x) - 1.0;
         let bd_target = if x > 0.0 { 1.0 + p.bdnf_max * x / (x + p.bdnf_k) } else { 1.0 + x };
         s.bdnf += dt * (bd_target - s.bdnf) / p.tau_bdnf_min;
         // C7
@@ -904,7 +908,7 @@ mod dose_tests {
 
     /// The illustrative stressed state: eight weeks of stress leave fewer
     /// spines, less synaptic protein and less BDNF at t = 0; ketamine's
-    /// burst restores a third of the lost spines within a day and more than
+    /// burst restores about a quarter of the lost spines within a day and
     /// half by 72 h, and nothing after rapamycin (the pattern of Li et al.
     /// 2011; the magnitudes are illustrative).
     #[test]
@@ -920,9 +924,9 @@ mod dose_tests {
         println!("stressed at 0: {start:?}\nafter ketamine, 24 h: {day:?}");
         assert!(start.spine_density < 0.8 && start.spine_density > 0.6, "{}", start.spine_density);
         assert!(start.synaptic_proteins < 0.97 && start.bdnf < 0.9, "{start:?}");
-        // About a third of the ~0.3 loss back within a day, more than half by 72 h.
-        assert!(day.spine_density > start.spine_density + 0.09, "no rescue: {} -> {}", start.spine_density, day.spine_density);
-        assert!(three.spine_density > 0.85, "72 h: {}", three.spine_density);
+        // About a quarter of the ~0.3 loss back within a day, half by 72 h.
+        assert!(day.spine_density > start.spine_density + 0.07, "no rescue: {} -> {}", start.spine_density, day.spine_density);
+        assert!(three.spine_density > 0.83, "72 h: {}", three.spine_density);
         let (start_r, day_r) = at("stressed_ketamine_rapamycin", 1440.0);
         assert!(day_r.spine_density < start_r.spine_density + 0.02, "rapamycin did not prevent it: {} -> {}", start_r.spine_density, day_r.spine_density);
         // Without stress nothing of this happens: the same scenario at stress 0 starts at baseline.

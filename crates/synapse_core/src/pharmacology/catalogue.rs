@@ -317,6 +317,15 @@ impl Drug {
             return bad("measured_curve", "needs a positive ic50_um and hill and its source (paper, year)".into());
         }
         if let Some(c) = &self.clinic
+            && c.dosing == Some(Dosing::Daily)
+            && !matches!(self.regimen.as_ref().map(|r| &r.pk), Some(Pk::SteadyState { .. }))
+        {
+            return bad(
+                "clinic.dosing",
+                "Daily needs a steady-state regimen (the model judges a daily drug after four weeks at its steady level); use SingleDoses or give the regimen as SteadyState".into(),
+            );
+        }
+        if let Some(c) = &self.clinic
             && c.result != ClinicalResult::NoTrial
             && (c.finding.trim().is_empty() || c.source.trim().is_empty())
         {
@@ -566,6 +575,14 @@ mod tests {
         assert!((m.inhibition(7.1) - 10f64.powf(0.84) / (1.0 + 10f64.powf(0.84))).abs() < 1e-12);
         let (s, r) = (ic50("esketamine"), ic50("arketamine"));
         assert!((2.0 * s * r / (s + r) - ic50("ketamine")).abs() < 0.02, "mixture {}", 2.0 * s * r / (s + r));
+    }
+
+    #[test]
+    fn daily_dosing_needs_a_steady_state_regimen() {
+        let text = include_str!("../../../../assets/drugs/ketamine.ron").replace("why_model_differs: \"\")", "why_model_differs: \"\", dosing: Some(Daily))");
+        assert!(text.contains("Some(Daily)"));
+        let e = Drug::from_ron(&text, "daily.ron").unwrap_err().to_string();
+        assert!(e.contains("daily.ron") && e.contains("clinic.dosing") && e.contains("SteadyState"), "{e}");
     }
 
     #[test]
