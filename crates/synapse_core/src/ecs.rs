@@ -82,6 +82,8 @@ pub struct Ecs {
     p_out: Vec<f64>,
     p_in: Vec<f64>,
     p_uptake: f64,
+    /// The next step's counts (kept to avoid an allocation each step).
+    next: Vec<u64>,
     /// Totals since the start.
     pub taken_up: u64,
     pub escaped: u64,
@@ -102,7 +104,7 @@ impl Ecs {
         let rim_open_um2 = 2.0 * std::f64::consts::PI * rim_um * height_um;
         let reenter = rim_open_um2 * (d_sheet_um2_per_ms * dt_ms / std::f64::consts::PI).sqrt() / (cfg.volume_fraction * volume(0));
         let p_in = (0..n).map(|k| if k == 0 { reenter.min(0.3) } else { across(k, r(k)) }).collect();
-        Self { shells: vec![0; n], p_out, p_in, p_uptake: (cfg.uptake_per_ms * dt_ms).min(0.3), taken_up: 0, escaped: 0 }
+        Self { shells: vec![0; n], p_out, p_in, p_uptake: (cfg.uptake_per_ms * dt_ms).min(0.3), next: vec![0; n], taken_up: 0, escaped: 0 }
     }
 
     /// Molecules in the shells now.
@@ -113,10 +115,14 @@ impl Ecs {
     /// One step: moves between shells, uptake, return to the sheet and
     /// loss to the far pool, drawn for whole molecules.
     pub fn step(&mut self, seed: u64, step: u64) -> EcsStep {
+        let mut out = EcsStep::default();
+        if self.shells.iter().all(|&m| m == 0) {
+            return out;
+        }
         let mut rng = stream(seed, domain::ECS, step, 0);
         let n = self.shells.len();
-        let mut next = vec![0u64; n];
-        let mut out = EcsStep::default();
+        let mut next = std::mem::take(&mut self.next);
+        next.iter_mut().for_each(|v| *v = 0);
         for k in 0..n {
             let m = self.shells[k];
             if m == 0 {
@@ -141,7 +147,7 @@ impl Ecs {
                 next[k - 1] += go_in;
             }
         }
-        self.shells = next;
+        self.next = std::mem::replace(&mut self.shells, next);
         self.taken_up += out.taken_up;
         self.escaped += out.escaped;
         out

@@ -694,6 +694,18 @@ pub fn ampa_transmission(mods: RateMods) -> f64 {
     charge(&mods) / charge(&RateMods::default())
 }
 
+/// BDNF at each whole minute 1..=`minutes` for a drug schedule on the
+/// default scenario (dissections compare such traces).
+pub fn bdnf_each_minute(drugs: Vec<DrugPlan>, minutes: u32) -> Vec<f64> {
+    let mut c = Cascade::new(&Scenario { drugs, ..Scenario::default() }).expect("valid drugs");
+    (1..=minutes)
+        .map(|m| {
+            c.advance_to(m as f64);
+            c.state.bdnf
+        })
+        .collect()
+}
+
 /// A slow-clock trace: one row every `every_min` from 0 to `t_end_min`.
 pub struct SlowTrace {
     pub columns: Vec<String>,
@@ -860,15 +872,7 @@ mod dose_tests {
     /// blocker alone (measured as the increment, not against control).
     #[test]
     fn a_blocker_alone_leaves_bdnf_at_control_and_removes_ketamines_increment() {
-        let bdnf = |drugs: Vec<DrugPlan>| {
-            let mut c = Cascade::new(&scenario(drugs)).unwrap();
-            (1..=240)
-                .map(|m| {
-                    c.advance_to(m as f64);
-                    c.state.bdnf
-                })
-                .collect::<Vec<f64>>()
-        };
+        let bdnf = |drugs: Vec<DrugPlan>| bdnf_each_minute(drugs, 240);
         let ket = DrugPlan::RodentRegimen { drug: "ketamine".into(), start_min: 0.0 };
         let ket_rise = bdnf(vec![ket.clone()]).into_iter().fold(1.0, f64::max) - 1.0;
         assert!(ket_rise > 0.25, "{ket_rise}");

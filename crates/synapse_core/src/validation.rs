@@ -632,15 +632,7 @@ struct Dissection {
 
 /// The blocker (given as planned) with rat ketamine at 0, over 4 h.
 fn dissection(blocker: DrugPlan) -> Dissection {
-    let bdnf = |drugs: Vec<DrugPlan>| {
-        let mut c = crate::signalling::Cascade::new(&Scenario { drugs, ..Scenario::default() }).expect("valid drugs");
-        (1..=240)
-            .map(|m| {
-                c.advance_to(m as f64);
-                c.state.bdnf
-            })
-            .collect::<Vec<f64>>()
-    };
+    let bdnf = |drugs: Vec<DrugPlan>| crate::signalling::bdnf_each_minute(drugs, 240);
     let ket = DrugPlan::RodentRegimen { drug: "ketamine".into(), start_min: 0.0 };
     let (alone, both, ket_only) = (bdnf(vec![blocker.clone()]), bdnf(vec![blocker, ket.clone()]), bdnf(vec![ket]));
     let departure = alone.iter().copied().fold(1.0_f64, |worst, b| if (b - 1.0).abs() > (worst - 1.0).abs() { b } else { worst });
