@@ -1097,6 +1097,7 @@ fn dose_response(a: DoseArgs) -> Result<ExitCode, String> {
         Mechanism::Competitive { ki_um, source, .. } => Some(format!("Ki {ki_um} µM; IC50 = Ki(1 + [Glu]/EC50) by Cheng-Prusoff ({source})")),
         Mechanism::InvertedU { ec50_um, source, .. } => Some(format!("EC50 {ec50_um} µM, inverted U ({source})")),
         Mechanism::GlycineSite { ec50_2a_um, source, .. } => Some(format!("EC50 {ec50_2a_um} µM ({source})")),
+        Mechanism::MetabotropicAgonist { ec50_um, emax, source, .. } => Some(format!("EC50 {ec50_um} µM, efficacy {emax} ({source})")),
         _ => None,
     });
     println!("simulated: IC50 {:.4} µM, Hill slope {:.2} (negative inhibition = potentiation)", r.ic50_um, r.hill);

@@ -38,6 +38,10 @@ pub enum Prediction {
     None,
     /// The catalogue has no clinical regimen for it, so no prediction.
     NoRegimen,
+    /// It has a regimen, but none of its mechanisms reaches the slow
+    /// cascade (metabotropic receptors only, or not modelled), so the
+    /// model's "none" would not be a prediction.
+    NoRoute,
 }
 
 impl Prediction {
@@ -47,6 +51,7 @@ impl Prediction {
             Prediction::Weak => "weak",
             Prediction::None => "none",
             Prediction::NoRegimen => "no regimen in the model",
+            Prediction::NoRoute => "no route to the slow cascade in the model",
         }
     }
 }
@@ -92,7 +97,7 @@ pub fn agreement(prediction: Prediction, result: Option<ClinicalResult>) -> Agre
     use ClinicalResult as C;
     use Prediction as P;
     match (prediction, result) {
-        (P::NoRegimen, _) | (_, None) | (_, Some(C::NoTrial)) => Unknown,
+        (P::NoRegimen | P::NoRoute, _) | (_, None) | (_, Some(C::NoTrial)) => Unknown,
         (P::Strong, Some(C::RapidPositive)) => Agree,
         (P::Weak, Some(C::RapidPositive)) => Partly,
         (P::None, Some(C::RapidPositive)) => Disagree,
@@ -137,7 +142,11 @@ pub fn spine_at_outcome(drug: &Drug) -> Option<f64> {
 /// One drug against the clinic, with ketamine's spine rise as the reference.
 pub fn compare(drug: &Drug, ketamine_rise: f64) -> Comparison {
     let ratio = spine_at_outcome(drug).map(|s| (s - 1.0) / ketamine_rise);
-    let prediction = ratio.map(classify).unwrap_or(Prediction::NoRegimen);
+    let prediction = match ratio {
+        None => Prediction::NoRegimen,
+        Some(_) if !reaches_slow_cascade(drug) => Prediction::NoRoute,
+        Some(r) => classify(r),
+    };
     Comparison {
         key: drug.key.clone(),
         name: drug.name.clone(),
@@ -146,6 +155,21 @@ pub fn compare(drug: &Drug, ketamine_rise: f64) -> Comparison {
         prediction,
         agreement: agreement(prediction, drug.clinic.as_ref().map(|c| c.result)),
     }
+}
+
+/// Does any of the drug's mechanisms feed the slow cascade? Metabotropic
+/// receptors have no path into it (signalling.rs), and a not-modelled
+/// route changes nothing.
+pub fn reaches_slow_cascade(drug: &Drug) -> bool {
+    use crate::pharmacology::Mechanism as M;
+    use crate::receptors::ReceptorKind as R;
+    let metabotropic = |t: &[R]| t.iter().all(|k| matches!(k, R::MgluGroup1 | R::MgluGroup2));
+    drug.mechanisms.iter().any(|m| match m {
+        M::NotModelled { .. } => false,
+        M::MetabotropicAgonist { .. } => false,
+        M::Allosteric { targets, .. } | M::Competitive { targets, .. } => !metabotropic(targets),
+        _ => true,
+    })
 }
 
 /// Ketamine IV's spine rise at 24 h (the reference), if the catalogue has ketamine.
@@ -197,5 +221,22 @@ mod tests {
         assert_eq!(agreement(Prediction::None, Some(C::SlowPositive)), Agreement::Agree);
         assert_eq!(agreement(Prediction::NoRegimen, Some(C::RapidPositive)), Agreement::Unknown);
         assert_eq!(agreement(Prediction::Weak, Some(C::NoTrial)), Agreement::Unknown);
+        assert_eq!(agreement(Prediction::NoRoute, Some(C::Mixed)), Agreement::Unknown);
+    }
+
+    /// A drug the model cannot carry to the slow cascade gets no prediction,
+    /// whatever its regimen: its "none" is the model's silence.
+    #[test]
+    fn drugs_without_a_route_to_the_cascade_get_no_prediction() {
+        let cat = Catalogue::builtin().unwrap();
+        let k = reference_rise(&cat).unwrap();
+        for key in ["minocycline", "jnj-40411813"] {
+            let c = compare(cat.get(key).unwrap(), k);
+            assert_eq!(c.prediction, Prediction::NoRoute, "{key}");
+            assert_eq!(c.agreement, Agreement::Unknown, "{key}");
+        }
+        for key in ["ketamine", "riluzole", "lithium", "memantine"] {
+            assert!(reaches_slow_cascade(cat.get(key).unwrap()), "{key}");
+        }
     }
 }

@@ -457,8 +457,9 @@ impl Simulation {
         self.membrane.step(c.ampa_pa + c.nmda_pa + c.kainate_pa + c.gaba_pa, dt);
 
         // Slow signalling.
-        self.mglu1.step(counts[ReceptorKind::MgluGroup1 as usize].open_fraction() * act[ReceptorKind::MgluGroup1 as usize], dt);
-        self.mglu2.step(counts[ReceptorKind::MgluGroup2 as usize].open_fraction() * act[ReceptorKind::MgluGroup2 as usize], dt);
+        let drive = |k: ReceptorKind| crate::pharmacology::effects::metabotropic_drive(k, counts[k as usize].open_fraction(), &self.effects);
+        self.mglu1.step(drive(ReceptorKind::MgluGroup1), dt);
+        self.mglu2.step(drive(ReceptorKind::MgluGroup2), dt);
         // GLT-1 expression follows its drug-set target over days (ceftriaxone).
         let target = self.effects.uptake_target;
         if (self.uptake_expression - target).abs() > 1e-12 {

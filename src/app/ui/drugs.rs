@@ -150,6 +150,7 @@ pub fn sweep_target(drug: &Drug) -> Option<(ReceptorKind, Option<f64>, f64)> {
         Mechanism::OpenChannelBlock { targets, ic50_um_minus70, .. } => Some((targets[0], Some(*ic50_um_minus70), 1.0)),
         Mechanism::Allosteric { targets, ic50_um, emax, .. } => Some((targets[0], Some(*ic50_um), -emax)),
         Mechanism::Competitive { targets, ki_um, .. } => Some((targets[0], Some(*ki_um), 1.0)),
+        Mechanism::MetabotropicAgonist { targets, ec50_um, emax, .. } => Some((targets[0], Some(*ec50_um), -emax)),
         Mechanism::MagnesiumBlock { targets, .. } => Some((targets[0], None, 1.0)),
         Mechanism::SlowsClosing { targets, ec50_um, .. } | Mechanism::InvertedU { targets, ec50_um, .. } => Some((targets[0], Some(*ec50_um), -1.0)),
         Mechanism::GlycineSite { ec50_2a_um, .. } => Some((ReceptorKind::Nmda2A, Some(*ec50_2a_um), -1.0)),

@@ -51,6 +51,10 @@ pub enum Mechanism {
     Allosteric { targets: Vec<ReceptorKind>, ic50_um: f64, hill: f64, emax: f64, source: String },
     /// Competitive antagonism at the glutamate site: binding slowed by 1 + D/Ki (E4).
     Competitive { targets: Vec<ReceptorKind>, ki_um: f64, source: String },
+    /// An agonist at a metabotropic receptor: the active fraction the
+    /// G-protein sees becomes f + (1 − f)·emax·θ, f the glutamate-bound
+    /// fraction and θ the agonist's Hill occupancy (E7).
+    MetabotropicAgonist { targets: Vec<ReceptorKind>, ec50_um: f64, emax: f64, source: String },
     /// An agonist at the GluN1 glycine site with per-subunit efficacy ε
     /// relative to glycine (E5; ε < 1 partial, ε > 1 super-agonist).
     GlycineSite { ec50_2a_um: f64, ec50_2b_um: f64, efficacy_2a: f64, efficacy_2b: f64, source: String },
@@ -81,6 +85,10 @@ pub enum Mechanism {
     /// Serotonin-transporter block (SSRIs): BDNF expression rises towards
     /// 1 + `bdnf_gain`·θ with τ `tau_days` (weeks, not hours).
     SerotoninReuptakeInhibition { ki_um: f64, bdnf_gain: f64, tau_days: f64, source: String },
+    /// A route the model does not have (`route` says which, and the panel
+    /// shows it): the drug is listed so that the lecture's catalogue is
+    /// complete, and applying it changes nothing.
+    NotModelled { route: String, source: String },
 }
 
 fn one() -> f64 {
@@ -94,6 +102,7 @@ impl Mechanism {
             | Mechanism::MagnesiumBlock { source, .. }
             | Mechanism::Allosteric { source, .. }
             | Mechanism::Competitive { source, .. }
+            | Mechanism::MetabotropicAgonist { source, .. }
             | Mechanism::GlycineSite { source, .. }
             | Mechanism::SlowsClosing { source, .. }
             | Mechanism::InvertedU { source, .. }
@@ -102,7 +111,8 @@ impl Mechanism {
             | Mechanism::LTypeCalciumBlock { source, .. }
             | Mechanism::MtorInhibition { source, .. }
             | Mechanism::Gsk3Inhibition { source, .. }
-            | Mechanism::SerotoninReuptakeInhibition { source, .. } => source,
+            | Mechanism::SerotoninReuptakeInhibition { source, .. }
+            | Mechanism::NotModelled { source, .. } => source,
         }
     }
 }
@@ -362,6 +372,14 @@ impl Drug {
                     targets_ok(targets)?;
                     positive(&at("ki_um"), *ki_um)?;
                 }
+                Mechanism::MetabotropicAgonist { targets, ec50_um, emax, .. } => {
+                    targets_ok(targets)?;
+                    if let Some(t) = targets.iter().find(|t| !matches!(t, ReceptorKind::MgluGroup1 | ReceptorKind::MgluGroup2)) {
+                        return bad(&at("targets"), format!("{t:?} is not metabotropic: an agonist here needs MgluGroup1 or MgluGroup2"));
+                    }
+                    positive(&at("ec50_um"), *ec50_um)?;
+                    fraction(&at("emax"), *emax)?;
+                }
                 Mechanism::GlycineSite { ec50_2a_um, ec50_2b_um, efficacy_2a, efficacy_2b, .. } => {
                     positive(&at("ec50_2a_um"), *ec50_2a_um)?;
                     positive(&at("ec50_2b_um"), *ec50_2b_um)?;
@@ -395,6 +413,11 @@ impl Drug {
                 }
                 Mechanism::LTypeCalciumBlock { ic50_um, .. } | Mechanism::MtorInhibition { ic50_um, .. } => positive(&at("ic50_um"), *ic50_um)?,
                 Mechanism::Gsk3Inhibition { ki_um, .. } => positive(&at("ki_um"), *ki_um)?,
+                Mechanism::NotModelled { route, .. } => {
+                    if route.trim().is_empty() {
+                        return bad(&at("route"), "say which route the model lacks (it is shown on screen)".into());
+                    }
+                }
                 Mechanism::SerotoninReuptakeInhibition { ki_um, bdnf_gain, tau_days, .. } => {
                     positive(&at("ki_um"), *ki_um)?;
                     positive(&at("bdnf_gain"), *bdnf_gain)?;
@@ -441,6 +464,11 @@ const BUILTIN: &[(&str, &str)] = &[
     ("ap5.ron", include_str!("../../../../assets/drugs/ap5.ron")),
     ("esmethadone.ron", include_str!("../../../../assets/drugs/esmethadone.ron")),
     ("hnk.ron", include_str!("../../../../assets/drugs/hnk.ron")),
+    ("mk-801.ron", include_str!("../../../../assets/drugs/mk-801.ron")),
+    ("ly379268.ron", include_str!("../../../../assets/drugs/ly379268.ron")),
+    ("jnj-40411813.ron", include_str!("../../../../assets/drugs/jnj-40411813.ron")),
+    ("amn082.ron", include_str!("../../../../assets/drugs/amn082.ron")),
+    ("minocycline.ron", include_str!("../../../../assets/drugs/minocycline.ron")),
 ];
 
 /// All drugs, sorted by key.
@@ -610,7 +638,8 @@ mod tests {
         assert!((pk.plasma_um(190.0).unwrap() / end - 0.5).abs() < 1e-9);
         assert!((pk.free_brain_um(40.0) - 0.6 * end).abs() < 1e-12);
         assert!(pk.plasma_um(20.0).unwrap() < end);
-        assert_eq!(c.get("memantine").unwrap().regimen.as_ref().unwrap().pk.free_brain_um(600.0), 0.75);
+        // Memantine: 0.5-1 µM total plasma, ~45 % bound, CSF/serum 0.52 → ~0.4 µM free.
+        assert_eq!(c.get("memantine").unwrap().regimen.as_ref().unwrap().pk.free_brain_um(600.0), 0.4);
         // Esketamine 84 mg intranasal peaks in the sheet's 0.2-0.6 µM range (free).
         let esk = &c.get("esketamine").unwrap().regimen.as_ref().unwrap().pk;
         let peak = (0..600).map(|m| esk.free_brain_um(m as f64)).fold(0.0, f64::max);

@@ -104,6 +104,9 @@ pub struct Effects {
     pub mods: [RateMods; 6],
     /// Conductance (ionotropic) or activity (mGluR) multiplier per kind.
     pub activity: [f64; 6],
+    /// Active fraction an agonist adds at a metabotropic kind (0 = none;
+    /// several agonists combine as 1 − Π(1 − emax·θ)).
+    pub agonist_activation: [f64; 6],
     pub agonists: Vec<SiteAgonist>,
     pub blockers: Vec<Blocker>,
     pub extra_mg_mm: f64,
@@ -126,6 +129,7 @@ impl Default for Effects {
         Self {
             mods: [RateMods::default(); 6],
             activity: [1.0; 6],
+            agonist_activation: [0.0; 6],
             agonists: Vec::new(),
             blockers: Vec::new(),
             extra_mg_mm: 0.0,
@@ -173,6 +177,12 @@ pub fn effects(applied: &[Applied]) -> Effects {
                         e.mods[*t as usize].binding /= 1.0 + d / ki_um;
                     }
                 }
+                Mechanism::MetabotropicAgonist { targets, ec50_um, emax, .. } => {
+                    for t in targets {
+                        let a = &mut e.agonist_activation[*t as usize];
+                        *a = 1.0 - (1.0 - *a) * (1.0 - emax * hill(d, *ec50_um, 1.0));
+                    }
+                }
                 Mechanism::GlycineSite { ec50_2a_um, ec50_2b_um, efficacy_2a, efficacy_2b, .. } => {
                     e.agonists.push(SiteAgonist { conc_um: d, ec50_2a_um: *ec50_2a_um, ec50_2b_um: *ec50_2b_um, efficacy_2a: *efficacy_2a, efficacy_2b: *efficacy_2b })
                 }
@@ -200,6 +210,7 @@ pub fn effects(applied: &[Applied]) -> Effects {
                 Mechanism::LTypeCalciumBlock { ic50_um, .. } => e.ltype_block = 1.0 - (1.0 - e.ltype_block) * (1.0 - hill(d, *ic50_um, 1.0)),
                 Mechanism::MtorInhibition { ic50_um, .. } => e.mtor_block = 1.0 - (1.0 - e.mtor_block) * (1.0 - hill(d, *ic50_um, 1.0)),
                 Mechanism::Gsk3Inhibition { ki_um, .. } => e.gsk3_block = 1.0 - (1.0 - e.gsk3_block) * (1.0 - hill(d, *ki_um, 1.0)),
+                Mechanism::NotModelled { .. } => {}
                 Mechanism::SerotoninReuptakeInhibition { ki_um, bdnf_gain, tau_days, .. } => {
                     e.ssri_bdnf_target += bdnf_gain * hill(d, *ki_um, 1.0);
                     e.ssri_tau_days = *tau_days;
@@ -208,6 +219,14 @@ pub fn effects(applied: &[Applied]) -> Effects {
         }
     }
     e
+}
+
+/// The active fraction a metabotropic receptor group passes to its
+/// G-protein: glutamate-bound fraction `bound` times the modulators'
+/// activity, plus what an agonist activates among the rest (E7), at most 1.
+pub fn metabotropic_drive(kind: ReceptorKind, bound: f64, e: &Effects) -> f64 {
+    let glu = (bound * e.activity[kind as usize]).clamp(0.0, 1.0);
+    glu + (1.0 - glu) * e.agonist_activation[kind as usize]
 }
 
 /// The rate multipliers of one receptor kind: the hooks set directly
@@ -250,6 +269,7 @@ pub fn occupancy(m: &Mechanism, d_um: f64) -> Option<(Vec<ReceptorKind>, f64)> {
     match m {
         Mechanism::Allosteric { targets, ic50_um, hill: n, .. } => Some((kinds(targets), hill(d_um, *ic50_um, *n))),
         Mechanism::Competitive { targets, ki_um, .. } => Some((kinds(targets), hill(d_um, *ki_um, 1.0))),
+        Mechanism::MetabotropicAgonist { targets, ec50_um, .. } => Some((kinds(targets), hill(d_um, *ec50_um, 1.0))),
         Mechanism::SlowsClosing { targets, ec50_um, .. } | Mechanism::InvertedU { targets, ec50_um, .. } => Some((kinds(targets), hill(d_um, *ec50_um, 1.0))),
         Mechanism::GlycineSite { ec50_2a_um, .. } => Some((vec![ReceptorKind::Nmda2A, ReceptorKind::Nmda2B], hill(d_um, *ec50_2a_um, 1.0))),
         Mechanism::LTypeCalciumBlock { ic50_um, .. } | Mechanism::MtorInhibition { ic50_um, .. } => Some((Vec::new(), hill(d_um, *ic50_um, 1.0))),
@@ -290,5 +310,55 @@ mod tests {
         assert!((target(3.5) - 1.5).abs() < 1e-12, "{}", target(3.5));
         assert!(target(0.35) < 1.1 && target(350.0) > 1.98, "{} {}", target(0.35), target(350.0));
         assert_eq!(target(0.0), 1.0);
+    }
+
+    /// E7: an agonist at its EC50 activates half of the receptors glutamate
+    /// leaves free; a positive modulator scales glutamate's share only, so
+    /// without glutamate it does nothing; not-modelled drugs change nothing.
+    #[test]
+    fn metabotropic_agonists_add_to_glutamate_and_modulators_need_it() {
+        let cat = crate::pharmacology::Catalogue::builtin().unwrap();
+        let at = |key: &str, c: f64| effects(&[Applied { drug: cat.get(key).unwrap().clone(), conc_um: c }]);
+        let g2 = ReceptorKind::MgluGroup2;
+        let ly = at("ly379268", 0.0027);
+        assert!((metabotropic_drive(g2, 0.0, &ly) - 0.5).abs() < 1e-12);
+        assert!((metabotropic_drive(g2, 0.4, &ly) - (0.4 + 0.6 * 0.5)).abs() < 1e-12);
+        assert_eq!(metabotropic_drive(ReceptorKind::MgluGroup1, 0.0, &ly), 0.0, "LY379268 is a group II agonist");
+        let pam = at("jnj-40411813", 0.15);
+        assert_eq!(metabotropic_drive(g2, 0.0, &pam), 0.0);
+        assert!((metabotropic_drive(g2, 0.3, &pam) - 0.45).abs() < 1e-12);
+        assert_eq!(metabotropic_drive(g2, 0.9, &pam), 1.0, "capped at every receptor active");
+        assert_eq!(at("minocycline", 10.0), Effects::default());
+        // An agonist at an ionotropic receptor is refused with the field named.
+        let text = include_str!("../../../../assets/drugs/ly379268.ron").replace("targets: [MgluGroup2]", "targets: [Ampa]");
+        let e = Drug::from_ron(&text, "ly.ron").unwrap_err().to_string();
+        assert!(e.contains("mechanisms[0].targets") && e.contains("not metabotropic"), "{e}");
+    }
+
+    /// MK-801 as Huettner & Bean 1988 describe it, from its constants: block
+    /// builds with use (open channels only) and barely recovers in minutes.
+    #[test]
+    fn mk801_block_builds_with_use_and_does_not_wash_out() {
+        use crate::pharmacology::patch::{Patch, PatchRun};
+        let cat = crate::pharmacology::Catalogue::builtin().unwrap();
+        let mk = cat.get("mk-801").unwrap().clone();
+        let mut p = Patch::new(ReceptorKind::Nmda2A);
+        p.receptors = 400;
+        let mut run = PatchRun::new(&p, vec![Applied { drug: mk, conc_um: 0.01 }]);
+        // Without agonist the channels stay closed, so nothing is blocked.
+        run.glu_on = false;
+        run.run(20_000.0);
+        assert_eq!(run.blocked_fraction(), 0.0);
+        run.glu_on = true;
+        run.run(5_000.0);
+        let early = run.blocked_fraction();
+        run.run(55_000.0);
+        let late = run.blocked_fraction();
+        assert!(early > 0.02 && late > 2.0 * early && late > 0.5, "blocked {early} after 5 s, {late} after 60 s");
+        // Washout with agonist on for 60 s: recovery τ ~90 min → < 3 % back.
+        run.drugs[0].conc_um = 0.0;
+        run.apply();
+        run.run(60_000.0);
+        assert!(run.blocked_fraction() > late - 0.03, "{} after washout vs {late}", run.blocked_fraction());
     }
 }

@@ -34,6 +34,7 @@ pub fn at_synapse(a: &Applied) -> bool {
             Mechanism::OpenChannelBlock { .. }
                 | Mechanism::Allosteric { .. }
                 | Mechanism::Competitive { .. }
+                | Mechanism::MetabotropicAgonist { .. }
                 | Mechanism::GlycineSite { .. }
                 | Mechanism::SlowsClosing { .. }
                 | Mechanism::InvertedU { .. }

@@ -65,10 +65,14 @@ impl PatchRun {
         self.r.blockers = self.effects.blockers.iter().map(|b| b.step(self.p.v_mv, self.p.temperature_c, self.p.dt_ms, pore_free)).collect();
     }
 
-    /// Conducting fraction now (open, unblocked, × activity × Mg²⁺ unblock).
+    /// Conducting fraction now (open, unblocked, × activity × Mg²⁺ unblock);
+    /// for a metabotropic kind, the active fraction its G-protein sees.
     pub fn response(&self) -> f64 {
         let e = &self.effects;
         let c = self.r.counts(self.p.kind);
+        if matches!(self.p.kind, ReceptorKind::MgluGroup1 | ReceptorKind::MgluGroup2) {
+            return super::effects::metabotropic_drive(self.p.kind, c.open_fraction(), e);
+        }
         let mg = if self.p.kind.blockable() { mg_unblock(self.p.v_mv, self.p.mg_mm + e.extra_mg_mm) } else { 1.0 };
         c.open_fraction() * e.activity[self.p.kind as usize] * mg
     }
