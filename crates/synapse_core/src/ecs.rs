@@ -49,7 +49,7 @@ pub struct EcsConfig {
     /// Uptake by the neuropil's transporters, per molecule (ms⁻¹): binding
     /// at k_on = 10 mM⁻¹ms⁻¹ to ~0.1 mM of carriers in the pore volume,
     /// times the share that is translocated rather than released,
-    /// k_tr/(k_off + k_tr) = 1/3 (the sheath's scheme): 0.33 ms⁻¹
+    /// k_tr/(k_off + k_tr) = 0.5/0.7 (the sheath's scheme): 0.71 ms⁻¹
     /// (assumption built from the model's own EAAT constants; the carrier
     /// concentration is approx., Lehre & Danbolt 1998).
     pub uptake_per_ms: f64,
@@ -57,7 +57,7 @@ pub struct EcsConfig {
 
 impl Default for EcsConfig {
     fn default() -> Self {
-        Self { volume_fraction: 0.2, tortuosity: 1.6, d_free_um2_per_ms: 0.76, radius_um: 3.0, shell_um: 0.2, uptake_per_ms: 0.33 }
+        Self { volume_fraction: 0.2, tortuosity: 1.6, d_free_um2_per_ms: 0.76, radius_um: 3.0, shell_um: 0.2, uptake_per_ms: 0.71 }
     }
 }
 

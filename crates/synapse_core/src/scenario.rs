@@ -260,17 +260,22 @@ pub struct UptakeConfig {
     pub glast_per_um2: f64,
     /// Binding rate (assumption: 1e7 M⁻¹s⁻¹, fast buffering as Diamond & Jahr 1997 describe).
     pub kon_per_mm_ms: f64,
-    /// Unbinding; with the two below sets Km = 15 µM (Wadiche et al. 1995 ✔).
+    /// Unbinding (assumption, 200 s⁻¹: between Wadiche & Kavanaugh 1998's
+    /// 31 s⁻¹ for EAAT1 and Diamond's 300 s⁻¹ model value).
     pub koff_per_ms: f64,
-    /// Translocation of bound glutamate into the astrocyte.
+    /// Translocation of bound glutamate into the astrocyte: fast, 480 s⁻¹
+    /// at 0 mV (EAAT2 patches at room temperature, Otis & Kavanaugh 2000;
+    /// faster still at the astrocyte's −85 mV, which is left out).
     pub translocate_per_ms: f64,
-    /// Return of the empty carrier; with translocation gives a 20 ms cycle at 37 °C (approx.).
+    /// Return of the empty carrier, the slow step: with translocation a 69 ms
+    /// cycle, the 70 ms Wadiche et al. 1995 measured for EAAT2 at −80 mV and
+    /// room temperature (the simulation runs at 22 °C; at 37 °C ~20 ms).
     pub return_per_ms: f64,
 }
 
 impl Default for UptakeConfig {
     fn default() -> Self {
-        Self { glt1_per_um2: 8500.0, glast_per_um2: 2300.0, kon_per_mm_ms: 10.0, koff_per_ms: 0.2, translocate_per_ms: 0.1, return_per_ms: 0.1 }
+        Self { glt1_per_um2: 8500.0, glast_per_um2: 2300.0, kon_per_mm_ms: 10.0, koff_per_ms: 0.2, translocate_per_ms: 0.5, return_per_ms: 0.015 }
     }
 }
 
