@@ -124,6 +124,14 @@ fn the_dose_response_panel_plots_a_sweep_and_asks_for_one() {
         dose_panel(ui, &riluzole, false, None);
     });
     assert!(harness.query_by_label_contains("Acts on release or uptake").is_some());
+    // MK-801 never reaches its equilibrium constant (9 pM) within a sweep:
+    // the panel says the IC50 is time-limited instead of drawing it.
+    let mk = catalogue.get("mk-801").unwrap().clone();
+    let result = DoseResponse { conc_um: vec![1e-4, 1e-3, 1e-2], inhibition: vec![0.03, 0.23, 0.94], ic50_um: 0.0018, hill: 1.3 };
+    let harness = Harness::new_ui(move |ui| {
+        dose_panel(ui, &mk, false, Some(&result));
+    });
+    assert!(harness.query_by_label_contains("time-limited: in 50 s per point").is_some());
 }
 
 #[test]

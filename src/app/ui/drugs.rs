@@ -190,7 +190,9 @@ pub fn dose_panel(ui: &mut egui::Ui, drug: &Drug, running: bool, last: Option<&D
                 p.points(egui_plot::Points::new("simulated", points).radius(4.0));
                 let (lo, hi) = (r.conc_um[0].log10(), r.conc_um[r.conc_um.len() - 1].log10());
                 let xs = || (0..=60).map(move |i| lo + (hi - lo) * i as f64 / 60.0);
-                if let Some(k) = lit {
+                // An equilibrium constant left of the sweep (MK-801) is not drawn:
+                // the block does not reach it within the sweep (said below).
+                if let Some(k) = lit.filter(|k| *k >= r.conc_um[0]) {
                     let curve: Vec<[f64; 2]> = xs().map(|x| [x, emax * 10f64.powf(x) / (10f64.powf(x) + k)]).collect();
                     // The model's own input constant, not a measurement: the
                     // sweep shows the simulation reproduces what it was given.
@@ -202,6 +204,11 @@ pub fn dose_panel(ui: &mut egui::Ui, drug: &Drug, running: bool, last: Option<&D
                 }
             });
         ui.small(format!("simulated IC50 {:.3} µM, Hill slope {:.2}", r.ic50_um, r.hill));
+        if let Some(k) = lit.filter(|k| *k < r.conc_um[0]) {
+            ui.small(format!(
+                "time-limited: in {SWEEP_SECONDS:.0} s per point the block never reaches its equilibrium constant koff/kon = {k:.1e} µM; measured IC50s of such blockers depend on the time too"
+            ));
+        }
         match &drug.measured_curve {
             Some(m) => ui.small(format!("measured: IC50 {} µM, Hill slope {} ({}; {})", m.ic50_um, m.hill, m.conditions, m.source)),
             None => ui.small("no measured curve in the catalogue: the dashed line is the model's input IC50 (slope 1), not a measurement"),
@@ -210,10 +217,28 @@ pub fn dose_panel(ui: &mut egui::Ui, drug: &Drug, running: bool, last: Option<&D
     clicked
 }
 
+/// How long the panel's patch runs at each concentration (s).
+const SWEEP_SECONDS: f64 = 50.0;
+
+/// For a blocker too slow to reach equilibrium within `seconds` (MK-801
+/// leaves over ~90 min), the concentration that blocks about half the
+/// channels in that time, ~1/(k_on·Po·t) with Po ≈ 0.3; 0 for others. The
+/// sweep is centred there, where the experiments' time-limited IC50 lies,
+/// rather than at the equilibrium constant koff/kon.
+fn time_limited_half_block_um(drug: &Drug, seconds: f64) -> f64 {
+    drug.mechanisms
+        .iter()
+        .find_map(|m| match m {
+            Mechanism::OpenChannelBlock { ic50_um_minus70, koff_per_s, on_rate_factor, .. } => Some(1.0 / (on_rate_factor * koff_per_s / ic50_um_minus70 * 0.3 * seconds)),
+            _ => None,
+        })
+        .unwrap_or(0.0)
+}
+
 /// Run the sweep on a thread; the result lands in `DoseJob` for the next frame.
 pub fn start_sweep(job: &mut DoseJob, drug: Drug) {
     let Some((kind, lit, _)) = sweep_target(&drug) else { return };
-    let centre = lit.unwrap_or(1.0);
+    let centre = lit.unwrap_or(1.0).max(time_limited_half_block_um(&drug, SWEEP_SECONDS));
     let (lo, hi) = (centre / 30.0, centre * 30.0);
     job.running = Some(drug.key.clone());
     let slot = job.result.clone();
@@ -221,7 +246,7 @@ pub fn start_sweep(job: &mut DoseJob, drug: Drug) {
         let mut p = synapse_core::pharmacology::patch::Patch::new(kind);
         // A lighter patch than `dose-response` (the frame keeps running meanwhile).
         p.receptors = 120;
-        p.settle_ms = 40_000.0;
+        p.settle_ms = (SWEEP_SECONDS - 10.0) * 1e3;
         p.measure_ms = 10_000.0;
         let r = synapse_core::pharmacology::patch::dose_response(&p, &drug, lo, hi, 7);
         if let Ok(mut s) = slot.lock() {
