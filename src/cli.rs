@@ -1091,15 +1091,7 @@ fn dose_response(a: DoseArgs) -> Result<ExitCode, String> {
     for (c, i) in r.conc_um.iter().zip(&r.inhibition) {
         println!("{c:>12.4}  {i:>10.3}");
     }
-    let input = drug.mechanisms.iter().find_map(|m| match m {
-        Mechanism::OpenChannelBlock { ic50_um_minus70, source, .. } => Some(format!("IC50 {ic50_um_minus70} µM at -70 mV in 0 Mg2+ ({source})")),
-        Mechanism::Allosteric { ic50_um, emax, source, .. } => Some(format!("IC50 {ic50_um} µM, maximal effect {emax} ({source})")),
-        Mechanism::Competitive { ki_um, source, .. } => Some(format!("Ki {ki_um} µM; IC50 = Ki(1 + [Glu]/EC50) by Cheng-Prusoff ({source})")),
-        Mechanism::InvertedU { ec50_um, source, .. } => Some(format!("EC50 {ec50_um} µM, inverted U ({source})")),
-        Mechanism::GlycineSite { ec50_2a_um, source, .. } => Some(format!("EC50 {ec50_2a_um} µM ({source})")),
-        Mechanism::MetabotropicAgonist { ec50_um, emax, source, .. } => Some(format!("EC50 {ec50_um} µM, efficacy {emax} ({source})")),
-        _ => None,
-    });
+    let input = drug.mechanisms.iter().find_map(Mechanism::potency);
     println!("simulated: IC50 {:.4} µM, Hill slope {:.2} (negative inhibition = potentiation)", r.ic50_um, r.hill);
     // The input constant is what the model was given; only a measured
     // curve (its own IC50 and slope) is a literature comparison.

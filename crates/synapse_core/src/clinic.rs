@@ -157,19 +157,9 @@ pub fn compare(drug: &Drug, ketamine_rise: f64) -> Comparison {
     }
 }
 
-/// Does any of the drug's mechanisms feed the slow cascade? Metabotropic
-/// receptors have no path into it (signalling.rs), and a not-modelled
-/// route changes nothing.
+/// Does any of the drug's mechanisms feed the slow cascade (`Mechanism::reaches_slow_cascade`)?
 pub fn reaches_slow_cascade(drug: &Drug) -> bool {
-    use crate::pharmacology::Mechanism as M;
-    use crate::receptors::ReceptorKind as R;
-    let metabotropic = |t: &[R]| t.iter().all(|k| matches!(k, R::MgluGroup1 | R::MgluGroup2));
-    drug.mechanisms.iter().any(|m| match m {
-        M::NotModelled { .. } => false,
-        M::MetabotropicAgonist { .. } => false,
-        M::Allosteric { targets, .. } | M::Competitive { targets, .. } => !metabotropic(targets),
-        _ => true,
-    })
+    drug.mechanisms.iter().any(crate::pharmacology::Mechanism::reaches_slow_cascade)
 }
 
 /// Ketamine IV's spine rise at 24 h (the reference), if the catalogue has ketamine.
@@ -230,12 +220,11 @@ mod tests {
     fn drugs_without_a_route_to_the_cascade_get_no_prediction() {
         let cat = Catalogue::builtin().unwrap();
         let k = reference_rise(&cat).unwrap();
-        for key in ["minocycline", "jnj-40411813"] {
-            let c = compare(cat.get(key).unwrap(), k);
-            assert_eq!(c.prediction, Prediction::NoRoute, "{key}");
-            assert_eq!(c.agreement, Agreement::Unknown, "{key}");
-        }
-        for key in ["ketamine", "riluzole", "lithium", "memantine"] {
+        let c = compare(cat.get("minocycline").unwrap(), k);
+        assert_eq!(c.prediction, Prediction::NoRoute);
+        assert_eq!(c.agreement, Agreement::Unknown);
+        assert!(!reaches_slow_cascade(cat.get("basimglurant").unwrap()), "mGlu5 has no path into the cascade");
+        for key in ["ketamine", "riluzole", "lithium", "memantine", "ly341495", "jnj-40411813"] {
             assert!(reaches_slow_cascade(cat.get(key).unwrap()), "{key}");
         }
     }

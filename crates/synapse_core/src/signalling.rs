@@ -314,6 +314,8 @@ pub struct Cascade {
     /// Chronic stress, 0–1 (the scenario's `cascade.stress`).
     stress: f64,
     effects: Effects,
+    /// Release through the presynaptic mGlu2/3 brake (1 without drugs on it).
+    mglu2_release: f64,
 }
 
 /// How long a stressed synapse has been stressed at t = 0 (its spines
@@ -373,6 +375,7 @@ impl Cascade {
             ampa_cache: None,
             stress: scenario.cascade.stress,
             effects: Effects::default(),
+            mglu2_release: 1.0,
         };
         c.refresh();
         c.advance_to(0.0);
@@ -437,6 +440,7 @@ impl Cascade {
             a.conc_um = c;
         }
         self.effects = effects(&self.applied);
+        self.mglu2_release = crate::pharmacology::effects::mglu2_release_scale(&self.effects);
         let ampa_mods = self.effects.mods[ReceptorKind::Ampa as usize];
         let transmission = match self.ampa_cache {
             Some((m, v)) if m == ampa_mods => v,
@@ -509,7 +513,7 @@ impl Cascade {
         let excitation = 1.0 + p.excitation_gain * (1.0 - inhibition);
         let s = &mut self.state;
         // Release inhibition (riluzole) lowers the surge; more GLT-1 clears it.
-        let g_target = excitation * self.effects.release_scale / s.glt1;
+        let g_target = excitation * self.effects.release_scale * self.mglu2_release / s.glt1;
         s.glutamate += dt * (g_target - s.glutamate) / p.tau_glutamate_min;
         // C4: AMPA drive through the fast layer's AMPA kinetics.
         let ampa_drive = s.glutamate * self.drive.ampa_transmission;
@@ -937,6 +941,29 @@ mod dose_tests {
         let mut calm = crate::builtin::get("stressed_ketamine").unwrap();
         calm.cascade.stress = 0.0;
         assert_eq!(Cascade::new(&calm).unwrap().state, CascadeState::default());
+    }
+
+    /// LY341495 reaches the cascade through its own route: blocking the
+    /// presynaptic mGlu2/3 brake raises release, AMPA drive and BDNF, so
+    /// mTORC1 rises within the hour and synaptic proteins are up at 24 h;
+    /// rapamycin stops it (Dwyer et al. 2012, rats). An agonist closes the
+    /// brake instead and leaves BDNF at control.
+    #[test]
+    fn ly341495_raises_mtorc1_through_release_and_rapamycin_stops_it() {
+        let run = |drugs: Vec<DrugPlan>, minutes: f64| {
+            let mut c = Cascade::new(&scenario(drugs)).unwrap();
+            c.advance_to(minutes);
+            c.state
+        };
+        let ly = || constant("ly341495", "1uM", 0.0, None);
+        let hour = run(vec![ly()], 40.0);
+        let day = run(vec![ly()], 1440.0);
+        assert!(hour.glutamate > 1.1 && hour.mtorc1 > 1.05, "{hour:?}");
+        assert!(day.synaptic_proteins > 1.05 && day.spine_density > 1.05, "{day:?}");
+        let with_rapa = run(vec![constant("rapamycin", "0.1uM", -60.0, None), ly()], 1440.0);
+        assert!(with_rapa.spine_density < 1.01, "{with_rapa:?}");
+        let agonist = run(vec![constant("ly379268", "0.03uM", 0.0, None)], 1440.0);
+        assert!(agonist.glutamate < 0.9 && (agonist.bdnf - 1.0).abs() < 0.01, "{agonist:?}");
     }
 
     /// Ceftriaxone alone: more GLT-1 lowers the surge, yet BDNF stays at

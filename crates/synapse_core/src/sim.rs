@@ -20,7 +20,7 @@ use crate::membrane::Membrane;
 use crate::metabolism::Metabolism;
 use crate::molecules::{Molecules, StepBounds, diffuse};
 use crate::pharmacology::Drug;
-use crate::pharmacology::effects::{Applied, Effects, column_name, combined_mods, effects, occupancy};
+use crate::pharmacology::effects::{Applied, Effects, column_name, combined_mods, effects};
 use crate::pharmacology::particles::{self, DrugParticles};
 use crate::receptors::mglur::GCascade;
 use crate::receptors::nmda::mg_unblock;
@@ -303,7 +303,7 @@ impl Simulation {
                         }
                         out.push((format!("occ_{}_{}", a.drug.key, column_name(kind)), if n == 0 { 0.0 } else { hit as f64 / n as f64 }));
                     }
-                } else if let Some((kinds, theta)) = occupancy(m, a.conc_um) {
+                } else if let Some((kinds, theta)) = m.occupancy(a.conc_um) {
                     for kind in kinds {
                         out.push((format!("occ_{}_{}", a.drug.key, column_name(kind)), theta));
                     }

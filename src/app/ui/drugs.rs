@@ -146,16 +146,7 @@ pub fn clinic_panel(ui: &mut egui::Ui, drug: &Drug, row: Option<&Comparison>) {
 /// (receptor, IC50 or EC50 µM, maximal effect), or `None` for drugs that act
 /// on release or uptake rather than on a receptor.
 pub fn sweep_target(drug: &Drug) -> Option<(ReceptorKind, Option<f64>, f64)> {
-    drug.mechanisms.iter().find_map(|m| match m {
-        Mechanism::OpenChannelBlock { targets, ic50_um_minus70, .. } => Some((targets[0], Some(*ic50_um_minus70), 1.0)),
-        Mechanism::Allosteric { targets, ic50_um, emax, .. } => Some((targets[0], Some(*ic50_um), -emax)),
-        Mechanism::Competitive { targets, ki_um, .. } => Some((targets[0], Some(*ki_um), 1.0)),
-        Mechanism::MetabotropicAgonist { targets, ec50_um, emax, .. } => Some((targets[0], Some(*ec50_um), -emax)),
-        Mechanism::MagnesiumBlock { targets, .. } => Some((targets[0], None, 1.0)),
-        Mechanism::SlowsClosing { targets, ec50_um, .. } | Mechanism::InvertedU { targets, ec50_um, .. } => Some((targets[0], Some(*ec50_um), -1.0)),
-        Mechanism::GlycineSite { ec50_2a_um, .. } => Some((ReceptorKind::Nmda2A, Some(*ec50_2a_um), -1.0)),
-        _ => None,
-    })
+    drug.mechanisms.iter().find_map(Mechanism::sweep)
 }
 
 /// A dose–response sweep running off the frame (it takes seconds).

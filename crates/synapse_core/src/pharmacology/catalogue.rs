@@ -3,7 +3,7 @@
 //! loaded and validated at start-up with errors that name the file, line,
 //! field and fix, and lookups that list the known names on a miss.
 
-use crate::receptors::ReceptorKind;
+pub use super::mechanism::Mechanism;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::Path;
@@ -17,104 +17,6 @@ pub enum Evidence {
     Established,
     Hypothesis,
     Illustrative,
-}
-
-/// What a drug does, with its constants. Concentrations are free
-/// concentrations at the synapse in µM.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub enum Mechanism {
-    /// Use- and voltage-dependent pore block of open channels; a blocker in a
-    /// channel that closes is trapped, except `escape_on_closing` of them.
-    /// `on_rate_factor` (default 1) scales the on-rate k_off/IC50 where
-    /// escape on deactivation adds an exit the IC50 formula ignores; it is
-    /// fitted so the simulated dose–response gives the measured IC50.
-    OpenChannelBlock {
-        targets: Vec<ReceptorKind>,
-        ic50_um_minus70: f64,
-        koff_per_s: f64,
-        delta: f64,
-        escape_on_closing: f64,
-        #[serde(default = "one")]
-        on_rate_factor: f64,
-        /// How much Mg²⁺ in the pore hinders entry (χ, 0–1; default 1): the
-        /// on-rate is scaled by 1 − χ·(1 − B(V)), B the Mg²⁺-free fraction.
-        /// χ = 1: the blocker and Mg²⁺ share a site (memantine); a smaller χ
-        /// for a blocker whose site overlaps Mg²⁺'s only partly (ketamine).
-        #[serde(default = "one")]
-        mg_competition: f64,
-        source: String,
-    },
-    /// The Mg²⁺ pore block of Jahr & Stevens 1990 (Kd(V) = 3.57 mM·e^(0.062 V)).
-    MagnesiumBlock { targets: Vec<ReceptorKind>, source: String },
-    /// Allosteric inhibition (negative `emax`) or potentiation (positive) of
-    /// channel opening: effect = emax·θ with θ a Hill occupancy (E6).
-    Allosteric { targets: Vec<ReceptorKind>, ic50_um: f64, hill: f64, emax: f64, source: String },
-    /// Competitive antagonism at the glutamate site: binding slowed by 1 + D/Ki (E4).
-    Competitive { targets: Vec<ReceptorKind>, ki_um: f64, source: String },
-    /// An agonist at a metabotropic receptor: the active fraction the
-    /// G-protein sees becomes f + (1 − f)·emax·θ, f the glutamate-bound
-    /// fraction and θ the agonist's Hill occupancy (E7).
-    MetabotropicAgonist { targets: Vec<ReceptorKind>, ec50_um: f64, emax: f64, source: String },
-    /// An agonist at the GluN1 glycine site with per-subunit efficacy ε
-    /// relative to glycine (E5; ε < 1 partial, ε > 1 super-agonist).
-    GlycineSite { ec50_2a_um: f64, ec50_2b_um: f64, efficacy_2a: f64, efficacy_2b: f64, source: String },
-    /// Slower deactivation and desensitisation of AMPA receptors (PAM):
-    /// closing and desensitisation rates divided by 1 + k·θ (E6).
-    SlowsClosing { targets: Vec<ReceptorKind>, ec50_um: f64, k: f64, source: String },
-    /// A positive modulator whose effect turns down at high concentration
-    /// (inverted U): potentiation emax·θ₁·(1 − θ₂) with θ₂ from `ic50_high_um`.
-    InvertedU { targets: Vec<ReceptorKind>, ec50_um: f64, ic50_high_um: f64, emax: f64, source: String },
-    /// Less glutamate release per spike: Ca²⁺ entry scaled by 1 − emax·θ.
-    ReleaseInhibition { ic50_um: f64, emax: f64, source: String },
-    /// More astrocytic GLT-1 over days, graded with the dose: expression →
-    /// 1 + (fold − 1)·θ with θ = D/(D + EC50), reached with τ `tau_days`
-    /// (without `ec50_um`, any dose gives the full fold).
-    TransporterUpregulation {
-        fold: f64,
-        tau_days: f64,
-        #[serde(default)]
-        ec50_um: Option<f64>,
-        source: String,
-    },
-    /// L-type Ca²⁺ channel block: less activity-dependent BDNF release (slow cascade, C6).
-    LTypeCalciumBlock { ic50_um: f64, source: String },
-    /// mTORC1 inhibition (rapamycin): the mTORC1 drive scaled by 1 − θ (C9).
-    MtorInhibition { ic50_um: f64, source: String },
-    /// GSK-3 inhibition (lithium): GSK-3 activity scaled by 1 − θ (C8).
-    Gsk3Inhibition { ki_um: f64, source: String },
-    /// Serotonin-transporter block (SSRIs): BDNF expression rises towards
-    /// 1 + `bdnf_gain`·θ with τ `tau_days` (weeks, not hours).
-    SerotoninReuptakeInhibition { ki_um: f64, bdnf_gain: f64, tau_days: f64, source: String },
-    /// A route the model does not have (`route` says which, and the panel
-    /// shows it): the drug is listed so that the lecture's catalogue is
-    /// complete, and applying it changes nothing.
-    NotModelled { route: String, source: String },
-}
-
-fn one() -> f64 {
-    1.0
-}
-
-impl Mechanism {
-    pub fn source(&self) -> &str {
-        match self {
-            Mechanism::OpenChannelBlock { source, .. }
-            | Mechanism::MagnesiumBlock { source, .. }
-            | Mechanism::Allosteric { source, .. }
-            | Mechanism::Competitive { source, .. }
-            | Mechanism::MetabotropicAgonist { source, .. }
-            | Mechanism::GlycineSite { source, .. }
-            | Mechanism::SlowsClosing { source, .. }
-            | Mechanism::InvertedU { source, .. }
-            | Mechanism::ReleaseInhibition { source, .. }
-            | Mechanism::TransporterUpregulation { source, .. }
-            | Mechanism::LTypeCalciumBlock { source, .. }
-            | Mechanism::MtorInhibition { source, .. }
-            | Mechanism::Gsk3Inhibition { source, .. }
-            | Mechanism::SerotoninReuptakeInhibition { source, .. }
-            | Mechanism::NotModelled { source, .. } => source,
-        }
-    }
 }
 
 /// A clinical regimen and the pharmacokinetic model behind it.
@@ -341,88 +243,9 @@ impl Drug {
         {
             return bad("clinic", "a clinical result needs its finding (what was given, what was found) and its source (trial or paper, year)".into());
         }
-        let positive = |field: &str, v: f64| if v.is_finite() && v > 0.0 { Ok(()) } else { bad(field, format!("{v} must be a positive number")) };
-        let fraction = |field: &str, v: f64| if (0.0..=1.0).contains(&v) { Ok(()) } else { bad(field, format!("{v} must lie between 0 and 1")) };
         for (i, m) in self.mechanisms.iter().enumerate() {
-            let at = |name: &str| format!("mechanisms[{i}].{name}");
-            if m.source().trim().is_empty() {
-                return bad(&at("source"), "every constant needs its source (paper, year)".into());
-            }
-            let targets_ok = |t: &Vec<ReceptorKind>| if t.is_empty() { bad(&at("targets"), "name at least one receptor".into()) } else { Ok(()) };
-            match m {
-                Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, mg_competition, .. } => {
-                    targets_ok(targets)?;
-                    fraction(&at("mg_competition"), *mg_competition)?;
-                    positive(&at("on_rate_factor"), *on_rate_factor)?;
-                    positive(&at("ic50_um_minus70"), *ic50_um_minus70)?;
-                    positive(&at("koff_per_s"), *koff_per_s)?;
-                    fraction(&at("delta"), *delta)?;
-                    fraction(&at("escape_on_closing"), *escape_on_closing)?;
-                }
-                Mechanism::MagnesiumBlock { targets, .. } => targets_ok(targets)?,
-                Mechanism::Allosteric { targets, ic50_um, hill, emax, .. } => {
-                    targets_ok(targets)?;
-                    positive(&at("ic50_um"), *ic50_um)?;
-                    positive(&at("hill"), *hill)?;
-                    if !(-1.0..=10.0).contains(emax) {
-                        return bad(&at("emax"), format!("{emax} must lie in -1 (full inhibition) to 10"));
-                    }
-                }
-                Mechanism::Competitive { targets, ki_um, .. } => {
-                    targets_ok(targets)?;
-                    positive(&at("ki_um"), *ki_um)?;
-                }
-                Mechanism::MetabotropicAgonist { targets, ec50_um, emax, .. } => {
-                    targets_ok(targets)?;
-                    if let Some(t) = targets.iter().find(|t| !matches!(t, ReceptorKind::MgluGroup1 | ReceptorKind::MgluGroup2)) {
-                        return bad(&at("targets"), format!("{t:?} is not metabotropic: an agonist here needs MgluGroup1 or MgluGroup2"));
-                    }
-                    positive(&at("ec50_um"), *ec50_um)?;
-                    fraction(&at("emax"), *emax)?;
-                }
-                Mechanism::GlycineSite { ec50_2a_um, ec50_2b_um, efficacy_2a, efficacy_2b, .. } => {
-                    positive(&at("ec50_2a_um"), *ec50_2a_um)?;
-                    positive(&at("ec50_2b_um"), *ec50_2b_um)?;
-                    positive(&at("efficacy_2a"), *efficacy_2a)?;
-                    positive(&at("efficacy_2b"), *efficacy_2b)?;
-                }
-                Mechanism::SlowsClosing { targets, ec50_um, k, .. } => {
-                    targets_ok(targets)?;
-                    positive(&at("ec50_um"), *ec50_um)?;
-                    positive(&at("k"), *k)?;
-                }
-                Mechanism::InvertedU { targets, ec50_um, ic50_high_um, emax, .. } => {
-                    targets_ok(targets)?;
-                    positive(&at("ec50_um"), *ec50_um)?;
-                    positive(&at("ic50_high_um"), *ic50_high_um)?;
-                    positive(&at("emax"), *emax)?;
-                    if ic50_high_um <= ec50_um {
-                        return bad(&at("ic50_high_um"), "must exceed ec50_um for an inverted U".into());
-                    }
-                }
-                Mechanism::ReleaseInhibition { ic50_um, emax, .. } => {
-                    positive(&at("ic50_um"), *ic50_um)?;
-                    fraction(&at("emax"), *emax)?;
-                }
-                Mechanism::TransporterUpregulation { fold, tau_days, ec50_um, .. } => {
-                    positive(&at("fold"), *fold)?;
-                    positive(&at("tau_days"), *tau_days)?;
-                    if let Some(k) = ec50_um {
-                        positive(&at("ec50_um"), *k)?;
-                    }
-                }
-                Mechanism::LTypeCalciumBlock { ic50_um, .. } | Mechanism::MtorInhibition { ic50_um, .. } => positive(&at("ic50_um"), *ic50_um)?,
-                Mechanism::Gsk3Inhibition { ki_um, .. } => positive(&at("ki_um"), *ki_um)?,
-                Mechanism::NotModelled { route, .. } => {
-                    if route.trim().is_empty() {
-                        return bad(&at("route"), "say which route the model lacks (it is shown on screen)".into());
-                    }
-                }
-                Mechanism::SerotoninReuptakeInhibition { ki_um, bdnf_gain, tau_days, .. } => {
-                    positive(&at("ki_um"), *ki_um)?;
-                    positive(&at("bdnf_gain"), *bdnf_gain)?;
-                    positive(&at("tau_days"), *tau_days)?;
-                }
+            if let Err((name, message)) = m.check() {
+                return bad(&format!("mechanisms[{i}].{name}"), message);
             }
         }
         for (field, r) in [("regimen", &self.regimen), ("rodent_regimen", &self.rodent_regimen)] {

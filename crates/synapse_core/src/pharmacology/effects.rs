@@ -3,7 +3,7 @@
 //! the glycine-site mixture (E5), open-channel blockers with their
 //! voltage-dependent rates, extra Mg²⁺, release and transporter scales.
 
-use super::catalogue::{Drug, Mechanism};
+use super::catalogue::Drug;
 use crate::receptors::nmda::{GLY_EC50_2A_UM, GLY_EC50_2B_UM, Subunit};
 use crate::receptors::scheme::RateMods;
 use crate::receptors::{BlockerStep, ReceptorKind};
@@ -154,68 +154,7 @@ pub fn effects(applied: &[Applied]) -> Effects {
         // its exit rates, and its index in `Receptors::blocked` must not move.
         let d = a.conc_um.max(0.0);
         for m in &a.drug.mechanisms {
-            match m {
-                Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, mg_competition, .. } => e.blockers.push(Blocker {
-                    key: a.drug.key.clone(),
-                    targets: targets.clone(),
-                    ic50_um_minus70: *ic50_um_minus70,
-                    koff_per_s: *koff_per_s,
-                    delta: *delta,
-                    escape_on_closing: *escape_on_closing,
-                    on_rate_factor: *on_rate_factor,
-                    mg_competition: *mg_competition,
-                    conc_um: d,
-                }),
-                Mechanism::MagnesiumBlock { .. } => e.extra_mg_mm += d * 1e-3,
-                Mechanism::Allosteric { targets, ic50_um, hill: n, emax, .. } => {
-                    for t in targets {
-                        e.activity[*t as usize] *= 1.0 + emax * hill(d, *ic50_um, *n);
-                    }
-                }
-                Mechanism::Competitive { targets, ki_um, .. } => {
-                    for t in targets {
-                        e.mods[*t as usize].binding /= 1.0 + d / ki_um;
-                    }
-                }
-                Mechanism::MetabotropicAgonist { targets, ec50_um, emax, .. } => {
-                    for t in targets {
-                        let a = &mut e.agonist_activation[*t as usize];
-                        *a = 1.0 - (1.0 - *a) * (1.0 - emax * hill(d, *ec50_um, 1.0));
-                    }
-                }
-                Mechanism::GlycineSite { ec50_2a_um, ec50_2b_um, efficacy_2a, efficacy_2b, .. } => {
-                    e.agonists.push(SiteAgonist { conc_um: d, ec50_2a_um: *ec50_2a_um, ec50_2b_um: *ec50_2b_um, efficacy_2a: *efficacy_2a, efficacy_2b: *efficacy_2b })
-                }
-                Mechanism::SlowsClosing { targets, ec50_um, k, .. } => {
-                    let f = 1.0 + k * hill(d, *ec50_um, 1.0);
-                    for t in targets {
-                        e.mods[*t as usize].closing /= f;
-                        e.mods[*t as usize].desensitizing /= f;
-                    }
-                }
-                Mechanism::InvertedU { targets, ec50_um, ic50_high_um, emax, .. } => {
-                    let f = 1.0 + emax * hill(d, *ec50_um, 1.0) * (1.0 - hill(d, *ic50_high_um, 1.0));
-                    for t in targets {
-                        e.activity[*t as usize] *= f;
-                    }
-                }
-                Mechanism::ReleaseInhibition { ic50_um, emax, .. } => e.release_scale *= 1.0 - emax * hill(d, *ic50_um, 1.0),
-                Mechanism::TransporterUpregulation { fold, tau_days, ec50_um, .. } if d > 0.0 => {
-                    let theta = ec50_um.map(|k| hill(d, k, 1.0)).unwrap_or(1.0);
-                    e.uptake_target *= 1.0 + (fold - 1.0) * theta;
-                    e.uptake_tau_days = *tau_days;
-                }
-                Mechanism::TransporterUpregulation { .. } => {}
-                // Independent inhibitors of one target combine as 1 − Π(1 − θ).
-                Mechanism::LTypeCalciumBlock { ic50_um, .. } => e.ltype_block = 1.0 - (1.0 - e.ltype_block) * (1.0 - hill(d, *ic50_um, 1.0)),
-                Mechanism::MtorInhibition { ic50_um, .. } => e.mtor_block = 1.0 - (1.0 - e.mtor_block) * (1.0 - hill(d, *ic50_um, 1.0)),
-                Mechanism::Gsk3Inhibition { ki_um, .. } => e.gsk3_block = 1.0 - (1.0 - e.gsk3_block) * (1.0 - hill(d, *ki_um, 1.0)),
-                Mechanism::NotModelled { .. } => {}
-                Mechanism::SerotoninReuptakeInhibition { ki_um, bdnf_gain, tau_days, .. } => {
-                    e.ssri_bdnf_target += bdnf_gain * hill(d, *ki_um, 1.0);
-                    e.ssri_tau_days = *tau_days;
-                }
-            }
+            m.apply(&a.drug.key, d, &mut e);
         }
     }
     e
@@ -227,6 +166,38 @@ pub fn effects(applied: &[Applied]) -> Effects {
 pub fn metabotropic_drive(kind: ReceptorKind, bound: f64, e: &Effects) -> f64 {
     let glu = (bound * e.activity[kind as usize]).clamp(0.0, 1.0);
     glu + (1.0 - glu) * e.agonist_activation[kind as usize]
+}
+
+/// Tonic activation of the presynaptic mGlu2/3 receptors in vivo, on the
+/// slow clock (assumption: 1 %, so that a saturating group II antagonist
+/// raises release by ~20 %). Endogenous glutamate does brake release
+/// tonically through mGlu2/3 (LY341495 raised nucleus accumbens glutamate,
+/// Xi et al., JPET 2002), but the size of the brake in prefrontal cortex is
+/// not known: local blockade left basal PFC glutamate unchanged (Melendez
+/// et al. 2005).
+pub const MGLU2_TONIC_ACTIVE: f64 = 0.01;
+/// Release against Ca²⁺ entry on the slow clock: the fast synapse's own
+/// slope (release vs [Ca²⁺]o, log-log 2.7 at 1–2 mM, a `validate` row).
+const RELEASE_CA_SLOPE: f64 = 2.7;
+
+/// Release on the slow clock relative to the drug-free synapse, through the
+/// presynaptic mGlu2/3 brake (the route of LY341495 into the cascade:
+/// Koike et al. 2011, Dwyer et al. 2012): the tonic active fraction with
+/// the drugs' binding (E4), modulators (E6) and agonists (E7), carried
+/// through the fast synapse's G-protein steady state and its Ca²⁺-entry
+/// cut (release.rs), raised to the release–Ca²⁺ slope. 1 without drugs
+/// acting on mGlu2/3 (exactly).
+pub fn mglu2_release_scale(e: &Effects) -> f64 {
+    use crate::receptors::mglur::{G_ACTIVATION_PER_MS, G_OFF_MS};
+    use crate::release::MGLU2_MAX_CA_INHIBITION;
+    let g2 = ReceptorKind::MgluGroup2;
+    // Two-state binding: a competitive antagonist divides the binding rate.
+    let odds = MGLU2_TONIC_ACTIVE / (1.0 - MGLU2_TONIC_ACTIVE) * e.mods[g2 as usize].binding;
+    let effector = |a: f64| G_ACTIVATION_PER_MS * a / (G_ACTIVATION_PER_MS * a + 1.0 / G_OFF_MS);
+    let ca = |a: f64| 1.0 - MGLU2_MAX_CA_INHIBITION * effector(a);
+    let with = ca(metabotropic_drive(g2, odds / (1.0 + odds), e));
+    let without = ca(MGLU2_TONIC_ACTIVE);
+    (with / without).powf(RELEASE_CA_SLOPE)
 }
 
 /// The rate multipliers of one receptor kind: the hooks set directly
@@ -260,21 +231,6 @@ pub fn column_name(kind: ReceptorKind) -> &'static str {
         ReceptorKind::Kainate => "kainate",
         ReceptorKind::MgluGroup1 => "mglu1",
         ReceptorKind::MgluGroup2 => "mglu2",
-    }
-}
-
-/// Equilibrium occupancy of a non-blocking mechanism (θ of its Hill law).
-pub fn occupancy(m: &Mechanism, d_um: f64) -> Option<(Vec<ReceptorKind>, f64)> {
-    let kinds = |t: &Vec<ReceptorKind>| t.clone();
-    match m {
-        Mechanism::Allosteric { targets, ic50_um, hill: n, .. } => Some((kinds(targets), hill(d_um, *ic50_um, *n))),
-        Mechanism::Competitive { targets, ki_um, .. } => Some((kinds(targets), hill(d_um, *ki_um, 1.0))),
-        Mechanism::MetabotropicAgonist { targets, ec50_um, .. } => Some((kinds(targets), hill(d_um, *ec50_um, 1.0))),
-        Mechanism::SlowsClosing { targets, ec50_um, .. } | Mechanism::InvertedU { targets, ec50_um, .. } => Some((kinds(targets), hill(d_um, *ec50_um, 1.0))),
-        Mechanism::GlycineSite { ec50_2a_um, .. } => Some((vec![ReceptorKind::Nmda2A, ReceptorKind::Nmda2B], hill(d_um, *ec50_2a_um, 1.0))),
-        Mechanism::LTypeCalciumBlock { ic50_um, .. } | Mechanism::MtorInhibition { ic50_um, .. } => Some((Vec::new(), hill(d_um, *ic50_um, 1.0))),
-        Mechanism::Gsk3Inhibition { ki_um, .. } | Mechanism::SerotoninReuptakeInhibition { ki_um, .. } => Some((Vec::new(), hill(d_um, *ki_um, 1.0))),
-        _ => None,
     }
 }
 
@@ -360,5 +316,21 @@ mod tests {
         run.apply();
         run.run(60_000.0);
         assert!(run.blocked_fraction() > late - 0.03, "{} after washout vs {late}", run.blocked_fraction());
+    }
+
+    /// The presynaptic mGlu2/3 brake on the slow clock: 1 without drugs on
+    /// it (exactly, so every other scenario keeps its bits), ~1.2 with a
+    /// saturating antagonist, below 1 with an agonist or a PAM.
+    #[test]
+    fn the_mglu2_brake_scales_release_both_ways() {
+        let cat = crate::pharmacology::Catalogue::builtin().unwrap();
+        let at = |key: &str, c: f64| mglu2_release_scale(&effects(&[Applied { drug: cat.get(key).unwrap().clone(), conc_um: c }]));
+        assert_eq!(mglu2_release_scale(&Effects::default()), 1.0);
+        assert_eq!(at("ketamine", 1.0), 1.0);
+        let ly341495 = at("ly341495", 10.0);
+        assert!(ly341495 > 1.15 && ly341495 < 1.25, "{ly341495}");
+        assert!(at("ly341495", 0.021) > 1.0 && at("ly341495", 0.021) < ly341495, "graded with the dose");
+        assert!(at("ly379268", 0.03) < 0.5, "a full agonist closes the brake: {}", at("ly379268", 0.03));
+        assert!(at("jnj-40411813", 1.0) < 1.0 && at("jnj-40411813", 1.0) > at("ly379268", 0.03), "a PAM only strengthens glutamate's share");
     }
 }

@@ -28,18 +28,7 @@ const SALT: u64 = 0xD4B6_11E5_0000_0001;
 
 /// Does this drug act on the synapse's receptors (and so get molecules)?
 pub fn at_synapse(a: &Applied) -> bool {
-    a.drug.mechanisms.iter().any(|m| {
-        matches!(
-            m,
-            Mechanism::OpenChannelBlock { .. }
-                | Mechanism::Allosteric { .. }
-                | Mechanism::Competitive { .. }
-                | Mechanism::MetabotropicAgonist { .. }
-                | Mechanism::GlycineSite { .. }
-                | Mechanism::SlowsClosing { .. }
-                | Mechanism::InvertedU { .. }
-        )
-    })
+    a.drug.mechanisms.iter().any(Mechanism::has_molecules)
 }
 
 /// Free drug molecules in the slab, each tagged with its drug's index in
