@@ -833,6 +833,58 @@ mod dose_tests {
         DrugPlan::Constant { drug: drug.into(), conc: conc.into(), start_min, stop_min }
     }
 
+    /// Drugs whose action ends within hours of washout: not the days-long
+    /// expression changes (ceftriaxone, SSRIs) and not MK-801, which stays
+    /// in closed channels for hours by design.
+    fn quick_washout_drugs() -> Vec<String> {
+        use crate::pharmacology::Mechanism as M;
+        let cat = crate::pharmacology::Catalogue::builtin().unwrap();
+        cat.drugs
+            .iter()
+            .filter(|d| {
+                d.mechanisms.iter().all(|m| match m {
+                    M::TransporterUpregulation { .. } | M::SerotoninReuptakeInhibition { .. } => false,
+                    M::OpenChannelBlock { koff_per_s, .. } => *koff_per_s >= 0.1,
+                    _ => true,
+                })
+            })
+            .map(|d| d.key.clone())
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..proptest::prelude::ProptestConfig::default() })]
+
+        /// Each dose is its own entry: any drug given as two constant
+        /// entries acts as one entry of their sum, bit for bit, wherever the
+        /// second starts relative to the first.
+        #[test]
+        fn two_entries_of_a_drug_act_as_their_sum(
+            key in proptest::sample::select(crate::pharmacology::Catalogue::builtin().unwrap().keys()),
+            c1 in 0.0f64..20.0,
+            c2 in 0.0f64..20.0,
+        ) {
+            let split = scenario(vec![constant(&key, &format!("{c1}uM"), 0.0, None), constant(&key, &format!("{c2}uM"), 0.0, None)]);
+            let sum = scenario(vec![constant(&key, &format!("{}uM", c1 + c2), 0.0, None)]);
+            proptest::prop_assert_eq!(rows(&split, 120.0), rows(&sum, 120.0));
+        }
+
+        /// Washout returns the cascade's drug-driven inputs to baseline: no
+        /// resting block left and the glutamate surge back at 1, a day after
+        /// any quickly reversible drug at any concentration was stopped.
+        #[test]
+        fn washout_returns_the_inputs_to_baseline(
+            key in proptest::sample::select(quick_washout_drugs()),
+            conc in 0.0f64..30.0,
+            stop in 1.0f64..240.0,
+        ) {
+            let mut c = Cascade::new(&scenario(vec![constant(&key, &format!("{conc}uM"), 0.0, Some(stop))])).unwrap();
+            c.advance_to(stop + 1440.0);
+            proptest::prop_assert!(c.drive.block_pyramidal < 1e-3 && c.drive.block_interneuron < 1e-3, "{key} {conc} uM: block {:?}", c.drive);
+            proptest::prop_assert!((c.state.glutamate - 1.0).abs() < 1e-3 && (c.state.mtorc1 - 1.0).abs() < 1e-3, "{key} {conc} uM: {:?}", c.state);
+        }
+    }
+
     #[test]
     fn each_dose_is_its_own_entry_and_doses_add_up() {
         let base = crate::builtin::get("ketamine_iv").unwrap();
