@@ -46,7 +46,7 @@ pub fn drugs_panel(ui: &mut egui::Ui, vm: &mut DrugView, catalogue: &Catalogue) 
             ui.selectable_value(&mut vm.selected, d.key.clone(), &d.name);
         }
     });
-    ui.add(egui::Slider::new(&mut vm.conc_um, 0.001..=10_000.0).logarithmic(true).text("µM"));
+    super::stimulation::labelled_slider(ui, egui::Slider::new(&mut vm.conc_um, 0.001..=10_000.0).logarithmic(true), "µM");
     ui.horizontal(|ui| {
         if ui.button("Apply").clicked()
             && let Ok(d) = catalogue.get(&vm.selected)

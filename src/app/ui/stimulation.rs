@@ -39,7 +39,8 @@ impl StimView {
 /// Stimulation: spikes, trains, clamp, and the bath. Changes apply live.
 pub fn stimulation_panel(ui: &mut egui::Ui, vm: &mut StimView) -> Vec<AppCommand> {
     let mut out = Vec::new();
-    ui.horizontal(|ui| {
+    // Wrapped: in a narrow panel (a projector at UI scale 1.5) the buttons take two lines.
+    ui.horizontal_wrapped(|ui| {
         if ui.button("⚡ Spike").on_hover_text("One presynaptic action potential (key S)").clicked() {
             out.push(sim(Command::Spike));
         }
@@ -50,7 +51,7 @@ pub fn stimulation_panel(ui: &mut egui::Ui, vm: &mut StimView) -> Vec<AppCommand
             out.push(sim(Command::InterneuronSpike));
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.add(egui::DragValue::new(&mut vm.train_rate_hz).range(1.0..=200.0).suffix(" Hz"));
         ui.add(egui::DragValue::new(&mut vm.train_count).range(1..=100).suffix(" spikes"));
         if ui.button("Train").clicked() {
@@ -61,20 +62,39 @@ pub fn stimulation_panel(ui: &mut egui::Ui, vm: &mut StimView) -> Vec<AppCommand
     if ui.checkbox(&mut vm.current_clamp, "Current clamp (free membrane)").changed() {
         out.push(sim(Command::Clamp(if vm.current_clamp { ClampMode::CurrentClamp } else { ClampMode::VoltageClamp })));
     }
-    if !vm.current_clamp && ui.add(egui::Slider::new(&mut vm.hold_mv, -100.0..=40.0).text("holding mV")).changed() {
+    if !vm.current_clamp && labelled_slider(ui, egui::Slider::new(&mut vm.hold_mv, -100.0..=40.0), "holding mV").changed() {
         out.push(sim(Command::HoldingMv(vm.hold_mv)));
     }
-    if ui.add(egui::Slider::new(&mut vm.mg_mm, 0.0..=10.0).text("Mg2+ mM")).changed() {
+    if labelled_slider(ui, egui::Slider::new(&mut vm.mg_mm, 0.0..=10.0), "Mg2+ mM").changed() {
         out.push(sim(Command::MgMm(vm.mg_mm)));
     }
-    if ui.add(egui::Slider::new(&mut vm.glycine_um, 0.0..=100.0).logarithmic(true).text("glycine µM")).changed() {
+    if labelled_slider(ui, egui::Slider::new(&mut vm.glycine_um, 0.0..=100.0).logarithmic(true), "glycine µM").changed() {
         out.push(sim(Command::GlycineUm(vm.glycine_um)));
     }
-    if ui.add(egui::Slider::new(&mut vm.d_serine_um, 0.0..=100.0).logarithmic(true).text("D-serine µM")).changed() {
+    if labelled_slider(ui, egui::Slider::new(&mut vm.d_serine_um, 0.0..=100.0).logarithmic(true), "D-serine µM").changed() {
         out.push(sim(Command::DSerineUm(vm.d_serine_um)));
     }
-    if ui.add(egui::Slider::new(&mut vm.ca_mm, 0.0..=5.0).text("Ca2+ mM")).changed() {
+    if labelled_slider(ui, egui::Slider::new(&mut vm.ca_mm, 0.0..=5.0), "Ca2+ mM").changed() {
         out.push(sim(Command::CaMm(vm.ca_mm)));
     }
     out
+}
+
+/// Below this panel width (points) a slider's label goes on its own line:
+/// at 1024×768 and UI scale 1.5 the label beside the value was cut off.
+const NARROW_PANEL: f32 = 230.0;
+
+/// A slider with its label: beside it where the panel is wide enough,
+/// above it (and the rail shortened to fit) where it is narrow.
+pub fn labelled_slider(ui: &mut egui::Ui, slider: egui::Slider, label: &str) -> egui::Response {
+    if ui.available_width() >= NARROW_PANEL {
+        return ui.add(slider.text(label));
+    }
+    let name = ui.label(label);
+    ui.scope(|ui| {
+        // Room for the value box beside the rail (it is ~60 points wide at most scales).
+        ui.spacing_mut().slider_width = (ui.available_width() - 100.0).max(40.0);
+        ui.add(slider).labelled_by(name.id)
+    })
+    .inner
 }
