@@ -39,7 +39,7 @@ pub enum Prediction {
     /// The catalogue has no clinical regimen for it, so no prediction.
     NoRegimen,
     /// It has a regimen, but none of its mechanisms reaches the slow
-    /// cascade (metabotropic receptors only, or not modelled), so the
+    /// cascade (group I mGluRs only, or not modelled), so the
     /// model's "none" would not be a prediction.
     NoRoute,
 }

@@ -188,13 +188,12 @@ const RELEASE_CA_SLOPE: f64 = 2.7;
 /// cut (release.rs), raised to the release–Ca²⁺ slope. 1 without drugs
 /// acting on mGlu2/3 (exactly).
 pub fn mglu2_release_scale(e: &Effects) -> f64 {
-    use crate::receptors::mglur::{G_ACTIVATION_PER_MS, G_OFF_MS};
+    use crate::receptors::mglur::GCascade;
     use crate::release::MGLU2_MAX_CA_INHIBITION;
     let g2 = ReceptorKind::MgluGroup2;
     // Two-state binding: a competitive antagonist divides the binding rate.
     let odds = MGLU2_TONIC_ACTIVE / (1.0 - MGLU2_TONIC_ACTIVE) * e.mods[g2 as usize].binding;
-    let effector = |a: f64| G_ACTIVATION_PER_MS * a / (G_ACTIVATION_PER_MS * a + 1.0 / G_OFF_MS);
-    let ca = |a: f64| 1.0 - MGLU2_MAX_CA_INHIBITION * effector(a);
+    let ca = |a: f64| 1.0 - MGLU2_MAX_CA_INHIBITION * GCascade::steady_effector(a);
     let with = ca(metabotropic_drive(g2, odds / (1.0 + odds), e));
     let without = ca(MGLU2_TONIC_ACTIVE);
     (with / without).powf(RELEASE_CA_SLOPE)

@@ -58,9 +58,33 @@ pub struct GCascade {
 }
 
 impl GCascade {
+    /// The effector level a constant active fraction settles at (the fixed
+    /// point of `step`: the effector follows the G-protein).
+    pub fn steady_effector(active_fraction: f64) -> f64 {
+        let on = G_ACTIVATION_PER_MS * active_fraction;
+        on / (on + 1.0 / G_OFF_MS)
+    }
+
     pub fn step(&mut self, active_fraction: f64, dt_ms: f64) {
         let dg = G_ACTIVATION_PER_MS * active_fraction * (1.0 - self.g_active) - self.g_active / G_OFF_MS;
         self.g_active += dg * dt_ms;
         self.effector += (self.g_active - self.effector) / EFFECTOR_TAU_MS * dt_ms;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `steady_effector` is where `step` settles for a constant input.
+    #[test]
+    fn the_steady_effector_is_the_fixed_point_of_the_cascade() {
+        for a in [0.0, 0.01, 0.2, 1.0] {
+            let mut c = GCascade::default();
+            for _ in 0..60_000 {
+                c.step(a, 0.1);
+            }
+            assert!((c.effector - GCascade::steady_effector(a)).abs() < 1e-6, "{a}: {} vs {}", c.effector, GCascade::steady_effector(a));
+        }
     }
 }
