@@ -25,6 +25,7 @@
 //! the shells are spheres around a flat synapse (the cells above and below
 //! it are part of the porous average), and uptake in the neuropil is one
 //! first-order rate (no binding and release by the transporters there).
+use crate::math;
 
 use crate::rng::{NormalTable, domain, stream, unit_f64};
 use rand::Rng;
@@ -96,7 +97,7 @@ impl Ecs {
         let n = (((cfg.radius_um - rim_um) / cfg.shell_um).ceil().max(1.0)) as usize;
         let d_star = cfg.d_free_um2_per_ms / (cfg.tortuosity * cfg.tortuosity);
         let r = |k: usize| rim_um + k as f64 * cfg.shell_um;
-        let volume = |k: usize| 4.0 / 3.0 * std::f64::consts::PI * (r(k + 1).powi(3) - r(k).powi(3));
+        let volume = |k: usize| 4.0 / 3.0 * std::f64::consts::PI * (math::powi(r(k + 1), 3) - math::powi(r(k), 3));
         let area = |rr: f64| 4.0 * std::f64::consts::PI * rr * rr;
         // Through the pore area α·A into the pore volume α·V: α cancels.
         let across = |k: usize, rr: f64| (d_star * area(rr) * dt_ms / (cfg.shell_um * volume(k))).min(0.3);
@@ -167,7 +168,7 @@ fn binomial(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     if mean < 10.0 {
         let u = unit_f64(rng.next_u64());
         let q = 1.0 - p;
-        let mut pk = q.powf(n as f64);
+        let mut pk = math::powf(q, n as f64);
         let mut cum = pk;
         let mut k = 0u64;
         while u > cum && k < n {

@@ -46,6 +46,6 @@ mod tests {
             m.step(0.0, dt);
         }
         let dv = m.v_mv - m.e_leak_mv;
-        assert!((dv - 15.0 * (1.0 - (-1.0f64).exp())).abs() < 0.01, "{dv}");
+        assert!((dv - 15.0 * (1.0 - crate::math::exp(-1.0f64))).abs() < 0.01, "{dv}");
     }
 }

@@ -4,6 +4,7 @@
 //!
 //! Column names are part of the CLI contract (scripts read them): the first
 //! eleven are fixed by issue #2; the rest follow.
+use crate::math;
 
 use crate::receptors::ReceptorKind;
 use crate::sim::Simulation;
@@ -233,7 +234,7 @@ pub fn transient(t: &[f64], y: &[f64]) -> Transient {
         (Some(a), Some(b)) => b - a,
         _ => f64::NAN,
     };
-    let e = (-1.0f64).exp();
+    let e = math::exp(-1.0f64);
     let decay = (ip + 1..y.len()).find(|&i| frac(i) <= e).map(|i| cross(i - 1, i, e) - t[ip]).unwrap_or(f64::NAN);
     Transient { peak, t_peak: t[ip], rise_10_90: rise, decay_tau: decay }
 }
@@ -268,7 +269,7 @@ mod tests {
     fn transient_of_a_known_waveform() {
         // Rises linearly 0→-10 over 1 ms, then decays with τ = 2 ms.
         let t: Vec<f64> = (0..10_000).map(|i| i as f64 * 0.001).collect();
-        let y: Vec<f64> = t.iter().map(|&t| if t < 1.0 { -10.0 * t } else { -10.0 * (-(t - 1.0) / 2.0).exp() }).collect();
+        let y: Vec<f64> = t.iter().map(|&t| if t < 1.0 { -10.0 * t } else { -10.0 * math::exp(-(t - 1.0) / 2.0) }).collect();
         let tr = transient(&t, &y);
         assert!((tr.peak + 10.0).abs() < 1e-9);
         assert!((tr.t_peak - 1.0).abs() < 1e-3);

@@ -10,6 +10,7 @@
 //! sensor (Sun et al. 2007 ✔): state k of 0–5 Ca²⁺ bound, k→k+1 at
 //! (5−k)·α·[Ca], k→k−1 at k·β·b^(k−1), fusion from k = 5 at γ. Release is
 //! therefore binomial across sites with a probability set by the Ca²⁺ transient.
+use crate::math;
 
 use crate::molecules::Molecules;
 use crate::rng::{Stream, binomial, p_event, threshold, unit_f64};
@@ -76,7 +77,7 @@ impl Presynaptic {
         let mut disc = |r_max: f64| {
             let r = r_max * unit_f64(rng.next_u64()).sqrt();
             let a = unit_f64(rng.next_u64()) * std::f64::consts::TAU;
-            ((r * a.cos()) as f32, (r * a.sin()) as f32)
+            ((r * math::cos(a)) as f32, (r * math::sin(a)) as f32)
         };
         let full = cfg.glutamate_per_vesicle as f64;
         let sites = (0..cfg.docked_sites)
@@ -140,7 +141,7 @@ impl Presynaptic {
         self.fusing.push(Fusion { site: s, remaining: content.round() as u32, t_fused_ms: t_ms });
         self.fusions += 1;
         // Endocytosis returns the membrane after an exponential delay.
-        let delay_ms = -(1.0 - unit_f64(rng.next_u64())).ln() * self.cfg.endocytosis_tau_s * 1e3;
+        let delay_ms = -math::ln(1.0 - unit_f64(rng.next_u64())) * self.cfg.endocytosis_tau_s * 1e3;
         self.recycling.push(t_ms + delay_ms);
     }
 
@@ -169,7 +170,7 @@ impl Presynaptic {
             }
             let k = self.sites[s].sensor as f64;
             let up = (5.0 - k) * c.sensor_kon_per_um_ms * self.ca_local_um;
-            let down = if k > 0.0 { k * c.sensor_koff_per_ms * c.sensor_b.powf(k - 1.0) } else { 0.0 };
+            let down = if k > 0.0 { k * c.sensor_koff_per_ms * math::powf(c.sensor_b, k - 1.0) } else { 0.0 };
             let fuse = if self.sites[s].sensor == 5 { c.sensor_fusion_per_ms } else { 0.0 };
             let total = up + down + fuse;
             let d = rng.next_u64();
@@ -200,7 +201,7 @@ impl Presynaptic {
                 // Leave the pore mouth (~5 nm) just under the presynaptic membrane.
                 let a = unit_f64(rng.next_u64()) as f32 * std::f32::consts::TAU;
                 let r = 0.005 * (unit_f64(rng.next_u64()) as f32).sqrt();
-                molecules.push(site.x_um + r * a.cos(), site.y_um + r * a.sin(), h * 0.999);
+                molecules.push(site.x_um + r * math::cosf(a), site.y_um + r * math::sinf(a), h * 0.999);
             }
         }
         self.fusing.retain(|f| f.remaining > 0);
@@ -249,12 +250,12 @@ fn binomial_large(rng: &mut Stream, n: u32, p: f64) -> u32 {
     if p <= 0.0 {
         return 0;
     }
-    let log_q = (1.0 - p).ln();
+    let log_q = math::ln(1.0 - p);
     let mut count = 0u32;
     let mut pos = 0.0f64;
     loop {
         let u = 1.0 - unit_f64(rng.next_u64());
-        pos += (u.ln() / log_q).floor() + 1.0;
+        pos += (math::ln(u) / log_q).floor() + 1.0;
         if pos > n as f64 {
             return count;
         }
@@ -273,7 +274,7 @@ mod tests {
         let (n, p, trials) = (3500u32, 0.02, 20_000);
         let xs: Vec<f64> = (0..trials).map(|_| binomial_large(&mut rng, n, p) as f64).collect();
         let mean = xs.iter().sum::<f64>() / trials as f64;
-        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (trials - 1) as f64;
+        let var = xs.iter().map(|x| math::powi(x - mean, 2)).sum::<f64>() / (trials - 1) as f64;
         let (m0, v0) = (n as f64 * p, n as f64 * p * (1.0 - p));
         assert!((mean - m0).abs() < 5.0 * (v0 / trials as f64).sqrt(), "mean {mean} vs {m0}");
         assert!((var / v0 - 1.0).abs() < 0.05, "var {var} vs {v0}");

@@ -21,6 +21,7 @@
 //! Widman & McMahon, PNAS 2018, where the GluN2B antagonist Ro 25-6981 did
 //! not disinhibit; the rival account is direct block of resting NMDA
 //! transmission in pyramidal cells, Autry et al. 2011; Miller et al. 2014).
+use crate::math;
 
 use crate::pharmacology::Drug;
 use crate::pharmacology::effects::{Applied, Effects, coagonist_factor, effects};
@@ -493,7 +494,7 @@ impl Cascade {
                 return theta;
             }
             let ss = on_per_s * (1.0 - others).max(0.0) / (on_per_s + off_per_s);
-            ss + (theta - ss) * (-rate * dt_s).exp()
+            ss + (theta - ss) * math::exp(-rate * dt_s)
         };
         for b in &self.effects.blockers {
             let on_per_s = b.mg_on_factor(pore_free) * b.koff_per_s / b.ic50_um(self.v_rest_mv, self.temperature_c) * b.conc_um;
@@ -508,8 +509,8 @@ impl Cascade {
         let (b_i, b_p) = (1.0 - n_i, 1.0 - n_p);
         // C3 (threshold form): interneurons lose drive, pyramidal cells fire more.
         let bi = b_i.max(0.0);
-        let kn = p.disinhibition_k.powf(p.disinhibition_n);
-        let inhibition = 1.0 - bi.powf(p.disinhibition_n) / (bi.powf(p.disinhibition_n) + kn);
+        let kn = math::powf(p.disinhibition_k, p.disinhibition_n);
+        let inhibition = 1.0 - math::powf(bi, p.disinhibition_n) / (math::powf(bi, p.disinhibition_n) + kn);
         let excitation = 1.0 + p.excitation_gain * (1.0 - inhibition);
         let s = &mut self.state;
         // Release inhibition (riluzole) lowers the surge; more GLT-1 clears it.
@@ -693,7 +694,7 @@ pub const CORE_COLUMNS: [&str; 5] = [FIXED_COLUMNS[0], FIXED_COLUMNS[1], FIXED_C
 /// raises it.
 pub fn ampa_transmission(mods: RateMods) -> f64 {
     let scheme = ampa::scheme();
-    let glu = |t: f64| 1.1 * (-t / 1.2).exp();
+    let glu = |t: f64| 1.1 * math::exp(-t / 1.2);
     let charge = |m: &RateMods| scheme.mean_field_open(m, glu, 0.005, 20.0).iter().sum::<f64>();
     charge(&mods) / charge(&RateMods::default())
 }

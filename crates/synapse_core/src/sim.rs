@@ -14,6 +14,7 @@
 //! released = free + bound to receptors + bound to transporters + taken up + escaped
 //! (with the extracellular space, `escaped` counts what is in it, was taken
 //! up there or left it: the rim's crossings net of the returns).
+use crate::math;
 
 use crate::gaba::Interneuron;
 use crate::membrane::Membrane;
@@ -171,7 +172,7 @@ impl Simulation {
         ];
         let mut receptors = Receptors::place(&placements, col_um, h_um, dt_ms, &mut place_rng);
         // AMPA rates were measured at 22 °C: scale by Q10.
-        let q = r.ampa_q10.powf((s.temperature_c - crate::receptors::ampa::AMPA_RATES_TEMPERATURE_C) / 10.0);
+        let q = math::powf(r.ampa_q10, (s.temperature_c - crate::receptors::ampa::AMPA_RATES_TEMPERATURE_C) / 10.0);
         for t in &mut receptors.types {
             if t.kind == ReceptorKind::Ampa {
                 t.scheme = t.scheme.clone().scaled(q);
@@ -228,9 +229,9 @@ impl Simulation {
             next_scheduled: 0,
             pending: Vec::new(),
             last_events: ReleaseEvents::default(),
-            psd_r2: (g.psd_radius_um as f32).powi(2),
-            receptor_r2: ((g.astro_inner_radius_um + col_um) as f32).powi(2),
-            astro_r2: (g.astro_inner_radius_um as f32).powi(2),
+            psd_r2: math::sq32(g.psd_radius_um as f32),
+            receptor_r2: math::sq32((g.astro_inner_radius_um + col_um) as f32),
+            astro_r2: math::sq32(g.astro_inner_radius_um as f32),
             outer_r2: rim_r * rim_r,
             step_index: 0,
             drug_particles: DrugParticles::default(),
@@ -514,7 +515,7 @@ impl Simulation {
             let (a, b, c) = (unit_f64(rng.next_u64()) as f32, unit_f64(rng.next_u64()) as f32, unit_f64(rng.next_u64()) as f32);
             let r = r_um - a * self.sigma_um.min(0.5 * r_um);
             let th = b * std::f32::consts::TAU;
-            self.molecules.push(r * th.cos(), r * th.sin(), c * h_um);
+            self.molecules.push(r * math::cosf(th), r * math::sinf(th), c * h_um);
         }
     }
 
@@ -569,7 +570,7 @@ impl Simulation {
     pub fn glu_cleft_um(&self) -> f64 {
         let n = self.molecules.x.iter().zip(&self.molecules.y).filter(|&(&x, &y)| x * x + y * y < self.psd_r2).count();
         let g = &self.scenario.geometry;
-        let v = std::f64::consts::PI * g.psd_radius_um.powi(2) * g.cleft_height_nm * 1e-3;
+        let v = std::f64::consts::PI * math::powi(g.psd_radius_um, 2) * g.cleft_height_nm * 1e-3;
         molecules_to_mm(n as f64, v) * 1e3
     }
 

@@ -1,11 +1,12 @@
 //! Small statistics used by the validation and the tests: moments, a
 //! one-sample Kolmogorov–Smirnov test, Hill fits.
+use crate::math;
 
 /// Mean and unbiased variance.
 pub fn mean_var(xs: &[f64]) -> (f64, f64) {
     let n = xs.len() as f64;
     let m = xs.iter().sum::<f64>() / n;
-    let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+    let v = xs.iter().map(|x| math::powi(x - m, 2)).sum::<f64>() / (n - 1.0);
     (m, v)
 }
 
@@ -32,7 +33,7 @@ pub fn ks_p_value(d: f64, n: usize) -> f64 {
     let mut sum = 0.0;
     for k in 1..=100 {
         let k = k as f64;
-        let term = 2.0 * (-1.0f64).powf(k - 1.0) * (-2.0 * k * k * lambda * lambda).exp();
+        let term = 2.0 * math::powf(-1.0f64, k - 1.0) * math::exp(-2.0 * k * k * lambda * lambda);
         sum += term;
         if term.abs() < 1e-12 {
             break;

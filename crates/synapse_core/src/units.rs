@@ -62,7 +62,7 @@ mod tests {
     #[test]
     fn one_vesicle_in_the_cleft_is_millimolar() {
         // 3,500 molecules in a disc of radius 0.15 µm and height 20 nm.
-        let v = std::f64::consts::PI * 0.15f64.powi(2) * 0.020;
+        let v = std::f64::consts::PI * crate::math::powi(0.15f64, 2) * 0.020;
         let c = molecules_to_mm(3500.0, v);
         assert!((c - 4.11).abs() < 0.01, "{c}");
         assert!((mm_to_molecules(c, v) - 3500.0).abs() < 1e-9);

@@ -16,6 +16,7 @@
 //! B —k_tr→ Cy (glutamate delivered into the astrocyte: "taken up");
 //! Cy —k_ret→ F. With the defaults, Km = k_ret(k_off + k_tr)/(k_on(k_tr + k_ret))
 //! = 15 µM (Wadiche et al. 1995 ✔) and a 20 ms cycle (~37 °C, approx.).
+use crate::math;
 
 use crate::grid::SquareGrid;
 use crate::molecules::Molecules;
@@ -64,7 +65,7 @@ impl Transporters {
         let grid = SquareGrid::covering(r_out, patch_um);
         let height_um = (g.cleft_height_nm * 1e-3) as f32;
         let density = u.glt1_per_um2 + u.glast_per_um2;
-        let per_patch = density * (patch_um as f64).powi(2);
+        let per_patch = density * math::powi(patch_um as f64, 2);
         let mut patch_of_cell = vec![u32::MAX; grid.cells()];
         let (mut px, mut py, mut total) = (Vec::new(), Vec::new(), Vec::new());
         for j in 0..grid.side {
@@ -75,7 +76,7 @@ impl Transporters {
                 if r < g.astro_inner_radius_um || r > g.outer_radius_um {
                     continue;
                 }
-                let turn = (cy.atan2(cx) / std::f64::consts::TAU).rem_euclid(1.0);
+                let turn = (math::atan2(cy, cx) / std::f64::consts::TAU).rem_euclid(1.0);
                 if (turn * g.astro_processes as f64).fract() >= g.astro_coverage {
                     continue;
                 }
@@ -88,7 +89,7 @@ impl Transporters {
             }
         }
         let max_n = total.iter().copied().max().unwrap_or(0) as usize;
-        let c1_mm = crate::units::molecules_to_mm(1.0, (patch_um as f64).powi(2) * height_um as f64);
+        let c1_mm = crate::units::molecules_to_mm(1.0, math::powi(patch_um as f64, 2) * height_um as f64);
         let bind_thr = bind_thresholds(u.kon_per_mm_ms, c1_mm, dt_ms, max_n);
         let k_leave = u.koff_per_ms + u.translocate_per_ms;
         let p_leave = p_event(k_leave, dt_ms);

@@ -5,6 +5,7 @@
 //! where the row is about the scheme itself), measures one number, and
 //! compares it with a literature value and range. Rows run in parallel; each
 //! simulation inside is deterministic, so the table is the same every run.
+use crate::math;
 
 use crate::molecules::{Molecules, StepBounds, diffuse};
 use crate::receptors::ReceptorKind;
@@ -32,7 +33,7 @@ fn fill_uniform(sim: &mut Simulation, n: usize, seed: u64) {
     for _ in 0..n {
         let r = g.outer_radius_um * unit_f64(rng.next_u64()).sqrt();
         let a = unit_f64(rng.next_u64()) * std::f64::consts::TAU;
-        sim.molecules.push((r * a.cos()) as f32, (r * a.sin()) as f32, unit_f64(rng.next_u64()) as f32 * h);
+        sim.molecules.push((r * math::cos(a)) as f32, (r * math::sin(a)) as f32, unit_f64(rng.next_u64()) as f32 * h);
     }
 }
 
@@ -155,13 +156,13 @@ fn mean_waveform(traces: &[Trace], f: impl Fn(&crate::recorder::Observables) -> 
 /// time as a fraction of the peak).
 fn slow_phase(t: &[f64], y: &[f64], from_ms: f64, to_ms: f64) -> (f64, f64) {
     let (ip, peak) = y.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map(|(i, v)| (i, *v)).unwrap();
-    let pts: Vec<(f64, f64)> = t.iter().zip(y).skip(ip).filter(|(ti, yi)| **ti - t[ip] >= from_ms && **ti - t[ip] <= to_ms && **yi > 0.0).map(|(ti, yi)| (ti - t[ip], yi.ln())).collect();
+    let pts: Vec<(f64, f64)> = t.iter().zip(y).skip(ip).filter(|(ti, yi)| **ti - t[ip] >= from_ms && **ti - t[ip] <= to_ms && **yi > 0.0).map(|(ti, yi)| (ti - t[ip], math::ln(*yi))).collect();
     let n = pts.len() as f64;
     let (sx, sy) = pts.iter().fold((0.0, 0.0), |(a, b), (x, l)| (a + x, b + l));
     let (mx, my) = (sx / n, sy / n);
     let (sxy, sxx) = pts.iter().fold((0.0, 0.0), |(a, b), (x, l)| (a + (x - mx) * (l - my), b + (x - mx) * (x - mx)));
     let slope = sxy / sxx;
-    (-1.0 / slope, (my - slope * mx).exp() / peak)
+    (-1.0 / slope, math::exp(my - slope * mx) / peak)
 }
 
 /// Weighted decay τw = ∫ y dt / y_peak from the peak on.
@@ -316,7 +317,7 @@ fn rows_release(quick: bool) -> Vec<Row> {
     // so the slope of log(release) on log([Ca]o) is the model's own.
     let trials = if quick { 300 } else { 1200 };
     let (at_1mm, at_2mm) = rayon::join(|| fusions(trials, 1.0, &[1.0], &[]).0, || fusions(trials, 2.0, &[1.0], &[]).0);
-    let slope = (at_2mm as f64 / at_1mm.max(1) as f64).ln() / 2f64.ln();
+    let slope = math::ln(at_2mm as f64 / at_1mm.max(1) as f64) / math::ln(2f64);
     // Paired pulses 50 ms apart: the second spike's release over the first's.
     let pairs = if quick { 150 } else { 500 };
     let (first, second) = fusions(pairs, 2.0, &[1.0, 51.0], &[30.0]);
@@ -377,7 +378,7 @@ fn rows_diffusion() -> Vec<Row> {
     for s in 0..steps {
         diffuse(&mut m, sigma, free, 77, s, true);
     }
-    let r2: Vec<f64> = (0..n).map(|i| (m.x[i] as f64).powi(2) + (m.y[i] as f64).powi(2) + (m.z[i] as f64).powi(2)).collect();
+    let r2: Vec<f64> = (0..n).map(|i| math::powi(m.x[i] as f64, 2) + math::powi(m.y[i] as f64, 2) + math::powi(m.z[i] as f64, 2)).collect();
     let msd = mean_var(&r2).0;
     let expect = 2.0 * 3.0 * d * steps as f64 * dt;
     // sd of the mean of r² for a 3D Gaussian: sqrt(6)·(2Dt)/sqrt(n).
@@ -411,7 +412,7 @@ pub fn occupancy_vs_mass_action(dt_us: f64, molecules: usize, receptors: u32, t_
     sim.parallel = false;
     fill_uniform(&mut sim, molecules, 11);
     let g = &s.geometry;
-    let volume = std::f64::consts::PI * g.outer_radius_um.powi(2) * g.cleft_height_nm * 1e-3;
+    let volume = std::f64::consts::PI * math::powi(g.outer_radius_um, 2) * g.cleft_height_nm * 1e-3;
     let burn_in = (t_ms * 0.2 / s.dt_ms()) as u64;
     let total = (t_ms / s.dt_ms()) as u64;
     let (mut occ, mut free, mut k) = (0.0, 0.0, 0.0);
@@ -496,7 +497,7 @@ fn onset_tau_ms(key: &str, conc_um: f64, window_ms: f64, quick: bool) -> f64 {
         })
         .collect();
     let last = trace[trace.len() - 20..].iter().sum::<f64>() / 20.0;
-    let first = trace.iter().position(|&b| b >= last * (1.0 - (-1.0f64).exp())).unwrap_or(trace.len());
+    let first = trace.iter().position(|&b| b >= last * (1.0 - math::exp(-1.0f64))).unwrap_or(trace.len());
     (first + 1) as f64 * sample_ms
 }
 

@@ -2,6 +2,7 @@
 //! squared displacement against 2·d·D·t, a Kolmogorov–Smirnov test of the
 //! step distribution, and receptor occupancy against mass action at two dt.
 
+use synapse_core::math;
 use synapse_core::molecules::{Molecules, StepBounds, diffuse};
 use synapse_core::rng::norm_cdf;
 use synapse_core::stats::{ks_p_value, ks_statistic, mean_var};
@@ -25,7 +26,7 @@ fn msd_in_3d_is_6dt_within_5_sigma() {
     for s in 0..steps {
         diffuse(&mut m, (2.0 * d * dt).sqrt() as f32, free, 5, s, true);
     }
-    let r2: Vec<f64> = (0..n).map(|i| (m.x[i] as f64).powi(2) + (m.y[i] as f64).powi(2) + (m.z[i] as f64).powi(2)).collect();
+    let r2: Vec<f64> = (0..n).map(|i| math::powi(m.x[i] as f64, 2) + math::powi(m.y[i] as f64, 2) + math::powi(m.z[i] as f64, 2)).collect();
     let (msd, _) = mean_var(&r2);
     let expect = 6.0 * d * steps as f64 * dt;
     let sigma = 6f64.sqrt() * 2.0 * d * steps as f64 * dt / (n as f64).sqrt();
@@ -43,7 +44,7 @@ fn msd_in_the_cleft_slab_is_4dt_in_plane_and_z_stays_inside() {
         diffuse(&mut m, (2.0 * d * dt).sqrt() as f32, slab, 6, s, false);
         assert!(m.z.iter().all(|&z| (0.0..=h).contains(&z)), "a molecule left the slab at step {s}");
     }
-    let r2: Vec<f64> = (0..n).map(|i| (m.x[i] as f64).powi(2) + (m.y[i] as f64).powi(2)).collect();
+    let r2: Vec<f64> = (0..n).map(|i| math::powi(m.x[i] as f64, 2) + math::powi(m.y[i] as f64, 2)).collect();
     let (msd, _) = mean_var(&r2);
     let expect = 4.0 * d * steps as f64 * dt;
     // 2D Gaussian: var(r²) = (4Dt)², so sd of the mean = 4Dt/√n.
@@ -53,7 +54,7 @@ fn msd_in_the_cleft_slab_is_4dt_in_plane_and_z_stays_inside() {
     let zs: Vec<f64> = m.z.iter().map(|&z| z as f64).collect();
     let (mz, vz) = mean_var(&zs);
     assert!((mz - h as f64 / 2.0).abs() < 5.0 * (h as f64 / 12f64.sqrt()) / (n as f64).sqrt());
-    assert!((vz / (h as f64).powi(2) * 12.0 - 1.0).abs() < 0.03);
+    assert!((vz / math::powi(h as f64, 2) * 12.0 - 1.0).abs() < 0.03);
 }
 
 #[test]

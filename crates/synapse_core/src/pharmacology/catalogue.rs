@@ -2,6 +2,7 @@
 //! constants, evidence level, clinical regimen and plain-language notes;
 //! loaded and validated at start-up with errors that name the file, line,
 //! field and fix, and lookups that list the known names on a miss.
+use crate::math;
 
 pub use super::mechanism::Mechanism;
 use serde::{Deserialize, Serialize};
@@ -53,14 +54,14 @@ impl Pk {
             Pk::IvInfusion { dose_mg_per_kg, minutes, vd_l_per_kg, half_life_min, mw_g_per_mol, .. } => {
                 let k = std::f64::consts::LN_2 / half_life_min;
                 let plateau_mg_per_l = dose_mg_per_kg / minutes / (vd_l_per_kg * k);
-                let end = plateau_mg_per_l * (1.0 - (-k * minutes).exp());
-                let mg_per_l = if t <= minutes { plateau_mg_per_l * (1.0 - (-k * t).exp()) } else { end * (-k * (t - minutes)).exp() };
+                let end = plateau_mg_per_l * (1.0 - math::exp(-k * minutes));
+                let mg_per_l = if t <= minutes { plateau_mg_per_l * (1.0 - math::exp(-k * t)) } else { end * math::exp(-k * (t - minutes)) };
                 Some(mg_per_l / mw_g_per_mol * 1e3)
             }
             Pk::Bolus { dose_mg, body_kg, bioavailability, absorption_half_life_min, vd_l_per_kg, half_life_min, mw_g_per_mol, .. } => {
                 let (k, ka) = (std::f64::consts::LN_2 / half_life_min, std::f64::consts::LN_2 / absorption_half_life_min);
                 let c0 = bioavailability * dose_mg / (vd_l_per_kg * body_kg);
-                let mg_per_l = if (ka - k).abs() < 1e-12 { c0 * k * t * (-k * t).exp() } else { c0 * ka / (ka - k) * ((-k * t).exp() - (-ka * t).exp()) };
+                let mg_per_l = if (ka - k).abs() < 1e-12 { c0 * k * t * math::exp(-k * t) } else { c0 * ka / (ka - k) * (math::exp(-k * t) - math::exp(-ka * t)) };
                 Some(mg_per_l / mw_g_per_mol * 1e3)
             }
             Pk::SteadyState { .. } | Pk::Inhaled { .. } => None,
@@ -78,7 +79,7 @@ impl Pk {
                 } else if t_min <= minutes {
                     free_brain_um
                 } else {
-                    free_brain_um * (-(t_min - minutes) / GAS_WASHOUT_MIN).exp()
+                    free_brain_um * math::exp(-(t_min - minutes) / GAS_WASHOUT_MIN)
                 }
             }
         }
@@ -132,7 +133,7 @@ pub struct MeasuredCurve {
 impl MeasuredCurve {
     /// Fraction inhibited at `conc_um`.
     pub fn inhibition(&self, conc_um: f64) -> f64 {
-        let x = (conc_um / self.ic50_um).powf(self.hill);
+        let x = math::powf(conc_um / self.ic50_um, self.hill);
         x / (1.0 + x)
     }
 }
@@ -423,7 +424,7 @@ mod tests {
         // Ketamine's measured curve is Gilling's own fit, with its slope.
         let m = c.get("ketamine").unwrap().measured_curve.clone().unwrap();
         assert!((m.inhibition(0.71) - 0.5).abs() < 1e-12 && (m.hill - 0.84).abs() < 1e-12);
-        assert!((m.inhibition(7.1) - 10f64.powf(0.84) / (1.0 + 10f64.powf(0.84))).abs() < 1e-12);
+        assert!((m.inhibition(7.1) - math::powf(10f64, 0.84) / (1.0 + math::powf(10f64, 0.84))).abs() < 1e-12);
         let (s, r) = (ic50("esketamine"), ic50("arketamine"));
         assert!((2.0 * s * r / (s + r) - ic50("ketamine")).abs() < 0.02, "mixture {}", 2.0 * s * r / (s + r));
     }

@@ -2,6 +2,7 @@
 //! receptor kind (E4, E6 of docs/model.md §9), channel activity scales,
 //! the glycine-site mixture (E5), open-channel blockers with their
 //! voltage-dependent rates, extra Mg²⁺, release and transporter scales.
+use crate::math;
 
 use super::catalogue::Drug;
 use crate::receptors::nmda::{GLY_EC50_2A_UM, GLY_EC50_2B_UM, Subunit};
@@ -21,7 +22,7 @@ pub fn hill(d_um: f64, k_um: f64, n: f64) -> f64 {
     if d_um <= 0.0 {
         return 0.0;
     }
-    let x = (d_um / k_um).powf(n);
+    let x = math::powf(d_um / k_um, n);
     x / (1.0 + x)
 }
 
@@ -52,7 +53,7 @@ impl Blocker {
     /// IC50 at `v_mv` (Woodhull): IC50(V) = IC50(−70)·e^(δF(V + 70)/RT).
     pub fn ic50_um(&self, v_mv: f64, temperature_c: f64) -> f64 {
         let rt_over_f_mv = 8.314_462 * (273.15 + temperature_c) / 96_485.33 * 1e3;
-        self.ic50_um_minus70 * (self.delta * (v_mv + 70.0) / rt_over_f_mv).exp()
+        self.ic50_um_minus70 * math::exp(self.delta * (v_mv + 70.0) / rt_over_f_mv)
     }
 
     /// Per-step probabilities. Block and unblock happen only while the
@@ -196,7 +197,7 @@ pub fn mglu2_release_scale(e: &Effects) -> f64 {
     let ca = |a: f64| 1.0 - MGLU2_MAX_CA_INHIBITION * GCascade::steady_effector(a);
     let with = ca(metabotropic_drive(g2, odds / (1.0 + odds), e));
     let without = ca(MGLU2_TONIC_ACTIVE);
-    (with / without).powf(RELEASE_CA_SLOPE)
+    math::powf(with / without, RELEASE_CA_SLOPE)
 }
 
 /// The rate multipliers of one receptor kind: the hooks set directly

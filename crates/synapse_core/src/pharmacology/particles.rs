@@ -8,6 +8,7 @@
 //! receptor. Receptor kinetics use the concentration (mass action, as the
 //! receptors' binding columns do): the molecules show where the drug is, they
 //! do not change the rates. Teaching simplification, said on screen.
+use crate::math;
 
 use super::catalogue::Mechanism;
 use super::effects::Applied;
@@ -75,13 +76,13 @@ impl DrugParticles {
             for _ in have..want {
                 let phi = unit_f64(rand::Rng::next_u64(rng)) * std::f64::consts::TAU;
                 let r = r_um * (0.97 + 0.03 * unit_f64(rand::Rng::next_u64(rng)) as f32);
-                self.push(d as u8, r * phi.cos() as f32, r * phi.sin() as f32, h_um * unit_f64(rand::Rng::next_u64(rng)) as f32);
+                self.push(d as u8, r * math::cos(phi) as f32, r * math::sin(phi) as f32, h_um * unit_f64(rand::Rng::next_u64(rng)) as f32);
             }
             for _ in want..have {
                 // The one farthest out leaves first (ties: the last index).
                 let far = (0..self.len()).filter(|&i| self.drug[i] as usize == d).max_by(|&i, &j| {
-                    let ri = self.mols.x[i].powi(2) + self.mols.y[i].powi(2);
-                    let rj = self.mols.x[j].powi(2) + self.mols.y[j].powi(2);
+                    let ri = math::sq32(self.mols.x[i]) + math::sq32(self.mols.y[i]);
+                    let rj = math::sq32(self.mols.x[j]) + math::sq32(self.mols.y[j]);
                     ri.total_cmp(&rj).then(i.cmp(&j))
                 });
                 if let Some(i) = far {
@@ -101,8 +102,8 @@ impl DrugParticles {
     /// molecule of that drug goes in (none left: the bath supplies one).
     pub fn enter_pore(&mut self, d: u8, x: f32, y: f32) {
         let near = (0..self.len()).filter(|&i| self.drug[i] == d).min_by(|&i, &j| {
-            let di = (self.mols.x[i] - x).powi(2) + (self.mols.y[i] - y).powi(2);
-            let dj = (self.mols.x[j] - x).powi(2) + (self.mols.y[j] - y).powi(2);
+            let di = math::sq32(self.mols.x[i] - x) + math::sq32(self.mols.y[i] - y);
+            let dj = math::sq32(self.mols.x[j] - x) + math::sq32(self.mols.y[j] - y);
             di.total_cmp(&dj).then(i.cmp(&j))
         });
         if let Some(i) = near {

@@ -3,6 +3,7 @@
 //! steady agonist, voltage clamp), stepped by the same Markov tables,
 //! drug mechanisms and blocker kinetics as the synapse, and a Hill fit of
 //! the simulated inhibition.
+use crate::math;
 
 use super::effects::{Applied, Effects, combined_mods, effects};
 use crate::molecules::Molecules;
@@ -136,7 +137,7 @@ pub fn dose_response(p: &Patch, drug: &super::Drug, from_um: f64, to_um: f64, po
 pub fn dose_response_with(p: &Patch, drug: &super::Drug, from_um: f64, to_um: f64, points: usize, done: &(dyn Fn() + Sync)) -> DoseResponse {
     let control = steady_response(p, Vec::new());
     done();
-    let conc: Vec<f64> = (0..points).map(|i| from_um * (to_um / from_um).powf(i as f64 / (points - 1).max(1) as f64)).collect();
+    let conc: Vec<f64> = (0..points).map(|i| from_um * math::powf(to_um / from_um, i as f64 / (points - 1).max(1) as f64)).collect();
     let inhibition: Vec<f64> = conc
         .par_iter()
         .map(|&c| {
@@ -152,17 +153,17 @@ pub fn dose_response_with(p: &Patch, drug: &super::Drug, from_um: f64, to_um: f6
 /// IC50 and Hill slope from the linear regression of logit(I) on ln(D)
 /// over the points with 3% < I < 97% (NaN with fewer than two).
 pub fn fit_hill(conc_um: &[f64], inhibition: &[f64]) -> (f64, f64) {
-    let pts: Vec<(f64, f64)> = conc_um.iter().zip(inhibition).filter(|&(_, &i)| i > 0.03 && i < 0.97).map(|(&c, &i)| (c.ln(), (i / (1.0 - i)).ln())).collect();
+    let pts: Vec<(f64, f64)> = conc_um.iter().zip(inhibition).filter(|&(_, &i)| i > 0.03 && i < 0.97).map(|(&c, &i)| (math::ln(c), math::ln(i / (1.0 - i)))).collect();
     if pts.len() < 2 {
         return (f64::NAN, f64::NAN);
     }
     let n = pts.len() as f64;
     let (mx, my) = (pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n);
     let sxy: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
-    let sxx: f64 = pts.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    let sxx: f64 = pts.iter().map(|p| math::powi(p.0 - mx, 2)).sum();
     let slope = sxy / sxx;
     let ln_ic50 = mx - my / slope;
-    (ln_ic50.exp(), slope)
+    (math::exp(ln_ic50), slope)
 }
 
 #[cfg(test)]
@@ -171,8 +172,8 @@ mod tests {
 
     #[test]
     fn hill_fit_recovers_a_known_curve() {
-        let c: Vec<f64> = (0..9).map(|i| 0.01 * 10f64.powf(i as f64 * 0.5)).collect();
-        let inh: Vec<f64> = c.iter().map(|&d| d.powf(1.3) / (d.powf(1.3) + 0.7f64.powf(1.3))).collect();
+        let c: Vec<f64> = (0..9).map(|i| 0.01 * math::powf(10f64, i as f64 * 0.5)).collect();
+        let inh: Vec<f64> = c.iter().map(|&d| math::powf(d, 1.3) / (math::powf(d, 1.3) + math::powf(0.7f64, 1.3))).collect();
         let (ic50, n) = fit_hill(&c, &inh);
         assert!((ic50 - 0.7).abs() < 1e-6 && (n - 1.3).abs() < 1e-6, "{ic50} {n}");
     }

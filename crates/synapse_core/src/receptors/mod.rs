@@ -12,6 +12,7 @@
 //! the column. Because placement on release is uniform over the same volume
 //! that binding samples, detailed balance gives the mass-action equilibrium
 //! θ = c/(c + K_D) at any dt; `tests/statistics.rs` checks this at two dt values.
+use crate::math;
 
 pub mod ampa;
 pub mod kainate;
@@ -173,10 +174,10 @@ impl Receptors {
                 let mut tries = 0;
                 loop {
                     // Uniform in an annulus: r = sqrt(U·(R² − r²) + r²).
-                    let r = (unit_f64(rng.next_u64()) * (p.r_max_um.powi(2) - p.r_min_um.powi(2)) + p.r_min_um.powi(2)).sqrt();
+                    let r = (unit_f64(rng.next_u64()) * (math::powi(p.r_max_um, 2) - math::powi(p.r_min_um, 2)) + math::powi(p.r_min_um, 2)).sqrt();
                     let a = unit_f64(rng.next_u64()) * std::f64::consts::TAU;
-                    let (x, y) = ((r * a.cos()) as f32, (r * a.sin()) as f32);
-                    let clear = xs.iter().zip(&ys).all(|(&u, &v)| ((u - x).powi(2) + (v - y).powi(2)) as f64 >= MIN_SPACING_UM.powi(2));
+                    let (x, y) = ((r * math::cos(a)) as f32, (r * math::sin(a)) as f32);
+                    let clear = xs.iter().zip(&ys).all(|(&u, &v)| (math::sq32(u - x) + math::sq32(v - y)) as f64 >= math::powi(MIN_SPACING_UM, 2));
                     tries += 1;
                     if clear || tries > 2000 {
                         xs.push(x);

@@ -13,6 +13,7 @@
 //! 2B: 300–600 ms, ≈ 500 ms) with a 5–12 ms rise. The factors are fitted
 //! numbers (`examples/tune_nmda.rs` prints the grid), checked by
 //! `synapse-lab validate`.
+use crate::math;
 
 use super::scheme::{Gate, RateKind, Scheme, StateDef, TransitionDef};
 
@@ -80,7 +81,7 @@ pub fn scheme_with(subunit: Subunit, fu: f64, fg: f64) -> Scheme {
 /// Jahr & Stevens (1990) ✔: fraction of NMDA channels not blocked by Mg²⁺,
 /// B(V) = 1 / (1 + [Mg]/3.57 mM · e^(−0.062 V)).
 pub fn mg_unblock(v_mv: f64, mg_mm: f64) -> f64 {
-    1.0 / (1.0 + mg_mm / 3.57 * (-0.062 * v_mv).exp())
+    1.0 / (1.0 + mg_mm / 3.57 * math::exp(-0.062 * v_mv))
 }
 
 #[cfg(test)]
