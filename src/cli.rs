@@ -7,6 +7,7 @@
 //! built-in scenarios) never open a window or need a GPU. Every command
 //! works from any folder: scenarios and drugs are built into the binary.
 
+use crate::files::write_atomically;
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -427,26 +428,6 @@ fn check_writable(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Write a file whole or not at all: into a temporary file beside it,
-/// renamed into place only when everything was written.
-pub fn write_atomically(path: &Path, write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>) -> Result<(), String> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-    let tmp = path.with_file_name(format!(".{name}.part-{}", std::process::id()));
-    let result = (|| {
-        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        write(&mut w)?;
-        std::io::Write::flush(&mut w)?;
-        // On disk before the rename, so a crash cannot leave an empty file under the name.
-        w.get_ref().sync_all()?;
-        drop(w);
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("{}: cannot write: {e} (nothing was written under that name)", path.display())
-    })
-}
-
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
     let err = || format!("--size {text}: write WIDTHxHEIGHT, e.g. 1280x720 (each 320 to 7680)");
     let (w, h) = text.split_once(['x', 'X']).ok_or_else(err)?;
@@ -490,7 +471,7 @@ fn window(cli: &Cli) -> Result<ExitCode, String> {
         check_writable(p).map_err(|e| format!("--record-commands {e}"))?;
     }
     let keymap = read_keymap(cli.keymap.as_deref())?;
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen: None, record_commands, compare, keymap, lecture: None })?;
+    crate::app::run(crate::app::AppOptions { drugs, record_commands, compare, keymap, ..crate::app::AppOptions::new(scenario, source, size, view, ui) })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -549,25 +530,14 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
         None => None,
     };
     let job = crate::record::ExportJob {
-        plan: crate::record::plan::ClipPlan::still(at_ms, (slow_at_min > 0.0).then_some(slow_at_min)),
-        out: a.out,
-        format: crate::record::encode::Format::Png,
-        quality: crate::record::encode::Quality::Good,
-        captions: crate::record::Captions::None,
         title: scenario.name.clone(),
-        slow_after: String::new(),
-        size,
-        progress: crate::record::ProgressMode::Quiet,
         warmup_frames: a.frames.clamp(3, 10_000),
-        ffmpeg_version: None,
-        facts: Default::default(),
         // A cue moves the clocks, not --at: the recorder holds them where the cue leaves them.
         lecture: lecture.is_some(),
-        subtitles: None,
-        recording: None,
+        ..crate::record::ExportJob::new(crate::record::plan::ClipPlan::still(at_ms, (slow_at_min > 0.0).then_some(slow_at_min)), a.out, crate::record::encode::Format::Png, size)
     };
     let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen, record_commands: None, compare, keymap: None, lecture })?;
+    crate::app::run(crate::app::AppOptions { drugs, offscreen, compare, lecture, ..crate::app::AppOptions::new(scenario, source, size, view, ui) })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -607,7 +577,7 @@ fn lecture(a: LectureArgs) -> Result<ExitCode, String> {
     let (scenario, source) = loaded.first_scenario();
     let lecture = Some(lecture_options(loaded, a.cue, !a.student, false, crate::lecture::runner::Pace::Live)?);
     let view = crate::app::camera::Viewpoint::WholeSynapse;
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs: Vec::new(), offscreen: None, record_commands: None, compare: None, keymap, lecture })?;
+    crate::app::run(crate::app::AppOptions { keymap, lecture, ..crate::app::AppOptions::new(scenario, source, size, view, ui) })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -623,11 +593,6 @@ fn plot(a: PlotArgs) -> Result<ExitCode, String> {
     fig.write(&a.out, size)?;
     println!("wrote {} ({} panel(s), {} points each, {}x{})", a.out.display(), fig.panels.len(), fig.panels[0].lines[0].points.len(), size.0, size.1);
     Ok(ExitCode::SUCCESS)
-}
-
-/// A fixed 64-bit FNV-1a hash of some bytes (the scenario's RON in `movie.json`).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// What an export writes and how, from its options.
@@ -723,34 +688,19 @@ fn export(a: ExportArgs) -> Result<ExitCode, String> {
     let slow_after = if dosed { "after the first dose" } else { "on the slow clock" }.to_string();
     let mut facts = serde_json::Map::new();
     let ron_of = |s: &Scenario| ron::to_string(s).unwrap_or_default();
-    facts.insert("scenario".into(), serde_json::json!({ "name": scenario.name, "source": source, "seed": scenario.seed, "hash": format_hash(fnv1a(ron_of(&scenario).as_bytes())) }));
+    facts
+        .insert("scenario".into(), serde_json::json!({ "name": scenario.name, "source": source, "seed": scenario.seed, "hash": format_hash(synapse_core::hash::fnv1a(ron_of(&scenario).as_bytes())) }));
     if let Some((b, src)) = &compare {
-        facts.insert("compare".into(), serde_json::json!({ "name": b.name, "source": src, "seed": b.seed, "hash": format_hash(fnv1a(ron_of(b).as_bytes())) }));
+        facts.insert("compare".into(), serde_json::json!({ "name": b.name, "source": src, "seed": b.seed, "hash": format_hash(synapse_core::hash::fnv1a(ron_of(b).as_bytes())) }));
     }
     facts.insert("view".into(), serde_json::json!(a.view));
     facts.insert("theme".into(), serde_json::json!(a.look.theme));
     facts.insert("ui_scale".into(), serde_json::json!(a.look.ui_scale));
     facts.insert("panels".into(), serde_json::json!(a.panels));
     facts.insert("drugs".into(), serde_json::json!(a.drugs));
-    let job = crate::record::ExportJob {
-        plan,
-        out: a.out.clone(),
-        format,
-        quality,
-        captions,
-        title,
-        slow_after,
-        size,
-        progress,
-        warmup_frames: 8,
-        ffmpeg_version,
-        facts,
-        lecture: false,
-        subtitles: None,
-        recording: None,
-    };
+    let job = crate::record::ExportJob { quality, captions, title, slow_after, progress, ffmpeg_version, facts, ..crate::record::ExportJob::new(plan, a.out.clone(), format, size) };
     let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs, offscreen, record_commands: None, compare, keymap: None, lecture: None })?;
+    crate::app::run(crate::app::AppOptions { drugs, offscreen, compare, ..crate::app::AppOptions::new(scenario, source, size, view, ui) })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -800,7 +750,7 @@ fn export_recording(a: ExportArgs, file: &Path) -> Result<ExitCode, String> {
     let text = std::fs::read_to_string(file).unwrap_or_default();
     facts.insert(
         "recording".into(),
-        serde_json::json!({ "file": file.display().to_string(), "hash": format_hash(fnv1a(text.as_bytes())), "seconds": rec.duration_s(), "window_frames": rec.frames.len(), "window": rec.window, "final_hash": rec.final_hash, "final_hash_b": rec.final_hash_b }),
+        serde_json::json!({ "file": file.display().to_string(), "hash": format_hash(synapse_core::hash::fnv1a(text.as_bytes())), "seconds": rec.duration_s(), "window_frames": rec.frames.len(), "window": rec.window, "final_hash": rec.final_hash, "final_hash_b": rec.final_hash_b }),
     );
     let (scenario, source) = (rec.a.scenario.clone(), rec.a.source.clone());
     let compare = rec.b.as_ref().map(|b| (b.scenario.clone(), b.source.clone()));
@@ -808,26 +758,11 @@ fn export_recording(a: ExportArgs, file: &Path) -> Result<ExitCode, String> {
         Some((b, _)) => format!("A: {} | B: {}", scenario.name, b.name),
         None => scenario.name.clone(),
     };
-    let job = crate::record::ExportJob {
-        plan,
-        out: a.out.clone(),
-        format,
-        quality,
-        captions: crate::record::Captions::None,
-        title,
-        slow_after: String::new(),
-        size,
-        progress,
-        warmup_frames: 8,
-        ffmpeg_version,
-        facts,
-        lecture: false,
-        subtitles: None,
-        recording: Some(std::sync::Arc::new(rec)),
-    };
+    let job =
+        crate::record::ExportJob { quality, title, progress, ffmpeg_version, facts, recording: Some(std::sync::Arc::new(rec)), ..crate::record::ExportJob::new(plan, a.out.clone(), format, size) };
     let offscreen = Some(crate::app::Offscreen { job, caption: None });
     let view = crate::app::camera::Viewpoint::WholeSynapse;
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs: Vec::new(), offscreen, record_commands: None, compare, keymap: None, lecture: None })?;
+    crate::app::run(crate::app::AppOptions { offscreen, compare, ..crate::app::AppOptions::new(scenario, source, size, view, ui) })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -858,35 +793,29 @@ fn export_lecture(a: ExportArgs) -> Result<ExitCode, String> {
     let ffmpeg_version = if format.needs_ffmpeg() { Some(crate::record::encode::find_ffmpeg(format)?) } else { None };
     check_out(&a.out, format)?;
     let mut facts = serde_json::Map::new();
-    facts.insert("lecture".into(), serde_json::json!({ "title": loaded.lecture.title, "file": loaded.file, "hash": format_hash(fnv1a(loaded.text.as_bytes())) }));
+    facts.insert("lecture".into(), serde_json::json!({ "title": loaded.lecture.title, "file": loaded.file, "hash": format_hash(synapse_core::hash::fnv1a(loaded.text.as_bytes())) }));
     let cue_facts: Vec<serde_json::Value> =
         timeline.cues.iter().map(|c| serde_json::json!({ "cue": c.cue + 1, "id": loaded.lecture.cues[c.cue].id, "first_frame": c.first_frame, "frames": c.frames })).collect();
     facts.insert("cues".into(), serde_json::json!(cue_facts));
     facts.insert("theme".into(), serde_json::json!("projector (presenter mode)"));
     let title = loaded.lecture.title.clone();
     let job = crate::record::ExportJob {
-        plan,
-        out: a.out.clone(),
-        format,
         quality,
         captions,
         title,
-        slow_after: String::new(),
-        size,
         progress,
-        warmup_frames: 8,
         ffmpeg_version,
         facts,
         lecture: true,
         subtitles: Some(timeline.captions.clone()),
-        recording: None,
+        ..crate::record::ExportJob::new(plan, a.out.clone(), format, size)
     };
     let (scenario, source) = loaded.first_scenario();
     let mut lecture = lecture_options(loaded, cues[0] + 1, true, false, crate::lecture::runner::Pace::Video)?;
     lecture.timeline = Some(timeline);
     let offscreen = Some(crate::app::Offscreen { job, caption: None });
     let view = crate::app::camera::Viewpoint::WholeSynapse;
-    crate::app::run(crate::app::AppOptions { scenario, source, size, view, ui, drugs: Vec::new(), offscreen, record_commands: None, compare: None, keymap: None, lecture: Some(lecture) })?;
+    crate::app::run(crate::app::AppOptions { offscreen, lecture: Some(lecture), ..crate::app::AppOptions::new(scenario, source, size, view, ui) })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,5 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod command;
+pub mod files;
 pub mod lecture;
 pub mod record;

@@ -229,7 +229,7 @@ fn record_app() -> bevy::prelude::App {
     let mut app = App::new();
     let (scenario, source) = synapse_core::builtin::resolve("single_spike").unwrap();
     app.add_plugins(MinimalPlugins).add_plugins(SimPlugin { scenario, source, drugs: Vec::new(), record_commands: None, compare: None, keep_log: true }).add_plugins(RecordPlugin);
-    app.init_resource::<synapse_lab::app::ui::UiSettings>().init_resource::<synapse_lab::app::ui::UiState>().init_resource::<synapse_lab::app::scene::Selection>();
+    app.init_resource::<synapse_lab::app::ui::Settings>().init_resource::<synapse_lab::app::ui::UiState>().init_resource::<synapse_lab::app::scene::Selection>();
     app.insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(std::time::Duration::from_millis(40)));
     app.world_mut().resource_mut::<Playback>().bio_us_per_s = 2000.0;
     app

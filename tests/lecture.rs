@@ -13,7 +13,7 @@ use std::time::Duration;
 use synapse_lab::app::keymap::{Keymap, KeymapPlugin};
 use synapse_lab::app::lecture::{Blank, LecturePlugin, LectureState};
 use synapse_lab::app::sim_bridge::{SimPlugin, Slot, instance};
-use synapse_lab::app::ui::UiSettings;
+use synapse_lab::app::ui::{Settings, UiSettings};
 use synapse_lab::lecture::headless::{check, play};
 use synapse_lab::lecture::runner::Pace;
 use synapse_lab::lecture::{Loaded, Step};
@@ -66,7 +66,7 @@ fn lecture_app(cue: usize, presenter: bool, pace: Pace) -> App {
         .add_plugins(synapse_lab::app::time_lens::TimeLensPlugin)
         .add_plugins(KeymapPlugin(Keymap::builtin()))
         .add_plugins(LecturePlugin { loaded: l, cue, presenter, pace, console_in_main: false, timeline: None })
-        .insert_resource(UiSettings::default())
+        .insert_resource(Settings::default())
         // The keys ask egui whether a text box has the keyboard; without a window there is none.
         .init_resource::<bevy_egui::EguiUserTextures>()
         .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(50)));
@@ -97,8 +97,8 @@ fn cue(app: &App) -> usize {
 fn the_clickers_keys_drive_the_lecture() {
     let mut app = lecture_app(0, true, Pace::Live);
     assert!(app.world().resource::<LectureState>().presenter);
-    assert!(app.world().resource::<UiSettings>().presenting, "presenter mode's settings");
-    assert!(!app.world().resource::<UiSettings>().show_top_bar && !app.world().resource::<UiSettings>().dark);
+    assert!(app.world().resource::<Settings>().presenting, "presenter mode's settings");
+    assert!(!app.world().resource::<Settings>().show_top_bar && !app.world().resource::<Settings>().dark);
     press(&mut app, KeyCode::PageDown);
     assert_eq!(cue(&app), 1);
     press(&mut app, KeyCode::ArrowRight);
@@ -124,7 +124,7 @@ fn the_clickers_keys_drive_the_lecture() {
     // Esc leaves presenter mode and gives the settings back.
     press(&mut app, KeyCode::Escape);
     assert!(!app.world().resource::<LectureState>().presenter);
-    assert_eq!(*app.world().resource::<UiSettings>(), UiSettings::default());
+    assert_eq!(app.world().resource::<Settings>().0, UiSettings::default());
     // Exploring, Space plays and pauses again; PageDown still moves on.
     press(&mut app, KeyCode::Space);
     assert_eq!(cue(&app), 11);

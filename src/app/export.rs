@@ -446,7 +446,7 @@ fn replay_recording(
     mut out: MessageWriter<AppCommand>,
     mut cams: Query<(&mut bevy_panorbit_camera::PanOrbitCamera, &super::scene::InInstance)>,
     instances: Res<Instances>,
-    (mut settings, mut playback): (ResMut<super::ui::UiSettings>, ResMut<Playback>),
+    (mut settings, mut playback): (ResMut<super::ui::Settings>, ResMut<Playback>),
 ) {
     let Some(r) = rec.job.recording.clone() else { return };
     let shown = match rec.phase {
@@ -642,7 +642,7 @@ fn place_sidecars(rec: &mut Recorder, encode_s: f64) -> Result<(), String> {
             timing,
         };
         let text = serde_json::to_string_pretty(&meta).map_err(|e| e.to_string())?;
-        crate::cli::write_atomically(&path, |w| std::io::Write::write_all(w, text.as_bytes()))?;
+        crate::files::write_atomically(&path, |w| std::io::Write::write_all(w, text.as_bytes()))?;
     }
     Ok(())
 }

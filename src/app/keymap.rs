@@ -116,7 +116,7 @@ pub fn command_for(action: &KeyAction, (playing, slow_playing, panels, evidence)
 fn keys(
     keys: Res<ButtonInput<KeyCode>>,
     keymap: Res<Keymap>,
-    (playback, clock, instances, settings, lecture): (Res<Playback>, Res<SlowClock>, Res<Instances>, Option<Res<super::ui::UiSettings>>, Option<Res<super::lecture::LectureState>>),
+    (playback, clock, instances, settings, lecture): (Res<Playback>, Res<SlowClock>, Res<Instances>, Option<Res<super::ui::Settings>>, Option<Res<super::lecture::LectureState>>),
     (mut out, mut record): (MessageWriter<AppCommand>, MessageWriter<super::recording::RecordRequest>),
     mut contexts: EguiContexts,
     mut windows: Query<&mut Window, With<bevy::window::PrimaryWindow>>,

@@ -10,7 +10,8 @@
 use super::keymap::{KeyAction, Keymap};
 use super::palette;
 use super::sim_bridge::{AppCommand, AppSystems};
-use super::ui::{UiSettings, ViewRect};
+use super::ui::{Settings, UiSettings, ViewRect};
+pub use crate::command::lecture::LectureCommand;
 use crate::lecture::runner::{CueRunner, Out, Pace, Timeline};
 use crate::lecture::staging::{self, Class, Trial};
 use crate::lecture::{CuePanel, Evidence, Loaded};
@@ -19,36 +20,6 @@ use bevy::ecs::schedule::ScheduleLabel;
 use bevy::prelude::*;
 use bevy::window::{WindowRef, WindowResolution};
 use bevy_egui::{EguiContext, EguiContexts, EguiPrimaryContextPass, EguiSchedule, PrimaryEguiContext, egui};
-use serde::{Deserialize, Serialize};
-
-/// What a lecturer (or a clicker) can ask of the lecture.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum LectureCommand {
-    /// Release a pause, reveal a prediction, or go to the next cue.
-    Next,
-    /// The previous cue, from its start.
-    Previous,
-    /// Cue n (from 0), from its start.
-    GoTo(usize),
-    /// The current cue again from its start ("back to the lecture").
-    RestartCue,
-    /// Black the screen, or bring it back.
-    Black,
-    /// White the screen, or bring it back.
-    White,
-    TogglePresenter,
-    Presenter(bool),
-    /// The presenter console (second window).
-    ToggleConsole,
-    ToggleHelp,
-    /// A digit typed for a jump (Enter jumps).
-    Digit(u8),
-    Jump,
-    /// Held: the spotlight follows the pointer (its key is read while held).
-    Spotlight,
-    /// Held: drag to draw on the view; cleared at the next cue.
-    Pen,
-}
 
 /// A blanked screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,7 +173,7 @@ fn drive_lecture(
     // One resource for reading lecture commands and writing the steps' commands (a reader and a writer of one message type would conflict).
     mut messages: ResMut<Messages<AppCommand>>,
     mut cursor: Local<bevy::ecs::message::MessageCursor<AppCommand>>,
-    mut settings: ResMut<UiSettings>,
+    mut settings: ResMut<Settings>,
     time: Res<Time>,
     real: Res<Time<Real>>,
     offscreen: Option<Res<super::export::OffscreenTarget>>,
@@ -295,17 +266,17 @@ fn drive_lecture(
     if presenter_changed {
         if l.presenter {
             if l.saved.is_none() {
-                l.saved = Some(settings.clone());
+                l.saved = Some(settings.0.clone());
             }
         } else if let Some(s) = l.saved.take() {
-            *settings = s;
+            settings.0 = s;
         }
     }
     // Each cue brings its own plots; within a cue, H still hides them.
     if l.presenter && (presenter_changed || cue_before != l.runner.cue) {
         // The viewer's own choices while presenting (evidence layer, reduce motion) carry over to the next cue.
         let (evidence, calm) = (settings.show_evidence, settings.reduce_motion);
-        *settings = presenter_settings(l.saved.as_ref().unwrap_or(&settings), l.runner.panel(&l.loaded));
+        settings.0 = presenter_settings(l.saved.as_ref().unwrap_or(&settings), l.runner.panel(&l.loaded));
         if !presenter_changed {
             (settings.show_evidence, settings.reduce_motion) = (evidence, calm);
         }
@@ -353,7 +324,7 @@ fn close_console(mut commands: Commands, mut lecture: ResMut<LectureState>, wind
     }
 }
 
-fn console_window(mut ctx: Single<&mut EguiContext, Without<PrimaryEguiContext>>, lecture: Res<LectureState>, real: Res<Time<Real>>, settings: Res<UiSettings>) {
+fn console_window(mut ctx: Single<&mut EguiContext, Without<PrimaryEguiContext>>, lecture: Res<LectureState>, real: Res<Time<Real>>, settings: Res<Settings>) {
     let ctx = ctx.get_mut();
     ctx.set_visuals(if settings.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
     full_screen(ctx, "console", |ui| console_ui(ui, &lecture, real.elapsed_secs_f64()));
@@ -427,7 +398,7 @@ fn evidence_badge(ui: &mut egui::Ui, e: Evidence, size: f32) {
 fn overlay(
     mut contexts: EguiContexts,
     mut lecture: ResMut<LectureState>,
-    settings: Res<UiSettings>,
+    settings: Res<Settings>,
     view: Res<ViewRect>,
     keymap: Res<Keymap>,
     keys: Res<ButtonInput<KeyCode>>,

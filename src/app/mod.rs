@@ -65,6 +65,14 @@ pub struct AppOptions {
     pub lecture: Option<LectureOptions>,
 }
 
+impl AppOptions {
+    /// A window on `scenario` with nothing else: no drugs, no comparison,
+    /// the built-in keys, no lecture, no log; callers add what they set.
+    pub fn new(scenario: Scenario, source: String, size: (u32, u32), view: camera::Viewpoint, ui: ui::UiSettings) -> Self {
+        Self { scenario, source, size, view, ui, drugs: Vec::new(), offscreen: None, record_commands: None, compare: None, keymap: None, lecture: None }
+    }
+}
+
 /// A lecture to give.
 #[derive(Clone, Debug)]
 pub struct LectureOptions {

@@ -137,9 +137,7 @@ pub const LEGEND: [(Color, &str); 6] = [
 /// The legend's entry for drug molecules (shown with its note on counts).
 pub const DRUG_LEGEND: (Color, &str) = (DRUGS[0], "drug molecules (illustrative: 1 µM ≈ 24 in the cleft; the block follows the concentration, not these dots)");
 
-/// Line colours of printed figures (`synapse-lab plot`), on white: the
-/// Okabe–Ito colour-blind-safe set (Okabe & Ito 2008), black first.
-pub const FIGURE_SERIES: [(u8, u8, u8); 8] = [(0, 0, 0), (0, 114, 178), (213, 94, 0), (0, 158, 115), (204, 121, 167), (230, 159, 0), (86, 180, 233), (240, 228, 66)];
+pub use crate::record::figure::FIGURE_SERIES;
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@
 
 use super::scene::{InInstance, Selectable, Selection, SpineHead};
 use super::sim_bridge::SimState;
-use super::ui::UiSettings;
+use super::ui::{Settings, UiSettings};
 use bevy::prelude::*;
 use bevy_egui::egui;
 use synapse_core::signalling::{Cascade, format_minutes};
@@ -385,13 +385,13 @@ fn pathway_visible(root: Entity, state: &SimState, settings: Option<&UiSettings>
 fn sync_nodes(
     states: Query<&SimState>,
     selection: Res<Selection>,
-    settings: Option<Res<UiSettings>>,
+    settings: Option<Res<Settings>>,
     q: Query<(&NodeVisual, &InInstance, &MeshMaterial3d<StandardMaterial>, &mut Transform, &mut Visibility)>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
     for (v, of, mat, mut t, mut vis) in q {
         let Ok(state) = states.get(of.0) else { continue };
-        let show = pathway_visible(of.0, state, settings.as_deref(), &selection);
+        let show = pathway_visible(of.0, state, settings.as_deref().map(|s| &s.0), &selection);
         *vis = if show { Visibility::Inherited } else { Visibility::Hidden };
         let n = &NODES[v.0];
         let [r, g, b] = level_color(n, &state.cascade);
@@ -415,11 +415,11 @@ fn sync_nodes(
 }
 
 /// BDNF molecules travel from the BDNF node to TrkB, more as BDNF rises.
-fn sync_bdnf(states: Query<&SimState>, settings: Option<Res<UiSettings>>, selection: Res<Selection>, q: Query<(&BdnfDot, &InInstance, &mut Transform, &mut Visibility)>) {
+fn sync_bdnf(states: Query<&SimState>, settings: Option<Res<Settings>>, selection: Res<Selection>, q: Query<(&BdnfDot, &InInstance, &mut Transform, &mut Visibility)>) {
     let (a, b) = (node_position(NODES[7].at), node_position(NODES[8].at));
     for (d, of, mut t, mut vis) in q {
         let Ok(state) = states.get(of.0) else { continue };
-        let show = pathway_visible(of.0, state, settings.as_deref(), &selection);
+        let show = pathway_visible(of.0, state, settings.as_deref().map(|s| &s.0), &selection);
         let rise = if show { (state.cascade.state.bdnf - 1.0).max(0.0) } else { 0.0 };
         let shown = ((rise * 60.0).round() as usize).min(BDNF_DOTS);
         if d.0 < shown {
@@ -453,9 +453,9 @@ fn grow_spine_head(states: Query<&SimState>, q: Query<(&InInstance, &mut Transfo
     }
 }
 
-fn draw_edges(mut gizmos: Gizmos, states: Query<(Entity, &SimState, &super::sim_bridge::Slot)>, settings: Option<Res<UiSettings>>, selection: Res<Selection>) {
+fn draw_edges(mut gizmos: Gizmos, states: Query<(Entity, &SimState, &super::sim_bridge::Slot)>, settings: Option<Res<Settings>>, selection: Res<Selection>) {
     for (root, state, slot) in &states {
-        if pathway_visible(root, state, settings.as_deref(), &selection) {
+        if pathway_visible(root, state, settings.as_deref().map(|s| &s.0), &selection) {
             draw_instance_edges(&mut gizmos, slot.origin());
         }
     }

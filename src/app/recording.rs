@@ -21,162 +21,20 @@
 use super::camera::Pose;
 use super::scene::{InInstance, Selection};
 use super::sim_bridge::{AppCommand, AppSystems, CompareCommand, Instances, Playback, PlaybackCommand, SimState, Slot, SlowCommand};
-use super::ui::{UiSettings, UiState, ViewRect};
+use super::ui::{Settings, UiState, ViewRect};
+pub use crate::command::recording::{RECORD_FPS, RECORDING_VERSION, RecordedFrame, Recording};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use bevy_panorbit_camera::PanOrbitCamera;
-use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
-use synapse_core::experiment::{Command, CommandLog, Experiment, format_hash};
-
-/// The recording file's format version.
-pub const RECORDING_VERSION: u32 = 1;
-
-/// Frames per second of the video the button renders.
-pub const RECORD_FPS: u32 = 30;
+use synapse_core::experiment::format_hash;
 
 /// Longest recording the button keeps (wall seconds): an hour, the export's limit at 60 fps.
 const MAX_RECORD_S: f64 = 3600.0;
-
-/// What was on screen from the Record press on.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Recording {
-    pub version: u32,
-    /// The program that recorded it.
-    pub program: String,
-    /// A's experiment when recording began: its scenario and every command since it was loaded.
-    pub a: CommandLog,
-    /// B's, in a comparison.
-    #[serde(default)]
-    pub b: Option<CommandLog>,
-    /// The window's size in physical pixels.
-    pub window: [u32; 2],
-    /// Physical pixels per egui point on screen (the UI scale times the window's scale factor).
-    pub pixels_per_point: f32,
-    /// The view settings (theme, labels, panels…) when recording began.
-    pub ui: UiSettings,
-    /// The caption, the selection and the comparison's target, as commands.
-    pub start: Vec<AppCommand>,
-    /// The cameras when recording began (A, then B).
-    pub cameras: Vec<Pose>,
-    pub frames: Vec<RecordedFrame>,
-    /// A's (and B's) state hash at the end.
-    #[serde(default)]
-    pub final_hash: Option<String>,
-    #[serde(default)]
-    pub final_hash_b: Option<String>,
-}
-
-/// One frame the window showed.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct RecordedFrame {
-    /// Wall seconds since the frame before.
-    pub dt_s: f64,
-    /// The commands A (and B) took in this frame, in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub a: Vec<Command>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub b: Vec<Command>,
-    /// The panels' view commands (theme, labels, caption, selection…).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub view: Vec<AppCommand>,
-    /// The cameras (A, then B) when they moved in this frame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cameras: Option<Vec<Pose>>,
-}
-
-impl Recording {
-    /// Wall seconds recorded.
-    pub fn duration_s(&self) -> f64 {
-        self.frames.iter().map(|f| f.dt_s).sum()
-    }
-
-    /// The video's frame count at `fps`: the recorded time, rounded, at least one.
-    pub fn video_frames(&self, fps: u32) -> u64 {
-        ((self.duration_s() * fps as f64).round() as u64).max(1)
-    }
-
-    /// How many recorded frames video frame `k` shows applied: those that
-    /// ended by `(k + 1)/fps` seconds; the last video frame shows them all.
-    pub fn shown_through(&self, k: u64, fps: u32) -> usize {
-        if k + 1 >= self.video_frames(fps) {
-            return self.frames.len();
-        }
-        let until_s = (k + 1) as f64 / fps as f64;
-        let mut t = 0.0;
-        self.frames
-            .iter()
-            .take_while(|f| {
-                t += f.dt_s;
-                t <= until_s + 1e-9
-            })
-            .count()
-    }
-
-    /// The cameras as recorded frame `n` left them (`n` frames applied).
-    pub fn cameras_after(&self, n: usize) -> &[Pose] {
-        self.frames[..n.min(self.frames.len())].iter().rev().find_map(|f| f.cameras.as_deref()).unwrap_or(&self.cameras)
-    }
-
-    pub fn to_ron(&self) -> String {
-        let cfg = ron::ser::PrettyConfig::new().struct_names(true).depth_limit(3);
-        ron::ser::to_string_pretty(self, cfg).expect("a recording always serialises")
-    }
-
-    /// Read a recording; errors name the file, line and column.
-    pub fn open(path: &Path) -> Result<Self, String> {
-        let file = path.display();
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: {e}"))?;
-        let rec: Recording =
-            ron::from_str(&text).map_err(|e| format!("{file}:{}:{}: {} (a recording made by the Record button; record again, or fix the file)", e.span.start.line, e.span.start.col, e.code))?;
-        if rec.version != RECORDING_VERSION {
-            return Err(format!("{file}: recording version {} is not supported; this build reads version {RECORDING_VERSION}", rec.version));
-        }
-        if rec.frames.is_empty() {
-            return Err(format!("{file}: the recording has no frames"));
-        }
-        if rec.frames.iter().any(|f| !(f.dt_s.is_finite() && f.dt_s >= 0.0) || f.cameras.as_ref().is_some_and(|c| c.len() != rec.cameras.len())) {
-            return Err(format!("{file}: the frames' times or cameras are not a recording's; record again"));
-        }
-        let finite = |p: &Pose| p.focus.is_finite() && p.yaw.is_finite() && p.pitch.is_finite() && p.radius.is_finite() && p.radius > 0.0;
-        let poses_ok = rec.cameras.iter().chain(rec.frames.iter().flat_map(|f| f.cameras.iter().flatten())).all(finite);
-        let sane = (1..=16_384).contains(&rec.window[0]) && (1..=16_384).contains(&rec.window[1]) && rec.pixels_per_point.is_finite() && rec.pixels_per_point > 0.0 && rec.pixels_per_point <= 16.0;
-        if !(sane && poses_ok) {
-            return Err(format!("{file}: the window size, UI scale or camera poses are not a recording's; record again"));
-        }
-        for log in [Some(&rec.a), rec.b.as_ref()].into_iter().flatten() {
-            log.scenario.validate().map_err(|e| format!("{file}: the recorded scenario: {e}"))?;
-        }
-        if rec.b.is_none() && rec.frames.iter().any(|f| !f.b.is_empty()) {
-            return Err(format!("{file}: commands for B in a recording without a comparison"));
-        }
-        Ok(rec)
-    }
-
-    /// The experiments at the end, replayed without rendering (A, and B):
-    /// what the export's last frame shows.
-    pub fn replay(&self) -> Result<(Experiment, Option<Experiment>), String> {
-        let mut a = self.a.replay()?;
-        let mut b = self.b.as_ref().map(|b| b.replay()).transpose()?;
-        for (i, f) in self.frames.iter().enumerate() {
-            for c in &f.a {
-                a.apply(c).map_err(|e| format!("frame {}: {c:?}: {e}", i + 1))?;
-            }
-            if let Some(b) = &mut b {
-                for c in &f.b {
-                    b.apply(c).map_err(|e| format!("frame {}: B: {c:?}: {e}", i + 1))?;
-                }
-            }
-        }
-        Ok((a, b))
-    }
-}
 
 /// What a recording keeps of a frame's app commands: what changes the
 /// picture and is not already in the experiments' commands or the
@@ -346,7 +204,7 @@ fn requests(
     mut states: Query<&mut SimState>,
     instances: Res<Instances>,
     cams: Query<(&PanOrbitCamera, &InInstance)>,
-    (settings, ui_state, selection, slots): (Res<UiSettings>, Res<UiState>, Res<Selection>, Query<&Slot>),
+    (settings, ui_state, selection, slots): (Res<Settings>, Res<UiState>, Res<Selection>, Query<&Slot>),
     (windows, playback): (Query<&Window, With<PrimaryWindow>>, Res<Playback>),
     lecture: Option<Res<super::lecture::LectureState>>,
 ) {
@@ -395,7 +253,7 @@ fn requests(
                     b,
                     window,
                     pixels_per_point: ppp,
-                    ui: settings.clone(),
+                    ui: settings.0.clone(),
                     start,
                     cameras: poses(&cams, &instances),
                     frames: Vec::new(),
@@ -436,7 +294,7 @@ fn start_render(n: &Naming) -> Result<Render, String> {
         return Err(format!("{}: name the video .mp4, .webm or .gif", out.display()));
     }
     let recording_path = crate::record::sibling(&out, "recording.ron");
-    crate::cli::write_atomically(&recording_path, |w| std::io::Write::write_all(w, n.recording.to_ron().as_bytes()))?;
+    crate::files::write_atomically(&recording_path, |w| std::io::Write::write_all(w, n.recording.to_ron().as_bytes()))?;
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this program to render with: {e}"))?;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("export").arg("--recording").arg(&recording_path).arg("--out").arg(&out).args(["--progress", "json", "--fps", &RECORD_FPS.to_string()]);
@@ -509,7 +367,7 @@ fn poll_render(mut rec: ResMut<Recorder>, mut exits: MessageReader<AppExit>) {
 fn record_ui(
     mut contexts: EguiContexts,
     mut rec: ResMut<Recorder>,
-    (view, settings, mut ui_state): (Res<ViewRect>, Res<UiSettings>, ResMut<UiState>),
+    (view, settings, mut ui_state): (Res<ViewRect>, Res<Settings>, ResMut<UiState>),
     mut requests: MessageWriter<RecordRequest>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();

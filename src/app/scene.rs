@@ -19,6 +19,14 @@ use bevy::prelude::*;
 use synapse_core::receptors::ReceptorKind;
 use synapse_core::receptors::nmda::mg_unblock;
 
+pub use crate::command::view::Selectable;
+
+// What a person can click carries its `Selectable` as a component.
+impl Component for Selectable {
+    const STORAGE_TYPE: bevy::ecs::component::StorageType = bevy::ecs::component::StorageType::Table;
+    type Mutability = bevy::ecs::component::Mutable;
+}
+
 /// World units per µm.
 pub const S: f32 = 10.0;
 
@@ -54,17 +62,6 @@ impl Look {
             Look::Blocked => "Mg2+-blocked",
         }
     }
-}
-
-/// Something a person can click.
-#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Selectable {
-    Receptor(usize),
-    DockSite(usize),
-    Transporters,
-    CaChannel(usize),
-    /// A node of the signalling pathway (`pathway::NODES`).
-    Pathway(usize),
 }
 
 /// The postsynaptic spine head (it grows with synaptic protein).
@@ -213,7 +210,7 @@ pub struct Themed(pub Color);
 
 /// Give themed membranes their theme's colour (when the theme changes or a scene is built).
 pub fn theme_membranes(
-    settings: Option<Res<super::ui::UiSettings>>,
+    settings: Option<Res<super::ui::Settings>>,
     q: Query<(&MeshMaterial3d<StandardMaterial>, &Themed)>,
     added: Query<(), Added<Themed>>,
     mut materials: ResMut<Assets<StandardMaterial>>,

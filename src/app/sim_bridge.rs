@@ -15,14 +15,20 @@
 //! `Run` / `RunSlow` commands too, so a log replays the session exactly.
 
 use bevy::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use synapse_core::Scenario;
 use synapse_core::experiment::{Command, CommandError, CommandLog, Experiment, format_hash};
 
-/// Most core steps one live frame may take; beyond it biology lags behind
-/// the requested speed and the panel says so (keeps the window responsive).
-pub const MAX_STEPS_PER_FRAME: u64 = 20_000;
+pub use crate::command::{AppCommand, BUILTIN_COMPARISONS, ClockMode, CompareCommand, MAX_STEPS_PER_FRAME, PlaybackCommand, Slot, SlowCommand, Target, builtin_comparison, sim, target_of};
+
+// The command layer's types in their Bevy roles: each instance carries its
+// `Slot` as a component, and `AppCommand`s travel as messages.
+impl Component for Slot {
+    const STORAGE_TYPE: bevy::ecs::component::StorageType = bevy::ecs::component::StorageType::Table;
+    type Mutability = bevy::ecs::component::Mutable;
+}
+
+impl Message for AppCommand {}
 
 /// One instance's experiment and where its scenario came from.
 #[derive(Component, Clone)]
@@ -100,39 +106,6 @@ impl SimState {
     }
 }
 
-/// Which synapse an instance is: A (always there) or B (the comparison).
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Slot {
-    A,
-    B,
-}
-
-impl Slot {
-    /// Where the instance sits in the world. B is farther away than any
-    /// camera's far plane (1000 units), so each camera sees only its own.
-    pub fn origin(self) -> Vec3 {
-        match self {
-            Slot::A => Vec3::ZERO,
-            Slot::B => Vec3::new(2500.0, 0.0, 0.0),
-        }
-    }
-
-    pub fn letter(self) -> &'static str {
-        match self {
-            Slot::A => "A",
-            Slot::B => "B",
-        }
-    }
-}
-
-/// Which instances a command goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Target {
-    A,
-    B,
-    Both,
-}
-
 /// The instances on screen and how the panels address them.
 #[derive(Resource, Debug, Clone, PartialEq)]
 pub struct Instances {
@@ -161,61 +134,6 @@ impl Instances {
             (Target::Both, Some(b)) => vec![self.a, b],
         }
     }
-}
-
-/// Where a command for `target` goes: the clock's own commands (restart,
-/// slow jumps, kept and restored moments) go to every instance, so A and B
-/// stay on one clock with the same moments; the rest where the panels point.
-pub fn target_of(cmd: &Command, target: Target) -> Target {
-    match cmd {
-        Command::Restart | Command::SlowJump { .. } | Command::KeepMoment | Command::RestoreMoment(_) | Command::Run { .. } | Command::RunSlow { .. } => Target::Both,
-        Command::Spike
-        | Command::Mini
-        | Command::InterneuronSpike
-        | Command::Train { .. }
-        | Command::Clamp(_)
-        | Command::HoldingMv(_)
-        | Command::InjectPa(_)
-        | Command::MgMm(_)
-        | Command::CaMm(_)
-        | Command::GlycineUm(_)
-        | Command::DSerineUm(_)
-        | Command::Drug { .. }
-        | Command::WashOut { .. } => target,
-    }
-}
-
-/// A command for "the panels' target": panels and keys build these, and the
-/// UI sends them where the comparison panel points (A alone when not comparing).
-pub fn sim(c: Command) -> AppCommand {
-    AppCommand::Sim(Target::Both, c)
-}
-
-/// A/B comparison commands.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum CompareCommand {
-    /// Start comparing. `None`: B is an exact copy of A now (same seed,
-    /// same state), for the user to change; `Some`: A and B restart as these
-    /// two scenarios (a built-in comparison).
-    Start(Option<Box<(Scenario, String, Scenario, String)>>),
-    Stop,
-    /// Where the panels' commands go.
-    Target(Target),
-    LinkCameras(bool),
-}
-
-/// The built-in comparisons, one click each: (label, A, B) by built-in scenario name.
-pub const BUILTIN_COMPARISONS: [(&str, &str, &str); 4] = [
-    ("No drug vs ketamine IV", "baseline", "ketamine_iv"),
-    ("Ketamine vs memantine", "ketamine_iv", "memantine"),
-    ("Ketamine vs + rapamycin (rat)", "ketamine_rodent", "ketamine_rapamycin"),
-    ("1 vs 0 mM Mg2+ at -70 mV", "single_spike", "mg_free"),
-];
-
-/// A built-in comparison as the command that starts it.
-pub fn builtin_comparison(a: &str, b: &str) -> Option<AppCommand> {
-    let (sa, sb) = (synapse_core::builtin::get(a)?, synapse_core::builtin::get(b)?);
-    Some(AppCommand::Compare(CompareCommand::Start(Some(Box::new((sa, synapse_core::builtin::file_name(a), sb, synapse_core::builtin::file_name(b)))))))
 }
 
 /// What B differs in from A, in a few words for the labels over each half
@@ -278,18 +196,6 @@ pub fn conc_text(um: f64) -> String {
     }
 }
 
-/// How the fast clock turns frames into biological time.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum ClockMode {
-    /// Follows the wall clock at the chosen speed; when computing cannot
-    /// keep up (more than `MAX_STEPS_PER_FRAME`), biology falls behind and
-    /// the top bar says so.
-    Live,
-    /// Exactly this many core steps every frame, whatever the frame took:
-    /// for recording, where nothing may be dropped or duplicated.
-    FrameExact { steps_per_frame: u64 },
-}
-
 /// Playback of the fast clock.
 #[derive(Resource, Debug, Clone, PartialEq)]
 pub struct Playback {
@@ -331,54 +237,6 @@ impl Playback {
 /// clock, which counts biology shown since the app started.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct Bio;
-
-/// The fast clock's playback commands.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum PlaybackCommand {
-    Play(bool),
-    /// Advance exactly one core step (pauses).
-    StepOnce,
-    /// Biological µs per real second.
-    Speed(f64),
-    Mode(ClockMode),
-}
-
-/// The slow clock's playback commands (its jumps and moments are core `Command`s).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum SlowCommand {
-    Play(bool),
-    /// Slow minutes per real second.
-    Rate(f64),
-}
-
-/// Everything a person can ask of the app, as messages (panels, keys,
-/// scripts). Each variant names the plugin that handles it.
-#[derive(Message, Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum AppCommand {
-    /// A command to the experiments in the target (stimuli, clamp, bath,
-    /// drugs, slow jumps, moments). Outside a comparison every target is A.
-    Sim(Target, Command),
-    /// The fast clock's playback (this plugin).
-    Playback(PlaybackCommand),
-    /// The slow clock's playback (`TimeLensPlugin`).
-    Slow(SlowCommand),
-    /// Replace the target's experiments with this scenario (from "open").
-    LoadScenario { target: Target, scenario: Box<Scenario>, source: String },
-    /// A/B comparison (this plugin).
-    Compare(CompareCommand),
-    /// The cameras: viewpoints (`CameraPlugin`).
-    Camera(super::camera::CameraCommand),
-    /// What is shown and how: theme, UI scale, labels, plots (`UiPlugin`).
-    View(super::ui::ViewCommand),
-    /// Select something in A or B, or nothing (`ScenePlugin`).
-    Select(Option<(Slot, super::scene::Selectable)>),
-    /// Save the scenario the panels show, with its live bath and clamp, to a file (`UiPlugin`).
-    SaveScenario { path: String },
-    /// A caption across the bottom of the 3D view, or none (`UiPlugin`).
-    Caption(Option<String>),
-    /// The lecture: next and previous cue, jumps, presenter mode, blank screen (`LecturePlugin`).
-    Lecture(super::lecture::LectureCommand),
-}
 
 /// The frame's order: input becomes commands, commands change the model,
 /// the clocks advance, the scene reads the model back, then the panels
@@ -633,7 +491,7 @@ fn write_log_on_exit(mut exits: MessageReader<AppExit>, states: Query<(&SimState
     for (state, slot) in &states {
         let Some(log) = state.finished_log() else { continue };
         let path = log_path(&to.0, *slot);
-        match crate::cli::write_atomically(&path, |w| std::io::Write::write_all(w, log.to_ron().as_bytes())) {
+        match crate::files::write_atomically(&path, |w| std::io::Write::write_all(w, log.to_ron().as_bytes())) {
             Ok(()) if exiting => {
                 println!("wrote {} commands to {} (final state hash {}); `synapse-lab replay {}` re-runs them", log.commands.len(), path.display(), log.final_hash.unwrap_or_default(), path.display())
             }

@@ -5,7 +5,7 @@
 
 use super::runner::{CueRunner, Out, Pace};
 use super::{Check, LectureError, Loaded};
-use crate::app::sim_bridge::{AppCommand, CompareCommand, Target, target_of};
+use crate::command::{AppCommand, CompareCommand, Target, target_of};
 use synapse_core::experiment::Experiment;
 use synapse_core::recorder::Observables;
 

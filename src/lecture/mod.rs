@@ -15,9 +15,9 @@ pub mod headless;
 pub mod runner;
 pub mod staging;
 
-use crate::app::camera::{Pose, Viewpoint};
-use crate::app::sim_bridge::Target;
-use crate::app::ui::ViewCommand;
+use crate::command::Target;
+use crate::command::camera::{Pose, Viewpoint};
+use crate::command::view::{PlotId, ViewCommand};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use synapse_core::experiment::Command;
@@ -27,26 +27,8 @@ pub const BUILTIN: &str = include_str!("../../assets/lectures/glutamate-trd.ron"
 /// Where the built-in lecture is reported from.
 pub const BUILTIN_FILE: &str = "assets/lectures/glutamate-trd.ron";
 
-/// How well a claim is supported; shown with every cue.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Evidence {
-    /// Measured and replicated.
-    Established,
-    /// Proposed, with support, and contested.
-    Hypothesis,
-    /// A picture to think with: schematic, or magnitudes chosen to show a direction.
-    Illustrative,
-}
-
-impl Evidence {
-    pub fn label(self) -> &'static str {
-        match self {
-            Evidence::Established => "established",
-            Evidence::Hypothesis => "hypothesis",
-            Evidence::Illustrative => "illustrative",
-        }
-    }
-}
+/// How well a claim is supported; shown with every cue (the drug files use the same levels).
+pub use synapse_core::pharmacology::Evidence;
 
 /// A named camera pose (the instance's own coordinates: world units of 100 nm).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -60,7 +42,7 @@ pub struct Bookmark {
 
 impl Bookmark {
     pub fn pose(&self) -> Pose {
-        Pose { focus: bevy::math::Vec3::new(self.focus.0, self.focus.1, self.focus.2), yaw: self.yaw, pitch: self.pitch, radius: self.radius }
+        Pose { focus: glam::Vec3::new(self.focus.0, self.focus.1, self.focus.2), yaw: self.yaw, pitch: self.pitch, radius: self.radius }
     }
 }
 
@@ -112,7 +94,7 @@ impl std::fmt::Display for Check {
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CuePanel {
     /// One plot beside the stage: `Plot(Current)`, `Plot(Cascade)` (the names of `PlotId`).
-    Plot(crate::app::ui::PlotId),
+    Plot(PlotId),
     /// The TRD staging calculator (Thase–Rush, MGH) and the risk-factor chart.
     Staging,
 }

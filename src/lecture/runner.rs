@@ -9,9 +9,9 @@
 //! speed runs longer on the wall clock, never fewer steps).
 
 use super::{CameraGoal, Check, CuePanel, Loaded, Step};
-use crate::app::camera::CameraCommand;
-use crate::app::sim_bridge::{AppCommand, CompareCommand, MAX_STEPS_PER_FRAME, PlaybackCommand, SlowCommand, Target};
-use crate::app::ui::ViewCommand;
+use crate::command::camera::CameraCommand;
+use crate::command::view::ViewCommand;
+use crate::command::{AppCommand, ClockMode, CompareCommand, MAX_STEPS_PER_FRAME, PlaybackCommand, SlowCommand, Target};
 use synapse_core::experiment::Command;
 
 /// A `Pause` in a video: held this long (seconds of video).
@@ -230,7 +230,7 @@ impl CueRunner {
             Step::Live(speed) => {
                 let ms_per_s = crate::record::plan::parse_rate_ms_per_s(speed).expect("checked when the lecture was parsed");
                 app(AppCommand::Playback(PlaybackCommand::Speed(ms_per_s * 1e3)));
-                app(AppCommand::Playback(PlaybackCommand::Mode(crate::app::sim_bridge::ClockMode::Live)));
+                app(AppCommand::Playback(PlaybackCommand::Mode(ClockMode::Live)));
                 app(AppCommand::Playback(PlaybackCommand::Play(pace != Pace::Instant)));
             }
             Step::Hold(s) => self.wait = Wait::Hold { left_s: *s as f64 },

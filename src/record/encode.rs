@@ -155,11 +155,7 @@ pub fn ffmpeg_args(format: Format, size: (u32, u32), fps: u32, quality: Quality,
     a
 }
 
-/// The temporary name beside `out` that an export writes until it is done.
-pub fn temp_path(out: &Path) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
-    out.with_file_name(format!(".{name}.part-{}", std::process::id()))
-}
+pub use crate::files::temp_path;
 
 /// Frames going to a file; `finish` checks and renames, `abort` (or a
 /// drop without `finish`) removes everything written.

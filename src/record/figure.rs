@@ -3,10 +3,13 @@
 //! PNG, both laid out with egui's built-in Hack font (no system fonts
 //! needed). `synapse-lab plot trace.csv --columns glu_cleft_uM,i_nmda_pA --out fig.svg`.
 
-use crate::app::palette::FIGURE_SERIES;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
+
+/// Line colours of printed figures (`synapse-lab plot`), on white: the
+/// Okabe–Ito colour-blind-safe set (Okabe & Ito 2008), black first.
+pub const FIGURE_SERIES: [(u8, u8, u8); 8] = [(0, 0, 0), (0, 114, 178), (213, 94, 0), (0, 158, 115), (204, 121, 167), (230, 159, 0), (86, 180, 233), (240, 228, 66)];
 
 /// One line of a panel.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,7 +91,7 @@ impl Figure {
                     self.draw(&root)?;
                     root.present().map_err(|e| e.to_string())?;
                 }
-                crate::cli::write_atomically(out, |w| std::io::Write::write_all(w, svg.as_bytes()))
+                crate::files::write_atomically(out, |w| std::io::Write::write_all(w, svg.as_bytes()))
             }
             Some("png") => {
                 let mut buf = vec![255u8; size.0 as usize * size.1 as usize * 3];
@@ -98,7 +101,7 @@ impl Figure {
                     root.present().map_err(|e| e.to_string())?;
                 }
                 let img = image::RgbImage::from_raw(size.0, size.1, buf).ok_or("figure buffer size")?;
-                crate::cli::write_atomically(out, |w| img.write_to(w, image::ImageFormat::Png).map_err(std::io::Error::other))
+                crate::files::write_atomically(out, |w| img.write_to(w, image::ImageFormat::Png).map_err(std::io::Error::other))
             }
             _ => Err(format!("--out {}: use a .svg or .png file name", out.display())),
         }

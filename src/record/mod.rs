@@ -78,10 +78,32 @@ pub struct ExportJob {
     /// Subtitles to write instead of the clocks' (a lecture's captions).
     pub subtitles: Option<Vec<plan::Cue>>,
     /// The app's Record button's recording: it moves the clocks, cameras and panels.
-    pub recording: Option<std::sync::Arc<crate::app::recording::Recording>>,
+    pub recording: Option<std::sync::Arc<crate::command::recording::Recording>>,
 }
 
 impl ExportJob {
+    /// A job with the usual settings: good quality, no captions, no title,
+    /// quiet, 8 warm-up frames; callers change what their command sets.
+    pub fn new(plan: ClipPlan, out: PathBuf, format: Format, size: (u32, u32)) -> Self {
+        Self {
+            plan,
+            out,
+            format,
+            quality: Quality::Good,
+            captions: Captions::None,
+            title: String::new(),
+            slow_after: String::new(),
+            size,
+            progress: ProgressMode::Quiet,
+            warmup_frames: 8,
+            ffmpeg_version: None,
+            facts: Default::default(),
+            lecture: false,
+            subtitles: None,
+            recording: None,
+        }
+    }
+
     /// Where the reproducibility record goes: `movie.json` beside `movie.mp4`
     /// (`frames.json` beside `frames/`); none for a one-frame PNG.
     pub fn metadata_path(&self) -> Option<PathBuf> {

@@ -11,6 +11,7 @@ pub mod ecs;
 pub mod experiment;
 pub mod gaba;
 pub mod grid;
+pub mod hash;
 pub mod math;
 pub mod membrane;
 pub mod metabolism;

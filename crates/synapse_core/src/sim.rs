@@ -576,7 +576,7 @@ impl Simulation {
 
     /// A 64-bit FNV-1a hash of the whole dynamic state (positions as bits).
     pub fn state_hash(&self) -> u64 {
-        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+        let mut h = crate::hash::Fnv1a::default();
         use std::hash::Hasher;
         h.write_u64(self.step_index);
         for v in [&self.molecules.x, &self.molecules.y, &self.molecules.z] {
@@ -597,22 +597,6 @@ impl Simulation {
         h.write_u64(self.membrane.v_mv.to_bits());
         h.write_u64(self.metabolism.astro_glu.to_bits());
         h.finish()
-    }
-}
-
-/// FNV-1a: a fixed, documented hash, so a pinned value means the same thing
-/// on every Rust version.
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= *b as u64;
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
     }
 }
 

@@ -29,11 +29,7 @@ pub struct DrugView {
 }
 
 fn evidence_text(e: Evidence) -> (&'static str, egui::Color32) {
-    match e {
-        Evidence::Established => ("established", palette::egui(palette::ESTABLISHED)),
-        Evidence::Hypothesis => ("hypothesis", palette::egui(palette::HYPOTHESIS)),
-        Evidence::Illustrative => ("illustrative", palette::egui(palette::ILLUSTRATIVE)),
-    }
+    (e.label(), palette::egui(palette::evidence(e)))
 }
 
 /// Drugs: choose one, set its concentration, apply or wash out; read its

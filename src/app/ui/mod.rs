@@ -36,58 +36,12 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use synapse_core::pharmacology::Catalogue;
 
-/// Display settings that belong to the viewer, not the model (kept in a recording).
-#[derive(Resource, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct UiSettings {
-    pub dark: bool,
-    /// egui zoom factor (projector: 1.5–2).
-    pub scale: f32,
-    pub show_labels: bool,
-    pub show_plots: bool,
-    /// The signalling pathway inside the 3D spine (shown when the scenario
-    /// has drugs on the slow clock).
-    pub show_pathway: bool,
-    /// The side panels and the legend (off: the 3D view takes the screen).
-    pub show_panels: bool,
-    /// The controls panel and the legend, when the panels show (off: the plots alone, for a recording).
-    pub show_controls: bool,
-    /// The clock bars across the top (off in recordings: their captions say the time).
-    pub show_top_bar: bool,
-    /// Captions across the top of the 3D view instead of the bottom.
-    pub caption_top: bool,
-    /// Presenter mode: captions and labels sized for the back of a hall.
-    pub presenting: bool,
-    /// Only this plot, large, beside the stage (presenter mode: the plot a cue needs).
-    pub only_plot: Option<PlotId>,
-    /// Captions (a lecture's, `--caption`) in the band; off for an export with soft captions only.
-    pub show_captions: bool,
-    /// The evidence layer (key E): each scene label with its evidence level and source.
-    pub show_evidence: bool,
-    /// No camera sweeps: flights arrive at once.
-    pub reduce_motion: bool,
-}
+pub use crate::command::view::UiSettings;
 
-impl Default for UiSettings {
-    fn default() -> Self {
-        Self {
-            dark: true,
-            scale: 1.0,
-            show_labels: true,
-            show_plots: true,
-            show_pathway: true,
-            show_panels: true,
-            show_controls: true,
-            show_top_bar: true,
-            caption_top: false,
-            presenting: false,
-            only_plot: None,
-            show_captions: true,
-            show_evidence: false,
-            reduce_motion: false,
-        }
-    }
-}
+/// The viewer's settings as the app's resource (their fields are the
+/// command layer's `UiSettings`, which a recording keeps).
+#[derive(Resource, Deref, DerefMut, Debug, Clone, PartialEq, Default)]
+pub struct Settings(pub UiSettings);
 
 /// The UI plugin; `settings` are the starting theme and scale.
 pub struct UiPlugin {
@@ -150,7 +104,7 @@ pub struct UiState {
 
 impl Plugin for UiPlugin {
     fn build(&self, app: &mut App) {
-        app.insert_resource(self.settings.clone());
+        app.insert_resource(Settings(self.settings.clone()));
         let catalogue = Catalogue::builtin().unwrap_or_else(|e| {
             // The files are built in and tested; say so rather than panic.
             eprintln!("warning: the drug catalogue could not be read: {e}");
@@ -187,7 +141,7 @@ fn retarget(c: AppCommand, target: Target) -> AppCommand {
 
 pub fn ui_system(
     mut contexts: EguiContexts,
-    settings: Res<UiSettings>,
+    settings: Res<Settings>,
     mut ui_state: ResMut<UiState>,
     states: Query<(Entity, &SimState, &Slot, Option<&Labels>)>,
     (instances, playback, clock): (Res<Instances>, Res<Playback>, Res<SlowClock>),

@@ -3,10 +3,10 @@
 
 use super::super::palette;
 use super::super::sim_bridge::SimState;
+pub use crate::command::view::PlotId;
 use bevy::prelude::*;
 use bevy_egui::egui;
 use egui_plot::{HLine, Line, LineStyle, Plot, VLine};
-use serde::{Deserialize, Serialize};
 use synapse_core::receptors::ReceptorKind;
 use synapse_core::signalling::SlowColumn;
 
@@ -15,41 +15,6 @@ use synapse_core::signalling::SlowColumn;
 pub struct Shown<'a> {
     pub label: &'static str,
     pub state: &'a SimState,
-}
-
-/// Every plot the panels (and a lecture cue) can show.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlotId {
-    CleftGlu,
-    OpenFraction,
-    Current,
-    /// B − A of the synaptic currents (comparisons only).
-    CurrentDiff,
-    Vm,
-    /// Changes of the glutamate and glutamine pools (the glutamate–glutamine cycle).
-    Pools,
-    /// Where released glutamate went: taken up by the transporters, or escaped the synapse.
-    Clearance,
-    /// Free brain levels of the scheduled drugs (slow clock).
-    DrugLevels,
-    /// Resting NMDA block in interneurons and pyramidal cells (slow clock).
-    Block,
-    /// Glutamate surge, BDNF, mTORC1 (slow clock).
-    Cascade,
-    /// Synaptic proteins and spine density (slow clock).
-    Structure,
-    /// B − A of BDNF and spines (comparisons only).
-    SlowDiff,
-}
-
-impl PlotId {
-    /// The fast panel's plots (Clearance only beside a presenter-mode cue that names it).
-    pub const FAST: [PlotId; 6] = [PlotId::CleftGlu, PlotId::OpenFraction, PlotId::Current, PlotId::CurrentDiff, PlotId::Vm, PlotId::Pools];
-    pub const SLOW: [PlotId; 5] = [PlotId::DrugLevels, PlotId::Block, PlotId::Cascade, PlotId::Structure, PlotId::SlowDiff];
-
-    pub fn is_slow(self) -> bool {
-        Self::SLOW.contains(&self)
-    }
 }
 
 /// One line of a plot: its legend name, colour, A or B, points.
@@ -286,7 +251,7 @@ pub fn save_figure(id: PlotId, shown: &[Shown], t_now: f64, dir: &std::path::Pat
     let stem = (1..10_000).map(|n| dir.join(format!("{id:?}-{n}"))).find(|p| !p.with_extension("svg").exists()).ok_or("too many figures in the folder")?;
     fig.write(&stem.with_extension("svg"), (1600, 1000))?;
     fig.write(&stem.with_extension("png"), (2400, 1500))?;
-    crate::cli::write_atomically(&stem.with_extension("csv"), |w| std::io::Write::write_all(w, fig.csv().as_bytes()))?;
+    crate::files::write_atomically(&stem.with_extension("csv"), |w| std::io::Write::write_all(w, fig.csv().as_bytes()))?;
     Ok(format!("saved {}.svg, .png and .csv", stem.display()))
 }
 

@@ -121,7 +121,7 @@ pub fn handle_file(act: FileAction, view: &mut ScenarioView, out: &mut Vec<AppCo
 /// all. Returns the message to show and whether it worked.
 pub fn save(state: &SimState, path: &str) -> (String, bool) {
     let text = state.live_scenario().to_ron();
-    match crate::cli::write_atomically(std::path::Path::new(path), |w| std::io::Write::write_all(w, text.as_bytes())) {
+    match crate::files::write_atomically(std::path::Path::new(path), |w| std::io::Write::write_all(w, text.as_bytes())) {
         Ok(()) => (format!("saved {path}"), true),
         Err(e) => (e, false),
     }

@@ -4,44 +4,10 @@
 
 use super::super::camera::{CameraCommand, Viewpoint};
 use super::super::sim_bridge::AppCommand;
-use super::UiSettings;
+use super::{Settings, UiSettings};
+pub use crate::command::view::ViewCommand;
 use bevy::prelude::*;
 use bevy_egui::egui;
-use serde::{Deserialize, Serialize};
-
-/// What is shown and how (as `AppCommand::View`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum ViewCommand {
-    Dark(bool),
-    /// egui zoom factor, 0.75–2.5 (projector: 1.5–2).
-    Scale(f32),
-    Labels(bool),
-    Plots(bool),
-    /// The signalling pathway inside the 3D spine.
-    Pathway(bool),
-    /// The side panels and the legend; off, the 3D view takes the screen (key H).
-    Panels(bool),
-    /// The evidence layer: labels with their evidence level and source (key E).
-    Evidence(bool),
-    /// No camera sweeps: flights arrive at once.
-    ReduceMotion(bool),
-}
-
-impl ViewCommand {
-    /// Apply to the settings (the scale clamped to its range).
-    pub fn apply(self, s: &mut UiSettings) {
-        match self {
-            ViewCommand::Dark(d) => s.dark = d,
-            ViewCommand::Scale(x) => s.scale = x.clamp(0.75, 2.5),
-            ViewCommand::Labels(b) => s.show_labels = b,
-            ViewCommand::Plots(b) => s.show_plots = b,
-            ViewCommand::Pathway(b) => s.show_pathway = b,
-            ViewCommand::Panels(b) => s.show_panels = b,
-            ViewCommand::Evidence(b) => s.show_evidence = b,
-            ViewCommand::ReduceMotion(b) => s.reduce_motion = b,
-        }
-    }
-}
 
 /// Viewpoints and view settings; returns the commands for what changed.
 pub fn view_panel(ui: &mut egui::Ui, settings: &UiSettings) -> Vec<AppCommand> {
@@ -89,7 +55,7 @@ pub fn view_panel(ui: &mut egui::Ui, settings: &UiSettings) -> Vec<AppCommand> {
 /// Carry out `AppCommand::View` and `AppCommand::SaveScenario`.
 pub fn view_commands(
     mut commands: MessageReader<AppCommand>,
-    mut settings: ResMut<UiSettings>,
+    mut settings: ResMut<Settings>,
     mut ui_state: ResMut<super::UiState>,
     states: Query<&super::super::sim_bridge::SimState>,
     instances: Option<Res<super::super::sim_bridge::Instances>>,

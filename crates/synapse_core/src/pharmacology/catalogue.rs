@@ -12,12 +12,26 @@ use std::path::Path;
 /// The catalogue format version this build reads.
 pub const DRUG_VERSION: u32 = 1;
 
-/// How well established a claim is (shown on screen next to it).
+/// How well established a claim is (shown on screen next to it): a drug
+/// file's mechanism, a lecture cue, a scene label.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Evidence {
+    /// Measured and replicated.
     Established,
+    /// Proposed, with support, and contested.
     Hypothesis,
+    /// A picture to think with: schematic, or magnitudes chosen to show a direction.
     Illustrative,
+}
+
+impl Evidence {
+    pub fn label(self) -> &'static str {
+        match self {
+            Evidence::Established => "established",
+            Evidence::Hypothesis => "hypothesis",
+            Evidence::Illustrative => "illustrative",
+        }
+    }
 }
 
 /// A clinical regimen and the pharmacokinetic model behind it.

@@ -1,0 +1,54 @@
+//! Files written whole or not at all: everything the program writes (traces,
+//! figures, scenarios, command logs, recordings, exported videos) goes to a
+//! temporary name beside its destination and is renamed into place only when
+//! complete, so a crash, a full disk or a kill never leaves a half file under
+//! the user's name. One naming for those temporary files: `.NAME.part-PID`.
+
+use std::path::{Path, PathBuf};
+
+/// The temporary name beside `out` that a write uses until it is done.
+pub fn temp_path(out: &Path) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    out.with_file_name(format!(".{name}.part-{}", std::process::id()))
+}
+
+/// Write a file whole or not at all: into a temporary file beside it,
+/// renamed into place only when everything was written.
+pub fn write_atomically(path: &Path, write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>) -> Result<(), String> {
+    let tmp = temp_path(path);
+    let result = (|| {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        write(&mut w)?;
+        std::io::Write::flush(&mut w)?;
+        // On disk before the rename, so a crash cannot leave an empty file under the name.
+        w.get_ref().sync_all()?;
+        drop(w);
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{}: cannot write: {e} (nothing was written under that name)", path.display())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_nothing() {
+        let dir = std::env::temp_dir().join(format!("synapse-files-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("x.csv");
+        let err = write_atomically(&out, |w| {
+            std::io::Write::write_all(w, b"half")?;
+            Err(std::io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert!(err.contains("x.csv") && err.contains("disk full"), "{err}");
+        assert!(!out.exists() && !temp_path(&out).exists());
+        write_atomically(&out, |w| std::io::Write::write_all(w, b"whole")).unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), b"whole");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
