@@ -496,6 +496,8 @@ fn duration_text(s: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::command::view::UiSettings;
+    use synapse_core::experiment::{Command, CommandLog, Experiment};
 
     fn frames(dts: &[f64]) -> Recording {
         let pose = Pose { focus: Vec3::ZERO, yaw: 0.0, pitch: 0.0, radius: 1.0 };
