@@ -5,7 +5,7 @@
 //! `crate::record` all read this module, and it reads only the core: imports
 //! run one way, core ← command ← record ← lecture ← app ← cli. A test
 //! (`tests/layers.rs`) fails if this module, the lecture or the recorder ever
-//! names `bevy` or `crate::app`.
+//! names the game engine or the app module.
 //!
 //! The app gives some of these types their Bevy roles (a `Slot` is a
 //! component, an `AppCommand` a message) with one-line impls of its own.

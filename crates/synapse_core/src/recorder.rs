@@ -3,7 +3,7 @@
 //! EPSC with its rise and decay).
 //!
 //! Column names are part of the CLI contract (scripts read them): the first
-//! eleven are fixed by issue #2; the rest follow.
+//! eleven are fixed (the first columns every trace has); the rest follow.
 use crate::math;
 
 use crate::receptors::ReceptorKind;

@@ -610,7 +610,7 @@ impl Cascade {
         ((base.receptors.ampa as f64) * gain).round().max(0.0) as u32
     }
 
-    /// Slow-trace column names: the five of issue #5 first.
+    /// Slow-trace column names: the five core outputs (surge, BDNF, mTORC1, proteins, spines) first.
     pub fn columns(&self) -> Vec<String> {
         let mut c: Vec<String> = FIXED_COLUMNS.iter().map(|s| s.to_string()).collect();
         for k in self.drug_keys() {
