@@ -733,7 +733,7 @@ fn export_recording(a: ExportArgs, file: &Path) -> Result<ExitCode, String> {
     if !given.is_empty() {
         return Err(format!("{} do(es) not go with --recording: the recording sets the scenarios, clocks, cameras, panels and captions as the window showed them", given.join(", ")));
     }
-    let rec = crate::app::recording::Recording::open(file)?;
+    let rec = crate::command::recording::Recording::open(file)?;
     let size = match &a.size {
         Some(s) => parse_size(s)?,
         // The window's size, made even for video (within the sizes --size takes).

@@ -229,7 +229,7 @@ fn record_app() -> bevy::prelude::App {
     let mut app = App::new();
     let (scenario, source) = synapse_core::builtin::resolve("single_spike").unwrap();
     app.add_plugins(MinimalPlugins).add_plugins(SimPlugin { scenario, source, drugs: Vec::new(), record_commands: None, compare: None, keep_log: true }).add_plugins(RecordPlugin);
-    app.init_resource::<synapse_lab::app::ui::Settings>().init_resource::<synapse_lab::app::ui::UiState>().init_resource::<synapse_lab::app::scene::Selection>();
+    app.init_resource::<synapse_lab::app::shared::Settings>().init_resource::<synapse_lab::app::ui::UiState>().init_resource::<synapse_lab::app::shared::Selection>();
     app.insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(std::time::Duration::from_millis(40)));
     app.world_mut().resource_mut::<Playback>().bio_us_per_s = 2000.0;
     app
@@ -244,7 +244,7 @@ fn stopped(app: &mut bevy::prelude::App) -> synapse_lab::app::recording::Recordi
 
 fn recorded_session() -> (synapse_lab::app::recording::Recording, String, String) {
     use bevy::prelude::*;
-    use synapse_lab::app::recording::RecordRequest;
+    use synapse_lab::app::shared::RecordRequest;
     use synapse_lab::app::sim_bridge::{AppCommand, CompareCommand, Slot, Target};
     let mut app = record_app();
     let send = |app: &mut App, c: AppCommand| {
@@ -278,7 +278,8 @@ fn recorded_session() -> (synapse_lab::app::recording::Recording, String, String
 
 #[test]
 fn a_recording_keeps_commands_in_the_frame_they_take_effect_and_ends_before_a_load() {
-    use synapse_lab::app::recording::{RecordRequest, Recorder};
+    use synapse_lab::app::recording::Recorder;
+    use synapse_lab::app::shared::RecordRequest;
     use synapse_lab::app::sim_bridge::{AppCommand, Slot, Target};
     let mut app = record_app();
     app.update();

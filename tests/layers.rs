@@ -1,14 +1,16 @@
 //! The import direction of the app's source, checked on the files
-//! themselves: core ← files, command ← record ← lecture ← app ← cli ← main.
+//! themselves: core ← files, command ← record ← lecture ← app ← web ← cli ← main (web and cli are never built together: the page and the command line).
 //! A module may name only layers below its own (`crate::…` paths in `use`
 //! lines and in code), and the layers below the app never name `bevy`, so
 //! the command layer, the lecture format and player, and the recorder build
 //! without it (the browser build and the headless lecture check rely on it).
+//! Inside the app the same holds between its modules (`APP_MODULES`): no
+//! two features import each other.
 
 use std::path::{Path, PathBuf};
 
 /// The layers, lowest first; a module may use those before it.
-const LAYERS: [&str; 6] = ["files", "command", "record", "lecture", "app", "cli"];
+const LAYERS: [&str; 7] = ["files", "command", "record", "lecture", "app", "web", "cli"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -79,7 +81,75 @@ fn imports_run_one_way() {
         }
     }
     assert!(checked > 30, "only {checked} files found under {}", src.display());
-    assert!(wrong.is_empty(), "imports against the layering (core ← files, command ← record ← lecture ← app ← cli):\n{}", wrong.join("\n"));
+    assert!(wrong.is_empty(), "imports against the layering (core ← files, command ← record ← lecture ← app ← web ← cli):\n{}", wrong.join("\n"));
+}
+
+/// The app's modules, lowest first: a module may use those before it. What
+/// several features read (settings, view rectangle, selection, offscreen
+/// image, video clock) sits in `shared`, below them all.
+const APP_MODULES: [&str; 15] = ["palette", "browser", "instancing", "sim_bridge", "shared", "keymap", "time_lens", "scene", "pathway", "camera", "ui", "export", "lecture", "recording", "keys"];
+
+/// The app modules a line of code names: `super::X` from a file of the
+/// app's top folder (`depth` 0), `super::super::X` from a subfolder
+/// (`super::X` there is the file's own module), and `crate::app::X` anywhere.
+fn app_paths(code: &str, depth: usize) -> Vec<(usize, String)> {
+    let ident = |s: &str| s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>();
+    let mut out = Vec::new();
+    for (n, line) in code.lines().enumerate() {
+        let line = line.split("//").next().unwrap_or("");
+        let mut rest = line;
+        while let Some(at) = rest.find("crate::app::") {
+            rest = &rest[at + "crate::app::".len()..];
+            out.push((n + 1, ident(rest)));
+        }
+        let mut rest = line;
+        while let Some(at) = rest.find("super::") {
+            // A run of `super::`s: count them, then the name after the run.
+            let mut after = &rest[at..];
+            let mut supers = 0;
+            while let Some(next) = after.strip_prefix("super::") {
+                supers += 1;
+                after = next;
+            }
+            // `use super::*` in a file's test module names the file itself.
+            if supers == depth + 1 && !after.starts_with('*') {
+                out.push((n + 1, ident(after)));
+            }
+            rest = after;
+        }
+    }
+    out
+}
+
+#[test]
+fn the_apps_modules_import_one_way() {
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
+    let mut files = Vec::new();
+    rust_files(&app, &mut files);
+    let mut wrong = Vec::new();
+    let mut unknown = Vec::new();
+    for file in &files {
+        let rel = file.strip_prefix(&app).unwrap();
+        let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().trim_end_matches(".rs").to_string()).collect();
+        // mod.rs of the app assembles the plugins: it is above them all.
+        if parts == ["mod"] {
+            continue;
+        }
+        let Some(level) = APP_MODULES.iter().position(|m| *m == parts[0]) else {
+            unknown.push(file.display().to_string());
+            continue;
+        };
+        let code = std::fs::read_to_string(file).unwrap();
+        for (line, name) in app_paths(&code, parts.len() - 1) {
+            match APP_MODULES.iter().position(|m| *m == name) {
+                Some(used) if used > level => wrong.push(format!("{}:{line}: {} names {name}, a module above it", file.display(), parts[0])),
+                Some(_) => {}
+                None => unknown.push(format!("{}:{line}: names {name}, not in APP_MODULES", file.display())),
+            }
+        }
+    }
+    assert!(unknown.is_empty(), "add these to APP_MODULES at their level:\n{}", unknown.join("\n"));
+    assert!(wrong.is_empty(), "imports against the app's module order ({}):\n{}", APP_MODULES.join(" ← "), wrong.join("\n"));
 }
 
 /// The checker itself finds what it must.
@@ -90,4 +160,7 @@ fn the_checker_sees_an_upward_import() {
     assert_eq!(names, ["app", "command"]);
     assert_eq!(names_bevy("use serde::Serialize;\nuse bevy::prelude::*;"), Some(1));
     assert_eq!(names_bevy("// no bevy:: here\nfn f() {}"), None);
+    let top = "use super::scene::{InInstance};\nlet x = super::super::palette::RED; // super::ui in a comment\nuse crate::app::ui::Settings;";
+    assert_eq!(app_paths(top, 0).into_iter().map(|(_, n)| n).collect::<Vec<_>>(), ["scene", "ui"]);
+    assert_eq!(app_paths(top, 1).into_iter().map(|(_, n)| n).collect::<Vec<_>>(), ["palette", "ui"]);
 }

@@ -10,10 +10,12 @@ use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use common::count;
 use std::time::Duration;
-use synapse_lab::app::keymap::{Keymap, KeymapPlugin};
+use synapse_lab::app::keymap::Keymap;
+use synapse_lab::app::keys::KeysPlugin;
 use synapse_lab::app::lecture::{Blank, LecturePlugin, LectureState};
+use synapse_lab::app::shared::Settings;
 use synapse_lab::app::sim_bridge::{SimPlugin, Slot, instance};
-use synapse_lab::app::ui::{Settings, UiSettings};
+use synapse_lab::app::ui::UiSettings;
 use synapse_lab::lecture::headless::{check, play};
 use synapse_lab::lecture::runner::Pace;
 use synapse_lab::lecture::{Loaded, Step};
@@ -64,7 +66,7 @@ fn lecture_app(cue: usize, presenter: bool, pace: Pace) -> App {
         .add_plugins(bevy::input::InputPlugin)
         .add_plugins(SimPlugin { scenario, source, drugs: Vec::new(), record_commands: None, compare: None, keep_log: false })
         .add_plugins(synapse_lab::app::time_lens::TimeLensPlugin)
-        .add_plugins(KeymapPlugin(Keymap::builtin()))
+        .add_plugins(KeysPlugin(Keymap::builtin()))
         .add_plugins(LecturePlugin { loaded: l, cue, presenter, pace, console_in_main: false, timeline: None })
         .insert_resource(Settings::default())
         // The keys ask egui whether a text box has the keyboard; without a window there is none.

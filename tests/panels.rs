@@ -109,7 +109,7 @@ fn the_dose_response_panel_plots_a_sweep_and_asks_for_one() {
     let result = DoseResponse { conc_um: vec![0.1, 1.0, 10.0], inhibition: vec![0.12, 0.58, 0.93], ic50_um: 0.71, hill: 1.0 };
     let mut harness = Harness::new_ui_state(
         move |ui, asked: &mut bool| {
-            *asked |= dose_panel(ui, &ketamine, false, Some(&result));
+            *asked |= dose_panel(ui, &ketamine, None, Some(&result));
         },
         false,
     );
@@ -121,7 +121,7 @@ fn the_dose_response_panel_plots_a_sweep_and_asks_for_one() {
     assert!(*harness.state());
     let riluzole = catalogue.get("riluzole").unwrap().clone();
     let harness = Harness::new_ui(move |ui| {
-        dose_panel(ui, &riluzole, false, None);
+        dose_panel(ui, &riluzole, None, None);
     });
     assert!(harness.query_by_label_contains("Acts on release or uptake").is_some());
     // MK-801 never reaches its equilibrium constant (9 pM) within a sweep:
@@ -129,7 +129,7 @@ fn the_dose_response_panel_plots_a_sweep_and_asks_for_one() {
     let mk = catalogue.get("mk-801").unwrap().clone();
     let result = DoseResponse { conc_um: vec![1e-4, 1e-3, 1e-2], inhibition: vec![0.03, 0.23, 0.94], ic50_um: 0.0018, hill: 1.3 };
     let harness = Harness::new_ui(move |ui| {
-        dose_panel(ui, &mk, false, Some(&result));
+        dose_panel(ui, &mk, None, Some(&result));
     });
     assert!(harness.query_by_label_contains("time-limited: in 50 s per point").is_some());
 }

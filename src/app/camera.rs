@@ -13,7 +13,7 @@ use bevy::render::view::NoIndirectDrawing;
 use bevy_egui::{EguiContexts, EguiGlobalSettings, PrimaryEguiContext};
 use bevy_panorbit_camera::{PanOrbitCamera, PanOrbitCameraPlugin};
 
-use super::scene::InInstance;
+use super::shared::InInstance;
 use super::sim_bridge::{AppCommand, SimState, Slot};
 pub use crate::command::camera::{CameraCommand, Pose, Viewpoint};
 
@@ -86,7 +86,7 @@ impl Plugin for CameraPlugin {
     }
 }
 
-fn spawn_ui_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSettings>, offscreen: Option<Res<super::export::OffscreenTarget>>) {
+fn spawn_ui_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSettings>, offscreen: Option<Res<super::shared::OffscreenTarget>>) {
     // egui gets its own full-window camera drawn over the 3D one; the 3D
     // camera's viewport then shrinks to the space the panels leave without
     // shrinking the panels' own screen (bevy_egui's side_panel example).
@@ -118,7 +118,7 @@ fn spawn_cameras(
     new: Query<(Entity, &SimState, &Slot), Added<SimState>>,
     start: Option<Res<StartView>>,
     cams: Query<&PanOrbitCamera>,
-    offscreen: Option<Res<super::export::OffscreenTarget>>,
+    offscreen: Option<Res<super::shared::OffscreenTarget>>,
 ) {
     for (root, state, slot) in &new {
         let view = start.as_ref().map(|s| s.0).unwrap_or(Viewpoint::WholeSynapse);
@@ -167,7 +167,7 @@ fn go_to(
     mut cams: Query<(Entity, &mut PanOrbitCamera, &InInstance)>,
     states: Query<&SimState>,
     mut bookmarks: ResMut<Bookmarks>,
-    settings: Option<Res<super::ui::Settings>>,
+    settings: Option<Res<super::shared::Settings>>,
 ) {
     let reduce_motion = settings.is_some_and(|s| s.reduce_motion);
     /// Where a camera command sends the cameras.
@@ -227,7 +227,7 @@ fn go_to(
 }
 
 /// Move each flying camera along its flight.
-fn fly(mut commands: Commands, time: Res<Time>, video: Option<Res<super::export::VideoClock>>, mut cams: Query<(Entity, &mut PanOrbitCamera, &mut Flight)>) {
+fn fly(mut commands: Commands, time: Res<Time>, video: Option<Res<super::shared::VideoClock>>, mut cams: Query<(Entity, &mut PanOrbitCamera, &mut Flight)>) {
     // An export flies on video time: a frame taken again does not move the camera.
     let dt = video.map(|v| v.delta_s() as f32).unwrap_or(time.delta_secs());
     for (e, mut cam, mut f) in &mut cams {
@@ -242,7 +242,7 @@ fn fly(mut commands: Commands, time: Res<Time>, video: Option<Res<super::export:
 /// Orbiting while dragging a slider would be maddening: a camera only
 /// listens while the pointer is over its own part of the 3D view and egui
 /// is not using it.
-fn block_while_over_panels(mut contexts: EguiContexts, view: Res<super::ui::ViewRect>, mut cams: Query<(&mut PanOrbitCamera, &InInstance)>) {
+fn block_while_over_panels(mut contexts: EguiContexts, view: Res<super::shared::ViewRect>, mut cams: Query<(&mut PanOrbitCamera, &InInstance)>) {
     let Ok(ctx) = contexts.ctx_mut() else { return };
     let pointer = ctx.pointer_latest_pos();
     let using = ctx.egui_is_using_pointer();

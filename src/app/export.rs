@@ -9,11 +9,11 @@
 //! half-finished. Time itself advances 1/fps per frame (camera flights
 //! are deterministic). Ctrl-C stops cleanly: nothing under the final name.
 
+use super::shared::{OffscreenTarget, VideoClock};
 use super::sim_bridge::{AppCommand, AppSystems, ClockMode, Instances, Playback, SimState, Slot};
 use super::time_lens::SlowClock;
 use crate::record::encode::{Encoder, Format};
 use crate::record::{ExportJob, Metadata, Progress, Timing};
-use bevy::camera::RenderTarget;
 use bevy::prelude::*;
 use bevy::render::render_resource::{CachedPipelineState, PipelineCache, TextureFormat, TextureUsages};
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
@@ -37,16 +37,6 @@ const MAX_WAIT_FRAMES: u32 = 600;
 
 /// Frames queued for the encoder before rendering waits for it (back-pressure).
 const ENCODER_QUEUE: usize = 3;
-
-/// The image every camera draws into.
-#[derive(Resource, Clone)]
-pub struct OffscreenTarget(pub Handle<Image>);
-
-impl OffscreenTarget {
-    pub fn render_target(&self) -> RenderTarget {
-        RenderTarget::Image(self.0.clone().into())
-    }
-}
 
 /// Pipelines still compiling, reported by the render world each frame.
 #[derive(Resource, Clone, Default)]
@@ -318,23 +308,6 @@ fn report_pipelines(cache: Res<PipelineCache>, pending: Res<PendingPipelines>) {
     pending.0.store(n, Ordering::Relaxed);
 }
 
-/// The video's own clock: which frame this app frame starts (None while
-/// a frame is taken again, waits for a pipeline, or before frame 0) and
-/// the video time a frame lasts. Camera flights and a lecture's cues move
-/// by it, so a frame taken again shows exactly the same picture.
-#[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
-pub struct VideoClock {
-    pub frame: Option<u64>,
-    pub dt_s: f64,
-}
-
-impl VideoClock {
-    /// Seconds that pass in this app frame: `dt_s` on a new frame, else nothing.
-    pub fn delta_s(&self) -> f64 {
-        if self.frame.is_some() { self.dt_s } else { 0.0 }
-    }
-}
-
 /// First in the frame: decide which frame this app frame shows (the next
 /// one, or the last again when its picture was spoiled) and say so on the
 /// video clock, before any command or camera moves.
@@ -444,9 +417,9 @@ fn replay_recording(
     mut rec: ResMut<Recorder>,
     mut states: Query<(&mut SimState, &Slot)>,
     mut out: MessageWriter<AppCommand>,
-    mut cams: Query<(&mut bevy_panorbit_camera::PanOrbitCamera, &super::scene::InInstance)>,
+    mut cams: Query<(&mut bevy_panorbit_camera::PanOrbitCamera, &super::shared::InInstance)>,
     instances: Res<Instances>,
-    (mut settings, mut playback): (ResMut<super::ui::Settings>, ResMut<Playback>),
+    (mut settings, mut playback): (ResMut<super::shared::Settings>, ResMut<Playback>),
 ) {
     let Some(r) = rec.job.recording.clone() else { return };
     let shown = match rec.phase {

@@ -1,12 +1,13 @@
 //! The keymap as data: `assets/keymap.ron` (built into the binary) binds
 //! keys to actions, and `synapse-lab --keymap my-keys.ron` uses another file
-//! of the same form, so a clicker's keys are added without code. The plugin
-//! turns key presses into `AppCommand`s in `AppSystems::Input`.
+//! of the same form, so a clicker's keys are added without code. Here:
+//! the bindings and the command each action sends; `keys.rs` reads the
+//! keyboard with them.
 
-use super::sim_bridge::{AppCommand, AppSystems, Instances, Playback, PlaybackCommand, SlowCommand, Target};
-use super::time_lens::SlowClock;
+use crate::command::lecture::LectureCommand;
+use crate::command::view::ViewCommand;
+use crate::command::{AppCommand, PlaybackCommand, SlowCommand, Target, target_of};
 use bevy::prelude::*;
-use bevy_egui::EguiContexts;
 use serde::{Deserialize, Serialize};
 use synapse_core::experiment::Command;
 
@@ -25,7 +26,7 @@ pub enum KeyAction {
     Playback(PlaybackCommand),
     Sim(Command),
     /// A lecture's keys: next and previous cue, blank screen, presenter mode.
-    Lecture(super::lecture::LectureCommand),
+    Lecture(LectureCommand),
     /// Fullscreen (borderless) or windowed.
     ToggleFullscreen,
     /// The evidence layer on the labels.
@@ -88,65 +89,20 @@ impl Keymap {
     }
 }
 
-/// The keys: the built-in keymap, or the one `--keymap` named.
-pub struct KeymapPlugin(pub Keymap);
-
-impl Plugin for KeymapPlugin {
-    fn build(&self, app: &mut App) {
-        app.insert_resource(self.0.clone()).add_message::<super::recording::RecordRequest>().add_systems(Update, keys.in_set(AppSystems::Input));
-    }
-}
-
 /// The command a key press sends, given the clocks' state (toggles) and
 /// where the panels point (experiment commands go there).
 pub fn command_for(action: &KeyAction, (playing, slow_playing, panels, evidence): (bool, bool, bool, bool), target: Target) -> Option<AppCommand> {
     Some(match action {
         KeyAction::TogglePlay => AppCommand::Playback(PlaybackCommand::Play(!playing)),
         KeyAction::ToggleSlowClock => AppCommand::Slow(SlowCommand::Play(!slow_playing)),
-        KeyAction::TogglePanels => AppCommand::View(super::ui::ViewCommand::Panels(!panels)),
-        KeyAction::ToggleEvidence => AppCommand::View(super::ui::ViewCommand::Evidence(!evidence)),
+        KeyAction::TogglePanels => AppCommand::View(ViewCommand::Panels(!panels)),
+        KeyAction::ToggleEvidence => AppCommand::View(ViewCommand::Evidence(!evidence)),
         KeyAction::Playback(p) => AppCommand::Playback(p.clone()),
-        KeyAction::Sim(c) => AppCommand::Sim(super::sim_bridge::target_of(c, target), c.clone()),
+        KeyAction::Sim(c) => AppCommand::Sim(target_of(c, target), c.clone()),
         KeyAction::Lecture(l) => AppCommand::Lecture(l.clone()),
         // The window's and the recorder's, not the model's: `keys` sends them.
         KeyAction::ToggleFullscreen | KeyAction::ToggleRecord => return None,
     })
-}
-
-fn keys(
-    keys: Res<ButtonInput<KeyCode>>,
-    keymap: Res<Keymap>,
-    (playback, clock, instances, settings, lecture): (Res<Playback>, Res<SlowClock>, Res<Instances>, Option<Res<super::ui::Settings>>, Option<Res<super::lecture::LectureState>>),
-    (mut out, mut record): (MessageWriter<AppCommand>, MessageWriter<super::recording::RecordRequest>),
-    mut contexts: EguiContexts,
-    mut windows: Query<&mut Window, With<bevy::window::PrimaryWindow>>,
-) {
-    // Typing into a text box is not a shortcut.
-    if contexts.ctx_mut().is_ok_and(|c| c.egui_wants_keyboard_input()) {
-        return;
-    }
-    let presenting = lecture.is_some_and(|l| l.presenter);
-    for b in &keymap.0 {
-        if keys.just_pressed(b.key) && b.when.active(presenting) {
-            let (panels, evidence) = settings.as_ref().map(|s| (s.show_panels, s.show_evidence)).unwrap_or((true, false));
-            match command_for(&b.action, (playback.playing, clock.playing, panels, evidence), instances.target) {
-                Some(c) => {
-                    out.write(c);
-                }
-                None if b.action == KeyAction::ToggleRecord => {
-                    record.write(super::recording::RecordRequest::Toggle);
-                }
-                None => {
-                    for mut w in &mut windows {
-                        w.mode = match w.mode {
-                            bevy::window::WindowMode::Windowed => bevy::window::WindowMode::BorderlessFullscreen(bevy::window::MonitorSelection::Current),
-                            _ => bevy::window::WindowMode::Windowed,
-                        };
-                    }
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -161,7 +117,7 @@ mod tests {
         assert_eq!(k.key_for(&KeyAction::Sim(Command::SlowJump { minutes: 60.0 })), Some(KeyCode::KeyJ));
         assert_eq!(command_for(&KeyAction::TogglePlay, (true, false, true, false), Target::A), Some(AppCommand::Playback(PlaybackCommand::Play(false))));
         assert_eq!(command_for(&KeyAction::Sim(Command::Spike), (true, false, true, false), Target::B), Some(AppCommand::Sim(Target::B, Command::Spike)));
-        assert_eq!(command_for(&KeyAction::ToggleEvidence, (true, false, true, false), Target::B), Some(AppCommand::View(crate::app::ui::ViewCommand::Evidence(true))));
+        assert_eq!(command_for(&KeyAction::ToggleEvidence, (true, false, true, false), Target::B), Some(AppCommand::View(ViewCommand::Evidence(true))));
         // The clock's own commands reach both synapses whatever the panels point at.
         assert_eq!(command_for(&KeyAction::Sim(Command::SlowJump { minutes: 60.0 }), (true, false, true, false), Target::B), Some(AppCommand::Sim(Target::Both, Command::SlowJump { minutes: 60.0 })));
         assert_eq!(k.key_for(&KeyAction::TogglePanels), Some(KeyCode::KeyH));

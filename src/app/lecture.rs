@@ -9,9 +9,10 @@
 
 use super::keymap::{KeyAction, Keymap};
 use super::palette;
+use super::shared::{Settings, ViewRect};
 use super::sim_bridge::{AppCommand, AppSystems};
-use super::ui::{Settings, UiSettings, ViewRect};
 pub use crate::command::lecture::LectureCommand;
+use crate::command::view::UiSettings;
 use crate::lecture::runner::{CueRunner, Out, Pace, Timeline};
 use crate::lecture::staging::{self, Class, Trial};
 use crate::lecture::{CuePanel, Evidence, Loaded};
@@ -176,8 +177,8 @@ fn drive_lecture(
     mut settings: ResMut<Settings>,
     time: Res<Time>,
     real: Res<Time<Real>>,
-    offscreen: Option<Res<super::export::OffscreenTarget>>,
-    video: Option<Res<super::export::VideoClock>>,
+    offscreen: Option<Res<super::shared::OffscreenTarget>>,
+    video: Option<Res<super::shared::VideoClock>>,
 ) {
     let now = real.elapsed_secs_f64();
     let l = &mut *lecture;
@@ -296,7 +297,8 @@ fn report_cue_ends(mut lecture: ResMut<LectureState>, states: Query<(&super::sim
 }
 
 fn toggle_console(commands: &mut Commands, l: &mut LectureState, offscreen: bool) {
-    if offscreen {
+    // A video has one picture and a page one canvas: the console takes it over (S again gives the stage back).
+    if offscreen || cfg!(web) {
         l.console_in_main = !l.console_in_main;
         return;
     }

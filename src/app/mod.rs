@@ -3,7 +3,7 @@
 //!
 //! One plugin per feature: `SimPlugin` (the experiment, its commands, the
 //! fast clock, the ordered system sets, the command log),
-//! `TimeLensPlugin` (the slow clock's playback), `KeymapPlugin` (keys as data),
+//! `TimeLensPlugin` (the slow clock's playback), `KeysPlugin` (key presses through the keymap, which is data),
 //! `InstancingPlugin` (molecule batches), `ScenePlugin` (the 3D synapse),
 //! `PathwayPlugin` (the signalling pathway in the spine, spines on the dendrite),
 //! `CameraPlugin`, `UiPlugin` (panels), `LecturePlugin` (a lecture's cues,
@@ -11,23 +11,33 @@
 //! button) and, for `screenshot` and `export`,
 //! `ExportPlugin` (offscreen frames to files).
 
+#[cfg(web)]
+pub mod browser;
 pub mod camera;
+#[cfg(native)]
 pub mod export;
 pub mod instancing;
 pub mod keymap;
+pub mod keys;
 pub mod lecture;
 pub mod palette;
 pub mod pathway;
+#[cfg(native)]
 pub mod recording;
 pub mod scene;
+pub mod shared;
 pub mod sim_bridge;
 pub mod time_lens;
 pub mod ui;
 
+#[cfg(native)]
 use bevy::app::ScheduleRunnerPlugin;
 use bevy::log::LogPlugin;
 use bevy::prelude::*;
-use bevy::window::{ExitCondition, PresentMode, WindowResolution};
+#[cfg(native)]
+use bevy::window::ExitCondition;
+use bevy::window::{PresentMode, WindowResolution};
+#[cfg(native)]
 use bevy::winit::WinitPlugin;
 use bevy_egui::EguiPlugin;
 use std::path::PathBuf;
@@ -88,11 +98,24 @@ pub struct LectureOptions {
 }
 
 /// Open the window (or render offscreen) and run until closed.
+#[cfg(native)]
 pub fn run(opts: AppOptions) -> Result<(), String> {
     if opts.offscreen.is_none() {
         check_display()?;
     }
     install_gpu_panic_hook();
+    let offscreen = opts.offscreen.is_some();
+    match build(&opts)?.run() {
+        AppExit::Success => Ok(()),
+        // The export said why already.
+        AppExit::Error(code) if offscreen => std::process::exit(code.get() as i32),
+        AppExit::Error(code) => Err(format!("the app stopped with error code {code}")),
+    }
+}
+
+/// The app with every plugin the options ask for, ready to run (the web
+/// page adds its own plugin first).
+pub fn build(opts: &AppOptions) -> Result<App, String> {
     let mut app = App::new();
     let title = match &opts.compare {
         Some((b, _)) => format!("Synapse Lab — {} | {}", opts.scenario.name, b.name),
@@ -100,33 +123,13 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
     };
     let log = LogPlugin { filter: "warn,wgpu=error,naga=error,bevy_render=warn".into(), ..default() };
     match &opts.offscreen {
-        // No window and no winit (it needs a display): the app loop runs by
-        // itself and every camera draws into an image (Bevy's headless_renderer example).
-        Some(_) => {
-            app.add_plugins(
-                DefaultPlugins
-                    .set(WindowPlugin { primary_window: None, exit_condition: ExitCondition::DontExit, close_when_requested: false, ..default() })
-                    .set(log)
-                    .disable::<WinitPlugin>()
-                    // Ctrl-C is the export's own (it removes its files), not Bevy's.
-                    .disable::<bevy::app::TerminalCtrlCHandlerPlugin>(),
-            )
-            .add_plugins(ScheduleRunnerPlugin::run_loop(std::time::Duration::ZERO));
-        }
+        #[cfg(native)]
+        Some(off) => add_offscreen(&mut app, off, log),
+        #[cfg(web)]
+        Some(_) => return Err("rendering offscreen to files (screenshot, export) is the desktop app's".into()),
         None => {
-            let window = Window { title, resolution: WindowResolution::new(opts.size.0, opts.size.1), present_mode: PresentMode::AutoVsync, ..default() };
-            app.add_plugins(DefaultPlugins.set(WindowPlugin { primary_window: Some(window), ..default() }).set(log));
+            app.add_plugins(DefaultPlugins.set(WindowPlugin { primary_window: Some(main_window(title, opts.size)), ..default() }).set(log));
         }
-    }
-    if let Some(off) = &opts.offscreen {
-        // Before the other plugins: the cameras they spawn draw into its image.
-        let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flag = interrupted.clone();
-        // Ctrl-C (or SIGTERM) ends the export at the next frame, its files removed.
-        if let Err(e) = ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed)) {
-            eprintln!("warning: Ctrl-C will not stop the export cleanly ({e})");
-        }
-        app.add_plugins(export::ExportPlugin { job: off.job.clone(), caption: off.caption.clone(), interrupted });
     }
     app.add_plugins((EguiPlugin::default(), MeshPickingPlugin))
         .insert_resource(camera::StartView(opts.view))
@@ -138,24 +141,59 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
             compare: opts.compare.clone(),
             keep_log: opts.offscreen.is_none(),
         })
-        .add_plugins((time_lens::TimeLensPlugin, keymap::KeymapPlugin(opts.keymap.clone().unwrap_or_else(keymap::Keymap::builtin))))
+        .add_plugins((time_lens::TimeLensPlugin, keys::KeysPlugin(opts.keymap.clone().unwrap_or_else(keymap::Keymap::builtin))))
         .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, pathway::PathwayPlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
+    #[cfg(native)]
     if opts.offscreen.is_none() {
         app.add_plugins(recording::RecordPlugin);
     }
     if let Some(l) = &opts.lecture {
         app.add_plugins(lecture::LecturePlugin { loaded: l.loaded.clone(), cue: l.cue, presenter: l.presenter, pace: l.pace, console_in_main: l.console, timeline: l.timeline.clone() });
     }
-    match app.run() {
-        AppExit::Success => Ok(()),
-        // The export said why already.
-        AppExit::Error(code) if opts.offscreen.is_some() => std::process::exit(code.get() as i32),
-        AppExit::Error(code) => Err(format!("the app stopped with error code {code}")),
+    Ok(app)
+}
+
+/// The app's window; in a page, the canvas the page made for it
+/// (`#synapse-lab`), sized with the page.
+fn main_window(title: String, size: (u32, u32)) -> Window {
+    let window = Window { title, resolution: WindowResolution::new(size.0, size.1), present_mode: PresentMode::AutoVsync, ..default() };
+    #[cfg(web)]
+    let window = Window {
+        canvas: Some("#synapse-lab".into()),
+        fit_canvas_to_parent: true,
+        // F5 (present), Tab and PageDown belong to the lecture, not the browser.
+        prevent_default_event_handling: true,
+        ..window
+    };
+    window
+}
+
+/// No window and no winit (it needs a display): the app loop runs by
+/// itself and every camera draws into an image (Bevy's headless_renderer
+/// example), before the other plugins, so the cameras they spawn draw into it.
+#[cfg(native)]
+fn add_offscreen(app: &mut App, off: &Offscreen, log: LogPlugin) {
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin { primary_window: None, exit_condition: ExitCondition::DontExit, close_when_requested: false, ..default() })
+            .set(log)
+            .disable::<WinitPlugin>()
+            // Ctrl-C is the export's own (it removes its files), not Bevy's.
+            .disable::<bevy::app::TerminalCtrlCHandlerPlugin>(),
+    )
+    .add_plugins(ScheduleRunnerPlugin::run_loop(std::time::Duration::ZERO));
+    let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = interrupted.clone();
+    // Ctrl-C (or SIGTERM) ends the export at the next frame, its files removed.
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed)) {
+        eprintln!("warning: Ctrl-C will not stop the export cleanly ({e})");
     }
+    app.add_plugins(export::ExportPlugin { job: off.job.clone(), caption: off.caption.clone(), interrupted });
 }
 
 /// A window needs an X display (the app is built for X11; Wayland desktops
 /// provide one through XWayland).
+#[cfg(native)]
 fn check_display() -> Result<(), String> {
     if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none() {
         return Err("no display: DISPLAY is not set. Run synapse-lab in a desktop session, or headless under Xvfb: \
@@ -166,6 +204,7 @@ fn check_display() -> Result<(), String> {
 }
 
 /// Bevy panics when no graphics adapter exists; say what to install instead.
+#[cfg(native)]
 fn install_gpu_panic_hook() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

@@ -6,9 +6,11 @@
 //! density. Clicking a node in either place selects it in both.
 //! Schematic: positions and sizes are illustrative; levels are the model's.
 
-use super::scene::{InInstance, Selectable, Selection, SpineHead};
+use super::scene::{DENDRITE_Y, Selectable, SpineHead};
+use super::shared::Settings;
+use super::shared::{InInstance, Selection};
 use super::sim_bridge::SimState;
-use super::ui::{Settings, UiSettings};
+use crate::command::view::UiSettings;
 use bevy::prelude::*;
 use bevy_egui::egui;
 use synapse_core::signalling::{Cascade, format_minutes};
@@ -290,9 +292,6 @@ pub fn node_position(at: (f32, f32)) -> Vec3 {
     let toward = Vec3::new(yaw.sin(), 0.0, yaw.cos());
     Vec3::new(0.0, -0.75 - at.1 * 1.35, 0.0) + right * ((at.0 - 0.5) * 3.3) + toward * 0.4
 }
-
-/// Where the dendrite shaft runs (world units), below the spine.
-pub const DENDRITE_Y: f32 = -5.0;
 
 /// Along the dendrite: perpendicular to the default view (yaw 0.6 rad).
 fn along() -> Vec3 {

@@ -19,9 +19,9 @@
 //! recorded with `synapse-lab export --lecture` instead.
 
 use super::camera::Pose;
-use super::scene::{InInstance, Selection};
+use super::shared::{InInstance, RecordRequest, Selection, Settings, ViewRect};
 use super::sim_bridge::{AppCommand, AppSystems, CompareCommand, Instances, Playback, PlaybackCommand, SimState, Slot, SlowCommand};
-use super::ui::{Settings, UiState, ViewRect};
+use super::ui::UiState;
 pub use crate::command::recording::{RECORD_FPS, RECORDING_VERSION, RecordedFrame, Recording};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
@@ -50,13 +50,6 @@ fn kept(c: &AppCommand) -> Result<bool, &'static str> {
         AppCommand::Playback(PlaybackCommand::Play(_) | PlaybackCommand::Speed(_)) | AppCommand::Slow(SlowCommand::Rate(_)) => Ok(true),
         AppCommand::Playback(_) | AppCommand::Sim(..) | AppCommand::Slow(_) | AppCommand::Camera(_) | AppCommand::SaveScenario { .. } | AppCommand::Lecture(_) => Ok(false),
     }
-}
-
-/// Start or stop recording (the button, key R), or cancel a render.
-#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordRequest {
-    Toggle,
-    CancelRender,
 }
 
 /// The Record button's state.

@@ -10,6 +10,7 @@
 
 use super::instancing::{Instance, InstanceBatch};
 use super::palette;
+use super::shared::{InInstance, Selection};
 use super::sim_bridge::{AppCommand, SimState};
 use bevy::asset::RenderAssetUsages;
 use bevy::camera::visibility::NoFrustumCulling;
@@ -18,6 +19,7 @@ use bevy::picking::Pickable;
 use bevy::prelude::*;
 use synapse_core::receptors::ReceptorKind;
 use synapse_core::receptors::nmda::mg_unblock;
+use synapse_core::sim::Simulation;
 
 pub use crate::command::view::Selectable;
 
@@ -34,6 +36,9 @@ pub const S: f32 = 10.0;
 pub const SCALE_NOTE: &str = "To scale: cleft (20 nm), PSD, active zone, vesicles (40 nm), receptor positions. \
 Enlarged for visibility: glutamate dots (×7), receptors (×1.5). One dot = one simulated molecule. \
 Membrane shapes, the astrocyte sheets and the glutamine path are schematic.";
+
+/// Where the dendrite shaft runs (world units), below the spine.
+pub const DENDRITE_Y: f32 = -5.0;
 
 /// Core coordinates (µm) to world.
 pub fn world(x_um: f32, y_um: f32, z_um: f32) -> Vec3 {
@@ -67,14 +72,6 @@ impl Look {
 /// The postsynaptic spine head (it grows with synaptic protein).
 #[derive(Component)]
 pub struct SpineHead;
-
-/// The clicked thing, if any, and the instance it belongs to.
-#[derive(Resource, Default, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Selection(pub Option<Selectable>, pub Option<Entity>);
-
-/// The instance (root entity) a visual belongs to.
-#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct InInstance(pub Entity);
 
 /// Entities rebuilt when the model is (re)loaded.
 #[derive(Component)]
@@ -210,7 +207,7 @@ pub struct Themed(pub Color);
 
 /// Give themed membranes their theme's colour (when the theme changes or a scene is built).
 pub fn theme_membranes(
-    settings: Option<Res<super::ui::Settings>>,
+    settings: Option<Res<super::shared::Settings>>,
     q: Query<(&MeshMaterial3d<StandardMaterial>, &Themed)>,
     added: Query<(), Added<Themed>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
@@ -308,225 +305,224 @@ fn rebuild_dynamic(
 /// Spawn one instance's synapse under `root`; returns its labels.
 fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palette: &Palette, meshes: &mut Assets<Mesh>, materials: &mut Assets<StandardMaterial>) -> Labels {
     let sim = &state.sim;
-    let g = &sim.scenario.geometry;
-    let h = (g.cleft_height_nm * 1e-3) as f32;
-    let psd = g.psd_radius_um as f32;
-    let bouton_r = (g.psd_radius_um as f32 * 2.2) * S;
-    // Membranes (not pickable: they must not hide what is behind them).
-    commands.spawn((
-        ChildOf(root),
-        InInstance(root),
-        Mesh3d(meshes.add(dome(bouton_r, bouton_r * 0.75, 16, 48))),
-        MeshMaterial3d(translucent(materials, palette::BOUTON)),
-        Themed(palette::BOUTON),
-        Transform::from_translation(world(0.0, 0.0, h)),
-        Pickable::IGNORE,
-        Dynamic,
-        Name::new("Presynaptic bouton"),
-    ));
-    commands.spawn((
-        ChildOf(root),
-        InInstance(root),
-        Mesh3d(meshes.add(dome(psd * 1.9 * S, psd * 1.6 * S, 16, 48))),
-        MeshMaterial3d(translucent(materials, palette::SPINE)),
-        Themed(palette::SPINE),
-        Transform::from_rotation(Quat::from_rotation_x(std::f32::consts::PI)),
-        Pickable::IGNORE,
-        Dynamic,
-        SpineHead,
-        Name::new("Postsynaptic spine head"),
-    ));
-    commands.spawn((
-        ChildOf(root),
-        InInstance(root),
-        Mesh3d(meshes.add(Cylinder::new(psd * S, 0.03))),
-        MeshMaterial3d(materials.add(StandardMaterial { base_color: palette::PSD, alpha_mode: AlphaMode::Blend, ..default() })),
-        Transform::from_xyz(0.0, -0.02, 0.0),
-        Pickable::IGNORE,
-        Dynamic,
-        Name::new("Postsynaptic density"),
-    ));
-    // Astrocyte processes lining the sheet, as the core's sectors.
-    let astro = translucent(materials, palette::ASTROCYTE);
-    let n = g.astro_processes.max(1);
-    for k in 0..n {
-        let a0 = std::f32::consts::TAU * k as f32 / n as f32;
-        let a1 = a0 + std::f32::consts::TAU * g.astro_coverage as f32 / n as f32;
-        // Core angle atan2(y, x) maps to world atan2(z, x): the same sectors.
-        commands
-            .spawn((
-                ChildOf(root),
-                InInstance(root),
-                Mesh3d(meshes.add(annular_sector(g.astro_inner_radius_um as f32 * S, g.outer_radius_um as f32 * S, a0, a1, 0.06, 24))),
+    let d = Dims::of(sim);
+    let mut s = Spawner { commands, root, palette, meshes, materials };
+    s.membranes(sim, &d);
+    let inter = s.interneuron(sim, &d);
+    s.receptors(sim, &d);
+    s.release_machinery(sim, &d);
+    // One instanced batch: every glutamate molecule, then every transporter patch.
+    let dots = s.palette.dot_mesh.clone();
+    s.spawn((Mesh3d(dots), InstanceBatch::default(), NoFrustumCulling, Transform::IDENTITY, Pickable::IGNORE, Name::new("Glutamate molecules and EAAT patches")));
+    scene_labels(sim, &d, inter)
+}
+
+/// The synapse's sizes in world units, from its geometry.
+struct Dims {
+    /// Cleft height.
+    h: f32,
+    /// PSD radius (µm, as the core's coordinates).
+    psd_um: f32,
+    /// The bouton's radius.
+    bouton_r: f32,
+}
+
+impl Dims {
+    fn of(sim: &Simulation) -> Self {
+        let g = &sim.scenario.geometry;
+        Self { h: (g.cleft_height_nm * 1e-3) as f32, psd_um: g.psd_radius_um as f32, bouton_r: (g.psd_radius_um as f32 * 2.2) * S }
+    }
+}
+
+/// Spawns an instance's visuals as children of its root; each carries the
+/// instance (`InInstance`) and is rebuilt with it (`Dynamic`).
+struct Spawner<'a, 'w, 's> {
+    commands: &'a mut Commands<'w, 's>,
+    root: Entity,
+    palette: &'a Palette,
+    meshes: &'a mut Assets<Mesh>,
+    materials: &'a mut Assets<StandardMaterial>,
+}
+
+impl Spawner<'_, '_, '_> {
+    fn spawn(&mut self, bundle: impl Bundle) -> EntityCommands<'_> {
+        self.commands.spawn((ChildOf(self.root), InInstance(self.root), Dynamic, bundle))
+    }
+
+    /// Bouton, spine head and PSD (not pickable: they must not hide what is
+    /// behind them), and the astrocyte processes lining the sheet, as the core's sectors.
+    fn membranes(&mut self, sim: &Simulation, d: &Dims) {
+        let (bouton_r, psd) = (d.bouton_r, d.psd_um);
+        let (bouton, spine, disc) =
+            (self.meshes.add(dome(bouton_r, bouton_r * 0.75, 16, 48)), self.meshes.add(dome(psd * 1.9 * S, psd * 1.6 * S, 16, 48)), self.meshes.add(Cylinder::new(psd * S, 0.03)));
+        let (bouton_m, spine_m) = (translucent(self.materials, palette::BOUTON), translucent(self.materials, palette::SPINE));
+        let disc_m = self.materials.add(StandardMaterial { base_color: palette::PSD, alpha_mode: AlphaMode::Blend, ..default() });
+        self.spawn((Mesh3d(bouton), MeshMaterial3d(bouton_m), Themed(palette::BOUTON), Transform::from_translation(world(0.0, 0.0, d.h)), Pickable::IGNORE, Name::new("Presynaptic bouton")));
+        self.spawn((
+            Mesh3d(spine),
+            MeshMaterial3d(spine_m),
+            Themed(palette::SPINE),
+            Transform::from_rotation(Quat::from_rotation_x(std::f32::consts::PI)),
+            Pickable::IGNORE,
+            SpineHead,
+            Name::new("Postsynaptic spine head"),
+        ));
+        self.spawn((Mesh3d(disc), MeshMaterial3d(disc_m), Transform::from_xyz(0.0, -0.02, 0.0), Pickable::IGNORE, Name::new("Postsynaptic density")));
+        let g = &sim.scenario.geometry;
+        let astro = translucent(self.materials, palette::ASTROCYTE);
+        let n = g.astro_processes.max(1);
+        for k in 0..n {
+            let a0 = std::f32::consts::TAU * k as f32 / n as f32;
+            let a1 = a0 + std::f32::consts::TAU * g.astro_coverage as f32 / n as f32;
+            // Core angle atan2(y, x) maps to world atan2(z, x): the same sectors.
+            let sector = self.meshes.add(annular_sector(g.astro_inner_radius_um as f32 * S, g.outer_radius_um as f32 * S, a0, a1, 0.06, 24));
+            self.spawn((
+                Mesh3d(sector),
                 MeshMaterial3d(astro.clone()),
                 Themed(palette::ASTROCYTE),
                 Transform::from_xyz(0.0, -0.05, 0.0),
                 Selectable::Transporters,
-                Dynamic,
                 Name::new(format!("Astrocyte process {k}")),
             ))
             .observe(select_on_click);
-    }
-    // GABAergic interneuron terminal beside the spine, with its vesicles.
-    // Drawn to the left of the bouton as the default views see it (across
-    // their line of sight, yaw 0.6 rad), between the astrocyte sheet and the
-    // dendrite: in front of the spine it hid the cleft, lower down the dendrite.
-    let d = (g.interneuron_distance_um as f32 * S).max(bouton_r + 1.6);
-    let yaw = 0.6f32;
-    let inter = Vec3::new(-d * yaw.cos(), -0.9, d * yaw.sin());
-    commands.spawn((
-        ChildOf(root),
-        InInstance(root),
-        Mesh3d(meshes.add(Sphere::new(1.1))),
-        MeshMaterial3d(translucent(materials, palette::INTERNEURON)),
-        Themed(palette::INTERNEURON),
-        Transform::from_translation(inter),
-        Pickable::IGNORE,
-        Dynamic,
-        Name::new("GABAergic interneuron terminal"),
-    ));
-    let gaba_mat = materials.add(StandardMaterial { base_color: Color::srgb(0.85, 0.7, 1.0), ..default() });
-    for k in 0..sim.scenario.interneuron.release_sites.min(12) {
-        let a = k as f32 * 1.3;
-        commands.spawn((
-            ChildOf(root),
-            InInstance(root),
-            Mesh3d(palette.vesicle_mesh.clone()),
-            MeshMaterial3d(gaba_mat.clone()),
-            Transform::from_translation(inter + Vec3::new(0.5 * a.cos(), -0.3 + 0.1 * k as f32, 0.5 * a.sin())).with_scale(Vec3::splat(0.8)),
-            Dynamic,
-            Name::new(format!("GABA vesicle {k}")),
-        ));
-    }
-    commands.spawn((
-        ChildOf(root),
-        InInstance(root),
-        Mesh3d(meshes.add(Sphere::new(0.6))),
-        MeshMaterial3d(materials.add(StandardMaterial { base_color: Color::srgba(1.0, 0.5, 0.9, 0.0), emissive: LinearRgba::rgb(2.0, 0.8, 2.0), alpha_mode: AlphaMode::Blend, ..default() })),
-        Transform::from_translation(inter.lerp(Vec3::new(0.0, -0.8, 0.0), 0.5)),
-        Visibility::Hidden,
-        Pickable::IGNORE,
-        GabaFlash,
-        Dynamic,
-        Name::new("GABA release"),
-    ));
-    // Receptors on their membranes.
-    let r = &sim.receptors;
-    for k in 0..r.len() {
-        let kind = r.types[r.kind[k] as usize].kind;
-        let y = if kind.presynaptic() { h * S + 0.08 } else { -0.02 };
-        let mut t = Transform::from_translation(Vec3::new(r.x_um[k] * S, y, r.y_um[k] * S));
-        if matches!(kind, ReceptorKind::Nmda2A | ReceptorKind::Nmda2B | ReceptorKind::Kainate | ReceptorKind::Ampa) {
-            t.translation.y += 0.06;
         }
-        let mut receptor = commands.spawn((
-            ChildOf(root),
-            InInstance(root),
-            Mesh3d(palette.receptor_mesh[kind as usize].clone()),
-            MeshMaterial3d(palette.receptor[kind as usize][0].clone()),
-            t,
-            ReceptorVisual(k),
-            Selectable::Receptor(k),
-            Dynamic,
-            Name::new(format!("{} receptor {k}", kind.label())),
+    }
+
+    /// The GABAergic interneuron terminal beside the spine, its vesicles and
+    /// the flash of its release; returns where it sits.
+    fn interneuron(&mut self, sim: &Simulation, d: &Dims) -> Vec3 {
+        // Drawn to the left of the bouton as the default views see it (across
+        // their line of sight, yaw 0.6 rad), between the astrocyte sheet and the
+        // dendrite: in front of the spine it hid the cleft, lower down the dendrite.
+        let dist = (sim.scenario.geometry.interneuron_distance_um as f32 * S).max(d.bouton_r + 1.6);
+        let yaw = 0.6f32;
+        let inter = Vec3::new(-dist * yaw.cos(), -0.9, dist * yaw.sin());
+        let (body, body_m) = (self.meshes.add(Sphere::new(1.1)), translucent(self.materials, palette::INTERNEURON));
+        self.spawn((Mesh3d(body), MeshMaterial3d(body_m), Themed(palette::INTERNEURON), Transform::from_translation(inter), Pickable::IGNORE, Name::new("GABAergic interneuron terminal")));
+        let gaba_mat = self.materials.add(StandardMaterial { base_color: Color::srgb(0.85, 0.7, 1.0), ..default() });
+        for k in 0..sim.scenario.interneuron.release_sites.min(12) {
+            let a = k as f32 * 1.3;
+            let vesicle = self.palette.vesicle_mesh.clone();
+            let at = inter + Vec3::new(0.5 * a.cos(), -0.3 + 0.1 * k as f32, 0.5 * a.sin());
+            self.spawn((Mesh3d(vesicle), MeshMaterial3d(gaba_mat.clone()), Transform::from_translation(at).with_scale(Vec3::splat(0.8)), Name::new(format!("GABA vesicle {k}"))));
+        }
+        let flash = self.meshes.add(Sphere::new(0.6));
+        let flash_m = self.materials.add(StandardMaterial { base_color: Color::srgba(1.0, 0.5, 0.9, 0.0), emissive: LinearRgba::rgb(2.0, 0.8, 2.0), alpha_mode: AlphaMode::Blend, ..default() });
+        self.spawn((
+            Mesh3d(flash),
+            MeshMaterial3d(flash_m),
+            Transform::from_translation(inter.lerp(Vec3::new(0.0, -0.8, 0.0), 0.5)),
+            Visibility::Hidden,
+            Pickable::IGNORE,
+            GabaFlash,
+            Name::new("GABA release"),
         ));
-        receptor.observe(select_on_click);
-        if kind.blockable() {
-            receptor.with_child((
-                InInstance(root),
-                Mesh3d(palette.pore_mesh.clone()),
-                MeshMaterial3d(palette.pore_material.clone()),
-                Transform::from_xyz(0.0, 0.11, 0.0),
-                Visibility::Hidden,
-                PoreDrug(k),
-                Name::new(format!("Blocker in receptor {k}")),
+        inter
+    }
+
+    /// Every receptor on its membrane (presynaptic ones on the bouton), with
+    /// a blocker in the pore of those a drug can block.
+    fn receptors(&mut self, sim: &Simulation, d: &Dims) {
+        let r = &sim.receptors;
+        let p = self.palette;
+        for k in 0..r.len() {
+            let kind = r.types[r.kind[k] as usize].kind;
+            let y = if kind.presynaptic() { d.h * S + 0.08 } else { -0.02 };
+            let mut t = Transform::from_translation(Vec3::new(r.x_um[k] * S, y, r.y_um[k] * S));
+            if matches!(kind, ReceptorKind::Nmda2A | ReceptorKind::Nmda2B | ReceptorKind::Kainate | ReceptorKind::Ampa) {
+                t.translation.y += 0.06;
+            }
+            let root = self.root;
+            let mut receptor = self.spawn((
+                Mesh3d(p.receptor_mesh[kind as usize].clone()),
+                MeshMaterial3d(p.receptor[kind as usize][0].clone()),
+                t,
+                ReceptorVisual(k),
+                Selectable::Receptor(k),
+                Name::new(format!("{} receptor {k}", kind.label())),
             ));
+            receptor.observe(select_on_click);
+            if kind.blockable() {
+                receptor.with_child((
+                    InInstance(root),
+                    Mesh3d(p.pore_mesh.clone()),
+                    MeshMaterial3d(p.pore_material.clone()),
+                    Transform::from_xyz(0.0, 0.11, 0.0),
+                    Visibility::Hidden,
+                    PoreDrug(k),
+                    Name::new(format!("Blocker in receptor {k}")),
+                ));
+            }
         }
     }
-    // Docked vesicles, reserve vesicles, Ca2+ channels.
-    let pre = &sim.pre;
-    for (s, site) in pre.sites.iter().enumerate() {
-        commands
-            .spawn((
-                ChildOf(root),
-                InInstance(root),
-                Mesh3d(palette.vesicle_mesh.clone()),
-                MeshMaterial3d(palette.vesicle_full.clone()),
+
+    /// Docked vesicles at their release sites, reserve vesicles in the
+    /// bouton, Ca²⁺ channels in the active zone.
+    fn release_machinery(&mut self, sim: &Simulation, d: &Dims) {
+        let (pre, p, h) = (&sim.pre, self.palette, d.h);
+        for (s, site) in pre.sites.iter().enumerate() {
+            self.spawn((
+                Mesh3d(p.vesicle_mesh.clone()),
+                MeshMaterial3d(p.vesicle_full.clone()),
                 Transform::from_translation(world(site.x_um, site.y_um, h) + Vec3::Y * 0.21),
                 DockVisual(s),
                 Selectable::DockSite(s),
-                Dynamic,
                 Name::new(format!("Docked vesicle {s}")),
             ))
             .observe(select_on_click);
-    }
-    let mut rng_state = sim.scenario.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = || {
-        rng_state ^= rng_state << 13;
-        rng_state ^= rng_state >> 7;
-        rng_state ^= rng_state << 17;
-        (rng_state >> 40) as f32 / (1u64 << 24) as f32
-    };
-    for v in 0..pre.reserve.len().min(40) {
-        // Illustrative placement inside the bouton (positions are not simulated).
-        let (a, rr, y) = (next() * std::f32::consts::TAU, next().sqrt() * bouton_r * 0.7, h * S + 0.6 + next() * bouton_r * 0.45);
-        commands.spawn((
-            ChildOf(root),
-            InInstance(root),
-            Mesh3d(palette.vesicle_mesh.clone()),
-            MeshMaterial3d(palette.vesicle_full.clone()),
-            Transform::from_xyz(rr * a.cos(), y, rr * a.sin()),
-            ReserveVisual(v),
-            Dynamic,
-            Name::new(format!("Reserve vesicle {v}")),
-        ));
-    }
-    for c in 0..pre.ca_channel_open.len() {
-        commands
-            .spawn((
-                ChildOf(root),
-                InInstance(root),
-                Mesh3d(palette.channel_mesh.clone()),
-                MeshMaterial3d(palette.channel_closed.clone()),
+        }
+        // Illustrative placement inside the bouton (positions are not
+        // simulated), from a small xorshift seeded by the scenario: the same picture each time.
+        let mut rng_state = sim.scenario.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = || {
+            rng_state ^= rng_state << 13;
+            rng_state ^= rng_state >> 7;
+            rng_state ^= rng_state << 17;
+            (rng_state >> 40) as f32 / (1u64 << 24) as f32
+        };
+        for v in 0..pre.reserve.len().min(40) {
+            let (a, rr, y) = (next() * std::f32::consts::TAU, next().sqrt() * d.bouton_r * 0.7, h * S + 0.6 + next() * d.bouton_r * 0.45);
+            self.spawn((
+                Mesh3d(p.vesicle_mesh.clone()),
+                MeshMaterial3d(p.vesicle_full.clone()),
+                Transform::from_xyz(rr * a.cos(), y, rr * a.sin()),
+                ReserveVisual(v),
+                Name::new(format!("Reserve vesicle {v}")),
+            ));
+        }
+        for c in 0..pre.ca_channel_open.len() {
+            self.spawn((
+                Mesh3d(p.channel_mesh.clone()),
+                MeshMaterial3d(p.channel_closed.clone()),
                 Transform::from_translation(world(pre.ca_channel_x_um[c], pre.ca_channel_y_um[c], h) + Vec3::Y * 0.03),
                 ChannelVisual(c),
                 Selectable::CaChannel(c),
-                Dynamic,
                 Name::new(format!("Ca2+ channel {c}")),
             ))
             .observe(select_on_click);
+        }
     }
-    // One instanced batch: every glutamate molecule, then every transporter patch.
-    commands.spawn((
-        ChildOf(root),
-        InInstance(root),
-        Mesh3d(palette.dot_mesh.clone()),
-        InstanceBatch::default(),
-        NoFrustumCulling,
-        Transform::IDENTITY,
-        Pickable::IGNORE,
-        Dynamic,
-        Name::new("Glutamate molecules and EAAT patches"),
-    ));
+}
+
+/// The scene's labels, each with its evidence level and source.
+fn scene_labels(sim: &Simulation, d: &Dims, inter: Vec3) -> Labels {
     use crate::lecture::Evidence::{Established, Hypothesis, Illustrative};
+    let g = &sim.scenario.geometry;
+    let (h, psd) = (d.h, d.psd_um);
+    let astro_at = {
+        let a = std::f32::consts::TAU / g.astro_processes.max(1) as f32 * g.astro_coverage as f32 * 0.5;
+        let r = (g.astro_inner_radius_um as f32 + g.outer_radius_um as f32) * 0.5 * S;
+        Vec3::new(r * a.cos(), 0.0, r * a.sin())
+    };
     Labels(vec![
-        label("Presynaptic bouton", Vec3::new(0.0, h * S + bouton_r * 0.8, 0.0), Established, "vesicles and active zone: Schikorski & Stevens 1997; its dome shape is schematic"),
+        label("Presynaptic bouton", Vec3::new(0.0, h * S + d.bouton_r * 0.8, 0.0), Established, "vesicles and active zone: Schikorski & Stevens 1997; its dome shape is schematic"),
         label("Synaptic cleft (20 nm)", Vec3::new(-psd * S * 1.2, h * S * 0.5, 0.0), Established, "20 nm: Savtchenko & Rusakov 2007"),
         label("Postsynaptic spine (PSD)", Vec3::new(0.0, -psd * S * 1.7, 0.0), Established, "PSD 300 nm: Schikorski & Stevens 1997; receptor counts approx."),
-        label(
-            "Astrocyte + EAATs",
-            {
-                let a = std::f32::consts::TAU / n as f32 * g.astro_coverage as f32 * 0.5;
-                let r = (g.astro_inner_radius_um as f32 + g.outer_radius_um as f32) * 0.5 * S;
-                Vec3::new(r * a.cos(), 0.0, r * a.sin())
-            },
-            Established,
-            "GLT-1 and GLAST densities: Lehre & Danbolt 1998; sheets schematic",
-        ),
+        label("Astrocyte + EAATs", astro_at, Established, "GLT-1 and GLAST densities: Lehre & Danbolt 1998; sheets schematic"),
         label("GABA interneuron", inter - Vec3::Y * 1.4, Illustrative, "placed for the view; GAD and GABA release are modelled"),
         label("100 nm", scale_bar_origin(psd) + Vec3::new(0.5, 0.0, 0.3), Established, "to scale"),
         label("glutamine (schematic: speed follows the shuttle flux)", glutamine_path(g.astro_inner_radius_um as f32, 0.3), Illustrative, "path and speed schematic; the flux is the model's"),
-        label("dendrite: new spines in green", Vec3::new(0.0, super::pathway::DENDRITE_Y - 1.0, 0.0), Hypothesis, "spine growth calibrated to Li 2010 and Moda-Sava 2019; placement schematic"),
+        label("dendrite: new spines in green", Vec3::new(0.0, DENDRITE_Y - 1.0, 0.0), Hypothesis, "spine growth calibrated to Li 2010 and Moda-Sava 2019; placement schematic"),
     ])
 }
 

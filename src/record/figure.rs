@@ -79,18 +79,27 @@ impl Figure {
         out
     }
 
+    /// The figure as SVG text (`size` in pixels).
+    pub fn svg(&self, size: (u32, u32)) -> Result<String, String> {
+        #[cfg(native)]
+        register_font()?;
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            self.draw(&root)?;
+            root.present().map_err(|e| e.to_string())?;
+        }
+        Ok(svg)
+    }
+
     /// Write the figure, SVG or PNG by the file name, whole or not at all.
     pub fn write(&self, out: &Path, size: (u32, u32)) -> Result<(), String> {
         // Both backends measure text with it (the SVG keeps the text as text).
+        #[cfg(native)]
         register_font()?;
         match out.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
             Some("svg") => {
-                let mut svg = String::new();
-                {
-                    let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-                    self.draw(&root)?;
-                    root.present().map_err(|e| e.to_string())?;
-                }
+                let svg = self.svg(size)?;
                 crate::files::write_atomically(out, |w| std::io::Write::write_all(w, svg.as_bytes()))
             }
             Some("png") => {
@@ -175,6 +184,7 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
 
 /// Text is measured and drawn with egui's Hack font, built into the binary
 /// (its Ubuntu Light drew "cl" as "d" at these sizes).
+#[cfg(native)]
 fn register_font() -> Result<(), String> {
     static DONE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
     DONE.get_or_init(|| plotters::style::register_font("sans-serif", FontStyle::Normal, epaint_default_fonts::HACK_REGULAR).map_err(|_| "the built-in font could not be read".to_string())).clone()

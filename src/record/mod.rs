@@ -166,6 +166,7 @@ pub struct Metadata<'a> {
 }
 
 /// Progress of an export, on a terminal or as JSON lines.
+#[cfg(native)]
 pub struct Progress {
     mode: ProgressMode,
     bar: Option<indicatif::ProgressBar>,
@@ -173,6 +174,7 @@ pub struct Progress {
     total: u64,
 }
 
+#[cfg(native)]
 impl Progress {
     pub fn new(mode: ProgressMode, total: u64) -> Self {
         let bar = (mode == ProgressMode::Bar).then(|| {
@@ -211,6 +213,7 @@ impl Progress {
     }
 }
 
+#[cfg(native)]
 fn round3(x: f64) -> f64 {
     if x.is_finite() { (x * 1000.0).round() / 1000.0 } else { -1.0 }
 }

@@ -596,6 +596,17 @@ impl Simulation {
         }
         h.write_u64(self.membrane.v_mv.to_bits());
         h.write_u64(self.metabolism.astro_glu.to_bits());
+        // A spike or mini given but not yet stepped is state too (a paused
+        // synapse that was just stimulated differs from one that was not).
+        // Nothing is written when none waits, so hashes taken between steps stay as they were.
+        for c in &self.pending {
+            h.write_u8(match c {
+                Control::Spike => 1,
+                Control::Mini => 2,
+                Control::InterneuronSpike => 3,
+                _ => 0,
+            });
+        }
         h.finish()
     }
 }
@@ -607,6 +618,21 @@ mod ecs_tests {
     /// With the extracellular space beyond the rim, every molecule is still
     /// accounted for at every step, the same seed gives the same bits, and
     /// molecules come back into the sheet (the cleft's tail is higher).
+    #[test]
+    fn a_stimulus_not_yet_stepped_changes_the_hash() {
+        let mut s = Scenario::default();
+        s.protocol.clear();
+        let mut a = Simulation::new(&s);
+        let before = a.state_hash();
+        a.apply(Control::Spike);
+        let spiked = a.state_hash();
+        assert_ne!(before, spiked);
+        let mut b = Simulation::new(&s);
+        b.apply(Control::Mini);
+        assert_ne!(b.state_hash(), spiked);
+        assert_ne!(b.state_hash(), before);
+    }
+
     #[test]
     fn the_extracellular_space_keeps_the_ledger_and_returns_molecules() {
         let mut s = Scenario::default();

@@ -49,7 +49,7 @@ pub fn bench(n: usize, steps: u64, binding: bool) -> BenchResult {
     let mut sim = Simulation::new(&s);
     sim.binding = binding;
     fill_uniform(&mut sim, n, s.seed);
-    let start = std::time::Instant::now();
+    let start = web_time::Instant::now();
     let mut molecule_steps = 0;
     for _ in 0..steps {
         molecule_steps += sim.molecules.len() as u64;

@@ -1,17 +1,23 @@
 //! The Drugs panel: choose a drug, its concentration, apply or wash out; its
 //! mechanism, evidence, constants with sources and clinical notes; the
 //! model against the clinic (each drug's row computed when first shown);
-//! the dose-response sweep through a simulated patch (on a thread).
+//! the dose-response sweep through a simulated patch (on a thread; in a
+//! web page, which has none, a slice per frame).
 
 use super::super::palette;
 use super::super::sim_bridge::{AppCommand, sim};
 use bevy::prelude::*;
 use bevy_egui::egui;
 use egui_plot::{Corner, Legend, Line, Plot};
+#[cfg(native)]
+use std::sync::atomic::{AtomicUsize, Ordering};
+#[cfg(native)]
 use std::sync::{Arc, Mutex};
 use synapse_core::clinic::{Agreement, Comparison};
 use synapse_core::experiment::Command;
 use synapse_core::pharmacology::patch::DoseResponse;
+#[cfg(web)]
+use synapse_core::pharmacology::patch::DoseSweep;
 use synapse_core::pharmacology::{Catalogue, Drug, Evidence, Mechanism};
 use synapse_core::receptors::ReceptorKind;
 
@@ -148,21 +154,70 @@ pub fn sweep_target(drug: &Drug) -> Option<(ReceptorKind, Option<f64>, f64)> {
 /// A dose–response sweep running off the frame (it takes seconds).
 #[derive(Resource, Default)]
 pub struct DoseJob {
+    /// The drug being swept.
     pub running: Option<String>,
-    pub result: Arc<Mutex<Option<(String, DoseResponse)>>>,
+    /// The thread's result, taken by `poll`.
+    #[cfg(native)]
+    result: Arc<Mutex<Option<(String, DoseResponse)>>>,
+    /// Runs done of the sweep's total (the control and each concentration).
+    #[cfg(native)]
+    done: Arc<(AtomicUsize, AtomicUsize)>,
+    /// The sweep, run a slice per frame.
+    #[cfg(web)]
+    sweep: Option<DoseSweep>,
     pub last: Option<(String, DoseResponse)>,
 }
 
+impl DoseJob {
+    /// Once a frame: the next slice of a sweep (web), and a finished sweep's result into `last`.
+    pub fn poll(&mut self) {
+        #[cfg(native)]
+        let finished = self.result.lock().ok().and_then(|mut r| r.take());
+        #[cfg(web)]
+        let finished = self.sweep.as_mut().and_then(|s| s.advance(WEB_STEPS_PER_FRAME)).zip(self.running.clone()).map(|(r, key)| (key, r));
+        if let Some(done) = finished {
+            #[cfg(web)]
+            {
+                self.sweep = None;
+            }
+            self.running = None;
+            self.last = Some(done);
+        }
+    }
+
+    /// How far the sweep is, from 0 to 1; none when none runs.
+    pub fn progress(&self) -> Option<f64> {
+        self.running.as_ref()?;
+        #[cfg(native)]
+        let p = self.done.0.load(Ordering::Relaxed) as f64 / self.done.1.load(Ordering::Relaxed).max(1) as f64;
+        #[cfg(web)]
+        let p = self.sweep.as_ref().map_or(0.0, |s| s.progress());
+        Some(p)
+    }
+}
+
+/// Patch steps a page runs per frame: about 10-30 ms of a 120-receptor
+/// patch, so the page keeps drawing while a sweep runs for seconds.
+#[cfg(web)]
+const WEB_STEPS_PER_FRAME: u64 = 10_000;
+
 /// The dose–response panel: sweep the selected drug through a simulated
 /// patch and plot simulated inhibition against the literature Hill curve.
-/// Returns true when the user asks for a sweep.
-pub fn dose_panel(ui: &mut egui::Ui, drug: &Drug, running: bool, last: Option<&DoseResponse>) -> bool {
+/// `progress`: how far a running sweep is (none when none runs). Returns
+/// true when the user asks for a sweep.
+pub fn dose_panel(ui: &mut egui::Ui, drug: &Drug, progress: Option<f64>, last: Option<&DoseResponse>) -> bool {
     let Some((kind, lit, emax)) = sweep_target(drug) else {
         ui.small("Acts on release or uptake, not on a receptor: no receptor dose-response.");
         return false;
     };
     ui.small(format!("{} receptors, 100 µM glutamate bath, -70 mV, 0 Mg2+ (Gilling et al. 2009 protocol).", kind.label()));
-    let clicked = ui.add_enabled(!running, egui::Button::new(if running { "Sweeping… (seconds)" } else { "Sweep through the simulation" })).clicked();
+    let clicked = match progress {
+        Some(p) => {
+            ui.add(egui::ProgressBar::new(p as f32).text("Sweeping through the simulation…"));
+            false
+        }
+        None => ui.button("Sweep through the simulation").clicked(),
+    };
     if let Some(r) = last {
         let points: Vec<[f64; 2]> = r.conc_um.iter().zip(&r.inhibition).map(|(c, i)| [c.log10(), *i]).collect();
         Plot::new("dose-response")
@@ -222,22 +277,38 @@ fn time_limited_half_block_um(drug: &Drug, seconds: f64) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Run the sweep on a thread; the result lands in `DoseJob` for the next frame.
+/// Start a sweep: on a thread (native), or a slice per frame (web); the
+/// result lands in `DoseJob` through `poll`.
 pub fn start_sweep(job: &mut DoseJob, drug: Drug) {
     let Some((kind, lit, _)) = sweep_target(&drug) else { return };
     let centre = lit.unwrap_or(1.0).max(time_limited_half_block_um(&drug, SWEEP_SECONDS));
     let (lo, hi) = (centre / 30.0, centre * 30.0);
+    let mut p = synapse_core::pharmacology::patch::Patch::new(kind);
+    // A lighter patch than `dose-response` (the frame keeps running meanwhile).
+    p.receptors = 120;
+    p.settle_ms = (SWEEP_SECONDS - 10.0) * 1e3;
+    p.measure_ms = 10_000.0;
     job.running = Some(drug.key.clone());
-    let slot = job.result.clone();
-    std::thread::spawn(move || {
-        let mut p = synapse_core::pharmacology::patch::Patch::new(kind);
-        // A lighter patch than `dose-response` (the frame keeps running meanwhile).
-        p.receptors = 120;
-        p.settle_ms = (SWEEP_SECONDS - 10.0) * 1e3;
-        p.measure_ms = 10_000.0;
-        let r = synapse_core::pharmacology::patch::dose_response(&p, &drug, lo, hi, 7);
-        if let Ok(mut s) = slot.lock() {
-            *s = Some((drug.key.clone(), r));
-        }
-    });
+    #[cfg(native)]
+    {
+        let (slot, done) = (job.result.clone(), job.done.clone());
+        done.0.store(0, Ordering::Relaxed);
+        done.1.store(SWEEP_POINTS + 1, Ordering::Relaxed);
+        std::thread::spawn(move || {
+            let tick = || {
+                done.0.fetch_add(1, Ordering::Relaxed);
+            };
+            let r = synapse_core::pharmacology::patch::dose_response_with(&p, &drug, lo, hi, SWEEP_POINTS, &tick);
+            if let Ok(mut s) = slot.lock() {
+                *s = Some((drug.key.clone(), r));
+            }
+        });
+    }
+    #[cfg(web)]
+    {
+        job.sweep = Some(DoseSweep::new(&p, &drug, lo, hi, SWEEP_POINTS));
+    }
 }
+
+/// Concentrations in the panel's sweep.
+const SWEEP_POINTS: usize = 7;

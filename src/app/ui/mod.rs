@@ -28,7 +28,8 @@ pub use stimulation::{StimView, stimulation_panel};
 pub use view::{ViewCommand, view_commands, view_panel};
 
 use super::palette;
-use super::scene::{InInstance, Labels, Selectable, Selection};
+use super::scene::{Labels, Selectable};
+use super::shared::{InInstance, Selection, Settings, ViewRect};
 use super::sim_bridge::{AppCommand, Instances, Playback, SimState, Slot, Target, differences};
 use super::time_lens::SlowClock;
 use bevy::camera::Viewport;
@@ -38,11 +39,6 @@ use synapse_core::pharmacology::Catalogue;
 
 pub use crate::command::view::UiSettings;
 
-/// The viewer's settings as the app's resource (their fields are the
-/// command layer's `UiSettings`, which a recording keeps).
-#[derive(Resource, Deref, DerefMut, Debug, Clone, PartialEq, Default)]
-pub struct Settings(pub UiSettings);
-
 /// The UI plugin; `settings` are the starting theme and scale.
 pub struct UiPlugin {
     pub settings: UiSettings,
@@ -51,22 +47,6 @@ pub struct UiPlugin {
 /// The built-in drug catalogue.
 #[derive(Resource)]
 pub struct DrugCatalogue(pub Catalogue);
-
-/// The 3D view's rectangle in egui points (what the panels leave) and each
-/// instance's part of it, for the cameras to know when the pointer is over
-/// their scene.
-#[derive(Resource, Default, Debug, Clone, PartialEq)]
-pub struct ViewRect {
-    pub all: Option<egui::Rect>,
-    pub parts: Vec<(Entity, egui::Rect)>,
-}
-
-impl ViewRect {
-    /// Instance `e`'s part of the 3D view.
-    pub fn rect_of(&self, e: Entity) -> Option<egui::Rect> {
-        self.parts.iter().find(|(x, _)| *x == e).map(|(_, r)| *r).or(self.all)
-    }
-}
 
 /// The clocks' caption an export burns into its frames (title, fast and
 /// slow time), drawn with the user's caption.
@@ -139,6 +119,21 @@ fn retarget(c: AppCommand, target: Target) -> AppCommand {
     }
 }
 
+/// What one frame of the panels is drawn from: the instances' experiments
+/// (A, B when comparing, and the one the panels act on), what B differs in,
+/// and the viewer's settings.
+struct Frame<'a> {
+    a: &'a SimState,
+    b: Option<&'a SimState>,
+    /// The instance the panels show and act on (A, or B when they address B alone).
+    shown: &'a SimState,
+    differences: &'a [String],
+    settings: &'a UiSettings,
+}
+
+/// Lays the panels out, gives the 3D view what they leave (split in two
+/// when comparing), draws the labels, titles and caption over it, and sends
+/// what the user did as `AppCommand`s.
 pub fn ui_system(
     mut contexts: EguiContexts,
     settings: Res<Settings>,
@@ -157,221 +152,40 @@ pub fn ui_system(
     mut dose: ResMut<DoseJob>,
     mut clinic: ResMut<ClinicTable>,
 ) -> Result {
-    if let Some(done) = dose.result.lock().ok().and_then(|mut r| r.take()) {
-        dose.running = None;
-        dose.last = Some(done);
-    }
+    dose.poll();
     let Ok((_, a_state, _, _)) = states.get(instances.a) else { return Ok(()) };
     let b_state = instances.b.and_then(|b| states.get(b).ok()).map(|(_, s, _, _)| s);
-    // The panels show the instance they act on (A, or B when they address B alone).
-    let state = states.get(instances.shown()).map(|(_, s, _, _)| s).unwrap_or(a_state);
     let differences = b_state.map(|b| differences(a_state, b)).unwrap_or_default();
+    let f = Frame { a: a_state, b: b_state, shown: states.get(instances.shown()).map(|(_, s, _, _)| s).unwrap_or(a_state), differences: &differences, settings: &settings };
     let ctx = contexts.ctx_mut()?.clone();
-    if !ui_state.glyphs_warm {
-        // Every glyph laid out in the first pass, so the font atlas's first
-        // (full) upload holds them all: glyphs added later reach the atlas
-        // as partial updates, which did not show (Bevy 0.19, bevy_egui 0.42).
-        // The sizes the panels (egui's text styles), labels, titles and captions use.
-        for font in [9.0, 12.5, 15.0, 17.0, 18.0, 20.0].map(egui::FontId::proportional).into_iter().chain([egui::FontId::monospace(12.5)]) {
-            let _ = ctx.fonts_mut(|f| f.layout_no_wrap(GLYPHS.to_string(), font, egui::Color32::WHITE));
-        }
-        ui_state.glyphs_warm = true;
-    }
-    if ui_state.applied != Some((settings.dark, settings.scale)) {
-        ctx.set_visuals(if settings.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
-        ctx.set_zoom_factor(settings.scale);
-        clear.0 = palette::background(settings.dark);
-        ui_state.applied = Some((settings.dark, settings.scale));
-    }
-    let shown_key = (instances.shown(), state.generation);
-    if ui_state.shown != Some(shown_key) || ui_state.stim.is_none() {
-        // The train being composed is the user's, not the model's: keep it.
-        let train = ui_state.stim.as_ref().map(|v| (v.train_rate_hz, v.train_count));
-        let mut vm = StimView::of(state);
-        if let Some((rate, count)) = train {
-            (vm.train_rate_hz, vm.train_count) = (rate, count);
-        }
-        ui_state.stim = Some(vm);
-        ui_state.shown = Some(shown_key);
-        if ui_state.scenario.builtins.is_empty() {
-            ui_state.scenario = ScenarioView { path: std::mem::take(&mut ui_state.scenario.path), ..ScenarioView::with_builtins() };
-        }
-        if ui_state.scenario.path.is_empty() {
-            ui_state.scenario.path = state.source.clone();
-        }
-    }
-    // The sliders show the model as it is, whatever set it (a key, a lecture,
-    // the other panel); the train being composed stays the user's.
-    if let Some(vm) = ui_state.stim.as_mut() {
-        let now = StimView::of(state);
-        *vm = StimView { train_rate_hz: vm.train_rate_hz, train_count: vm.train_count, ..now };
-    }
+    let ui_state = &mut *ui_state;
+    prepare(&ctx, ui_state, &f, (instances.shown(), f.shown.generation), &mut clear);
+
     let mut root = egui::Ui::new(ctx.clone(), "root".into(), egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()));
     let mut out: Vec<AppCommand> = Vec::new();
-
     ui_state.overlay_slot = None;
-    let top = if !settings.show_top_bar {
+    let top = if settings.show_top_bar {
+        egui::Panel::top("playback").show(&mut root, |ui| out.extend(top_bar(ui, ui_state, &f, &playback, &clock))).response.rect.height()
+    } else if settings.presenting {
         // Presenter mode keeps a slim band for the cue's title (drawn by the lecture).
-        if settings.presenting { presenter_band(ctx.viewport_rect().height()) } else { 0.0 }
+        presenter_band(ctx.viewport_rect().height())
     } else {
-        egui::Panel::top("playback")
-            .show(&mut root, |ui| {
-                let mut vm = PlaybackView {
-                    playing: playback.playing,
-                    bio_us_per_s: playback.bio_us_per_s,
-                    t_ms: a_state.sim.t_ms(),
-                    lagging: playback.lagging,
-                    actual_bio_us_per_s: playback.actual_bio_us_per_s(a_state.sim.dt_ms()),
-                };
-                // The title row keeps room at its right for the overlays drawn after the panels (the Record button).
-                let slot = ui_state.overlays.first().map(|r| r.size());
-                let mut slot_at = None;
-                ui.horizontal(|ui| {
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if let Some(size) = slot {
-                            slot_at = Some(ui.allocate_exact_size(size, egui::Sense::hover()).0.right_top());
-                        }
-                        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                            ui.heading("Synapse Lab");
-                            let title = match b_state {
-                                None => format!("— {}", a_state.sim.scenario.name),
-                                Some(_) => format!("— comparing A: {} with {}", a_state.base().name, half_title(Slot::B, a_state, &differences)),
-                            };
-                            ui.add(egui::Label::new(title).truncate());
-                        });
-                    });
-                });
-                ui_state.overlay_slot = slot_at;
-                out.extend(playback_bar(ui, &mut vm));
-                let mut lens = LensView { playing: clock.playing, min_per_s: clock.min_per_s, t_min: state.cascade.t_min(), moments: state.slow.moments.iter().map(|m| m.label.clone()).collect() };
-                out.extend(time_lens_bar(ui, &mut lens));
-            })
-            .response
-            .rect
-            .height()
+        0.0
     };
-
     // The stage alone (panels hidden) keeps the clock bars and a caption.
     let controls = settings.show_panels && settings.show_controls;
     // A small window (a projector at 1024x768 and UI scale 1.5) keeps the 3D view
     // at least half its width: the side panels narrow, the legend keeps its colours only.
     let screen = ctx.viewport_rect();
-    let compact_legend = screen.height() < 700.0;
-    let bottom = if controls { egui::Panel::bottom("legend").show(&mut root, |ui| legend::legend(ui, compact_legend)).response.rect.height() } else { 0.0 };
-
-    let left = if !controls {
-        0.0
-    } else {
+    let bottom = if controls { egui::Panel::bottom("legend").show(&mut root, |ui| legend::legend(ui, screen.height() < 700.0)).response.rect.height() } else { 0.0 };
+    let left = if controls {
         egui::Panel::left("controls")
             .default_size(260.0f32.min(screen.width() * 0.24))
             .max_size(screen.width() * 0.24)
             .show(&mut root, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    egui::CollapsingHeader::new("Compare A / B").default_open(b_state.is_some()).show(ui, |ui| {
-                        let mut vm = CompareView { comparing: b_state.is_some(), target: instances.target, linked: instances.linked_cameras, differences: differences.clone() };
-                        out.extend(compare_panel(ui, &mut vm));
-                    });
-                    egui::CollapsingHeader::new("Stimulation").default_open(true).show(ui, |ui| {
-                        if let Some(vm) = ui_state.stim.as_mut() {
-                            out.extend(stimulation_panel(ui, vm));
-                        }
-                    });
-                    egui::CollapsingHeader::new("Drugs").default_open(true).show(ui, |ui| {
-                        // The panel opens on the scenario's first drug (ketamine without one).
-                        let first = state.sim.drugs.first().map(|a| a.drug.key.clone()).unwrap_or_else(|| "ketamine".into());
-                        let vm = ui_state.drugs.get_or_insert_with(|| DrugView { selected: first, conc_um: 1.0, applied: Vec::new(), occupancy: Vec::new() });
-                        vm.applied = state.sim.drugs.iter().map(|a| (a.drug.key.clone(), a.drug.name.clone(), a.conc_um)).collect();
-                        vm.occupancy = state.sim.drug_occupancy();
-                        out.extend(drugs_panel(ui, vm, &catalogue.0));
-                        if let Ok(drug) = catalogue.0.get(&vm.selected) {
-                            clinic_panel(ui, drug, clinic.row(&catalogue.0, drug));
-                            egui::CollapsingHeader::new("Dose-response").id_salt("dose").show(ui, |ui| {
-                                let last = dose.last.as_ref().filter(|(k, _)| *k == drug.key).map(|(_, r)| r);
-                                if dose_panel(ui, drug, dose.running.is_some(), last) {
-                                    drugs::start_sweep(&mut dose, drug.clone());
-                                }
-                            });
-                        }
-                    });
-                    egui::CollapsingHeader::new("Scenario file").default_open(false).show(ui, |ui| {
-                        if let Some(act) = scenario_panel(ui, &mut ui_state.scenario)
-                            && let Some(d) = scenario::handle_file(act, &mut ui_state.scenario, &mut out)
-                        {
-                            ui_state.dialog = Some(d);
-                        }
-                    });
-                    egui::CollapsingHeader::new("View").default_open(true).show(ui, |ui| {
-                        out.extend(view_panel(ui, &settings));
-                    });
-                    let selected_state = selection.1.and_then(|e| states.get(e).ok()).map(|(_, s, slot, _)| (s, *slot));
-                    egui::CollapsingHeader::new("Selected").default_open(true).show(ui, |ui| match (selection.0, selected_state) {
-                        (Some(sel), Some((s, slot))) => {
-                            if b_state.is_some() {
-                                ui.small(format!("in {}", slot.letter()));
-                            }
-                            selection::selection_info(ui, sel, s)
-                        }
-                        _ => {
-                            ui.label("Click a receptor, vesicle, Ca2+ channel or the astrocyte.");
-                        }
-                    });
-                    let l = state.sim.ledger();
-                    ui.small(format!(
-                        "glutamate: {} released = {} free + {} on receptors + {} in EAATs + {} taken up + {} escaped",
-                        l.released, l.free, l.bound_receptors, l.bound_transporters, l.taken_up, l.escaped
-                    ));
-                });
-            })
-            .response
-            .rect
-            .width()
-    };
-
-    let mut shown = vec![Shown { label: if b_state.is_some() { "A" } else { "" }, state: a_state }];
-    if let Some(b) = b_state {
-        shown.push(Shown { label: "B", state: b });
-    }
-    let right = if let (Some(id), true) = (settings.only_plot, settings.show_plots && settings.show_panels) {
-        // The one plot a cue needs, large enough to read from the back of a hall.
-        let screen = ctx.viewport_rect();
-        egui::Panel::right("one plot")
-            .exact_size((screen.width() * 0.3).max(260.0))
-            .resizable(false)
-            .show(&mut root, |ui| {
-                let text = (screen.height() / 50.0).max(12.0);
-                ui.add_space((screen.height() * 0.2 - top).max(0.0));
-                plots::one_plot(ui, id, &shown, a_state.sim.t_ms(), screen.height() * 0.4, text);
-            })
-            .response
-            .rect
-            .width()
-    } else if settings.show_plots && settings.show_panels {
-        egui::Panel::right("plots")
-            .default_size(380.0f32.min(screen.width() * 0.3))
-            .max_size(screen.width() * 0.3)
-            .show(&mut root, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    let slow = shown.iter().any(|s| !s.state.cascade.drug_keys().is_empty());
-                    egui::CollapsingHeader::new("Pathway (slow clock)").default_open(slow).show(ui, |ui| {
-                        let sel = match selection.0 {
-                            Some(Selectable::Pathway(i)) => Some(i),
-                            _ => None,
-                        };
-                        if let Some(i) = super::pathway::pathway_graph(ui, &state.cascade, sel) {
-                            let slot = states.get(instances.shown()).map(|(_, _, s, _)| *s).unwrap_or(Slot::A);
-                            out.push(AppCommand::Select(Some((slot, Selectable::Pathway(i)))));
-                        }
-                    });
-                    let t_now = a_state.sim.t_ms();
-                    let slow_save = egui::CollapsingHeader::new("Slow clock plots").default_open(slow).show(ui, |ui| plots::slow_plots(ui, &shown)).body_returned.flatten();
-                    let fast_save = egui::CollapsingHeader::new("Fast clock plots").default_open(true).show(ui, |ui| plots::plots(ui, &shown, t_now)).body_returned.flatten();
-                    if let Some(id) = slow_save.or(fast_save) {
-                        ui_state.figure_message = Some(plots::save_figure(id, &shown, t_now, std::path::Path::new("figures")).unwrap_or_else(|e| format!("error: {e}")));
-                    }
-                    if let Some(m) = &ui_state.figure_message {
-                        ui.small(m);
-                    }
-                });
+                let selected = selection.0.zip(selection.1.and_then(|e| states.get(e).ok()).map(|(_, s, slot, _)| (s, *slot)));
+                let tables = Tables { catalogue: &catalogue.0, dose: &mut dose, clinic: &mut clinic };
+                egui::ScrollArea::vertical().show(ui, |ui| out.extend(controls_panel(ui, ui_state, &f, &instances, selected, tables)));
             })
             .response
             .rect
@@ -379,10 +193,11 @@ pub fn ui_system(
     } else {
         0.0
     };
+    let shown_slot = states.get(instances.shown()).map(|(_, _, s, _)| *s).unwrap_or(Slot::A);
+    let right = plots_panel(&mut root, ui_state, &f, top, selection.0, shown_slot, &mut out);
 
     // The 3D view gets what the panels leave; a comparison splits it in two
     // side by side, A on the left.
-    let zoom = ctx.zoom_factor();
     let all = egui::Rect::from_min_max(egui::pos2(left, top), ctx.viewport_rect().max - egui::vec2(right, bottom));
     let halves: Vec<(Entity, Slot, egui::Rect)> = match instances.b {
         Some(b) => {
@@ -393,101 +208,36 @@ pub fn ui_system(
     };
     *view_rect = ViewRect { all: Some(all), parts: halves.iter().map(|(e, _, r)| (*e, *r)).collect() };
     let Some((full, scale)) = surface.single().ok().and_then(|c| Some((c.physical_target_size()?, c.target_scaling_factor()?))) else { return Ok(()) };
-    let sf = scale * zoom;
+    let zoom = ctx.zoom_factor();
     // Over the panels but under every window (a cue's calculator, the help, a dialog).
     let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Background, "labels".into()));
     let color = if settings.dark { egui::Color32::from_gray(235) } else { egui::Color32::from_gray(20) };
-    // The caption band across the bottom (or top) of the 3D view, readable on a projector.
     let caption: Vec<&str> = ui_state.caption.iter().filter(|_| settings.show_captions).chain(clock_caption.text.iter()).map(|s| s.as_str()).collect();
-    let caption_band = (!caption.is_empty()).then(|| {
-        // In presenter mode at least 1/30 of the window's height: readable from the back of a hall.
-        let size = if settings.presenting { presenter_caption_size(ctx.viewport_rect().height()) } else { 20.0 };
-        let galley = ctx.fonts_mut(|f| f.layout(caption.join("\n"), egui::FontId::proportional(size), color, (all.width() - 40.0).max(100.0)));
-        let h = galley.size().y + 20.0;
-        let band = if settings.caption_top {
-            egui::Rect::from_min_max(all.left_top(), egui::pos2(all.right(), all.top() + h))
-        } else {
-            egui::Rect::from_min_max(egui::pos2(all.left(), all.bottom() - h), all.right_bottom())
-        };
-        (band, galley)
-    });
+    let caption_band = caption_band(&ctx, &caption, all, &settings, color);
     for (mut cam, mut projection, cam_transform, of) in &mut cameras {
         let Some(&(root_e, slot, rect)) = halves.iter().find(|(e, _, _)| *e == of.0) else {
             // An instance not on screen any more: its camera draws nothing.
             cam.is_active = false;
             continue;
         };
-        cam.is_active = true;
-        let pos = UVec2::new((rect.min.x * sf) as u32, (rect.min.y * sf) as u32);
-        let size = UVec2::new((rect.width() * sf) as u32, (rect.height() * sf) as u32);
-        if size.x > 16 && size.y > 16 && pos.x + size.x <= full.x && pos.y + size.y <= full.y {
-            cam.viewport = Some(Viewport { physical_position: pos, physical_size: size, ..default() });
-        }
-        // A half-width view keeps most of what the full view shows: its
-        // vertical field of view widens by the square root of the aspect loss.
-        let widen = (all.width() / rect.width().max(1.0)).sqrt();
-        let fov = 2.0 * (widen * (std::f32::consts::FRAC_PI_4 / 2.0).tan()).atan();
-        if let Projection::Perspective(p) = projection.as_mut()
-            && (p.fov - fov).abs() > 1e-4
-        {
-            p.fov = fov;
-        }
+        fit_camera(&mut cam, &mut projection, rect, all, full, scale * zoom);
         let Ok((_, st, _, labels)) = states.get(root_e) else { continue };
         let painter = painter.with_clip_rect(rect);
         // What labels must not cover: the half's title and the caption band.
         let mut taken: Vec<egui::Rect> = caption_band.iter().map(|(band, _)| *band).chain(ui_state.overlays.iter().copied()).collect();
-        if b_state.is_some() {
-            // Which synapse is which, and what B differs in: wrapped to its
-            // half and clipped to it, so it never covers the other half or a panel.
-            let title = half_title(slot, st, &differences);
-            let galley = painter.layout(
-                title,
-                egui::FontId::proportional(if settings.presenting { (ctx.viewport_rect().height() / 45.0).clamp(14.0, 26.0) } else { 17.0 }),
-                color,
-                (rect.width() - 20.0).max(40.0),
-            );
-            let at = rect.left_top() + egui::vec2(8.0, 6.0);
-            let title_rect = egui::Rect::from_min_size(at, galley.size()).expand(4.0);
-            painter.rect_filled(title_rect, 4.0, palette::egui_overlay(settings.dark));
-            painter.galley(at, galley, color);
-            taken.push(title_rect);
+        if f.b.is_some() {
+            taken.push(half_title_over(&painter, &ctx, &f, slot, st, rect, color));
         }
         // Labels need room: in a view narrower than this they would only cover it.
         // In a comparison they name the structures once, in A's half.
         const MIN_LABEL_VIEW: f32 = 240.0;
         if settings.show_labels
             && rect.width() >= MIN_LABEL_VIEW
-            && !(b_state.is_some() && slot == Slot::B)
+            && !(f.b.is_some() && slot == Slot::B)
             && let Some(labels) = labels
         {
-            // In presenter mode sized with the window (20 points at 1080 lines), never below the panels' 13.
-            let font = egui::FontId::proportional(if settings.presenting { (ctx.viewport_rect().height() / 54.0).clamp(13.0, 26.0) } else { 15.0 });
-            // The evidence layer adds each label's level and source.
-            let texts: Vec<String> = labels.0.iter().map(|l| if settings.show_evidence { format!("{} · {}: {}", l.text, l.evidence.label(), l.source) } else { l.text.clone() }).collect();
-            let evidence_of = |t: &str| texts.iter().position(|x| x == t).map(|i| labels.0[i].evidence);
-            let anchors = labels.0.iter().zip(&texts).filter_map(|(l, text)| {
-                // Window logical pixels (the viewport offset is included) to egui points.
-                let v = cam.world_to_viewport(cam_transform, l.at + slot.origin()).ok()?;
-                Some((text.as_str(), egui::pos2(v.x / zoom, v.y / zoom)))
-            });
-            // Long labels (the evidence layer's) wrap rather than cover the view.
-            let wrap = (rect.width() * 0.4).clamp(160.0, 340.0);
-            let galley = |t: &str| ctx.fonts_mut(|f| f.layout(t.to_string(), font.clone(), color, wrap));
-            for (text, at, placed) in lay_out_labels(anchors, rect.shrink(6.0), &taken, |t| galley(t).size()) {
-                if placed.center().distance(at) > placed.height() {
-                    // Moved away from what it names: a leader line back to it.
-                    painter.line_segment([at, placed.center() + (at - placed.center()).normalized() * (placed.height() * 0.5)], egui::Stroke::new(1.5, color));
-                    painter.circle_filled(at, 3.0, color);
-                }
-                painter.rect_filled(placed, 3.0, palette::egui_label_backing(settings.dark));
-                if settings.show_evidence
-                    && let Some(e) = evidence_of(text)
-                {
-                    painter.rect_stroke(placed, 3.0, egui::Stroke::new(2.5, palette::egui(palette::evidence(e))), egui::StrokeKind::Outside);
-                }
-                let g = galley(text);
-                painter.galley(placed.center() - g.size() / 2.0, g, color);
-            }
+            let project = |at: Vec3| cam.world_to_viewport(cam_transform, at + slot.origin()).ok().map(|v| egui::pos2(v.x / zoom, v.y / zoom));
+            draw_labels(&painter, &ctx, &settings, labels, project, rect, &taken, color);
         }
     }
     if let Some((band, galley)) = caption_band {
@@ -495,7 +245,6 @@ pub fn ui_system(
         painter.rect_filled(band, 0.0, palette::egui_overlay(settings.dark));
         painter.galley(band.center() - galley.size() / 2.0, galley, color);
     }
-    let ui_state = &mut *ui_state;
     if let Some(d) = ui_state.dialog.as_mut()
         && let Some(picked) = d.update(&ctx, &mut ui_state.scenario)
     {
@@ -506,6 +255,295 @@ pub fn ui_system(
         actions.write(retarget(a, instances.target));
     }
     Ok(())
+}
+
+/// Before the panels: every glyph in the font atlas once, the theme and
+/// scale applied when they change, and the panels' view models brought up
+/// to date with the instance they show (`shown_key`: its entity and generation).
+fn prepare(ctx: &egui::Context, ui_state: &mut UiState, f: &Frame, shown_key: (Entity, u64), clear: &mut ClearColor) {
+    if !ui_state.glyphs_warm {
+        // Every glyph laid out in the first pass, so the font atlas's first
+        // (full) upload holds them all: glyphs added later reach the atlas
+        // as partial updates, which did not show (Bevy 0.19, bevy_egui 0.42).
+        // The sizes the panels (egui's text styles), labels, titles and captions use.
+        for font in [9.0, 12.5, 15.0, 17.0, 18.0, 20.0].map(egui::FontId::proportional).into_iter().chain([egui::FontId::monospace(12.5)]) {
+            let _ = ctx.fonts_mut(|fonts| fonts.layout_no_wrap(GLYPHS.to_string(), font, egui::Color32::WHITE));
+        }
+        ui_state.glyphs_warm = true;
+    }
+    let settings = f.settings;
+    if ui_state.applied != Some((settings.dark, settings.scale)) {
+        ctx.set_visuals(if settings.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
+        ctx.set_zoom_factor(settings.scale);
+        clear.0 = palette::background(settings.dark);
+        ui_state.applied = Some((settings.dark, settings.scale));
+    }
+    if ui_state.shown != Some(shown_key) || ui_state.stim.is_none() {
+        ui_state.shown = Some(shown_key);
+        if ui_state.scenario.builtins.is_empty() {
+            ui_state.scenario = ScenarioView { path: std::mem::take(&mut ui_state.scenario.path), ..ScenarioView::with_builtins() };
+        }
+        if ui_state.scenario.path.is_empty() {
+            ui_state.scenario.path = f.shown.source.clone();
+        }
+    }
+    // The sliders show the model as it is, whatever set it (a key, a lecture,
+    // the other panel); the train being composed is the user's, not the model's: it stays.
+    let now = StimView::of(f.shown);
+    ui_state.stim = Some(match ui_state.stim.take() {
+        Some(vm) => StimView { train_rate_hz: vm.train_rate_hz, train_count: vm.train_count, ..now },
+        None => now,
+    });
+}
+
+/// The top bar: the title (room kept at its right for the overlays drawn
+/// after the panels, the Record button), the fast clock's bar and the slow clock's.
+fn top_bar(ui: &mut egui::Ui, ui_state: &mut UiState, f: &Frame, playback: &Playback, clock: &SlowClock) -> Vec<AppCommand> {
+    let mut out = Vec::new();
+    let a = f.a;
+    let mut vm = PlaybackView {
+        playing: playback.playing,
+        bio_us_per_s: playback.bio_us_per_s,
+        t_ms: a.sim.t_ms(),
+        lagging: playback.lagging,
+        actual_bio_us_per_s: playback.actual_bio_us_per_s(a.sim.dt_ms()),
+    };
+    let slot = ui_state.overlays.first().map(|r| r.size());
+    let mut slot_at = None;
+    ui.horizontal(|ui| {
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if let Some(size) = slot {
+                slot_at = Some(ui.allocate_exact_size(size, egui::Sense::hover()).0.right_top());
+            }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.heading("Synapse Lab");
+                let title = match f.b {
+                    None => format!("— {}", a.sim.scenario.name),
+                    Some(_) => format!("— comparing A: {} with {}", a.base().name, half_title(Slot::B, a, f.differences)),
+                };
+                ui.add(egui::Label::new(title).truncate());
+            });
+        });
+    });
+    ui_state.overlay_slot = slot_at;
+    out.extend(playback_bar(ui, &mut vm));
+    let mut lens = LensView { playing: clock.playing, min_per_s: clock.min_per_s, t_min: f.shown.cascade.t_min(), moments: f.shown.slow.moments.iter().map(|m| m.label.clone()).collect() };
+    out.extend(time_lens_bar(ui, &mut lens));
+    out
+}
+
+/// The drug tables the Drugs panel reads and the dose-response job it starts.
+struct Tables<'a> {
+    catalogue: &'a Catalogue,
+    dose: &'a mut DoseJob,
+    clinic: &'a mut ClinicTable,
+}
+
+/// The left panel: compare, stimulation, drugs (with the clinic's row and
+/// the dose-response), the scenario file, the view, the selected object and
+/// the glutamate ledger.
+fn controls_panel(ui: &mut egui::Ui, ui_state: &mut UiState, f: &Frame, instances: &Instances, selected: Option<(Selectable, (&SimState, Slot))>, t: Tables) -> Vec<AppCommand> {
+    let mut out = Vec::new();
+    let state = f.shown;
+    egui::CollapsingHeader::new("Compare A / B").default_open(f.b.is_some()).show(ui, |ui| {
+        let mut vm = CompareView { comparing: f.b.is_some(), target: instances.target, linked: instances.linked_cameras, differences: f.differences.to_vec() };
+        out.extend(compare_panel(ui, &mut vm));
+    });
+    egui::CollapsingHeader::new("Stimulation").default_open(true).show(ui, |ui| {
+        if let Some(vm) = ui_state.stim.as_mut() {
+            out.extend(stimulation_panel(ui, vm));
+        }
+    });
+    egui::CollapsingHeader::new("Drugs").default_open(true).show(ui, |ui| {
+        // The panel opens on the scenario's first drug (ketamine without one).
+        let first = state.sim.drugs.first().map(|a| a.drug.key.clone()).unwrap_or_else(|| "ketamine".into());
+        let vm = ui_state.drugs.get_or_insert_with(|| DrugView { selected: first, conc_um: 1.0, applied: Vec::new(), occupancy: Vec::new() });
+        vm.applied = state.sim.drugs.iter().map(|a| (a.drug.key.clone(), a.drug.name.clone(), a.conc_um)).collect();
+        vm.occupancy = state.sim.drug_occupancy();
+        out.extend(drugs_panel(ui, vm, t.catalogue));
+        if let Ok(drug) = t.catalogue.get(&vm.selected) {
+            clinic_panel(ui, drug, t.clinic.row(t.catalogue, drug));
+            egui::CollapsingHeader::new("Dose-response").id_salt("dose").show(ui, |ui| {
+                let last = t.dose.last.as_ref().filter(|(k, _)| *k == drug.key).map(|(_, r)| r);
+                if dose_panel(ui, drug, t.dose.progress(), last) {
+                    drugs::start_sweep(t.dose, drug.clone());
+                }
+            });
+        }
+    });
+    egui::CollapsingHeader::new("Scenario file").default_open(false).show(ui, |ui| {
+        if let Some(act) = scenario_panel(ui, &mut ui_state.scenario)
+            && let Some(d) = scenario::handle_file(act, &mut ui_state.scenario, &mut out)
+        {
+            ui_state.dialog = Some(d);
+        }
+        // A page keeps no files: the session's command log is a download, for `synapse-lab replay` on a desktop.
+        #[cfg(web)]
+        if ui.button("Download this session's commands").on_hover_text("The command log: synapse-lab replay FILE re-runs it to the same state hash").clicked() {
+            let saved = state.finished_log().ok_or_else(|| "no command log is kept".to_string()).and_then(|log| super::browser::download("session.log.ron", log.to_ron().as_bytes(), "text/plain"));
+            ui_state.scenario.message = Some(match saved {
+                Ok(()) => ("downloaded session.log.ron".into(), true),
+                Err(e) => (e, false),
+            });
+        }
+    });
+    egui::CollapsingHeader::new("View").default_open(true).show(ui, |ui| {
+        out.extend(view_panel(ui, f.settings));
+    });
+    egui::CollapsingHeader::new("Selected").default_open(true).show(ui, |ui| match selected {
+        Some((sel, (s, slot))) => {
+            if f.b.is_some() {
+                ui.small(format!("in {}", slot.letter()));
+            }
+            selection::selection_info(ui, sel, s)
+        }
+        None => {
+            ui.label("Click a receptor, vesicle, Ca2+ channel or the astrocyte.");
+        }
+    });
+    let l = state.sim.ledger();
+    ui.small(format!(
+        "glutamate: {} released = {} free + {} on receptors + {} in EAATs + {} taken up + {} escaped",
+        l.released, l.free, l.bound_receptors, l.bound_transporters, l.taken_up, l.escaped
+    ));
+    out
+}
+
+/// The right panel: the one plot a cue asks for, large, or the pathway
+/// graph and the slow and fast clocks' plots (each with Save). Returns its width.
+fn plots_panel(root: &mut egui::Ui, ui_state: &mut UiState, f: &Frame, top: f32, selection: Option<Selectable>, shown_slot: Slot, out: &mut Vec<AppCommand>) -> f32 {
+    let settings = f.settings;
+    if !(settings.show_plots && settings.show_panels) {
+        return 0.0;
+    }
+    let mut shown = vec![Shown { label: if f.b.is_some() { "A" } else { "" }, state: f.a }];
+    if let Some(b) = f.b {
+        shown.push(Shown { label: "B", state: b });
+    }
+    let screen = root.ctx().viewport_rect();
+    let t_now = f.a.sim.t_ms();
+    let panel = if let Some(id) = settings.only_plot {
+        // The one plot a cue needs, large enough to read from the back of a hall.
+        egui::Panel::right("one plot").exact_size((screen.width() * 0.3).max(260.0)).resizable(false).show(root, |ui| {
+            let text = (screen.height() / 50.0).max(12.0);
+            ui.add_space((screen.height() * 0.2 - top).max(0.0));
+            plots::one_plot(ui, id, &shown, t_now, screen.height() * 0.4, text);
+        })
+    } else {
+        egui::Panel::right("plots").default_size(380.0f32.min(screen.width() * 0.3)).max_size(screen.width() * 0.3).show(root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                let slow = shown.iter().any(|s| !s.state.cascade.drug_keys().is_empty());
+                egui::CollapsingHeader::new("Pathway (slow clock)").default_open(slow).show(ui, |ui| {
+                    let sel = match selection {
+                        Some(Selectable::Pathway(i)) => Some(i),
+                        _ => None,
+                    };
+                    if let Some(i) = super::pathway::pathway_graph(ui, &f.shown.cascade, sel) {
+                        out.push(AppCommand::Select(Some((shown_slot, Selectable::Pathway(i)))));
+                    }
+                });
+                let slow_save = egui::CollapsingHeader::new("Slow clock plots").default_open(slow).show(ui, |ui| plots::slow_plots(ui, &shown)).body_returned.flatten();
+                let fast_save = egui::CollapsingHeader::new("Fast clock plots").default_open(true).show(ui, |ui| plots::plots(ui, &shown, t_now)).body_returned.flatten();
+                if let Some(id) = slow_save.or(fast_save) {
+                    ui_state.figure_message = Some(plots::save_figure(id, &shown, t_now, std::path::Path::new("figures")).unwrap_or_else(|e| format!("error: {e}")));
+                }
+                if let Some(m) = &ui_state.figure_message {
+                    ui.small(m);
+                }
+            });
+        })
+    };
+    panel.response.rect.width()
+}
+
+/// The caption band across the bottom (or top) of the 3D view and its text,
+/// readable on a projector; none without a caption.
+fn caption_band(ctx: &egui::Context, caption: &[&str], all: egui::Rect, settings: &UiSettings, color: egui::Color32) -> Option<(egui::Rect, std::sync::Arc<egui::Galley>)> {
+    if caption.is_empty() {
+        return None;
+    }
+    // In presenter mode at least 1/30 of the window's height: readable from the back of a hall.
+    let size = if settings.presenting { presenter_caption_size(ctx.viewport_rect().height()) } else { 20.0 };
+    let galley = ctx.fonts_mut(|fonts| fonts.layout(caption.join("\n"), egui::FontId::proportional(size), color, (all.width() - 40.0).max(100.0)));
+    let h = galley.size().y + 20.0;
+    let band = if settings.caption_top {
+        egui::Rect::from_min_max(all.left_top(), egui::pos2(all.right(), all.top() + h))
+    } else {
+        egui::Rect::from_min_max(egui::pos2(all.left(), all.bottom() - h), all.right_bottom())
+    };
+    Some((band, galley))
+}
+
+/// Point a camera at its part of the view (`rect`, egui points; `sf`
+/// physical pixels per point; `full` the target's size in pixels).
+fn fit_camera(cam: &mut Camera, projection: &mut Projection, rect: egui::Rect, all: egui::Rect, full: UVec2, sf: f32) {
+    cam.is_active = true;
+    let pos = UVec2::new((rect.min.x * sf) as u32, (rect.min.y * sf) as u32);
+    let size = UVec2::new((rect.width() * sf) as u32, (rect.height() * sf) as u32);
+    if size.x > 16 && size.y > 16 && pos.x + size.x <= full.x && pos.y + size.y <= full.y {
+        cam.viewport = Some(Viewport { physical_position: pos, physical_size: size, ..default() });
+    }
+    // A half-width view keeps most of what the full view shows: its
+    // vertical field of view widens by the square root of the aspect loss.
+    let widen = (all.width() / rect.width().max(1.0)).sqrt();
+    let fov = 2.0 * (widen * (std::f32::consts::FRAC_PI_4 / 2.0).tan()).atan();
+    if let Projection::Perspective(p) = projection
+        && (p.fov - fov).abs() > 1e-4
+    {
+        p.fov = fov;
+    }
+}
+
+/// Which synapse is which, and what B differs in, over a half: wrapped to
+/// its half and clipped to it, so it never covers the other half or a
+/// panel. Returns the rectangle it took.
+fn half_title_over(painter: &egui::Painter, ctx: &egui::Context, f: &Frame, slot: Slot, st: &SimState, rect: egui::Rect, color: egui::Color32) -> egui::Rect {
+    let size = if f.settings.presenting { (ctx.viewport_rect().height() / 45.0).clamp(14.0, 26.0) } else { 17.0 };
+    let galley = painter.layout(half_title(slot, st, f.differences), egui::FontId::proportional(size), color, (rect.width() - 20.0).max(40.0));
+    let at = rect.left_top() + egui::vec2(8.0, 6.0);
+    let title_rect = egui::Rect::from_min_size(at, galley.size()).expand(4.0);
+    painter.rect_filled(title_rect, 4.0, palette::egui_overlay(f.settings.dark));
+    painter.galley(at, galley, color);
+    title_rect
+}
+
+/// The scene's labels over a view, placed clear of `taken` and of each
+/// other, with a leader line when moved; `project` takes a label's anchor
+/// (world, instance coordinates) to egui points.
+fn draw_labels(
+    painter: &egui::Painter,
+    ctx: &egui::Context,
+    settings: &UiSettings,
+    labels: &Labels,
+    project: impl Fn(Vec3) -> Option<egui::Pos2>,
+    rect: egui::Rect,
+    taken: &[egui::Rect],
+    color: egui::Color32,
+) {
+    // In presenter mode sized with the window (20 points at 1080 lines), never below the panels' 13.
+    let font = egui::FontId::proportional(if settings.presenting { (ctx.viewport_rect().height() / 54.0).clamp(13.0, 26.0) } else { 15.0 });
+    // The evidence layer adds each label's level and source.
+    let texts: Vec<String> = labels.0.iter().map(|l| if settings.show_evidence { format!("{} · {}: {}", l.text, l.evidence.label(), l.source) } else { l.text.clone() }).collect();
+    let evidence_of = |t: &str| texts.iter().position(|x| x == t).map(|i| labels.0[i].evidence);
+    let anchors = labels.0.iter().zip(&texts).filter_map(|(l, text)| Some((text.as_str(), project(l.at)?)));
+    // Long labels (the evidence layer's) wrap rather than cover the view.
+    let wrap = (rect.width() * 0.4).clamp(160.0, 340.0);
+    let galley = |t: &str| ctx.fonts_mut(|fonts| fonts.layout(t.to_string(), font.clone(), color, wrap));
+    for (text, at, placed) in lay_out_labels(anchors, rect.shrink(6.0), taken, |t| galley(t).size()) {
+        if placed.center().distance(at) > placed.height() {
+            // Moved away from what it names: a leader line back to it.
+            painter.line_segment([at, placed.center() + (at - placed.center()).normalized() * (placed.height() * 0.5)], egui::Stroke::new(1.5, color));
+            painter.circle_filled(at, 3.0, color);
+        }
+        painter.rect_filled(placed, 3.0, palette::egui_label_backing(settings.dark));
+        if settings.show_evidence
+            && let Some(e) = evidence_of(text)
+        {
+            painter.rect_stroke(placed, 3.0, egui::Stroke::new(2.5, palette::egui(palette::evidence(e))), egui::StrokeKind::Outside);
+        }
+        let g = galley(text);
+        painter.galley(placed.center() - g.size() / 2.0, g, color);
+    }
 }
 
 /// Presenter mode's caption size: 1/30 of the window's height (readable from the back of a hall).

@@ -247,12 +247,24 @@ pub fn printed(id: PlotId, shown: &[Shown], t_now: f64, title: &str) -> Option<c
 pub fn save_figure(id: PlotId, shown: &[Shown], t_now: f64, dir: &std::path::Path) -> Result<String, String> {
     let title = shown.iter().map(|s| if s.label.is_empty() { s.state.base().name.clone() } else { format!("{}: {}", s.label, s.state.base().name) }).collect::<Vec<_>>().join(" | ");
     let fig = printed(id, shown, t_now, &title).ok_or("this plot has nothing to save")?;
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
-    let stem = (1..10_000).map(|n| dir.join(format!("{id:?}-{n}"))).find(|p| !p.with_extension("svg").exists()).ok_or("too many figures in the folder")?;
-    fig.write(&stem.with_extension("svg"), (1600, 1000))?;
-    fig.write(&stem.with_extension("png"), (2400, 1500))?;
-    crate::files::write_atomically(&stem.with_extension("csv"), |w| std::io::Write::write_all(w, fig.csv().as_bytes()))?;
-    Ok(format!("saved {}.svg, .png and .csv", stem.display()))
+    // A page has no folder: the SVG and the CSV are downloads (PNG needs the
+    // desktop's font rasteriser; a browser turns the SVG into any picture).
+    #[cfg(web)]
+    {
+        let _ = dir;
+        super::super::browser::download(&format!("{id:?}.svg"), fig.svg((1600, 1000))?.as_bytes(), "image/svg+xml")?;
+        super::super::browser::download(&format!("{id:?}.csv"), fig.csv().as_bytes(), "text/csv")?;
+        Ok(format!("downloaded {id:?}.svg and {id:?}.csv"))
+    }
+    #[cfg(native)]
+    {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
+        let stem = (1..10_000).map(|n| dir.join(format!("{id:?}-{n}"))).find(|p| !p.with_extension("svg").exists()).ok_or("too many figures in the folder")?;
+        fig.write(&stem.with_extension("svg"), (1600, 1000))?;
+        fig.write(&stem.with_extension("png"), (2400, 1500))?;
+        crate::files::write_atomically(&stem.with_extension("csv"), |w| std::io::Write::write_all(w, fig.csv().as_bytes()))?;
+        Ok(format!("saved {}.svg, .png and .csv", stem.display()))
+    }
 }
 
 /// The slow clock's plots: drug levels (the PK curve with now marked),

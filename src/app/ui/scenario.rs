@@ -1,6 +1,7 @@
 //! The Scenario panel: built-in scenarios by name, open and save files by
 //! path or through a file dialog (drawn with egui, so it works under plain
-//! X11 without a desktop portal).
+//! X11 without a desktop portal). In a web page, Open file… is the
+//! browser's picker and Save is a download.
 
 use super::super::palette;
 use super::super::sim_bridge::{AppCommand, SimState, Target};
@@ -34,11 +35,13 @@ pub enum FileAction {
 }
 
 /// The open file dialog and what its pick is for.
+#[cfg(native)]
 pub struct Dialog {
     pub dialog: egui_file_dialog::FileDialog,
     pub saving: bool,
 }
 
+#[cfg(native)]
 impl Dialog {
     fn new(saving: bool) -> Self {
         let mut dialog = egui_file_dialog::FileDialog::new().add_file_filter_extensions("Scenarios (.ron)", vec!["ron"]).default_file_filter("Scenarios (.ron)");
@@ -98,11 +101,44 @@ pub fn scenario_panel(ui: &mut egui::Ui, vm: &mut ScenarioView) -> Option<FileAc
     act
 }
 
+/// The browser's file picker, open (web: Save as… is a download, it needs none).
+#[cfg(web)]
+pub struct Dialog(super::super::browser::FilePick);
+
+#[cfg(web)]
+impl Dialog {
+    /// The command the pick makes, once picked (`Some(None)`: cancelled, or the file was bad).
+    pub fn update(&mut self, _ctx: &egui::Context, view: &mut ScenarioView) -> Option<Option<AppCommand>> {
+        let (name, text) = self.0.take()??;
+        Some(match synapse_core::Scenario::from_ron(&text, &name) {
+            Ok(s) => {
+                view.message = Some((format!("opened {name}"), true));
+                view.path = name.clone();
+                Some(AppCommand::LoadScenario { target: Target::Both, scenario: Box::new(s), source: name })
+            }
+            // The running model is kept: a bad file loses nothing.
+            Err(e) => {
+                view.message = Some((e.to_string(), false));
+                None
+            }
+        })
+    }
+}
+
 /// Turn a file action into a command (or a dialog to open).
 pub fn handle_file(act: FileAction, view: &mut ScenarioView, out: &mut Vec<AppCommand>) -> Option<Dialog> {
     match act {
+        #[cfg(native)]
         FileAction::BrowseOpen => return Some(Dialog::new(false)),
+        #[cfg(native)]
         FileAction::BrowseSave => return Some(Dialog::new(true)),
+        #[cfg(web)]
+        FileAction::BrowseOpen => match super::super::browser::FilePick::open(".ron") {
+            Ok(p) => return Some(Dialog(p)),
+            Err(e) => view.message = Some((e, false)),
+        },
+        #[cfg(web)]
+        FileAction::BrowseSave => out.push(AppCommand::SaveScenario { path: file_name_of(&view.path) }),
         FileAction::Open(path) => match synapse_core::builtin::resolve(&path) {
             Ok((s, source)) => {
                 view.message = Some((format!("opened {source}"), true));
@@ -121,8 +157,20 @@ pub fn handle_file(act: FileAction, view: &mut ScenarioView, out: &mut Vec<AppCo
 /// all. Returns the message to show and whether it worked.
 pub fn save(state: &SimState, path: &str) -> (String, bool) {
     let text = state.live_scenario().to_ron();
-    match crate::files::write_atomically(std::path::Path::new(path), |w| std::io::Write::write_all(w, text.as_bytes())) {
+    #[cfg(native)]
+    let saved = crate::files::write_atomically(std::path::Path::new(path), |w| std::io::Write::write_all(w, text.as_bytes()));
+    // A page has no files: the browser downloads it (to its downloads folder, or where the user says).
+    #[cfg(web)]
+    let saved = super::super::browser::download(&file_name_of(path), text.as_bytes(), "text/plain");
+    match saved {
         Ok(()) => (format!("saved {path}"), true),
         Err(e) => (e, false),
     }
+}
+
+/// A download's name for what the path box holds (its last part, `.ron` added).
+#[cfg(web)]
+fn file_name_of(path: &str) -> String {
+    let name = path.rsplit(['/', '\\']).next().filter(|n| !n.is_empty()).unwrap_or("scenario");
+    if name.ends_with(".ron") { name.to_string() } else { format!("{name}.ron") }
 }

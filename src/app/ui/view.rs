@@ -2,9 +2,10 @@
 //! pathway in 3D, theme, UI scale), all as commands; and the system that
 //! carries those commands out on `UiSettings`.
 
-use super::super::camera::{CameraCommand, Viewpoint};
+use super::super::shared::Settings;
 use super::super::sim_bridge::AppCommand;
-use super::{Settings, UiSettings};
+use crate::command::camera::{CameraCommand, Viewpoint};
+use crate::command::view::UiSettings;
 pub use crate::command::view::ViewCommand;
 use bevy::prelude::*;
 use bevy_egui::egui;

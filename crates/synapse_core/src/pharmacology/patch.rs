@@ -84,7 +84,11 @@ impl PatchRun {
     }
 
     pub fn run(&mut self, ms: f64) {
-        let steps = (ms / self.p.dt_ms).round() as u64;
+        self.run_steps((ms / self.p.dt_ms).round() as u64);
+    }
+
+    /// Run `steps` steps of `dt_ms`.
+    pub fn run_steps(&mut self, steps: u64) {
         for _ in 0..steps {
             let mut rng = stream(self.p.seed, domain::RECEPTORS, self.step, 0);
             self.r.begin_step();
@@ -150,6 +154,80 @@ pub fn dose_response_with(p: &Patch, drug: &super::Drug, from_um: f64, to_um: f6
     DoseResponse { conc_um: conc, inhibition, ic50_um, hill }
 }
 
+/// `points` concentrations log-spaced from `from_um` to `to_um`.
+fn log_spaced(from_um: f64, to_um: f64, points: usize) -> Vec<f64> {
+    (0..points).map(|i| from_um * math::powf(to_um / from_um, i as f64 / (points - 1).max(1) as f64)).collect()
+}
+
+/// `dose_response` a slice at a time, for a caller with no threads (the
+/// web page runs a slice per frame and shows the progress): the same
+/// points, the same runs, the same result to the last bit.
+pub struct DoseSweep {
+    p: Patch,
+    drug: super::Drug,
+    conc: Vec<f64>,
+    control: Option<f64>,
+    inhibition: Vec<f64>,
+    /// The run under way: its patch, steps taken of settle + measure, and the measure's sum.
+    run: Option<(PatchRun, u64, f64)>,
+    steps_done: u64,
+}
+
+impl DoseSweep {
+    pub fn new(p: &Patch, drug: &super::Drug, from_um: f64, to_um: f64, points: usize) -> Self {
+        Self { p: p.clone(), drug: drug.clone(), conc: log_spaced(from_um, to_um, points), control: None, inhibition: Vec::new(), run: None, steps_done: 0 }
+    }
+
+    fn steps_per_run(&self) -> (u64, u64) {
+        ((self.p.settle_ms / self.p.dt_ms).round() as u64, ((self.p.measure_ms / self.p.dt_ms).round() as u64).max(1))
+    }
+
+    /// Done so far, from 0 to 1.
+    pub fn progress(&self) -> f64 {
+        let (settle, measure) = self.steps_per_run();
+        self.steps_done as f64 / ((settle + measure) * (self.conc.len() as u64 + 1)) as f64
+    }
+
+    /// Take up to `budget` patch steps (at least one); the result once the
+    /// control and every concentration have run.
+    pub fn advance(&mut self, budget: u64) -> Option<DoseResponse> {
+        let (settle, measure) = self.steps_per_run();
+        let mut left = budget.max(1);
+        while left > 0 {
+            let next = self.control.is_some() as usize + self.inhibition.len();
+            if next > self.conc.len() {
+                break;
+            }
+            let (run, taken, acc) = self.run.get_or_insert_with(|| {
+                let drugs = if next == 0 { Vec::new() } else { vec![Applied { drug: self.drug.clone(), conc_um: self.conc[next - 1] }] };
+                (PatchRun::new(&self.p, drugs), 0, 0.0)
+            });
+            if *taken < settle {
+                let n = left.min(settle - *taken);
+                run.run_steps(n);
+                (*taken, left, self.steps_done) = (*taken + n, left - n, self.steps_done + n);
+            } else {
+                // As `measure`: one step, then the response, summed in order.
+                run.run_steps(1);
+                *acc += run.response();
+                (*taken, left, self.steps_done) = (*taken + 1, left - 1, self.steps_done + 1);
+            }
+            if *taken == settle + measure {
+                let response = *acc / measure as f64;
+                self.run = None;
+                match self.control {
+                    None => self.control = Some(response),
+                    Some(control) => self.inhibition.push(1.0 - response / control),
+                }
+            }
+        }
+        (self.inhibition.len() == self.conc.len()).then(|| {
+            let (ic50_um, hill) = fit_hill(&self.conc, &self.inhibition);
+            DoseResponse { conc_um: self.conc.clone(), inhibition: self.inhibition.clone(), ic50_um, hill }
+        })
+    }
+}
+
 /// IC50 and Hill slope from the linear regression of logit(I) on ln(D)
 /// over the points with 3% < I < 97% (NaN with fewer than two).
 pub fn fit_hill(conc_um: &[f64], inhibition: &[f64]) -> (f64, f64) {
@@ -169,6 +247,29 @@ pub fn fit_hill(conc_um: &[f64], inhibition: &[f64]) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sweep_in_slices_is_the_sweep() {
+        let drug = crate::pharmacology::Catalogue::builtin().unwrap().get("ketamine").unwrap().clone();
+        let mut p = Patch::new(ReceptorKind::Nmda2B);
+        (p.receptors, p.settle_ms, p.measure_ms) = (40, 300.0, 100.0);
+        let whole = dose_response(&p, &drug, 0.1, 30.0, 4);
+        let mut sweep = DoseSweep::new(&p, &drug, 0.1, 30.0, 4);
+        let mut calls = 0;
+        // An odd budget, so slices end mid-settle and mid-measure.
+        let sliced = loop {
+            calls += 1;
+            assert!(sweep.progress() < 1.0);
+            if let Some(r) = sweep.advance(777) {
+                break r;
+            }
+        };
+        assert_eq!(sweep.progress(), 1.0);
+        assert_eq!(calls, (4000 * 5) / 777 + 1);
+        assert_eq!(sliced.conc_um, whole.conc_um);
+        assert_eq!(sliced.inhibition.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), whole.inhibition.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+        assert!(whole.inhibition[3] > whole.inhibition[0], "{:?}", whole.inhibition);
+    }
 
     #[test]
     fn hill_fit_recovers_a_known_curve() {
