@@ -7,9 +7,14 @@
 //! when complete and checked (ffmpeg's exit status and, where `ffprobe`
 //! exists, the frame count of the file).
 
+#[cfg(native)]
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::path::Path;
+#[cfg(native)]
+use std::path::PathBuf;
+#[cfg(native)]
+use std::process::{Child, ChildStdin};
+use std::process::{Command, Stdio};
 
 /// What an export writes, from the `--out` name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,6 +164,7 @@ pub use crate::files::temp_path;
 
 /// Frames going to a file; `finish` checks and renames, `abort` (or a
 /// drop without `finish`) removes everything written.
+#[cfg(native)]
 pub struct Encoder {
     format: Format,
     out: PathBuf,
@@ -173,6 +179,7 @@ pub struct Encoder {
     done: bool,
 }
 
+#[cfg(native)]
 impl Encoder {
     /// Start writing `out`. For ffmpeg formats, ffmpeg starts now and reads
     /// frames from its stdin; `subtitles` is a file for the soft track.
@@ -284,6 +291,7 @@ impl Encoder {
     }
 }
 
+#[cfg(native)]
 impl Drop for Encoder {
     /// An export that did not finish leaves nothing: ffmpeg is stopped and
     /// the temporary file or folder removed.

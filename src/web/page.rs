@@ -61,12 +61,14 @@ pub fn main() {
     }
 }
 
-/// Show a message above the canvas (the page's `#synapse-lab-message`).
+/// Show a message above the canvas (the page's `#synapse-lab-message`,
+/// with its own Close button).
 fn show_message(text: &str) {
     web_sys::console::warn_1(&text.into());
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("synapse-lab-message")) {
-        el.set_text_content(Some(text));
-        let _ = el.remove_attribute("hidden");
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    if let (Some(bar), Some(words)) = (document.get_element_by_id("synapse-lab-message"), document.get_element_by_id("synapse-lab-message-text")) {
+        words.set_text_content(Some(text));
+        let _ = bar.remove_attribute("hidden");
     }
 }
 
