@@ -1078,8 +1078,10 @@ fn validate(a: ValidateArgs) -> Result<ExitCode, String> {
         b.finish_and_clear();
     }
     print!("{}", format_table(&rows));
-    let (independent, calibrated, implementation) = kind_counts(&rows);
-    println!("kinds: {independent} independent (evidence), {calibrated} calibrated (a constant was fitted to them), {implementation} implementation (the code's own properties)");
+    let (independent, calibrated, implementation, plausibility) = kind_counts(&rows);
+    println!(
+        "kinds: {independent} independent (evidence), {calibrated} calibrated (a constant was fitted to them), {implementation} implementation (the code's own properties), {plausibility} plausibility (a range that can hardly fail)"
+    );
     // A calibrated row that misses is a drifted fit, reported but not a
     // failed prediction; `cargo test` holds the calibration separately.
     let missed: Vec<&str> = rows.iter().filter(|r| !r.pass && matches!(r.kind, Kind::Calibrated(_))).map(|r| r.quantity.as_str()).collect();
@@ -1146,6 +1148,16 @@ fn clinic() -> Result<ExitCode, String> {
     for c in table.iter().filter(|c| c.agreement == clinic::Agreement::Disagree) {
         let why = cat.get(&c.key).ok().and_then(|d| d.clinic.as_ref()).map(|k| k.why_model_differs.clone()).unwrap_or_default();
         println!("\n{} — the model disagrees with the clinic: {why}", c.name);
+    }
+    if let Some(r) = clinic::rank_agreement(&table) {
+        let name = |key: &str| cat.get(key).map(|d| d.name.clone()).unwrap_or_else(|_| key.to_string());
+        let order: Vec<String> = r.ranks.iter().map(|(k, m, c)| format!("{} (model {m}, clinic {c})", name(k))).collect();
+        println!("\nRank agreement of the single-dose regimens with the clinic's order at ~24 h (Spearman rho): {:.2} over {} drugs: {}.", r.rho, r.ranks.len(), order.join(", "));
+        println!("The clinic's order and its sources: synapse_core::clinic::CLINICAL_RAPID_RANK (Zarate 2006; Bahji, Vazquez & Zarate 2021; Nagele 2015, 2021; Preskorn 2008).");
+        for (key, m, c) in r.parts() {
+            let note = cat.get(key).ok().and_then(|d| d.clinic.as_ref()).map(|k| k.why_rank_differs.clone()).unwrap_or_default();
+            println!("\n{} — the model ranks it {m}, the clinic {c}. {note}", name(key));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -89,9 +89,10 @@ pub struct Comparison {
     pub agreement: Agreement,
 }
 
-/// How the model's prediction and a trial's result compare. A daily drug
-/// whose benefit builds over weeks agrees with a model that predicts no
-/// rapid effect (the model says nothing about the slow route).
+/// How the model's prediction and a trial's result compare. A drug that
+/// works, fast or over weeks, is never an agreement with a model that
+/// predicts nothing for it: that is a disagreement (or, where none of its
+/// mechanisms reaches the cascade, "no route", which is unknown).
 pub fn agreement(prediction: Prediction, result: Option<ClinicalResult>) -> Agreement {
     use Agreement::*;
     use ClinicalResult as C;
@@ -101,8 +102,8 @@ pub fn agreement(prediction: Prediction, result: Option<ClinicalResult>) -> Agre
         (P::Strong, Some(C::RapidPositive)) => Agree,
         (P::Weak, Some(C::RapidPositive)) => Partly,
         (P::None, Some(C::RapidPositive)) => Disagree,
-        (P::Strong, Some(C::SlowPositive)) => Partly,
-        (P::Weak | P::None, Some(C::SlowPositive)) => Agree,
+        (P::Strong | P::Weak, Some(C::SlowPositive)) => Partly,
+        (P::None, Some(C::SlowPositive)) => Disagree,
         (P::Strong | P::None, Some(C::Mixed)) => Partly,
         (P::Weak, Some(C::Mixed)) => Agree,
         (P::Strong, Some(C::Negative)) => Disagree,
@@ -174,6 +175,67 @@ pub fn table(catalogue: &Catalogue) -> Vec<Comparison> {
     catalogue.drugs.iter().filter(|d| d.clinic.is_some() || d.regimen.is_some()).map(|d| compare(d, k)).collect()
 }
 
+/// The clinic's order of the single-dose (rapid-acting) regimens by their
+/// effect at about 24 h, best first; equal ranks are ties. Written down
+/// from the trials, not from the model:
+/// 1. ketamine 0.5 mg/kg IV: the largest effect at 24 h (Zarate et al.
+///    2006), and more effective than intranasal esketamine in a
+///    meta-analysis (Bahji, Vazquez & Zarate, J Affect Disord 2021);
+/// 2. esketamine 84 mg intranasal: better than placebo, a modest effect
+///    (Daly et al. 2018; Popova et al. 2019; Bahji et al. 2021);
+/// 3. nitrous oxide 50 % for 1 h: better than placebo at 2 h and 24 h in a
+///    small crossover (Nagele et al. 2015); 25 % was no better than
+///    placebo at 24 h (Nagele et al. 2021);
+/// 4. traxoprodil: response at day 5, onset in days (Preskorn et al. 2008);
+/// 5. rapastinel and CERC-301: phase 2 signals at most, phase 3 or the
+///    primary endpoint missed (Allergan 2019; Cerecor 2016).
+pub const CLINICAL_RAPID_RANK: &[(&str, u8)] = &[("ketamine", 1), ("esketamine", 2), ("nitrous-oxide", 3), ("traxoprodil", 4), ("rapastinel", 5), ("cerc-301", 5)];
+
+/// How the model's order of the rapid-acting regimens matches the clinic's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RankAgreement {
+    /// Spearman's rank correlation (ties get their mean rank).
+    pub rho: f64,
+    /// Each drug: key, the model's rank, the clinic's rank (mean ranks, 1 = best).
+    pub ranks: Vec<(String, f64, f64)>,
+}
+
+impl RankAgreement {
+    /// Drugs whose two ranks are at least two places apart: where the model parts from the clinic.
+    pub fn parts(&self) -> impl Iterator<Item = &(String, f64, f64)> {
+        self.ranks.iter().filter(|(_, m, c)| (m - c).abs() >= 2.0)
+    }
+}
+
+/// Spearman's ρ of the table's spine rises against `CLINICAL_RAPID_RANK`
+/// (None with fewer than three of those drugs in the table).
+pub fn rank_agreement(table: &[Comparison]) -> Option<RankAgreement> {
+    let pairs: Vec<(&str, f64, f64)> =
+        CLINICAL_RAPID_RANK.iter().filter_map(|&(key, rank)| table.iter().find(|c| c.key == key).and_then(|c| c.spine_rise_vs_ketamine).map(|rise| (key, rise, rank as f64))).collect();
+    if pairs.len() < 3 {
+        return None;
+    }
+    // The model ranks larger rises first; the clinic's numbers are ranks already.
+    let model = mean_ranks(&pairs.iter().map(|p| -p.1).collect::<Vec<_>>());
+    let clinic = mean_ranks(&pairs.iter().map(|p| p.2).collect::<Vec<_>>());
+    Some(RankAgreement { rho: pearson(&model, &clinic), ranks: pairs.iter().zip(model.iter().zip(&clinic)).map(|(p, (&m, &c))| (p.0.to_string(), m, c)).collect() })
+}
+
+/// 1-based ranks of `xs`, smallest first; ties share their mean rank.
+fn mean_ranks(xs: &[f64]) -> Vec<f64> {
+    xs.iter().map(|&x| 1.0 + xs.iter().filter(|&&y| y < x).count() as f64 + (xs.iter().filter(|&&y| y == x).count() as f64 - 1.0) / 2.0).collect()
+}
+
+/// Pearson's correlation (of ranks: Spearman's ρ with ties handled).
+fn pearson(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = a.iter().map(|x| (x - ma) * (x - ma)).sum();
+    let vb: f64 = b.iter().map(|y| (y - mb) * (y - mb)).sum();
+    cov / (va * vb).sqrt()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,12 +265,57 @@ mod tests {
         }
     }
 
+    /// Spearman's ρ: 1 for the same order, −1 for the reverse, ties at
+    /// their mean rank (checked against the textbook formula 1 − 6Σd²/(n(n²−1))).
+    #[test]
+    fn rank_agreement_is_spearmans_rho() {
+        let t = |rises: [f64; 6]| -> Vec<Comparison> {
+            CLINICAL_RAPID_RANK
+                .iter()
+                .zip(rises)
+                .map(|(&(key, _), r)| Comparison {
+                    key: key.into(),
+                    name: key.into(),
+                    regimen: String::new(),
+                    spine_rise_vs_ketamine: Some(r),
+                    prediction: Prediction::Strong,
+                    agreement: Agreement::Agree,
+                })
+                .collect()
+        };
+        // The clinic's own order (its tie at rank 5 given as a tie).
+        assert!((rank_agreement(&t([1.0, 0.9, 0.8, 0.7, 0.6, 0.6])).unwrap().rho - 1.0).abs() < 1e-12);
+        assert!((rank_agreement(&t([0.1, 0.2, 0.3, 0.4, 0.5, 0.5])).unwrap().rho + 1.0).abs() < 1e-12);
+        // No ties on the model's side: mean clinic ranks 1,2,3,4,5.5,5.5; model 4,2,1,3,6,5.
+        let r = rank_agreement(&t([1.0, 1.16, 1.21, 1.03, 0.43, 0.71])).unwrap();
+        let d2: f64 = [(4.0, 1.0), (2.0, 2.0), (1.0, 3.0), (3.0, 4.0), (6.0, 5.5), (5.0, 5.5)].iter().map(|(m, c): &(f64, f64)| (m - c) * (m - c)).sum();
+        let textbook = 1.0 - 6.0 * d2 / (6.0 * 35.0);
+        assert!((r.rho - textbook).abs() < 0.03, "{} vs {textbook}", r.rho);
+        assert_eq!(r.parts().map(|p| p.0.as_str()).collect::<Vec<_>>(), ["ketamine", "nitrous-oxide"]);
+    }
+
+    /// The built-in catalogue: ρ is computed over all six regimens, and
+    /// every drug the model ranks two or more places from the clinic says why.
+    #[test]
+    fn where_the_model_parts_from_the_clinics_order_it_says_why() {
+        let cat = Catalogue::builtin().unwrap();
+        let r = rank_agreement(&table(&cat)).unwrap();
+        println!("rho {:.2}: {:?}", r.rho, r.ranks);
+        assert_eq!(r.ranks.len(), CLINICAL_RAPID_RANK.len());
+        assert!(r.rho.is_finite() && r.rho.abs() <= 1.0);
+        for (key, m, c) in r.parts() {
+            let why = &cat.get(key).unwrap().clinic.as_ref().unwrap().why_rank_differs;
+            assert!(!why.is_empty(), "{key}: model rank {m}, clinic {c}, and no reason given");
+        }
+    }
+
     #[test]
     fn agreement_follows_the_table() {
         use ClinicalResult as C;
         assert_eq!(agreement(Prediction::Strong, Some(C::Negative)), Agreement::Disagree);
         assert_eq!(agreement(Prediction::None, Some(C::RapidPositive)), Agreement::Disagree);
-        assert_eq!(agreement(Prediction::None, Some(C::SlowPositive)), Agreement::Agree);
+        assert_eq!(agreement(Prediction::None, Some(C::SlowPositive)), Agreement::Disagree);
+        assert_eq!(agreement(Prediction::Weak, Some(C::SlowPositive)), Agreement::Partly);
         assert_eq!(agreement(Prediction::NoRegimen, Some(C::RapidPositive)), Agreement::Unknown);
         assert_eq!(agreement(Prediction::Weak, Some(C::NoTrial)), Agreement::Unknown);
         assert_eq!(agreement(Prediction::NoRoute, Some(C::Mixed)), Agreement::Unknown);

@@ -10,6 +10,12 @@
 //! sensor (Sun et al. 2007 ✔): state k of 0–5 Ca²⁺ bound, k→k+1 at
 //! (5−k)·α·[Ca], k→k−1 at k·β·b^(k−1), fusion from k = 5 at γ. Release is
 //! therefore binomial across sites with a probability set by the Ca²⁺ transient.
+//!
+//! Facilitation (Dittman, Kreitzer & Regehr 2000): each spike adds Ca²⁺ to
+//! a high-affinity site X_F in proportion to its Ca²⁺ entry (so it follows
+//! external Ca²⁺, mGluR2 and riluzole); X_F decays with τ_F. A spike's
+//! nanodomain Ca²⁺ is raised by `max_boost · X_F/(X_F + K_F)`, read just
+//! before the spike adds its own: the first spike after a pause is unchanged.
 use crate::math;
 
 use crate::molecules::Molecules;
@@ -66,6 +72,10 @@ pub struct Presynaptic {
     /// Hook for drugs acting on release (e.g. riluzole): scales Ca²⁺ entry.
     pub ca_entry_scale: f64,
     pub ca_local_um: f64,
+    /// Ca²⁺ bound to the facilitation site X_F (one spike's increment at 2 mM = 1).
+    pub facilitation_caxf: f64,
+    /// This spike's multiplier on the nanodomain Ca²⁺ (1 = unfacilitated).
+    pub facilitation_gain: f64,
     /// Glutamate molecules emitted into the cleft (cumulative).
     pub released: u64,
     pub fusions: u64,
@@ -105,14 +115,26 @@ impl Presynaptic {
             mglu2_effector: 0.0,
             ca_entry_scale: 1.0,
             ca_local_um: cfg.ca_rest_um,
+            facilitation_caxf: 0.0,
+            facilitation_gain: 1.0,
             released: 0,
             fusions: 0,
             height_um: height_um as f32,
         }
     }
 
+    /// Ca²⁺ entry per open channel relative to 2 mM external Ca²⁺ with no
+    /// mGluR2 or drug acting on release.
+    fn relative_entry(&self) -> f64 {
+        (self.ca_ext_mm / 2.0) * (1.0 - MGLU2_MAX_CA_INHIBITION * self.mglu2_effector) * self.ca_entry_scale
+    }
+
     /// An action potential invades the bouton: open Ca²⁺ channels.
     pub fn spike(&mut self, rng: &mut Stream) -> u32 {
+        // X_F as the spike arrives sets its facilitation; then it adds its own Ca²⁺.
+        let x = self.facilitation_caxf;
+        self.facilitation_gain = 1.0 + self.cfg.facilitation_max_boost * x / (x + self.cfg.facilitation_kf);
+        self.facilitation_caxf += self.relative_entry();
         let thr = threshold(self.cfg.ca_channel_open_prob);
         let mut n = 0;
         for open in &mut self.ca_channel_open {
@@ -160,7 +182,10 @@ impl Presynaptic {
             n_open += *open as u32;
         }
         // Nanodomain Ca²⁺ at the sensors; entry ∝ external Ca²⁺ (2 mM reference).
-        let entry = c.ca_per_open_channel_um * (self.ca_ext_mm / 2.0) * (1.0 - MGLU2_MAX_CA_INHIBITION * self.mglu2_effector) * self.ca_entry_scale;
+        let entry = c.ca_per_open_channel_um * self.relative_entry() * self.facilitation_gain;
+        if self.facilitation_caxf > 0.0 {
+            self.facilitation_caxf *= math::exp(-dt_ms / c.facilitation_tau_ms);
+        }
         self.ca_local_um = c.ca_rest_um + n_open as f64 * entry;
         // Sensors and fusion.
         let spont = threshold(p_event(c.spontaneous_per_s * 1e-3, dt_ms));

@@ -101,7 +101,14 @@ pub struct CascadeParams {
     /// this τ (assumption, fitted so that synaptic proteins are not yet up
     /// at 1 h and are at 2 h after a rat dose, Li et al. 2010).
     pub tau_delivery_min: f64,
-    /// Spine density growth from proteins (C11: 24 h) and decay (7 d).
+    /// Spine density growth from proteins (C11: 24 h; new spines 12–24 h
+    /// after ketamine, Moda-Sava et al., Science 2019) and the decay of the
+    /// added spines: 2 d (was 7 d, which kept one infusion's spines rising
+    /// for 3.6 days). Most spines newly formed in adult cortex are transient,
+    /// lifetimes of ≤ 4 days (Holtmaat et al., Neuron 2005; Trachtenberg et
+    /// al., Nature 2002); 2 d is an assumption within that, and it lets one
+    /// infusion's spine proxy peak at ~2 days and fade within 1–2 weeks as
+    /// the clinical effect does (Zarate et al. 2006; Murrough et al. 2013).
     pub tau_spine_growth_min: f64,
     pub tau_spine_decay_min: f64,
     /// AMPA receptors added per unit of synaptic protein above baseline
@@ -149,11 +156,11 @@ impl Default for CascadeParams {
             tau_protein_min: 48.0 * MIN_PER_H,
             tau_delivery_min: 90.0,
             tau_spine_growth_min: 24.0 * MIN_PER_H,
-            tau_spine_decay_min: 7.0 * MIN_PER_DAY,
+            tau_spine_decay_min: 2.0 * MIN_PER_DAY,
             ampa_per_protein: 1.0,
             stress_mtor_inhibition: 0.1,
             stress_bdnf_loss: 0.2,
-            protein_loss_per_min: 1.5e-4,
+            protein_loss_per_min: 5.0e-4,
         }
     }
 }
@@ -320,7 +327,7 @@ pub struct Cascade {
 }
 
 /// How long a stressed synapse has been stressed at t = 0 (its spines
-/// settle with τ 7 d).
+/// settle within days).
 const STRESS_WEEKS: f64 = 8.0;
 
 /// Inputs are refreshed every this many steps (0.1 min at dt 0.01 min):
@@ -969,9 +976,10 @@ mod dose_tests {
 
     /// The illustrative stressed state: eight weeks of stress leave fewer
     /// spines, less synaptic protein and less BDNF at t = 0; ketamine's
-    /// burst restores about a quarter of the lost spines within a day and
-    /// half by 72 h, and nothing after rapamycin (the pattern of Li et al.
-    /// 2011; the magnitudes are illustrative).
+    /// burst restores about a quarter of the lost spines within a day, and
+    /// nothing after rapamycin. Li et al. 2011 (rats) saw one dose reverse
+    /// the loss at 24 h: the direction is theirs, the model's rescue is
+    /// slower (the magnitudes are illustrative).
     #[test]
     fn ketamine_rescues_the_stressed_synapse_and_rapamycin_prevents_it() {
         let at = |name: &str, minutes: f64| {
@@ -985,15 +993,40 @@ mod dose_tests {
         println!("stressed at 0: {start:?}\nafter ketamine, 24 h: {day:?}");
         assert!(start.spine_density < 0.8 && start.spine_density > 0.6, "{}", start.spine_density);
         assert!(start.synaptic_proteins < 0.97 && start.bdnf < 0.9, "{start:?}");
-        // About a quarter of the ~0.3 loss back within a day, half by 72 h.
-        assert!(day.spine_density > start.spine_density + 0.07, "no rescue: {} -> {}", start.spine_density, day.spine_density);
-        assert!(three.spine_density > 0.83, "72 h: {}", three.spine_density);
+        // A quarter of the ~0.3 loss back within a day (Li 2011 saw all of it
+        // back at 24 h: the model's rescue is slower, and says so).
+        assert!(day.spine_density > start.spine_density + 0.06, "no rescue: {} -> {}", start.spine_density, day.spine_density);
+        assert!(three.spine_density > day.spine_density, "72 h: {}", three.spine_density);
         let (start_r, day_r) = at("stressed_ketamine_rapamycin", 1440.0);
         assert!(day_r.spine_density < start_r.spine_density + 0.02, "rapamycin did not prevent it: {} -> {}", start_r.spine_density, day_r.spine_density);
         // Without stress nothing of this happens: the same scenario at stress 0 starts at baseline.
         let mut calm = crate::builtin::get("stressed_ketamine").unwrap();
         calm.cascade.stress = 0.0;
         assert_eq!(Cascade::new(&calm).unwrap().state, CascadeState::default());
+    }
+
+    /// One clinical infusion (0.5 mg/kg over 40 min): new spines by 12 h
+    /// (Moda-Sava et al. 2019: 12–24 h), the spine proxy at its highest
+    /// within about two days and mostly gone by two weeks, as the clinical
+    /// effect is (largest at ~24 h, gone within 1–2 weeks: Zarate et al.
+    /// 2006; Murrough et al. 2013).
+    #[test]
+    fn one_infusions_spines_peak_within_two_days_and_fade() {
+        let mut c = Cascade::new(&crate::builtin::get("ketamine_iv").unwrap()).unwrap();
+        let (mut peak_min, mut peak) = (0.0, 1.0);
+        let mut at = std::collections::BTreeMap::new();
+        for h in 1..=14 * 24 {
+            c.advance_to(h as f64 * 60.0);
+            if c.state.spine_density > peak {
+                (peak_min, peak) = (h as f64 * 60.0, c.state.spine_density);
+            }
+            at.insert(h, c.state.spine_density);
+        }
+        println!("peak {peak:.3} at {:.1} h; 12 h {:.3}, 24 h {:.3}, 7 d {:.3}, 14 d {:.3}", peak_min / 60.0, at[&12], at[&24], at[&168], at[&336]);
+        assert!(at[&12] > 1.05, "no new spines at 12 h: {}", at[&12]);
+        assert!((12.0 * 60.0..=60.0 * 60.0).contains(&peak_min), "peak at {} h", peak_min / 60.0);
+        assert!(at[&168] - 1.0 < 0.4 * (peak - 1.0), "still {} at 7 d (peak {peak})", at[&168]);
+        assert!(at[&336] - 1.0 < 0.05 * (peak - 1.0), "still {} at 14 d (peak {peak})", at[&336]);
     }
 
     /// LY341495 reaches the cascade through its own route: blocking the

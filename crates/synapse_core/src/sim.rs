@@ -588,6 +588,11 @@ impl Simulation {
         h.write(&self.receptors.blocked);
         self.transporters.hash_into(&mut h);
         h.write_u64(self.pre.released);
+        // Residual Ca²⁺ at the facilitation site sets the next spike's release
+        // (written only after a spike, so a run without one hashes as before).
+        if self.pre.facilitation_caxf != 0.0 {
+            h.write_u64(self.pre.facilitation_caxf.to_bits());
+        }
         h.write_u64(self.escaped);
         if let Some(e) = &self.ecs {
             for n in &e.shells {

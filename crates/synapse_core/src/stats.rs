@@ -10,6 +10,19 @@ pub fn mean_var(xs: &[f64]) -> (f64, f64) {
     (m, v)
 }
 
+/// Least-squares line through `(x, y)` points: (slope, intercept); NaN with fewer than two.
+pub fn linear_fit(pts: &[(f64, f64)]) -> (f64, f64) {
+    if pts.len() < 2 {
+        return (f64::NAN, f64::NAN);
+    }
+    let n = pts.len() as f64;
+    let (mx, my) = (pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n);
+    let sxy: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    let sxx: f64 = pts.iter().map(|p| math::powi(p.0 - mx, 2)).sum();
+    let slope = sxy / sxx;
+    (slope, my - slope * mx)
+}
+
 /// One-sample Kolmogorov–Smirnov statistic D of `xs` against `cdf`
 /// (sorts a copy).
 pub fn ks_statistic(xs: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {

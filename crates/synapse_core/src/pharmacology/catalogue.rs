@@ -178,6 +178,10 @@ pub struct Clinic {
     pub source: String,
     #[serde(default)]
     pub why_model_differs: String,
+    /// Where the model's rank of this single-dose regimen is two or more
+    /// places from the clinic's (`clinic::CLINICAL_RAPID_RANK`), why.
+    #[serde(default)]
+    pub why_rank_differs: String,
     /// How the trials gave it, which sets when the model's outcome is read
     /// (default: daily for a steady-state regimen, single doses otherwise).
     #[serde(default)]
@@ -445,7 +449,7 @@ mod tests {
 
     #[test]
     fn daily_dosing_needs_a_steady_state_regimen() {
-        let text = include_str!("../../../../assets/drugs/ketamine.ron").replace("why_model_differs: \"\")", "why_model_differs: \"\", dosing: Some(Daily))");
+        let text = include_str!("../../../../assets/drugs/ketamine.ron").replacen("why_model_differs: \"\"", "why_model_differs: \"\", dosing: Some(Daily)", 1);
         assert!(text.contains("Some(Daily)"));
         let e = Drug::from_ron(&text, "daily.ron").unwrap_err().to_string();
         assert!(e.contains("daily.ron") && e.contains("clinic.dosing") && e.contains("SteadyState"), "{e}");

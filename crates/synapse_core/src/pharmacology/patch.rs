@@ -232,16 +232,9 @@ impl DoseSweep {
 /// over the points with 3% < I < 97% (NaN with fewer than two).
 pub fn fit_hill(conc_um: &[f64], inhibition: &[f64]) -> (f64, f64) {
     let pts: Vec<(f64, f64)> = conc_um.iter().zip(inhibition).filter(|&(_, &i)| i > 0.03 && i < 0.97).map(|(&c, &i)| (math::ln(c), math::ln(i / (1.0 - i)))).collect();
-    if pts.len() < 2 {
-        return (f64::NAN, f64::NAN);
-    }
-    let n = pts.len() as f64;
-    let (mx, my) = (pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n);
-    let sxy: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
-    let sxx: f64 = pts.iter().map(|p| math::powi(p.0 - mx, 2)).sum();
-    let slope = sxy / sxx;
-    let ln_ic50 = mx - my / slope;
-    (math::exp(ln_ic50), slope)
+    let (slope, intercept) = crate::stats::linear_fit(&pts);
+    // logit(I) = slope·(ln D − ln IC50)
+    (math::exp(-intercept / slope), slope)
 }
 
 #[cfg(test)]
