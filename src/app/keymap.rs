@@ -58,6 +58,7 @@ impl When {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Binding {
     pub key: KeyCode,
     pub action: KeyAction,
@@ -123,5 +124,12 @@ mod tests {
         assert_eq!(k.key_for(&KeyAction::TogglePanels), Some(KeyCode::KeyH));
         let err = Keymap::from_ron("Keymap([(key: KeyQQ, action: TogglePlay)])", "my-keys.ron").unwrap_err();
         assert!(err.starts_with("my-keys.ron:1:"), "{err}");
+    }
+
+    /// A misspelt field of a binding is an error at its place, not ignored.
+    #[test]
+    fn a_misspelt_field_is_an_error() {
+        let err = Keymap::from_ron("Keymap([\n  (key: KeyS, action: Sim(Spike), wen: Always),\n])", "my-keys.ron").unwrap_err();
+        assert!(err.starts_with("my-keys.ron:2:") && err.contains("wen"), "{err}");
     }
 }

@@ -32,6 +32,7 @@ pub use synapse_core::pharmacology::Evidence;
 
 /// A named camera pose (the instance's own coordinates: world units of 100 nm).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct Bookmark {
     pub name: String,
     pub focus: (f32, f32, f32),
@@ -132,6 +133,7 @@ pub enum Step {
 
 /// A cue: what one slide of the deck shows.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct Cue {
     pub id: String,
     pub title: String,
@@ -157,6 +159,7 @@ pub struct Cue {
 
 /// A lecture file.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct Lecture {
     pub title: String,
     /// The scenario every cue starts from unless it names its own.
@@ -404,6 +407,8 @@ thread_local! {
 fn fix_for(code: &str) -> String {
     if code.contains("Step") || code.contains("variant") {
         format!("a step is one of: {STEP_FORMS}")
+    } else if code.contains("Unexpected field") || code.contains("no field named") {
+        "a misspelt field? the fields are listed above".into()
     } else if code.contains("missing field") || code.contains("Unexpected missing") {
         "every cue needs id, title, evidence (Established, Hypothesis or Illustrative) and steps".into()
     } else {
@@ -439,6 +444,17 @@ mod tests {
         let line = bad.lines().position(|l| l.contains("Pausee")).unwrap() + 1;
         assert!(err.starts_with(&format!("my.ron:{line}:")), "{err}");
         assert!(err.contains("(in cue \"") && err.contains("a step is one of"), "{err}");
+    }
+
+    /// A misspelt field is an error at its line, naming the fields that exist.
+    #[test]
+    fn a_misspelt_field_is_an_error_with_its_place() {
+        for (from, to) in [("panel:", "pannel:"), ("scenario:", "scenaro:"), ("view:", "weiv:")] {
+            let bad = BUILTIN.replacen(from, to, 1);
+            let err = Loaded::parse(&bad, "my.ron", None).unwrap_err().0;
+            let line = bad.lines().position(|l| l.contains(to)).unwrap() + 1;
+            assert!(err.starts_with(&format!("my.ron:{line}:")) && err.contains(to.trim_end_matches(':')) && err.contains("misspelt"), "{err}");
+        }
     }
 
     #[test]
