@@ -152,6 +152,11 @@ fn spawn_cameras(
         if let Some(t) = &offscreen {
             camera.insert(t.render_target());
         }
+        // The page tonemaps without a lookup table (Bevy's default,
+        // TonyMcMapface, needs 0.7 MB of them in the download); this curve is
+        // its analytic relative by the same author, so colours stay close.
+        #[cfg(web)]
+        camera.insert(bevy::core_pipeline::tonemapping::Tonemapping::SomewhatBoringDisplayTransform);
     }
 }
 
