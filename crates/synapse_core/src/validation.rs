@@ -341,7 +341,7 @@ fn rows_release(quick: bool) -> Vec<Row> {
         row("release probability per docked vesicle", fused as f64 / (spikes as f64 * sites), "median 0.2-0.3 (0.05-0.9)", 0.15, 0.4, "Dobrunz & Stevens 1997")
             .kind(Kind::Calibrated("Ca2+ channel and sensor constants")),
         row("release vs [Ca2+]o, log-log slope, 1 to 2 mM", slope, "3.1 (hippocampal; 2.1 CA1 fEPSP, 4 NMJ)", 2.0, 4.0, "Reid, Bekkers & Clements 1998").kind(Kind::Independent),
-        row("paired-pulse ratio, 50 ms interval, 2 mM Ca2+", ppr_50, "1.5-2 (low-Pr CA3-CA1 synapses)", 1.4, 2.2, "Dobrunz & Stevens 1997").kind(Kind::Calibrated("facilitation boost, 0.75")),
+        row("paired-pulse ratio, 50 ms interval, 2 mM Ca2+", ppr_50, "1.5-2 (low-Pr CA3-CA1 synapses)", 1.4, 2.2, "Dobrunz & Stevens 1997").kind(Kind::Calibrated("facilitation boost, 1.0")),
         row("paired-pulse ratio, 20 ms interval, 2 mM Ca2+", at_2mm[0].ratio(), "1.5-2 (20-50 ms)", 1.4, 2.2, "Dobrunz & Stevens 1997; Zucker & Regehr 2002").kind(Kind::Independent),
         row("paired-pulse ratio, 200 ms interval, 2 mM Ca2+", at_2mm[3].ratio(), "smaller than at 50 ms, near 1", 0.8, ppr_50, "Dittman, Kreitzer & Regehr 2000").kind(Kind::Independent),
         row("facilitation decay with interval, 20-200 ms (ms)", decay_ms, "tau_F = 100 at X_F (the input; X_F's saturation lengthens it)", 60.0, 250.0, "Dittman, Kreitzer & Regehr 2000"),
