@@ -5,7 +5,7 @@
 #                          static server) and dist/web/synapse-lab.html
 #                          (one file, opens from file:// with no server).
 #   web/build.sh --quick   the same page from the `web-quick` profile (no
-#                          LTO, no wasm-opt): larger, built in a third of the
+#                          LTO, no wasm-opt): larger, built in under half the
 #                          time on a cold machine; what CI tests.
 # Needs: rustup's wasm32-unknown-unknown target, wasm-bindgen-cli at the
 # version Cargo.lock pins (installed here with cargo install --locked), and
