@@ -216,24 +216,9 @@ pub fn rank_agreement(table: &[Comparison]) -> Option<RankAgreement> {
         return None;
     }
     // The model ranks larger rises first; the clinic's numbers are ranks already.
-    let model = mean_ranks(&pairs.iter().map(|p| -p.1).collect::<Vec<_>>());
-    let clinic = mean_ranks(&pairs.iter().map(|p| p.2).collect::<Vec<_>>());
-    Some(RankAgreement { rho: pearson(&model, &clinic), ranks: pairs.iter().zip(model.iter().zip(&clinic)).map(|(p, (&m, &c))| (p.0.to_string(), m, c)).collect() })
-}
-
-/// 1-based ranks of `xs`, smallest first; ties share their mean rank.
-fn mean_ranks(xs: &[f64]) -> Vec<f64> {
-    xs.iter().map(|&x| 1.0 + xs.iter().filter(|&&y| y < x).count() as f64 + (xs.iter().filter(|&&y| y == x).count() as f64 - 1.0) / 2.0).collect()
-}
-
-/// Pearson's correlation (of ranks: Spearman's ρ with ties handled).
-fn pearson(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len() as f64;
-    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
-    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
-    let va: f64 = a.iter().map(|x| (x - ma) * (x - ma)).sum();
-    let vb: f64 = b.iter().map(|y| (y - mb) * (y - mb)).sum();
-    cov / (va * vb).sqrt()
+    let model = crate::stats::mean_ranks(&pairs.iter().map(|p| -p.1).collect::<Vec<_>>());
+    let clinic = crate::stats::mean_ranks(&pairs.iter().map(|p| p.2).collect::<Vec<_>>());
+    Some(RankAgreement { rho: crate::stats::pearson(&model, &clinic), ranks: pairs.iter().zip(model.iter().zip(&clinic)).map(|(p, (&m, &c))| (p.0.to_string(), m, c)).collect() })
 }
 
 #[cfg(test)]

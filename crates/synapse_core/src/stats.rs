@@ -1,5 +1,6 @@
 //! Small statistics used by the validation and the tests: moments, a
-//! one-sample Kolmogorov–Smirnov test, Hill fits.
+//! one-sample Kolmogorov–Smirnov test, least-squares lines, ranks and
+//! correlations.
 use crate::math;
 
 /// Mean and unbiased variance.
@@ -21,6 +22,22 @@ pub fn linear_fit(pts: &[(f64, f64)]) -> (f64, f64) {
     let sxx: f64 = pts.iter().map(|p| math::powi(p.0 - mx, 2)).sum();
     let slope = sxy / sxx;
     (slope, my - slope * mx)
+}
+
+/// 1-based ranks of `xs`, smallest first; ties share their mean rank
+/// (Spearman's ρ is `pearson` of two such rank lists).
+pub fn mean_ranks(xs: &[f64]) -> Vec<f64> {
+    xs.iter().map(|&x| 1.0 + xs.iter().filter(|&&y| y < x).count() as f64 + (xs.iter().filter(|&&y| y == x).count() as f64 - 1.0) / 2.0).collect()
+}
+
+/// Pearson's correlation of two equally long lists.
+pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = a.iter().map(|x| (x - ma) * (x - ma)).sum();
+    let vb: f64 = b.iter().map(|y| (y - mb) * (y - mb)).sum();
+    cov / (va * vb).sqrt()
 }
 
 /// One-sample Kolmogorov–Smirnov statistic D of `xs` against `cdf`

@@ -141,7 +141,7 @@ pub fn dose_response(p: &Patch, drug: &super::Drug, from_um: f64, to_um: f64, po
 pub fn dose_response_with(p: &Patch, drug: &super::Drug, from_um: f64, to_um: f64, points: usize, done: &(dyn Fn() + Sync)) -> DoseResponse {
     let control = steady_response(p, Vec::new());
     done();
-    let conc: Vec<f64> = (0..points).map(|i| from_um * math::powf(to_um / from_um, i as f64 / (points - 1).max(1) as f64)).collect();
+    let conc = log_spaced(from_um, to_um, points);
     let inhibition: Vec<f64> = conc
         .par_iter()
         .map(|&c| {
