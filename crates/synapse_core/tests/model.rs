@@ -224,17 +224,26 @@ fn ketamine_block_builds_with_use_and_stays_trapped_after_washout() {
         if conc > 0.0 {
             sim.apply(Control::SetDrug { drug: Box::new(ketamine.clone()), conc_um: conc });
         }
-        let mut charge = 0.0;
+        // NMDA charge (fC) of the train's first and last quarter second.
+        let (mut first, mut last) = (0.0, 0.0);
         while sim.t_ms() < 1000.0 {
             sim.step();
-            charge += sim.currents.nmda_pa * sim.dt_ms();
+            let q = sim.currents.nmda_pa * sim.dt_ms();
+            if sim.t_ms() <= 250.0 {
+                first += q;
+            } else if sim.t_ms() > 750.0 {
+                last += q;
+            }
         }
-        (charge, sim)
+        (first, last, sim)
     };
-    let (control, _) = run(0.0);
-    let (blocked, mut sim) = run(30.0);
-    assert!(control < -100.0, "control NMDA charge {control} fC");
-    assert!(blocked > 0.85 * control, "30 uM ketamine should cut the NMDA charge: {blocked} vs {control}");
+    let (control_first, control_last, _) = run(0.0);
+    let (blocked_first, blocked_last, mut sim) = run(30.0);
+    assert!(control_first < -100.0 && control_last < -100.0, "control NMDA charge {control_first}, {control_last} fC");
+    // Use dependence: the same drug concentration cuts the late spikes' charge more than the early ones'.
+    let (early, late) = (blocked_first / control_first, blocked_last / control_last);
+    assert!(late < 0.8, "30 uM ketamine should cut the late NMDA charge: {late:.3} of control");
+    assert!(late < early - 0.1, "block should build with use: late ratio {late:.3} vs early {early:.3}");
     let occ = sim.drug_occupancy();
     let names: Vec<&str> = occ.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["occ_ketamine_nmda2a", "occ_ketamine_nmda2b"]);
