@@ -640,10 +640,17 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
             .sum::<f64>()
     };
     let nbqx = amp(true) / amp(false);
-    // Mg²⁺ competition: the same sweep in 1 mM Mg²⁺ (response normalised to its own control).
-    let mut p_mg = p.clone();
+    // Mg²⁺ and the blockers: the same sweeps at −66 mV in 0 and 1 mM Mg²⁺, as
+    // Kotermanski & Johnson 2009 (responses normalised to their own control).
+    let mut p66 = p.clone();
+    p66.v_mv = -66.0;
+    let mut p_mg = p66.clone();
     p_mg.mg_mm = 1.0;
-    let (ket_mg, mem_mg) = rayon::join(|| dose_response(&p_mg, &drug("ketamine"), 0.5, 300.0, points).ic50_um, || dose_response(&p_mg, &drug("memantine"), 1.0, 1000.0, points).ic50_um);
+    let ic50_at = |p: &Patch, key: &str, lo: f64, hi: f64| dose_response(p, &drug(key), lo, hi, points).ic50_um;
+    let ((ket_66, ket_mg), (mem_66, mem_mg)) = rayon::join(
+        || rayon::join(|| ic50_at(&p66, "ketamine", 0.03, 30.0), || ic50_at(&p_mg, "ketamine", 0.5, 300.0)),
+        || rayon::join(|| ic50_at(&p66, "memantine", 0.1, 100.0), || ic50_at(&p_mg, "memantine", 1.0, 1000.0)),
+    );
     // The glycine site (E5): D-cycloserine, a partial agonist at GluN2B,
     // lowers the response where glycine saturates the site and raises it
     // where the site is nearly empty.
@@ -682,9 +689,11 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
         // 100 times NBQX's Ki: that the mEPSC goes is competitive binding doing what it must.
         row("NBQX 10 uM: AMPA mEPSC left (fraction)", nbqx, "abolished", 0.0, 0.1, "Sheardown et al. 1990").kind(Kind::Implementation),
         row("Zn2+ 1 uM: maximal inhibition at GluN2A", zn, "~0.75", 0.65, 0.85, "Paoletti et al. 1997").kind(Kind::Implementation),
-        row("ketamine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", ket_mg / ket, "several-fold (hypothesis)", 2.5, 8.0, "Kotermanski & Johnson 2009").kind(Kind::Calibrated("ketamine mg_competition 0.8")),
-        row("memantine IC50 ratio, 1 mM / 0 Mg2+, -70 mV", mem_mg / mem, "more than ketamine's (hypothesis)", 10.0, 40.0, "Kotermanski & Johnson 2009")
-            .kind(Kind::Calibrated("memantine mg_competition 1.0")),
+        // A blocker enters only a Mg²⁺-free pore, so 1 mM raises every pore blocker's IC50 by 1/B(V).
+        row("ketamine IC50 ratio, 1 mM / 0 Mg2+, -66 mV", ket_mg / ket_66, "~16 (GluN2A, 2B)", 12.0, 24.0, "Kotermanski & Johnson 2009")
+            .kind(Kind::Calibrated("full Mg2+ competition, chosen after this paper")),
+        row("memantine IC50 ratio, 1 mM / 0 Mg2+, -66 mV", mem_mg / mem_66, "~17-18 (GluN2A, 2B)", 12.0, 24.0, "Kotermanski & Johnson 2009")
+            .kind(Kind::Calibrated("full Mg2+ competition, chosen after this paper")),
         row("D-cycloserine 1 mM alone / glycine 100 uM alone, GluN2B", dcs_sat, "partial agonist (<1)", 0.35, 0.75, "Dravid et al. 2010").kind(Kind::Implementation),
         row(
             "D-cycloserine 100 uM, GluN2B, 0.1 uM glycine: response",

@@ -36,20 +36,10 @@ pub struct Blocker {
     pub delta: f64,
     pub escape_on_closing: f64,
     pub on_rate_factor: f64,
-    pub mg_competition: f64,
     pub conc_um: f64,
 }
 
 impl Blocker {
-    /// How much Mg²⁺ slows entry: 1 − χ·(1 − B). With χ = 1 a blocker enters
-    /// only a Mg²⁺-free pore and 1 mM Mg²⁺ raises its IC50 by 1/B(−70) ≈ 22×
-    /// (memantine); ketamine's χ = 0.8 gives ~4× ("several-fold"). A
-    /// teaching simplification of two sites that overlap fully or in part,
-    /// and a hypothesis (docs/model.md §10).
-    pub fn mg_on_factor(&self, pore_free: f64) -> f64 {
-        1.0 - self.mg_competition * (1.0 - pore_free)
-    }
-
     /// IC50 at `v_mv` (Woodhull): IC50(V) = IC50(−70)·e^(δF(V + 70)/RT).
     pub fn ic50_um(&self, v_mv: f64, temperature_c: f64) -> f64 {
         let rt_over_f_mv = 8.314_462 * (273.15 + temperature_c) / 96_485.33 * 1e3;
@@ -61,10 +51,15 @@ impl Blocker {
     /// D/(D + IC50(V)) whatever the open probability: k_on = k_off/IC50(V),
     /// with k_off the measured one (Gilling et al. 2009; docs/model.md §10).
     /// `pore_free` is the fraction of time the pore is free of Mg²⁺ (B(V) of
-    /// Jahr & Stevens); see [`Blocker::mg_on_factor`].
+    /// Jahr & Stevens): a blocker enters only a pore free of Mg²⁺, as the
+    /// two share the deep site, so 1 mM Mg²⁺ raises the IC50 by 1/B(V),
+    /// ~18-fold at −66 mV, for every pore blocker alike. Kotermanski &
+    /// Johnson (J Neurosci 2009) measured such shifts, of the same size for
+    /// memantine and ketamine at GluN2A and GluN2B receptors: Mg²⁺ does not
+    /// tell the two drugs apart.
     pub fn step(&self, v_mv: f64, temperature_c: f64, dt_ms: f64, pore_free: f64) -> BlockerStep {
         let koff_per_ms = self.koff_per_s * 1e-3;
-        let kon_per_um_ms = self.mg_on_factor(pore_free) * self.on_rate_factor * koff_per_ms / self.ic50_um(v_mv, temperature_c);
+        let kon_per_um_ms = pore_free * self.on_rate_factor * koff_per_ms / self.ic50_um(v_mv, temperature_c);
         BlockerStep { on: threshold(p_event(kon_per_um_ms * self.conc_um, dt_ms)), off: threshold(p_event(koff_per_ms, dt_ms)), escape: threshold(self.escape_on_closing) }
     }
 }
@@ -240,7 +235,7 @@ mod tests {
 
     #[test]
     fn ketamine_ic50_follows_woodhull_voltage_dependence() {
-        let b = Blocker { key: "k".into(), targets: vec![], ic50_um_minus70: 0.71, koff_per_s: 0.22, delta: 0.79, escape_on_closing: 0.0, on_rate_factor: 1.0, mg_competition: 0.8, conc_um: 1.0 };
+        let b = Blocker { key: "k".into(), targets: vec![], ic50_um_minus70: 0.71, koff_per_s: 0.22, delta: 0.79, escape_on_closing: 0.0, on_rate_factor: 1.0, conc_um: 1.0 };
         // docs/model.md §10: IC50(0) ≈ 5.7 µM; IC50(−40)/IC50(−70) ≈ 2.4 (at ~25 °C).
         assert!((b.ic50_um(0.0, 22.0) - 6.1).abs() < 0.6, "{}", b.ic50_um(0.0, 22.0));
         assert!((b.ic50_um(-40.0, 22.0) / 0.71 - 2.5).abs() < 0.2);

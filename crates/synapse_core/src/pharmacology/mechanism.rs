@@ -27,12 +27,6 @@ pub enum Mechanism {
         escape_on_closing: f64,
         #[serde(default = "one")]
         on_rate_factor: f64,
-        /// How much Mg²⁺ in the pore hinders entry (χ, 0–1; default 1): the
-        /// on-rate is scaled by 1 − χ·(1 − B(V)), B the Mg²⁺-free fraction.
-        /// χ = 1: the blocker and Mg²⁺ share a site (memantine); a smaller χ
-        /// for a blocker whose site overlaps Mg²⁺'s only partly (ketamine).
-        #[serde(default = "one")]
-        mg_competition: f64,
         source: String,
     },
     /// The Mg²⁺ pore block of Jahr & Stevens 1990 (Kd(V) = 3.57 mM·e^(0.062 V)).
@@ -121,9 +115,8 @@ impl Mechanism {
             return bad("source", "every constant needs its source (paper, year)".into());
         }
         match self {
-            Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, mg_competition, .. } => {
+            Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, .. } => {
                 targets_ok(targets)?;
-                fraction("mg_competition", *mg_competition)?;
                 positive("on_rate_factor", *on_rate_factor)?;
                 positive("ic50_um_minus70", *ic50_um_minus70)?;
                 positive("koff_per_s", *koff_per_s)?;
@@ -203,7 +196,7 @@ impl Mechanism {
     /// names a blocker's drug.
     pub fn apply(&self, key: &str, d: f64, e: &mut Effects) {
         match self {
-            Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, mg_competition, .. } => e.blockers.push(Blocker {
+            Mechanism::OpenChannelBlock { targets, ic50_um_minus70, koff_per_s, delta, escape_on_closing, on_rate_factor, .. } => e.blockers.push(Blocker {
                 key: key.into(),
                 targets: targets.clone(),
                 ic50_um_minus70: *ic50_um_minus70,
@@ -211,7 +204,6 @@ impl Mechanism {
                 delta: *delta,
                 escape_on_closing: *escape_on_closing,
                 on_rate_factor: *on_rate_factor,
-                mg_competition: *mg_competition,
                 conc_um: d,
             }),
             Mechanism::MagnesiumBlock { .. } => e.extra_mg_mm += d * 1e-3,
