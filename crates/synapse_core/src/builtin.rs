@@ -11,6 +11,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("train_20hz", include_str!("../../../assets/scenarios/train_20hz.ron")),
     ("mg_free", include_str!("../../../assets/scenarios/mg_free.ron")),
     ("depolarised", include_str!("../../../assets/scenarios/depolarised.ron")),
+    ("nmda_rich", include_str!("../../../assets/scenarios/nmda_rich.ron")),
     ("baseline", include_str!("../../../assets/scenarios/baseline.ron")),
     ("ketamine_iv", include_str!("../../../assets/scenarios/ketamine_iv.ron")),
     ("ketamine_rodent", include_str!("../../../assets/scenarios/ketamine_rodent.ron")),

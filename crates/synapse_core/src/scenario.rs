@@ -228,9 +228,20 @@ pub struct ReceptorConfig {
     /// AMPA receptors in the PSD: up to ~150 in mushroom spines (Matsuzaki 2001 ✔);
     /// 80 chosen so the mEPSC falls in 10–30 pA (docs/model.md §10).
     pub ampa: u32,
-    /// GluN1/GluN2A NMDA receptors (5–20 per synapse in all; Nimchinsky 2004, approx.).
+    /// NMDA receptors that gate like GluN1/GluN2A: the GluN2A diheteromers
+    /// and the GluN1/GluN2A/GluN2B triheteromers, the majority of synaptic
+    /// NMDA receptors in adult hippocampus and cortex (Luo et al., Mol
+    /// Pharmacol 1997; Rauner & Köhr, J Biol Chem 2011), whose deactivation
+    /// is close to GluN2A's (Hansen et al., Neuron 2014). 5 and 2 below: a
+    /// mini at −70 mV in 0 Mg²⁺ opens about one NMDA channel at its peak, as
+    /// the cortical NMDA/AMPA ratio of 0.27 with ~18 pA minis and 50 pS
+    /// channels implies (Myme et al. 2003) and "fewer than one" in spines
+    /// (Nimchinsky et al., J Neurosci 2004); the counts are chosen to that
+    /// (an assumption; anatomical counts run higher: Racca et al. 2000).
     pub nmda_2a: u32,
-    /// GluN1/GluN2B NMDA receptors.
+    /// GluN1/GluN2B diheteromers: a minority at adult synapses (Rauner &
+    /// Köhr 2011; assumption: 2 of 7), richer outside them (the slow
+    /// cascade's resting signalling weights GluN2B on its own).
     pub nmda_2b: u32,
     /// Kainate receptors (assumption: a few).
     pub kainate: u32,
@@ -254,8 +265,8 @@ impl Default for ReceptorConfig {
     fn default() -> Self {
         Self {
             ampa: 80,
-            nmda_2a: 10,
-            nmda_2b: 10,
+            nmda_2a: 5,
+            nmda_2b: 2,
             kainate: 4,
             mglu_group1: 8,
             mglu_group2: 8,

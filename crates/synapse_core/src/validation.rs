@@ -195,13 +195,15 @@ fn rows_cleft_and_mepsc(quick: bool) -> Vec<Row> {
 }
 
 /// The NMDA component of a mini in nominally Mg²⁺-free solution at −70 mV,
-/// with the default synapse: its size against the AMPA component and its
-/// rise. Neither the NMDA receptor count (Nimchinsky et al. 2004), the
-/// conductances nor the gating rates were fitted to these (the AMPA count
-/// was fitted to the mEPSC amplitude, the NMDA unbinding to deactivation).
+/// with the default synapse: its size against the AMPA component, its rise
+/// and its decay. The synapse's NMDA receptors (5 GluN2A-like, 2 GluN2B;
+/// ReceptorConfig) were chosen for the size and the decay, so those two
+/// rows are calibrations; the gating came from recombinant receptors
+/// (Erreger et al. 2005; Vicini et al. 1998), not from these minis. With
+/// seven receptors a mini opens about one, so the mean of many is needed.
 fn rows_nmda_component(quick: bool) -> Vec<Row> {
-    let n = if quick { 6 } else { 12 };
-    let traces = mini_traces(n, 1000.0, |s| {
+    let n = if quick { 12 } else { 32 };
+    let traces = mini_traces(n, 800.0, |s| {
         s.solution.mg_mm = 0.0;
         s.record.every_us = 100.0;
     });
@@ -209,15 +211,11 @@ fn rows_nmda_component(quick: bool) -> Vec<Row> {
     let (_, nmda) = mean_waveform(&traces, |r| r.i_nmda_pA);
     let (a, m) = (transient(&t, &ampa), transient(&t, &nmda));
     vec![
-        row("mEPSC NMDA/AMPA peak ratio, 0 Mg, -70 mV", m.peak / a.peak, "0.27 +/- 0.01 (L2/3 PFC), 0.28 (V1)", 0.15, 0.45, "Myme et al. 2003")
-            .kind(Kind::Independent)
-            .gap("the default synapse's 20 NMDA receptors (the top of Nimchinsky 2004's 5-20) with near-saturating co-agonists carry about twice the NMDA share of a cortical mEPSC; nominally Mg2+-free solutions also keep a few uM Mg2+ the model leaves out"),
-        row("mEPSC NMDA component rise 10-90%, 0 Mg (ms)", m.rise_10_90, "5-11 (hippocampal interneurons)", 4.0, 12.0, "Sah, Hestrin & Nicoll 1990")
-            .kind(Kind::Independent)
-            .gap("the NMDA component rises ~3 times too slowly, as it decays too slowly: the same default synapse (its 50:50 GluN2A:GluN2B mix, GluN2B's slow gating) is the suspect; not refitted here, because every NMDA claim would move"),
+        row("mEPSC NMDA/AMPA peak ratio, 0 Mg, -70 mV", m.peak / a.peak, "0.27 +/- 0.01 (L2/3 PFC), 0.28 (V1)", 0.15, 0.45, "Myme et al. 2003").kind(Kind::Calibrated("NMDA receptor count, 7")),
+        // No pyramidal-cell mEPSC rise was found: the row compares evoked NMDA EPSCs in CA1 interneurons.
+        row("mEPSC NMDA component rise 10-90%, 0 Mg (ms)", m.rise_10_90, "5-11 (evoked, hippocampal interneurons)", 4.0, 12.0, "Sah, Hestrin & Nicoll 1990").kind(Kind::Independent),
         row("mEPSC NMDA component decay tau_w, 0 Mg (ms)", weighted_tau(&t, &nmda), "69 +/- 8 (L2/3 PFC), 67 +/- 6 (V1)", 45.0, 95.0, "Myme et al. 2003")
-            .kind(Kind::Independent)
-            .gap("the default synapse mixes GluN2A and GluN2B half and half (an assumption), so GluN2B's 0.5 s decay dominates; these mEPSCs decay like GluN2A alone (the model's GluN2A: 73 ms)"),
+            .kind(Kind::Calibrated("GluN2A:GluN2B share, 5:2")),
     ]
 }
 
@@ -564,10 +562,9 @@ fn rows_block_onset(quick: bool) -> Vec<Row> {
     vec![
         row("ketamine 3 uM: block onset tau, -70 mV, 0 Mg (ms)", ket, &format!("{:.0} (1/(kon c + koff))", tau(0.15, 0.22, 3.0)), tau(0.20, 0.27, 3.0), tau(0.10, 0.17, 3.0), "Gilling et al. 2009")
             .kind(Kind::Independent)
-            .gap("the model gives each open channel Gilling's whole-cell koff and koff/IC50 as its own rates; since only open channels bind and unbind (trapping), the whole-cell relaxation runs ~2.5 times slower than those rates. Gilling's are whole-cell rates; per open channel they would be larger (their ratio, the IC50, would not change), by a factor set by how blocked channels gate, which the model does not derive"),
+            .gap("Gilling's kon and koff imply an IC50 of 1.5 uM, twice their measured 0.71, so no pair of rates fits all three; the model keeps the IC50 and koff/IC50 per open channel, which over GluN1/2A's open probability under this protocol (0.43) is a whole-cell kon of 0.13, within Gilling's 0.15 +/- 0.05, but a whole-cell koff of 0.09 against their 0.22, so the relaxation runs ~1.4 times slower"),
         row("memantine 10 uM: block onset tau, -70 mV, 0 Mg (ms)", mem, &format!("{:.0} (1/(kon c + koff); fast tau 273)", tau(0.32, 0.53, 10.0)), tau(0.43, 0.63, 10.0), tau(0.21, 0.43, 10.0), "Gilling et al. 2009")
-            .kind(Kind::Independent)
-            .gap("as for ketamine: whole-cell rates applied per open channel, so the relaxation is ~2 times slower than measured"),
+            .kind(Kind::Independent),
     ]
 }
 
@@ -870,23 +867,16 @@ mod calibration_tests {
 
 #[cfg(test)]
 mod nmda_component_tests {
-    /// The NMDA component of a mini is computed, not read back: its size
-    /// and decay follow the receptor counts and the GluN2A/2B mix, and the
-    /// two rows report the model's known gap against Myme et al. 2003.
+    /// The NMDA component of a mini is computed, not read back: with the
+    /// default synapse's 5 GluN2A-like and 2 GluN2B receptors it lands on
+    /// Myme et al. 2003's size and decay, and the rows can fail.
     #[test]
     fn the_nmda_component_of_a_mini_follows_its_receptors() {
         let rows = super::rows_nmda_component(true);
         println!("{}", super::format_table(&rows));
-        let ratio = rows[0].model;
-        let rise = rows[1].model;
-        let tau = rows[2].model;
-        // 20 NMDA receptors at 50 pS against 80 AMPA at 10 pS: a sizeable, finite share.
-        assert!(ratio > 0.3 && ratio < 0.8, "NMDA/AMPA {ratio}");
-        // Rises over tens of ms, far slower than the AMPA component's 0.4 ms.
-        assert!(rise > 5.0 && rise < 60.0, "rise {rise}");
-        // Between the pure GluN2A (73 ms) and GluN2B (~500 ms) decays.
-        assert!(tau > 100.0 && tau < 400.0, "tau_w {tau}");
-        assert!(rows.iter().all(|r| r.result() == "GAP"), "a gap closed: update the rows");
+        for r in &rows {
+            assert!(r.pass, "{}: {} outside {}..{}", r.quantity, r.model, r.lo, r.hi);
+        }
     }
 }
 

@@ -29,10 +29,10 @@ fn molecules_are_conserved_exactly_at_every_step() {
 
 /// Pinned: the state hash after 3 ms of the default single spike. A change
 /// here means the model's numbers changed: update it on purpose, say why.
-/// Last change: facilitation (Dittman, Kreitzer & Regehr 2000): the
-/// spike's residual Ca²⁺ at the facilitation site is part of the state
-/// (the release itself is unchanged: a first spike is not facilitated).
-const PINNED_HASH_3MS: u64 = 0xf942_d037_eb33_1a21;
+/// Last change: the default synapse's NMDA receptors (5 GluN2A-like, 2
+/// GluN2B; were 10 and 10) and their gating retuned to Erreger et al.
+/// 2005's peak open probabilities (GluN2A 0.46, GluN2B 0.12).
+const PINNED_HASH_3MS: u64 = 0x96cd_100a_d7b1_3359;
 
 #[test]
 fn replay_is_bit_identical_and_pinned() {
@@ -248,7 +248,7 @@ fn ketamine_block_builds_with_use_and_stays_trapped_after_washout() {
     let names: Vec<&str> = occ.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["occ_ketamine_nmda2a", "occ_ketamine_nmda2b"]);
     let before = (occ[0].1 + occ[1].1) / 2.0;
-    assert!(before > 0.1, "blocked fraction after the train: {before}");
+    assert!(before > 0.05, "blocked fraction after the train: {before}");
     // Washout with no stimulation: channels stay closed, ketamine stays trapped.
     sim.apply(Control::SetDrug { drug: Box::new(ketamine.clone()), conc_um: 0.0 });
     let end = sim.t_ms() + 100.0;

@@ -5,13 +5,16 @@
 //! glycine/D-serine site (its occupancy: `pharmacology::effects::coagonist_factor`)
 //! and the Mg²⁺ block of Jahr & Stevens (1990).
 //!
-//! Retuning: the Destexhe rates give a deactivation τ ≈ 145 ms, neither
-//! subtype (docs/model.md §10). Each variant multiplies the unbinding rate by
-//! one factor and the gating and desensitisation rates by another (binding
-//! rate kept), chosen so that the master equation's weighted decay after a
-//! 1 mM × 1 ms pulse falls in the subtype's range (2A: 40–90 ms, ≈ 73 ms;
-//! 2B: 300–600 ms, ≈ 500 ms) with a 5–12 ms rise. The factors are fitted
-//! numbers (`examples/tune_nmda.rs` prints the grid), checked by
+//! Retuning: the Destexhe rates give a deactivation τ ≈ 145 ms and the same
+//! peak open probability for both, neither subtype (docs/model.md §10).
+//! Each variant multiplies the unbinding rate by one factor, the gating and
+//! desensitisation rates by a second and the opening rate by a third
+//! (binding rate kept), chosen so that the master equation's response to a
+//! 1 mM × 1 ms pulse has the subtype's weighted deactivation (2A: 40–90 ms;
+//! 2B: 300–600 ms; Vicini et al. 1998) and its peak open probability
+//! (Erreger et al., J Physiol 2005: 0.50 for GluN1/GluN2A, 0.12 for
+//! GluN1/GluN2B, from their fitted single-channel schemes). The factors are
+//! fitted numbers (`examples/tune_nmda.rs` prints the grid), checked by
 //! `synapse-lab validate`.
 use crate::math;
 
@@ -25,12 +28,23 @@ const RR: f64 = 6.8e-3;
 const RO: f64 = 46.5e-3;
 const RC: f64 = 73.8e-3;
 
-/// GluN2A variant: factors on (unbinding Ru; gating and desensitisation
-/// Ro, Rc, Rd, Rr), fitted so deactivation τw falls in 40–90 ms and the
-/// EPSC rises in 5–10 ms (Vicini et al. 1998; Lester et al. 1990).
-pub const GLUN2A_FACTORS: (f64, f64) = (2.2, 1.8);
-/// GluN2B variant: slower unbinding gives τw in 300–600 ms (Vicini 1998).
-pub const GLUN2B_FACTORS: (f64, f64) = (0.3, 1.0);
+/// Rate factors of one variant of the Destexhe scheme.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Retune {
+    /// Unbinding (Ru): sets how long glutamate stays, so the deactivation.
+    pub unbinding: f64,
+    /// Gating and desensitisation (Ro, Rc, Rd, Rr) together: sets the rise.
+    pub gating: f64,
+    /// Opening (Ro) on top of `gating`: sets the peak open probability.
+    pub opening: f64,
+}
+
+/// GluN2A: peak Po 0.46, rise 10–90 % 5.1 ms, τw 71 ms for 1 mM × 1 ms
+/// (fitted to Erreger et al. 2005's 0.50 and Vicini et al. 1998's 40–90 ms).
+pub const GLUN2A: Retune = Retune { unbinding: 4.0, gating: 1.2, opening: 3.0 };
+/// GluN2B: peak Po 0.12, rise 11.9 ms, τw 452 ms (fitted to Erreger et al.
+/// 2005's 0.12 and Vicini et al. 1998's 300–600 ms).
+pub const GLUN2B: Retune = Retune { unbinding: 0.25, gating: 1.3, opening: 0.3 };
 
 /// Glycine-site EC50 at GluN1/GluN2A: 1–3 µM (Traynelis 2010, approx.).
 pub const GLY_EC50_2A_UM: f64 = 2.0;
@@ -44,16 +58,18 @@ pub enum Subunit {
 }
 
 pub fn scheme(subunit: Subunit) -> Scheme {
-    let (fu, fg) = match subunit {
-        Subunit::GluN2A => GLUN2A_FACTORS,
-        Subunit::GluN2B => GLUN2B_FACTORS,
-    };
-    scheme_with(subunit, fu, fg)
+    scheme_with(
+        subunit,
+        match subunit {
+            Subunit::GluN2A => GLUN2A,
+            Subunit::GluN2B => GLUN2B,
+        },
+    )
 }
 
-/// The 5-state scheme with unbinding scaled by `fu` and gating and
-/// desensitisation by `fg`.
-pub fn scheme_with(subunit: Subunit, fu: f64, fg: f64) -> Scheme {
+/// The 5-state scheme with its rates scaled by `r`.
+pub fn scheme_with(subunit: Subunit, r: Retune) -> Scheme {
+    let (fu, fg, fo) = (r.unbinding, r.gating, r.opening);
     let st = |name, glu_bound, open, desensitized| StateDef { name, glu_bound, open, desensitized };
     let states = vec![st("C0", 0, false, false), st("C1", 1, false, false), st("C2", 2, false, false), st("D", 2, false, true), st("O", 2, true, false)];
     let (c0, c1, c2, d, o) = (0, 1, 2, 3, 4);
@@ -68,14 +84,14 @@ pub fn scheme_with(subunit: Subunit, fu: f64, fg: f64) -> Scheme {
         t(c2, d, RD * fg, U, G0),
         t(d, c2, RR * fg, U, G0),
         // Opening needs the co-agonist site occupied (fast-equilibrium simplification).
-        t(c2, o, RO * fg, U, Coagonist),
+        t(c2, o, RO * fg * fo, U, Coagonist),
         t(o, c2, RC * fg, U, G0),
     ];
     let name = match subunit {
         Subunit::GluN2A => "NMDA GluN1/GluN2A (Destexhe 1998, retuned)",
         Subunit::GluN2B => "NMDA GluN1/GluN2B (Destexhe 1998, retuned)",
     };
-    Scheme { name, source: "Destexhe, Mainen & Sejnowski 1998; Vicini et al. 1998", states, transitions }
+    Scheme { name, source: "Destexhe, Mainen & Sejnowski 1998; Vicini et al. 1998; Erreger et al. 2005", states, transitions }
 }
 
 /// Jahr & Stevens (1990) ✔: fraction of NMDA channels not blocked by Mg²⁺,
