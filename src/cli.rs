@@ -386,6 +386,9 @@ struct ValidateArgs {
     /// Fewer repeats (a quicker, noisier check).
     #[arg(long)]
     quick: bool,
+    /// Print the table as Markdown (the guide's validation page is this output).
+    #[arg(long)]
+    markdown: bool,
 }
 
 pub fn main() -> ExitCode {
@@ -1067,7 +1070,7 @@ fn progress(len: usize, what: &str) -> Option<indicatif::ProgressBar> {
 }
 
 fn validate(a: ValidateArgs) -> Result<ExitCode, String> {
-    use synapse_core::validation::{GROUPS, Kind, format_table, kind_counts, run_all_with};
+    use synapse_core::validation::{GROUPS, Kind, format_markdown, format_table, kind_counts, run_all_with};
     let bar = progress(GROUPS, "validating (row groups)");
     let rows = run_all_with(a.quick, &|_| {
         if let Some(b) = &bar {
@@ -1077,21 +1080,34 @@ fn validate(a: ValidateArgs) -> Result<ExitCode, String> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    print!("{}", format_table(&rows));
+    if a.markdown {
+        println!("{}", format_markdown(&rows));
+    } else {
+        print!("{}", format_table(&rows));
+    }
     let (independent, calibrated, implementation, plausibility) = kind_counts(&rows);
     println!(
         "kinds: {independent} independent (evidence), {calibrated} calibrated (a constant was fitted to them), {implementation} implementation (the code's own properties), {plausibility} plausibility (a range that can hardly fail)"
     );
+    if a.markdown {
+        println!();
+    }
     // A calibrated row that misses is a drifted fit, reported but not a
     // failed prediction; `cargo test` holds the calibration separately.
     let missed: Vec<&str> = rows.iter().filter(|r| !r.pass && matches!(r.kind, Kind::Calibrated(_))).map(|r| r.quantity.as_str()).collect();
     if !missed.is_empty() {
         println!("calibration drifted (MISS): {}", missed.join("; "));
+        if a.markdown {
+            println!();
+        }
     }
     // A known gap fails in the open, with the mechanism the model lacks; it is not a pass.
     let gaps: Vec<String> = rows.iter().filter(|r| r.result() == "GAP").map(|r| format!("{} ({})", r.quantity, r.gap.unwrap_or_default())).collect();
     if !gaps.is_empty() {
         println!("known gaps (GAP): {}", gaps.join("; "));
+        if a.markdown {
+            println!();
+        }
     }
     let failed = rows.iter().filter(|r| r.result() == "FAIL").count();
     println!("{} passed, {} known gap(s), {} failed", rows.len() - failed - missed.len() - gaps.len(), gaps.len(), failed);

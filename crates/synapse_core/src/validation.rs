@@ -838,6 +838,32 @@ pub fn format_table(rows: &[Row]) -> String {
     out
 }
 
+/// The same rows as a Markdown table (for the guide: `validate --markdown`),
+/// the literature range and source in their own columns, and a known gap's
+/// reason under its result.
+pub fn format_markdown(rows: &[Row]) -> String {
+    let cell = |s: &str| s.replace('|', "\\|");
+    let mut out = String::from("| quantity | model | literature | accepted range | source | result | kind |\n|---|---|---|---|---|---|---|\n");
+    for r in rows {
+        let result = match r.gap {
+            Some(why) if r.result() == "GAP" => format!("**GAP**: {}", cell(why)),
+            _ => r.result().to_string(),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | [{}, {}] | {} | {} | {} |\n",
+            cell(&r.quantity),
+            fmt_num(r.model),
+            cell(&r.literature),
+            fmt_num(r.lo),
+            fmt_num(r.hi),
+            cell(&r.source),
+            result,
+            cell(&r.kind.label())
+        ));
+    }
+    out
+}
+
 /// How many rows of each kind: (independent, calibrated, implementation, plausibility).
 pub fn kind_counts(rows: &[Row]) -> (usize, usize, usize, usize) {
     let n = |f: fn(&Kind) -> bool| rows.iter().filter(|r| f(&r.kind)).count();
@@ -926,5 +952,30 @@ mod release_tests {
             assert!(r.pass, "{q}: {} outside {}..{}", r.model, r.lo, r.hi);
         }
         assert!(get("paired-pulse ratio, 20 ms").model > get("paired-pulse ratio, 200 ms").model + 0.3);
+    }
+}
+
+#[cfg(test)]
+mod markdown_tests {
+    use super::*;
+
+    /// The guide's table has the plain table's rows, one per line with seven
+    /// cells, a pipe in a cell escaped, and a gap's reason beside its result.
+    #[test]
+    fn markdown_keeps_every_row_and_escapes_pipes() {
+        let rows = vec![
+            row("a | b", 1.5, "1-2", 1.0, 2.0, "Someone 2001").kind(Kind::Independent),
+            row("slope", 1.01, "0.84", 0.7, 0.95, "Gilling et al. 2009").kind(Kind::Independent).gap("one site gives a slope of 1"),
+        ];
+        let md = format_markdown(&rows);
+        let lines: Vec<&str> = md.lines().collect();
+        assert_eq!(lines.len(), 2 + rows.len(), "{md}");
+        for l in &lines {
+            let cells = l.replace("\\|", "").matches('|').count();
+            assert_eq!(cells, 8, "seven cells in {l}");
+        }
+        assert!(lines[2].starts_with("| a \\| b | 1.5 |"), "{}", lines[2]);
+        assert!(lines[3].contains("**GAP**: one site gives a slope of 1"), "{}", lines[3]);
+        assert!(lines[2].contains("| pass | independent |"), "{}", lines[2]);
     }
 }
