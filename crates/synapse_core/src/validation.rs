@@ -248,15 +248,20 @@ fn rows_cleft_slow_phase(quick: bool) -> Vec<Row> {
 
 fn rows_nmda_master_equation() -> Vec<Row> {
     let mut rows = Vec::new();
-    for (sub, label, lit, lo, hi) in [(Subunit::GluN2A, "GluN2A", "40-90 (weighted 87)", 40.0, 90.0), (Subunit::GluN2B, "GluN2B", "300-600 (default 500)", 300.0, 600.0)] {
+    // Erreger et al. 2005's peak open probabilities (0.50 and 0.12), from their fitted schemes.
+    for (sub, label, lit, lo, hi, po, po_lo, po_hi) in
+        [(Subunit::GluN2A, "GluN2A", "40-90 (weighted 87)", 40.0, 90.0, "0.50", 0.4, 0.6), (Subunit::GluN2B, "GluN2B", "300-600 (default 500)", 300.0, 600.0, "0.12", 0.09, 0.15)]
+    {
         let s = nmda::scheme(sub);
         let dt = 0.01;
         let p = s.mean_field_open(&RateMods::default(), |t| if t < 1.0 { 1.0 } else { 0.0 }, dt, 5000.0);
         let t: Vec<f64> = (0..p.len()).map(|i| i as f64 * dt).collect();
         rows.push(
             row(&format!("NMDA {label} deactivation tau_w, 1 mM x 1 ms (ms)"), weighted_tau(&t, &p), lit, lo, hi, "Vicini et al. 1998; Traynelis 2010")
-                .kind(Kind::Calibrated("GluN2A/2B unbinding factors")),
+                .kind(Kind::Calibrated("GluN2A/2B rate factors")),
         );
+        let peak = p.iter().copied().fold(0.0, f64::max);
+        rows.push(row(&format!("NMDA {label} peak open probability, 1 mM x 1 ms"), peak, po, po_lo, po_hi, "Erreger et al. 2005").kind(Kind::Calibrated("GluN2A/2B rate factors")));
     }
     rows
 }
@@ -277,7 +282,7 @@ fn rows_nmda_particles(quick: bool) -> Vec<Row> {
         let (t, i) = mean_waveform(&traces, |r| r.i_nmda_pA);
         rows.push(
             row(&format!("NMDA EPSC decay tau_w, {label}-only synapse, 0 Mg (ms)"), weighted_tau(&t, &i), if lo < 100.0 { "40-90" } else { "300-600" }, lo, hi, "Vicini et al. 1998")
-                .kind(Kind::Calibrated("GluN2A/2B unbinding factors")),
+                .kind(Kind::Calibrated("GluN2A/2B rate factors")),
         );
     }
     rows

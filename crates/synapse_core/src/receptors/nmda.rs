@@ -42,7 +42,7 @@ pub struct Retune {
 /// GluN2A: peak Po 0.46, rise 10–90 % 5.1 ms, τw 71 ms for 1 mM × 1 ms
 /// (fitted to Erreger et al. 2005's 0.50 and Vicini et al. 1998's 40–90 ms).
 pub const GLUN2A: Retune = Retune { unbinding: 4.0, gating: 1.2, opening: 3.0 };
-/// GluN2B: peak Po 0.12, rise 11.9 ms, τw 452 ms (fitted to Erreger et al.
+/// GluN2B: peak Po 0.12, rise 11.9 ms, τw 462 ms (fitted to Erreger et al.
 /// 2005's 0.12 and Vicini et al. 1998's 300–600 ms).
 pub const GLUN2B: Retune = Retune { unbinding: 0.25, gating: 1.3, opening: 0.3 };
 
