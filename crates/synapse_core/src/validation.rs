@@ -593,10 +593,10 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
     let drug = |k: &str| cat.get(k).expect("drug in catalogue").clone();
     let points = if quick { 5 } else { 7 };
     let p = patch(ReceptorKind::Nmda2A, quick);
-    let ic50 = |k: &str, lo: f64, hi: f64| dose_response(&p, &drug(k), lo, hi, points).ic50_um;
+    let ic50_at = |p: &Patch, k: &str, lo: f64, hi: f64| dose_response(p, &drug(k), lo, hi, points).ic50_um;
     let ((ket_curve, mem), (esk, ark)) = rayon::join(
-        || rayon::join(|| dose_response(&p, &drug("ketamine"), 0.05, 20.0, points), || ic50("memantine", 0.05, 30.0)),
-        || rayon::join(|| ic50("esketamine", 0.02, 10.0), || ic50("arketamine", 0.1, 40.0)),
+        || rayon::join(|| dose_response(&p, &drug("ketamine"), 0.05, 20.0, points), || ic50_at(&p, "memantine", 0.05, 30.0)),
+        || rayon::join(|| ic50_at(&p, "esketamine", 0.02, 10.0), || ic50_at(&p, "arketamine", 0.1, 40.0)),
     );
     let ket = ket_curve.ic50_um;
     // The Hill slope over several seeds (each its own receptors and
@@ -648,7 +648,6 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
     p66.v_mv = -66.0;
     let mut p_mg = p66.clone();
     p_mg.mg_mm = 1.0;
-    let ic50_at = |p: &Patch, key: &str, lo: f64, hi: f64| dose_response(p, &drug(key), lo, hi, points).ic50_um;
     let ((ket_66, ket_mg), (mem_66, mem_mg)) = rayon::join(
         || rayon::join(|| ic50_at(&p66, "ketamine", 0.03, 30.0), || ic50_at(&p_mg, "ketamine", 0.5, 300.0)),
         || rayon::join(|| ic50_at(&p66, "memantine", 0.1, 100.0), || ic50_at(&p_mg, "memantine", 1.0, 1000.0)),
