@@ -99,8 +99,10 @@ fn bench_prints_one_line_with_the_rates() {
 }
 
 #[test]
-fn validate_passes_every_row() {
-    let o = synapse_lab(&["validate", "--quick"]);
+fn validate_passes_every_row_and_draws_its_figures() {
+    let dir = std::env::temp_dir().join(format!("synapse-validate-figures-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = synapse_lab(&["validate", "--quick", "--figures", dir.to_str().unwrap()]);
     let (out, err) = text(&o);
     assert!(o.status.success(), "{out}\n{err}");
     assert!(out.contains("quantity") && out.contains("Clements") && out.contains("Jahr & Stevens"), "{out}");
@@ -118,6 +120,23 @@ fn validate_passes_every_row() {
     // Facilitation is modelled: every paired-pulse row passes.
     let ppr: Vec<&str> = out.lines().filter(|l| l.starts_with("paired-pulse ratio")).collect();
     assert!(ppr.len() >= 3 && ppr.iter().all(|l| l.contains(" pass ")), "{out}");
+    // Model vs experiment: every figure as SVG and PNG, the papers' points drawn
+    // under the model's curve, the row's verdict in the figure, and a page listing them.
+    let page = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let ids = ["cleft_glutamate", "nmda_mini", "mg_block", "paired_pulse", "ketamine_inhibition", "memantine_inhibition", "rat_mtorc1", "rat_synaptic_proteins", "bdnf_release", "infusion_course"];
+    for id in ids {
+        let svg = std::fs::read_to_string(dir.join(format!("{id}.svg"))).unwrap_or_else(|e| panic!("{id}.svg: {e}"));
+        assert!(svg.contains("<polyline") && svg.contains("<circle"), "{id}: a model line and data points");
+        assert!(page.contains(&format!("]({id}.svg)")), "{id} is on the page");
+        let png = image::open(dir.join(format!("{id}.png"))).unwrap().to_rgb8();
+        assert_eq!(png.dimensions(), (1200, 800));
+        // The model's blue line is drawn.
+        assert!(png.pixels().filter(|p| p.0 == [0, 114, 178]).count() > 150, "{id}: the model's line");
+    }
+    let ket = std::fs::read_to_string(dir.join("ketamine_inhibition.svg")).unwrap();
+    assert!(ket.contains("ketamine IC50, NMDA, -70 mV, 0 Mg (uM): model") && ket.contains("pass, implementation") && ket.contains("Gilling"), "the verdict is in the figure");
+    assert!(page.contains("assets/validation/gilling2009_ketamine.csv"), "the page names each dataset's file");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -350,3 +350,40 @@ fn each_plot_saves_as_svg_png_and_csv_with_its_data() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+#[test]
+fn model_vs_experiment_shows_the_chosen_figure_with_its_verdict_and_sources() {
+    use synapse_core::evidence::{Comparison, Curve, Panel, dataset};
+    use synapse_core::validation::{Kind, Row};
+    use synapse_lab::app::ui::evidence_panel;
+    let rows = vec![Row {
+        quantity: "ketamine IC50, NMDA, -70 mV, 0 Mg (uM)".into(),
+        model: 0.68,
+        literature: "0.71".into(),
+        lo: 0.55,
+        hi: 0.9,
+        source: "Gilling et al. 2009".into(),
+        pass: true,
+        kind: Kind::Implementation,
+        gap: None,
+    }];
+    let fig = |id: &'static str, title: &str| Comparison {
+        id,
+        title: title.into(),
+        x_label: "ketamine (uM)".into(),
+        x_log10: true,
+        categories: Vec::new(),
+        panels: vec![Panel { y_label: "current / control".into(), model: vec![Curve::new("model", vec![(-1.0, 0.9), (0.0, 0.5), (1.0, 0.1)])], data: vec![dataset("gilling2009_ketamine")] }],
+        rows: rows.clone(),
+        note: "a note".into(),
+    };
+    let figures = vec![fig("a", "First figure"), fig("b", "Second figure")];
+    let mut harness = Harness::new_ui_state(|ui, (figs, selected): &mut (Vec<Comparison>, usize)| evidence_panel(ui, figs, selected, (3, 6)), (figures, 0));
+    harness.run_steps(2);
+    assert!(harness.query_by_label("computing: 3 of 6 groups of runs done").is_some());
+    harness.get_by_label("Second figure").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().1, 1);
+    assert!(harness.query_by_label_contains("ketamine IC50, NMDA, -70 mV, 0 Mg (uM): model 0.68 vs 0.71 (Gilling et al. 2009): pass, implementation").is_some(), "the row's verdict");
+    assert!(harness.query_by_label_contains("assets/validation/gilling2009_ketamine.csv").is_some(), "the data's source is shown");
+}

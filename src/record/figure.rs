@@ -11,8 +11,8 @@ use std::path::Path;
 /// Okabe–Ito colour-blind-safe set (Okabe & Ito 2008), black first.
 pub const FIGURE_SERIES: [(u8, u8, u8); 8] = [(0, 0, 0), (0, 114, 178), (213, 94, 0), (0, 158, 115), (204, 121, 167), (230, 159, 0), (86, 180, 233), (240, 228, 66)];
 
-/// One line of a panel.
-#[derive(Clone, Debug, PartialEq)]
+/// One line of a panel, or a set of points (experimental data).
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Series {
     pub name: String,
     pub points: Vec<(f64, f64)>,
@@ -20,20 +20,32 @@ pub struct Series {
     pub colour: Option<(u8, u8, u8)>,
     /// Dashed (B of a comparison).
     pub dashed: bool,
+    /// Drawn as points (filled circles), not joined.
+    pub markers: bool,
+    /// Each point's error bar (low, high), where it has one.
+    pub errors: Vec<Option<(f64, f64)>>,
 }
 
 /// One panel: its y axis and its lines (a legend when there are several).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Panel {
     pub y_label: String,
     pub lines: Vec<Series>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Figure {
     pub title: String,
     pub x_label: String,
     pub panels: Vec<Panel>,
+    /// Lines under the title (what the figure's rows found).
+    pub notes: Vec<String>,
+    /// Lines under the plot (where the data come from, what to keep in mind).
+    pub footer: Vec<String>,
+    /// The x values are log10 of the quantity: ticks are labelled 10^x.
+    pub x_log10: bool,
+    /// Named categories at these x values (ticks elsewhere stay blank).
+    pub categories: Vec<(f64, String)>,
 }
 
 impl Figure {
@@ -48,7 +60,7 @@ impl Figure {
         if cols.is_empty() {
             return Err("--columns: name at least one column, e.g. --columns glu_cleft_uM,i_nmda_pA".into());
         }
-        let mut panels: Vec<Panel> = columns.iter().map(|c| Panel { y_label: c.clone(), lines: vec![Series { name: c.clone(), points: Vec::new(), colour: None, dashed: false }] }).collect();
+        let mut panels: Vec<Panel> = columns.iter().map(|c| Panel { y_label: c.clone(), lines: vec![Series { name: c.clone(), ..Default::default() }] }).collect();
         for (i, line) in lines {
             let cells: Vec<&str> = line.split(',').map(str::trim).collect();
             let num = |j: usize| -> Result<f64, String> {
@@ -63,7 +75,7 @@ impl Figure {
         if panels[0].lines[0].points.is_empty() {
             return Err(format!("{file}: the trace has a header but no rows"));
         }
-        Ok(Self { title: String::new(), x_label: x.to_string(), panels })
+        Ok(Self { x_label: x.to_string(), panels, ..Default::default() })
     }
 
     /// The figure's data as CSV, one row per point: panel, line, x, y.
@@ -122,18 +134,56 @@ impl Figure {
         // Text and lines grow with a taller figure (print resolution), never shrink.
         let k = (root.dim_in_pixel().1 as f64 / (450.0 * self.panels.len().max(1) as f64).max(1000.0)).max(1.0);
         let px = |v: f64| (v * k).round() as u32;
-        let root = if self.title.is_empty() { root.clone() } else { root.titled(&self.title, ("sans-serif", px(26.0))).map_err(err)? };
-        let areas = root.split_evenly((self.panels.len(), 1));
+        let width = root.dim_in_pixel().0;
+        // Notes above and the footer below, wrapped to the width (Hack is monospaced: 0.6 em a character).
+        let wrap = |lines: &[String], size: f64| -> Vec<String> { lines.iter().flat_map(|l| wrap_words(l, ((width as f64 - px(24.0) as f64) / (0.6 * px(size) as f64)) as usize)).collect() };
+        let (notes, footer) = (wrap(&self.notes, 15.0), wrap(&self.footer, 13.0));
+        let line_h = |size: f64| px(size * 1.35);
+        let head_h = if self.title.is_empty() { 0 } else { line_h(26.0) + px(8.0) } + notes.len() as u32 * line_h(15.0);
+        let foot_h = footer.len() as u32 * line_h(13.0) + if footer.is_empty() { 0 } else { px(8.0) };
+        let (head, rest) = root.split_vertically(head_h);
+        let (body, foot) = rest.split_vertically(rest.dim_in_pixel().1.saturating_sub(foot_h));
+        let mut y = px(6.0) as i32;
+        if !self.title.is_empty() {
+            head.draw_text(&self.title, &("sans-serif", px(26.0)).into_text_style(&head), (px(12.0) as i32, y)).map_err(err)?;
+            y += (line_h(26.0) + px(2.0)) as i32;
+        }
+        for l in &notes {
+            head.draw_text(l, &("sans-serif", px(15.0)).into_text_style(&head).color(&RGBColor(40, 40, 40)), (px(12.0) as i32, y)).map_err(err)?;
+            y += line_h(15.0) as i32;
+        }
+        let mut y = px(4.0) as i32;
+        for l in &footer {
+            foot.draw_text(l, &("sans-serif", px(13.0)).into_text_style(&foot).color(&RGBColor(70, 70, 70)), (px(12.0) as i32, y)).map_err(err)?;
+            y += line_h(13.0) as i32;
+        }
+        let areas = body.split_evenly((self.panels.len(), 1));
         let mut colour_index = 0;
+        let categories = &self.categories;
+        let log10 = self.x_log10;
+        let x_ticks = move |v: &f64| -> String {
+            if !categories.is_empty() {
+                return categories.iter().find(|(x, _)| (x - v).abs() < 1e-6).map(|(_, n)| n.clone()).unwrap_or_default();
+            }
+            if log10 { format_number(10f64.powf(*v)) } else { format_number(*v) }
+        };
+        // The panels share the x axis: one range over all of them.
+        let (x0, x1) = if categories.is_empty() { range(self.panels.iter().flat_map(|p| &p.lines).flat_map(|l| l.points.iter().map(|p| p.0))) } else { (0.5, categories.len() as f64 + 0.5) };
         for (k, (area, panel)) in areas.iter().zip(&self.panels).enumerate() {
-            let all = || panel.lines.iter().flat_map(|l| l.points.iter());
-            let (x0, x1) = range(all().map(|p| p.0));
+            let all = || panel.lines.iter().flat_map(|l| l.points.iter().copied().chain(l.errors.iter().zip(&l.points).filter_map(|(e, p)| e.map(|(lo, hi)| [(p.0, lo), (p.0, hi)])).flatten()));
             let (y0, y1) = range(all().map(|p| p.1));
             let last = k + 1 == self.panels.len();
             let mut chart =
                 ChartBuilder::on(area).margin(px(12.0)).x_label_area_size(px(if last { 44.0 } else { 20.0 })).y_label_area_size(px(90.0)).build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
             let mut mesh = chart.configure_mesh();
             mesh.y_desc(panel.y_label.as_str()).label_style(("sans-serif", px(16.0))).axis_desc_style(("sans-serif", px(18.0))).light_line_style(RGBColor(235, 235, 235));
+            mesh.x_label_formatter(&x_ticks);
+            if !categories.is_empty() {
+                // Ticks at every category (half steps are drawn blank).
+                mesh.x_labels(categories.len() * 2 + 1).disable_x_mesh();
+            } else if log10 {
+                mesh.x_labels(((x1 - x0).ceil() as usize + 1).max(2));
+            }
             if last {
                 mesh.x_desc(self.x_label.as_str());
             }
@@ -143,16 +193,34 @@ impl Figure {
                     colour_index += 1;
                     FIGURE_SERIES[(colour_index - 1) % FIGURE_SERIES.len()]
                 });
-                let style = RGBColor(r, g, b).stroke_width(px(2.0));
+                let colour = RGBColor(r, g, b);
+                let style = colour.stroke_width(px(2.0));
+                for (p, e) in l.points.iter().zip(&l.errors) {
+                    if let Some((lo, hi)) = e {
+                        let cap = (x1 - x0) * 0.006;
+                        for seg in [vec![(p.0, *lo), (p.0, *hi)], vec![(p.0 - cap, *lo), (p.0 + cap, *lo)], vec![(p.0 - cap, *hi), (p.0 + cap, *hi)]] {
+                            chart.draw_series(std::iter::once(PathElement::new(seg, style))).map_err(err)?;
+                        }
+                    }
+                }
+                let (len, width) = (px(20.0) as i32, px(3.0));
+                if l.markers {
+                    let radius = px(5.0);
+                    chart
+                        .draw_series(l.points.iter().map(|&p| Circle::new(p, radius, colour.filled())))
+                        .map_err(err)?
+                        .label(l.name.as_str())
+                        .legend(move |(x, y)| Circle::new((x + len / 2, y), radius, colour.filled()));
+                    continue;
+                }
                 let drawn = if l.dashed {
                     chart.draw_series(DashedLineSeries::new(l.points.iter().copied(), 8, 5, style)).map_err(err)?
                 } else {
                     chart.draw_series(LineSeries::new(l.points.iter().copied(), style)).map_err(err)?
                 };
-                let (len, width) = (px(20.0) as i32, px(3.0));
-                drawn.label(l.name.as_str()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], RGBColor(r, g, b).stroke_width(width)));
+                drawn.label(l.name.as_str()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], colour.stroke_width(width)));
             }
-            if panel.lines.len() > 1 {
+            if panel.lines.len() > 1 || panel.lines.iter().any(|l| l.markers) {
                 chart
                     .configure_series_labels()
                     .background_style(WHITE.mix(0.85))
@@ -165,6 +233,77 @@ impl Figure {
         }
         Ok(())
     }
+}
+
+/// Colours of "Model vs experiment": the model's lines from the palette (blue first), the papers' points black.
+const DATA_COLOUR: (u8, u8, u8) = (0, 0, 0);
+
+impl From<&synapse_core::evidence::Comparison> for Figure {
+    /// A figure of "Model vs experiment": the model's curves as lines (points
+    /// where the x axis holds categories), the papers' data as black points
+    /// with their error bars; the rows' verdicts under the title; the note and
+    /// each dataset's source and method under the plot.
+    fn from(c: &synapse_core::evidence::Comparison) -> Self {
+        let bars = !c.categories.is_empty();
+        // Over categories the model's point sits left of the data's, so neither hides the other.
+        let shift = if bars { 0.08 } else { 0.0 };
+        let panels = c
+            .panels
+            .iter()
+            .map(|p| {
+                let model = p.model.iter().enumerate().map(|(i, m)| Series {
+                    name: m.name.clone(),
+                    points: m.points.iter().map(|&(x, y)| (x - shift, y)).collect(),
+                    colour: Some(FIGURE_SERIES[1 + i % (FIGURE_SERIES.len() - 1)]),
+                    markers: bars,
+                    ..Default::default()
+                });
+                let data = p.data.iter().map(|d| Series {
+                    name: d.label.clone(),
+                    points: d.points.iter().map(|q| (q.x + shift, q.y)).collect(),
+                    colour: Some(DATA_COLOUR),
+                    markers: true,
+                    errors: d.points.iter().map(|q| Some((q.y_lo.unwrap_or(q.y), q.y_hi.unwrap_or(q.y))).filter(|(lo, hi)| lo < hi)).collect(),
+                    ..Default::default()
+                });
+                Panel { y_label: p.y_label.clone(), lines: model.chain(data).collect() }
+            })
+            .collect();
+        let data = c.panels.iter().flat_map(|p| &p.data).map(|d| format!("Data, {}: {}. {}. How: {}.", d.label, d.source, d.figure, d.method));
+        Figure {
+            title: c.title.clone(),
+            x_label: c.x_label.clone(),
+            panels,
+            notes: c.verdicts(),
+            footer: std::iter::once(c.note.clone()).chain(data).collect(),
+            x_log10: c.x_log10,
+            categories: c.categories.clone(),
+        }
+    }
+}
+
+/// A tick's number without trailing zeros (0.1, 1, 10, 2.5).
+fn format_number(v: f64) -> String {
+    let s = if v.abs() >= 1e4 || (v != 0.0 && v.abs() < 1e-3) { format!("{v:.1e}") } else { format!("{v:.3}").trim_end_matches('0').trim_end_matches('.').to_string() };
+    if s == "-0" { "0".into() } else { s }
+}
+
+/// Split `text` into lines of at most `width` characters, at spaces where it can.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(20);
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
 }
 
 /// A CSV cell: quoted when it holds a comma or a quote.

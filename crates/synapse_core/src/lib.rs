@@ -8,6 +8,7 @@
 pub mod builtin;
 pub mod clinic;
 pub mod ecs;
+pub mod evidence;
 pub mod experiment;
 pub mod gaba;
 pub mod grid;

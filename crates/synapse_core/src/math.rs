@@ -29,6 +29,12 @@ pub fn ln(x: f64) -> f64 {
     libm::log(x)
 }
 
+/// The base-10 logarithm (figures' log axes).
+#[inline]
+pub fn log10(x: f64) -> f64 {
+    libm::log10(x)
+}
+
 /// x^y for a real exponent.
 #[inline]
 pub fn powf(x: f64, y: f64) -> f64 {

@@ -5,6 +5,7 @@
 //! where the row is about the scheme itself), measures one number, and
 //! compares it with a literature value and range. Rows run in parallel; each
 //! simulation inside is deterministic, so the table is the same every run.
+use crate::evidence::{Comparison, Curve, Panel, dataset};
 use crate::math;
 
 use crate::molecules::{Molecules, StepBounds, diffuse};
@@ -177,7 +178,7 @@ fn weighted_tau(t: &[f64], y: &[f64]) -> f64 {
     y[ip..].iter().sum::<f64>() * dt / peak
 }
 
-fn rows_cleft_and_mepsc(quick: bool) -> Vec<Row> {
+fn rows_cleft_and_mepsc(quick: bool) -> Group {
     let n = if quick { 8 } else { 24 };
     let traces = mini_traces(n, 20.0, |_| {});
     let peaks: Vec<f64> = traces.iter().map(|t| t.summary().peak_glu_cleft_mm).collect();
@@ -185,13 +186,35 @@ fn rows_cleft_and_mepsc(quick: bool) -> Vec<Row> {
     let amps: Vec<f64> = traces.iter().map(|t| transient(&t.column(|r| r.t_ms), &t.column(|r| r.i_ampa_pA)).peak.abs()).collect();
     let (t, i) = mean_waveform(&traces, |r| r.i_ampa_pA);
     let avg = transient(&t, &i);
-    vec![
+    let rows = vec![
         row("peak cleft [Glu], one vesicle (mM)", mean_var(&peaks).0, "1.1 (models 0.5-5)", 0.5, 5.0, "Clements et al. 1992").kind(Kind::Plausibility),
         row("cleft [Glu] fast decay, 1/e (ms)", mean_var(&taus).0, "0.1-0.2 (fast phase)", 0.1, 0.2, "Diamond & Jahr 1997").kind(Kind::Independent),
         row("mEPSC amplitude at -70 mV (pA)", mean_var(&amps).0, "10-30", 10.0, 30.0, "Hestrin et al. 1990").kind(Kind::Calibrated("AMPA receptor count, 80")),
         row("mEPSC rise 10-90% (ms)", avg.rise_10_90, "0.2-0.5", 0.2, 0.5, "Hestrin et al. 1990").kind(Kind::Independent),
         row("mEPSC decay 1/e (ms)", avg.decay_tau, "2-5", 2.0, 5.0, "Hestrin et al. 1990").kind(Kind::Independent),
-    ]
+    ];
+    // The mean cleft concentration of the same minis, from its peak on.
+    let (t, glu) = mean_waveform(&traces, |r| r.glu_cleft_uM * 1e-3);
+    let mean_curve = from_peak(&t, &glu, -0.2, 5.0);
+    let figure = Comparison {
+        id: "cleft_glutamate",
+        title: "Glutamate in the cleft after one vesicle".into(),
+        x_label: "time after the peak (ms)".into(),
+        x_log10: false,
+        categories: Vec::new(),
+        panels: vec![Panel { y_label: "cleft [Glu] (mM)".into(), model: vec![Curve::new(&format!("model, mean of {n} minis"), mean_curve)], data: vec![dataset("clements1992_cleft_glutamate")] }],
+        rows: rows[..2].to_vec(),
+        note: "The model's mean over the whole cleft. Clements et al. inferred one exponential from how a fast competitive antagonist competed with the released glutamate; later estimates resolve a fast phase of ~0.1-0.2 ms (Diamond & Jahr 1997), which the model follows, and a slower tail of a few per cent (Clements 1996), which is the model's slow-phase row.".into(),
+    };
+    Group { rows, figures: vec![figure] }
+}
+
+/// `y` against time from its (largest absolute) peak, from `before_ms` to `after_ms`, at most ~600 points.
+fn from_peak(t: &[f64], y: &[f64], before_ms: f64, after_ms: f64) -> Vec<(f64, f64)> {
+    let ip = y.iter().enumerate().max_by(|a, b| a.1.abs().total_cmp(&b.1.abs())).map(|(i, _)| i).unwrap_or(0);
+    let kept: Vec<(f64, f64)> = t.iter().zip(y).map(|(ti, yi)| (ti - t[ip], *yi)).filter(|(x, _)| *x >= before_ms && *x <= after_ms).collect();
+    let every = kept.len().div_ceil(600).max(1);
+    kept.into_iter().step_by(every).collect()
 }
 
 /// The NMDA component of a mini in nominally Mg²⁺-free solution at −70 mV,
@@ -201,7 +224,7 @@ fn rows_cleft_and_mepsc(quick: bool) -> Vec<Row> {
 /// rows are calibrations; the gating came from recombinant receptors
 /// (Erreger et al. 2005; Vicini et al. 1998), not from these minis. With
 /// seven receptors a mini opens about one, so the mean of many is needed.
-fn rows_nmda_component(quick: bool) -> Vec<Row> {
+fn rows_nmda_component(quick: bool) -> Group {
     let n = if quick { 12 } else { 32 };
     let traces = mini_traces(n, 800.0, |s| {
         s.solution.mg_mm = 0.0;
@@ -210,13 +233,40 @@ fn rows_nmda_component(quick: bool) -> Vec<Row> {
     let (t, ampa) = mean_waveform(&traces, |r| r.i_ampa_pA);
     let (_, nmda) = mean_waveform(&traces, |r| r.i_nmda_pA);
     let (a, m) = (transient(&t, &ampa), transient(&t, &nmda));
-    vec![
+    // Both components as fractions of the AMPA peak, in time from the NMDA component's peak.
+    let peak_index = |y: &[f64]| y.iter().enumerate().max_by(|x, y| x.1.abs().total_cmp(&y.1.abs())).map(|(i, _)| i).unwrap_or(0);
+    let (t_nmda_peak, a_peak_index) = (t[peak_index(&nmda)], peak_index(&ampa));
+    let scaled = |y: &[f64]| -> Vec<(f64, f64)> {
+        // Every sample through the AMPA component's few milliseconds, one in `every` after (its peak would be skipped).
+        let every = t.len().div_ceil(600).max(1);
+        let fast_until_ms = t[a_peak_index] + 10.0 - t_nmda_peak;
+        t.iter()
+            .zip(y)
+            .enumerate()
+            .map(|(i, (ti, yi))| (i, (ti - t_nmda_peak, yi.abs() / a.peak.abs())))
+            .filter(|(i, (x, _))| *x >= -20.0 && *x <= 400.0 && (*x <= fast_until_ms || i % every == 0))
+            .map(|(_, p)| p)
+            .collect()
+    };
+    let curves = vec![Curve::new(&format!("model AMPA component, mean of {n} minis"), scaled(&ampa)), Curve::new(&format!("model NMDA component, mean of {n} minis"), scaled(&nmda))];
+    let rows = vec![
         row("mEPSC NMDA/AMPA peak ratio, 0 Mg, -70 mV", m.peak / a.peak, "0.27 +/- 0.01 (L2/3 PFC), 0.28 (V1)", 0.15, 0.45, "Myme et al. 2003").kind(Kind::Calibrated("NMDA receptor count, 7")),
         // No pyramidal-cell mEPSC rise was found: the row compares evoked NMDA EPSCs in CA1 interneurons.
         row("mEPSC NMDA component rise 10-90%, 0 Mg (ms)", m.rise_10_90, "5-11 (evoked, hippocampal interneurons)", 4.0, 12.0, "Sah, Hestrin & Nicoll 1990").kind(Kind::Independent),
         row("mEPSC NMDA component decay tau_w, 0 Mg (ms)", weighted_tau(&t, &nmda), "69 +/- 8 (L2/3 PFC), 67 +/- 6 (V1)", 45.0, 95.0, "Myme et al. 2003")
             .kind(Kind::Calibrated("GluN2A:GluN2B share, 5:2")),
-    ]
+    ];
+    let figure = Comparison {
+        id: "nmda_mini",
+        title: "The NMDA component of a mini, 0 Mg2+, -70 mV".into(),
+        x_label: "time after the NMDA component's peak (ms)".into(),
+        x_log10: false,
+        categories: Vec::new(),
+        panels: vec![Panel { y_label: "current / AMPA peak".into(), model: curves, data: vec![dataset("myme2003_nmda_mini")] }],
+        rows: vec![rows[0].clone(), rows[2].clone()],
+        note: "Myme et al. report means (the NMDA/AMPA peak ratio and the decay tau), not a trace: the points are the exponential those means describe, drawn from the peak.".into(),
+    };
+    Group { rows, figures: vec![figure] }
 }
 
 /// The cleft's slow phase, with the porous extracellular space beyond the
@@ -288,12 +338,14 @@ fn rows_nmda_particles(quick: bool) -> Vec<Row> {
     rows
 }
 
-fn rows_mg_block() -> Vec<Row> {
+fn rows_mg_block() -> Group {
     // Same seed with and without Mg²⁺: gating is identical, so the current
-    // ratio is the unblocked fraction the simulation applied.
-    [(-70.0, 0.0445), (-40.0, 0.230), (-20.0, 0.508)]
+    // ratio is the unblocked fraction the simulation applied. The rows take
+    // three voltages; the figure the whole curve (0 mV, the reversal, has no current).
+    let volts = [-100.0, -80.0, -70.0, -60.0, -40.0, -20.0, 20.0, 40.0];
+    let ratios: Vec<f64> = volts
         .into_par_iter()
-        .map(|(v, lit)| {
+        .map(|v| {
             let run = |mg: f64| {
                 let tr = mini_traces(1, 60.0, |s| {
                     s.solution.mg_mm = mg;
@@ -303,13 +355,32 @@ fn rows_mg_block() -> Vec<Row> {
                 });
                 tr[0].column(|r| r.i_nmda_pA).iter().sum::<f64>()
             };
-            let ratio = run(1.0) / run(0.0);
-            row(&format!("Mg block: I_NMDA(1 mM)/I_NMDA(0) at {v} mV"), ratio, &format!("{lit}"), lit * 0.98, lit * 1.02, "Jahr & Stevens 1990").kind(Kind::Implementation)
+            run(1.0) / run(0.0)
         })
-        .collect()
+        .collect();
+    let at = |v: f64| ratios[volts.iter().position(|&x| x == v).expect("a simulated voltage")];
+    let rows: Vec<Row> = [(-70.0, 0.0445), (-40.0, 0.230), (-20.0, 0.508)]
+        .into_iter()
+        .map(|(v, lit)| row(&format!("Mg block: I_NMDA(1 mM)/I_NMDA(0) at {v} mV"), at(v), &format!("{lit}"), lit * 0.98, lit * 1.02, "Jahr & Stevens 1990").kind(Kind::Implementation))
+        .collect();
+    let figure = Comparison {
+        id: "mg_block",
+        title: "Mg2+ block of NMDA receptors against voltage, 1 mM Mg2+".into(),
+        x_label: "membrane potential (mV)".into(),
+        x_log10: false,
+        categories: Vec::new(),
+        panels: vec![Panel {
+            y_label: "I(1 mM Mg) / I(0 Mg)".into(),
+            model: vec![Curve::new("model, simulated currents", volts.iter().copied().zip(ratios).collect())],
+            data: vec![dataset("jahr_stevens1990_mg_block")],
+        }],
+        rows: rows.clone(),
+        note: "The model applies Jahr & Stevens's equation to each open channel: agreement shows the code applies it, not that the model predicts it.".into(),
+    };
+    Group { rows, figures: vec![figure] }
 }
 
-fn rows_release(quick: bool) -> Vec<Row> {
+fn rows_release(quick: bool) -> Group {
     let spikes = if quick { 40 } else { 120 };
     let fused: u64 = (0..spikes)
         .into_par_iter()
@@ -340,7 +411,7 @@ fn rows_release(quick: bool) -> Vec<Row> {
     // through the X_F site's saturation and the sensor's Ca²⁺ cooperativity.
     let gains: Vec<(f64, f64)> = intervals_ms.iter().zip(&at_2mm).map(|(&dt, p)| (dt, p.per_vesicle_gain() - 1.0)).filter(|&(_, g)| g > 0.0).collect();
     let decay_ms = if gains.len() >= 3 { -1.0 / crate::stats::linear_fit(&gains.iter().map(|&(dt, g)| (dt, math::ln(g))).collect::<Vec<_>>()).0 } else { f64::NAN };
-    vec![
+    let rows = vec![
         row("release probability per docked vesicle", fused as f64 / (spikes as f64 * sites), "median 0.2-0.3 (0.05-0.9)", 0.15, 0.4, "Dobrunz & Stevens 1997")
             .kind(Kind::Calibrated("Ca2+ channel and sensor constants")),
         row("release vs [Ca2+]o, log-log slope, 1 to 2 mM", slope, "3.1 (hippocampal; 2.1 CA1 fEPSP, 4 NMJ)", 2.0, 4.0, "Reid, Bekkers & Clements 1998").kind(Kind::Independent),
@@ -350,7 +421,22 @@ fn rows_release(quick: bool) -> Vec<Row> {
         row("facilitation decay with interval, 20-200 ms (ms)", decay_ms, "tau_F = 100 at X_F (the input; X_F's saturation lengthens it)", 60.0, 250.0, "Dittman, Kreitzer & Regehr 2000"),
         row("paired-pulse ratio at 1 mM over 2 mM Ca2+, 50 ms", at_1mm_50.ratio() / ppr_50, ">1: facilitation grows as Pr falls", 1.05, 3.0, "Dobrunz & Stevens 1997; Zucker & Regehr 2002")
             .kind(Kind::Independent),
-    ]
+    ];
+    let figure = Comparison {
+        id: "paired_pulse",
+        title: "Paired-pulse ratio against the interval, 2 mM Ca2+".into(),
+        x_label: "interval between the two spikes (ms)".into(),
+        x_log10: false,
+        categories: Vec::new(),
+        panels: vec![Panel {
+            y_label: "second release / first".into(),
+            model: vec![Curve::new(&format!("model, {pairs} synapses per interval"), intervals_ms.iter().zip(&at_2mm).map(|(&dt, p)| (dt, p.ratio())).collect())],
+            data: vec![dataset("paired_pulse_ratio")],
+        }],
+        rows: rows[2..5].to_vec(),
+        note: "Release counted at the vesicles (depletion and facilitation together), as a recording of the second response over the first sees it.".into(),
+    };
+    Group { rows, figures: vec![figure] }
 }
 
 /// Release counts of a paired-pulse protocol summed over trials.
@@ -585,7 +671,7 @@ fn patch(kind: ReceptorKind, quick: bool) -> crate::pharmacology::patch::Patch {
 
 /// Drug rows: potencies through the simulated patch, trapping after
 /// washout, NBQX on the AMPA mEPSC, Zn²⁺'s partial maximal inhibition.
-fn rows_drugs(quick: bool) -> Vec<Row> {
+fn rows_drugs(quick: bool) -> Group {
     use crate::pharmacology::Catalogue;
     use crate::pharmacology::effects::Applied;
     use crate::pharmacology::patch::{Patch, PatchRun, dose_response, steady_response};
@@ -594,11 +680,11 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
     let points = if quick { 5 } else { 7 };
     let p = patch(ReceptorKind::Nmda2A, quick);
     let ic50_at = |p: &Patch, k: &str, lo: f64, hi: f64| dose_response(p, &drug(k), lo, hi, points).ic50_um;
-    let ((ket_curve, mem), (esk, ark)) = rayon::join(
-        || rayon::join(|| dose_response(&p, &drug("ketamine"), 0.05, 20.0, points), || ic50_at(&p, "memantine", 0.05, 30.0)),
+    let ((ket_curve, mem_curve), (esk, ark)) = rayon::join(
+        || rayon::join(|| dose_response(&p, &drug("ketamine"), 0.05, 20.0, points), || dose_response(&p, &drug("memantine"), 0.05, 30.0, points)),
         || rayon::join(|| ic50_at(&p, "esketamine", 0.02, 10.0), || ic50_at(&p, "arketamine", 0.1, 40.0)),
     );
-    let ket = ket_curve.ic50_um;
+    let (ket, mem) = (ket_curve.ic50_um, mem_curve.ic50_um);
     // The Hill slope over several seeds (each its own receptors and
     // openings), so noise cannot decide the row: mean and 95 % interval.
     let seeds = if quick { 3 } else { 6 };
@@ -669,7 +755,7 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
     let dcs_site = crate::pharmacology::effects::effects(&[Applied { drug: drug("d-cycloserine"), conc_um: 100.0 }]).agonists;
     let dcs_expected = crate::pharmacology::effects::coagonist_factor(Subunit::GluN2B, 0.1, 0.0, &dcs_site) / crate::pharmacology::effects::coagonist_factor(Subunit::GluN2B, 0.1, 0.0, &[]);
     let plasma = drug("ketamine").regimen.as_ref().and_then(|r| r.pk.plasma_um(40.0)).unwrap_or(f64::NAN);
-    vec![
+    let rows = vec![
         row("ketamine IC50, NMDA, -70 mV, 0 Mg (uM)", ket, "0.71", 0.55, 0.9, "Gilling et al. 2009").kind(Kind::Implementation),
         // No Hill coefficient is an input: the slope comes from the block scheme, gating and trapping.
         // The range stops short of 1, a single site's slope, so one site cannot pass by noise.
@@ -706,7 +792,26 @@ fn rows_drugs(quick: bool) -> Vec<Row> {
         )
         .kind(Kind::Implementation),
         row("ketamine plasma, end of 0.5 mg/kg over 40 min (uM)", plasma, "0.78 (185 ng/mL), +/-20%", 0.62, 0.94, "Zarate et al. 2006").kind(Kind::Independent),
-    ]
+    ];
+    let inhibition = |id: &'static str, name: &str, curve: &crate::pharmacology::patch::DoseResponse, data: &str, shown: Vec<Row>| Comparison {
+        id,
+        title: format!("{name} inhibition of GluN1/GluN2A currents, -70 mV, 0 Mg2+"),
+        x_label: format!("{} (uM)", name.to_lowercase()),
+        x_log10: true,
+        categories: Vec::new(),
+        panels: vec![Panel {
+            y_label: "current / control".into(),
+            model: vec![Curve::new(&format!("model, simulated patch ({} receptors)", p.receptors), curve.conc_um.iter().zip(&curve.inhibition).map(|(c, i)| (math::log10(*c), 1.0 - i)).collect())],
+            data: vec![dataset(data)],
+        }],
+        rows: shown,
+        note: "Each model point is the steady current of the simulated patch with the drug over the current without it.".into(),
+    };
+    let figures = vec![
+        inhibition("ketamine_inhibition", "Ketamine", &ket_curve, "gilling2009_ketamine", rows[..2].to_vec()),
+        inhibition("memantine_inhibition", "Memantine", &mem_curve, "gilling2009_memantine", vec![rows[3].clone()]),
+    ];
+    Group { rows, figures }
 }
 
 /// A built-in slow-clock scenario's 24-hour (or `hours`) trace, one row a minute.
@@ -718,7 +823,7 @@ pub fn cascade_trace(name: &str, hours: f64) -> crate::signalling::SlowTrace {
 
 /// Slow-cascade rows: the calibration targets of docs/model.md §7, and the
 /// pharmacological dissections (NBQX, rapamycin, memantine, lithium, SSRI).
-fn rows_cascade() -> Vec<Row> {
+fn rows_cascade() -> Group {
     use crate::signalling::peak;
     let names = ["ketamine_iv", "ketamine_rodent", "ketamine_nbqx", "ketamine_rapamycin", "ketamine_lithium", "memantine", "ketamine_escitalopram"];
     let traces: Vec<_> = names.par_iter().map(|n| cascade_trace(n, 72.0)).collect();
@@ -732,7 +837,7 @@ fn rows_cascade() -> Vec<Row> {
     let spine = |n: &str| at(n, "spine_density", 1440.0) - 1.0;
     let nbqx_plan = crate::builtin::get("ketamine_nbqx").expect("built in").drugs.into_iter().find(|d| d.drug() == "nbqx").expect("the NBQX dose");
     let (nbqx, vera) = (dissection(nbqx_plan), dissection(DrugPlan::Constant { drug: "verapamil".into(), conc: "10uM".into(), start_min: -15.0, stop_min: None }));
-    vec![
+    let rows = vec![
         row("rat ketamine 10 mg/kg: peak glutamate surge (x)", max("ketamine_rodent", "glutamate_surge").0, "~2-3x", 2.0, 3.0, "Moghaddam et al. 1997").kind(Kind::Calibrated("cascade gains")),
         row("rat ketamine: peak BDNF (x baseline)", max("ketamine_rodent", "bdnf").0, "+30-50%", 1.25, 1.6, "Autry et al. 2011").kind(Kind::Calibrated("cascade gains")),
         row("rat ketamine: mTORC1 peak time (min)", tm_rod, "30-60", 30.0, 60.0, "Li et al. 2010").kind(Kind::Calibrated("cascade gains")),
@@ -757,7 +862,70 @@ fn rows_cascade() -> Vec<Row> {
         row("lithium + ketamine: spine rise (x ketamine alone)", spine("ketamine_lithium") / spine("ketamine_iv"), "potentiated (>1)", 1.05, 3.0, "Beurel et al. 2011")
             .kind(Kind::Calibrated("cascade gains")),
         row("escitalopram alone: BDNF rise at 24 h / at 6 weeks", ssri_share(), "weeks, not hours", 0.0, 0.2, "Nibuya 1995; Lener 2017").kind(Kind::Calibrated("cascade gains")),
-    ]
+    ];
+    let shown = |prefixes: &[&str]| rows.iter().filter(|r| prefixes.iter().any(|p| r.quantity.starts_with(p))).cloned().collect::<Vec<_>>();
+    let over = |n: &str, c: &str, until_min: f64, per: f64| -> Vec<(f64, f64)> { t.iter().zip(col(n, c)).filter(|(x, _)| **x <= until_min).map(|(x, y)| (x / per, y)).collect() };
+    let mtorc1 = Comparison {
+        id: "rat_mtorc1",
+        title: "mTORC1 activation after ketamine 10 mg/kg i.p. in the rat".into(),
+        x_label: "time after the dose (min)".into(),
+        x_log10: false,
+        categories: Vec::new(),
+        panels: vec![Panel {
+            y_label: "mTORC1 activity (x control)".into(),
+            model: vec![Curve::new("model mTORC1", over("ketamine_rodent", "mtorc1", 240.0, 1.0))],
+            data: vec![dataset("li2010_mtorc1")],
+        }],
+        rows: shown(&["rat ketamine: mTORC1"]),
+        note: "The model's mTORC1 is one activity; Li et al. measured the phosphorylation of mTOR and its targets in prefrontal synaptoneurosomes.".into(),
+    };
+    let proteins = Comparison {
+        id: "rat_synaptic_proteins",
+        title: "Synaptic proteins after ketamine 10 mg/kg i.p. in the rat".into(),
+        x_label: "time after the dose (h)".into(),
+        x_log10: false,
+        categories: Vec::new(),
+        panels: vec![Panel {
+            y_label: "synaptic proteins (x control)".into(),
+            model: vec![Curve::new("model synaptic proteins", over("ketamine_rodent", "synaptic_proteins", 4320.0, 60.0))],
+            data: vec![dataset("li2010_synaptic_proteins")],
+        }],
+        rows: shown(&["rat ketamine: synaptic proteins"]),
+        note: "One model variable stands for PSD-95, GluA1 and synapsin I together.".into(),
+    };
+    let bars = [("ketamine", vera.ketamine), ("NBQX + ketamine", nbqx.with_ketamine), ("NBQX alone", nbqx.alone), ("verapamil + ketamine", vera.with_ketamine), ("verapamil alone", vera.alone)];
+    let bdnf = Comparison {
+        id: "bdnf_release",
+        title: "BDNF release: ketamine, and ketamine with AMPA or L-type Ca2+ channels blocked".into(),
+        x_label: "condition".into(),
+        x_log10: false,
+        categories: bars.iter().enumerate().map(|(i, (name, _))| (i as f64 + 1.0, name.to_string())).collect(),
+        panels: vec![Panel {
+            y_label: "BDNF (x control)".into(),
+            model: vec![Curve::new("model, peak over 4 h (rat dose)", bars.iter().enumerate().map(|(i, (_, v))| (i as f64 + 1.0, *v)).collect())],
+            data: vec![dataset("lepack2015_bdnf")],
+        }],
+        rows: shown(&["NBQX", "verapamil"]),
+        note: "The model's BDNF is a release-and-level variable of the slow cascade, driven by the rat dose; Lepack et al. measured BDNF released into the medium of cultured cortical neurons.".into(),
+    };
+    // One infusion over two weeks, beside the trial's response rate: a synaptic proxy, not a mood scale.
+    let course = cascade_trace("ketamine_iv", 14.0 * 24.0);
+    let (tc, spines) = (course.column("t_min").unwrap_or_default(), course.column("spine_density").unwrap_or_default());
+    let daily: Vec<(f64, f64)> = tc.iter().zip(&spines).step_by(60).map(|(t, y)| (t / 1440.0, *y)).collect();
+    let zarate = Comparison {
+        id: "infusion_course",
+        title: "One ketamine infusion (0.5 mg/kg over 40 min) over two weeks".into(),
+        x_label: "days after the infusion".into(),
+        x_log10: false,
+        categories: Vec::new(),
+        panels: vec![
+            Panel { y_label: "spine density (x baseline)".into(), model: vec![Curve::new("model spine density (a synaptic proxy)", daily)], data: Vec::new() },
+            Panel { y_label: "patients responding (fraction)".into(), model: Vec::new(), data: vec![dataset("zarate2006_response")] },
+        ],
+        rows: shown(&["human ketamine IV: spine"]),
+        note: "Two different quantities on one time axis: the model's spines are a synaptic proxy, the trial measured mood (MADRS). Only their time courses can be compared.".into(),
+    };
+    Group { rows, figures: vec![mtorc1, proteins, bdnf, zarate] }
 }
 
 /// A dissection as Lepack et al. 2015 measured it, a drug × drug design:
@@ -769,6 +937,9 @@ struct Dissection {
     /// max over 4 h of BDNF(blocker + ketamine) − BDNF(blocker), over
     /// ketamine's own peak rise.
     increment: f64,
+    /// Peak BDNF over 4 h with the blocker and ketamine, and with ketamine alone (x control).
+    with_ketamine: f64,
+    ketamine: f64,
 }
 
 /// The blocker (given as planned) with rat ketamine at 0, over 4 h.
@@ -779,7 +950,8 @@ fn dissection(blocker: DrugPlan) -> Dissection {
     let departure = alone.iter().copied().fold(1.0_f64, |worst, b| if (b - 1.0).abs() > (worst - 1.0).abs() { b } else { worst });
     let increment = both.iter().zip(&alone).map(|(b, a)| b - a).fold(0.0_f64, f64::max);
     let rise = ket_only.iter().copied().fold(1.0_f64, f64::max) - 1.0;
-    Dissection { alone: departure, increment: increment / rise }
+    let with_ketamine = both.iter().copied().fold(1.0_f64, f64::max);
+    Dissection { alone: departure, increment: increment / rise, with_ketamine, ketamine: 1.0 + rise }
 }
 
 /// How much of escitalopram's BDNF effect is there after a day, against six weeks.
@@ -792,41 +964,66 @@ fn ssri_share() -> f64 {
     day / (c.state.bdnf - 1.0)
 }
 
-/// Every validation row. `quick` uses fewer repeats.
-pub fn run_all(quick: bool) -> Vec<Row> {
-    run_all_with(quick, &|_| {})
+/// What a group of rows computes: its rows, and the figures drawn from the same runs.
+#[derive(Clone, Debug, Default)]
+pub struct Group {
+    pub rows: Vec<Row>,
+    pub figures: Vec<Comparison>,
 }
 
-/// The groups of rows `run_all` computes (for a progress bar).
-pub const GROUPS: usize = 14;
+impl From<Vec<Row>> for Group {
+    fn from(rows: Vec<Row>) -> Self {
+        Self { rows, figures: Vec::new() }
+    }
+}
 
-/// `run_all`, calling `done(rows of a group)` as each of the `GROUPS` finishes.
-pub fn run_all_with(quick: bool, done: &(dyn Fn(usize) + Sync)) -> Vec<Row> {
-    type Job = Box<dyn Fn(bool) -> Vec<Row> + Send + Sync>;
-    let jobs: Vec<Job> = vec![
-        Box::new(rows_cleft_and_mepsc),
-        Box::new(rows_nmda_component),
-        Box::new(rows_cleft_slow_phase),
-        Box::new(|_| rows_nmda_master_equation()),
-        Box::new(rows_nmda_particles),
-        Box::new(|_| rows_mg_block()),
-        Box::new(rows_release),
-        Box::new(|_| rows_diffusion()),
-        Box::new(rows_mass_action),
-        Box::new(|_| rows_transporters()),
-        Box::new(rows_drugs),
-        Box::new(rows_block_onset),
-        Box::new(|_| rows_cascade()),
-        Box::new(|_| rows_conservation_and_determinism()),
-    ];
-    debug_assert_eq!(jobs.len(), GROUPS);
-    jobs.par_iter()
-        .flat_map(|j| {
-            let rows = j(quick);
-            done(rows.len());
-            rows
+/// Every validation row. `quick` uses fewer repeats.
+pub fn run_all(quick: bool) -> Vec<Row> {
+    run_all_with(quick, &|_| {}).rows
+}
+
+/// A group of rows: what it shows (for a progress note) and how it is computed (`quick` or not).
+pub type GroupFn = fn(bool) -> Group;
+
+/// Every group of rows `run_all` computes, in the table's order.
+pub const GROUPS: &[(&str, GroupFn)] = &[
+    ("cleft glutamate and the AMPA mini", rows_cleft_and_mepsc),
+    ("the NMDA component of a mini", rows_nmda_component),
+    ("the cleft's slow phase", |q| rows_cleft_slow_phase(q).into()),
+    ("NMDA gating (master equation)", |_| rows_nmda_master_equation().into()),
+    ("NMDA gating (particles)", |q| rows_nmda_particles(q).into()),
+    ("Mg2+ block", |_| rows_mg_block()),
+    ("release and facilitation", rows_release),
+    ("diffusion", |_| rows_diffusion().into()),
+    ("mass action", |q| rows_mass_action(q).into()),
+    ("transporters", |_| rows_transporters().into()),
+    ("drugs at the receptor", rows_drugs),
+    ("block onset", |q| rows_block_onset(q).into()),
+    ("the slow cascade", |_| rows_cascade()),
+    ("conservation and determinism", |_| rows_conservation_and_determinism().into()),
+];
+
+/// The groups that draw figures ("Model vs experiment").
+pub fn figure_groups() -> impl Iterator<Item = &'static (&'static str, GroupFn)> {
+    const WITH_FIGURES: [&str; 6] = ["cleft glutamate and the AMPA mini", "the NMDA component of a mini", "Mg2+ block", "release and facilitation", "drugs at the receptor", "the slow cascade"];
+    GROUPS.iter().filter(|(name, _)| WITH_FIGURES.contains(name))
+}
+
+/// `run_all` with its figures, calling `done(rows of a group)` as each of the `GROUPS` finishes.
+pub fn run_all_with(quick: bool, done: &(dyn Fn(usize) + Sync)) -> Group {
+    let groups: Vec<Group> = GROUPS
+        .par_iter()
+        .map(|(_, f)| {
+            let g = f(quick);
+            done(g.rows.len());
+            g
         })
-        .collect()
+        .collect();
+    groups.into_iter().fold(Group::default(), |mut all, g| {
+        all.rows.extend(g.rows);
+        all.figures.extend(g.figures);
+        all
+    })
 }
 
 /// The table `synapse-lab validate` prints: a calibrated row that misses
@@ -874,7 +1071,7 @@ pub fn kind_counts(rows: &[Row]) -> (usize, usize, usize, usize) {
     (n(|k| *k == Kind::Independent), n(|k| matches!(k, Kind::Calibrated(_))), n(|k| *k == Kind::Implementation), n(|k| *k == Kind::Plausibility))
 }
 
-fn fmt_num(v: f64) -> String {
+pub fn fmt_num(v: f64) -> String {
     if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e5) { format!("{v:.4}").trim_end_matches('0').trim_end_matches('.').to_string() } else { format!("{v:.3e}") }
 }
 
@@ -885,7 +1082,7 @@ mod calibration_tests {
     /// cascade that moves them fails here, on purpose, and says which.
     #[test]
     fn the_cascade_calibration_still_holds() {
-        let rows = super::rows_cascade();
+        let rows = super::rows_cascade().rows;
         println!("{}", super::format_table(&rows));
         for r in &rows {
             // Calibrations, or properties the model's form implements: none is evidence.
@@ -902,7 +1099,7 @@ mod nmda_component_tests {
     /// Myme et al. 2003's size and decay, and the rows can fail.
     #[test]
     fn the_nmda_component_of_a_mini_follows_its_receptors() {
-        let rows = super::rows_nmda_component(true);
+        let rows = super::rows_nmda_component(true).rows;
         println!("{}", super::format_table(&rows));
         for r in &rows {
             assert!(r.pass, "{}: {} outside {}..{}", r.quantity, r.model, r.lo, r.hi);
@@ -946,7 +1143,7 @@ mod release_tests {
     /// long ones, more in low Ca2+, and the first spike's Pr is unchanged.
     #[test]
     fn release_rows_say_what_the_sensor_predicts() {
-        let rows = super::rows_release(true);
+        let rows = super::rows_release(true).rows;
         println!("{}", super::format_table(&rows));
         let get = |q: &str| rows.iter().find(|r| r.quantity.starts_with(q)).unwrap_or_else(|| panic!("no row {q}"));
         for q in
@@ -981,5 +1178,52 @@ mod markdown_tests {
         assert!(lines[2].starts_with("| a \\| b | 1.5 |"), "{}", lines[2]);
         assert!(lines[3].contains("**GAP**: one site gives a slope of 1"), "{}", lines[3]);
         assert!(lines[2].contains("| pass | independent |"), "{}", lines[2]);
+    }
+}
+
+#[cfg(test)]
+mod figure_tests {
+    use super::*;
+
+    fn curve(f: &Comparison, panel: usize) -> &[(f64, f64)] {
+        &f.panels[panel].model[0].points
+    }
+
+    /// The cascade's figures are drawn from the rows' own runs: the rat
+    /// mTORC1 curve peaks where the row says, and one infusion's spine proxy
+    /// rises within a day or two and fades over the two weeks the clinic's
+    /// response lasts (Zarate 2006: 71 % responding at day 1, 35 % at day 7).
+    #[test]
+    fn cascade_figures_show_the_rows_runs() {
+        let g = rows_cascade();
+        let ids: Vec<&str> = g.figures.iter().map(|f| f.id).collect();
+        assert_eq!(ids, ["rat_mtorc1", "rat_synaptic_proteins", "bdnf_release", "infusion_course"]);
+        let peak_row = g.rows.iter().find(|r| r.quantity == "rat ketamine: mTORC1 peak (x)").unwrap();
+        let peak_curve = curve(&g.figures[0], 0).iter().map(|p| p.1).fold(0.0, f64::max);
+        assert!((peak_curve - peak_row.model).abs() < 1e-9, "{peak_curve} vs {}", peak_row.model);
+        let course = curve(&g.figures[3], 0);
+        let (day_of_peak, top) = course.iter().copied().fold((0.0, 0.0), |a, p| if p.1 > a.1 { p } else { a });
+        let last = course.last().unwrap().1;
+        assert!(day_of_peak > 0.5 && day_of_peak < 2.5, "spines peak on day {day_of_peak}");
+        assert!(last - 1.0 < 0.5 * (top - 1.0), "by day 14 the rise {} has not halved from {}", last - 1.0, top - 1.0);
+        // Every figure carries data with its source, and the rows it shows.
+        for f in &g.figures {
+            assert!(f.panels.iter().any(|p| p.data.iter().any(|d| !d.points.is_empty())), "{}: no data", f.id);
+            assert!(!f.rows.is_empty() || f.id == "bdnf_release", "{}: no rows", f.id);
+            assert!(f.provenance().iter().all(|l| l.contains("20") || l.contains("19")), "{}", f.provenance().join("\n"));
+        }
+    }
+
+    /// The Mg2+ figure: the simulated ratio follows the equation it applies, at every voltage.
+    #[test]
+    fn mg_figure_follows_the_block_equation() {
+        let g = rows_mg_block();
+        let f = &g.figures[0];
+        let data = &f.panels[0].data[0].points;
+        for (v, ratio) in curve(f, 0) {
+            let lit = data.iter().find(|p| p.x == *v).unwrap_or_else(|| panic!("no data at {v} mV")).y;
+            assert!((ratio / lit - 1.0).abs() < 0.03, "{v} mV: model {ratio}, equation {lit}");
+        }
+        assert_eq!(g.rows.len(), 3);
     }
 }

@@ -11,6 +11,7 @@
 
 mod compare;
 mod drugs;
+mod evidence;
 mod legend;
 mod playback;
 mod plots;
@@ -21,6 +22,7 @@ mod view;
 
 pub use compare::{CompareView, compare_panel, half_title};
 pub use drugs::{ClinicTable, DoseJob, DrugView, clinic_panel, dose_panel, drugs_panel, sweep_target};
+pub use evidence::{EvidenceJob, evidence_panel, evidence_window};
 pub use playback::{LensView, PlaybackView, playback_bar, slow_speed_text, speed_text, time_lens_bar};
 pub use plots::{PlotId, Shown, plots as fast_plots, printed, save_figure};
 pub use scenario::{Dialog, FileAction, ScenarioView, handle_file, scenario_panel};
@@ -96,6 +98,7 @@ impl Plugin for UiPlugin {
             .init_resource::<ViewRect>()
             .init_resource::<ClockCaption>()
             .init_resource::<DoseJob>()
+            .init_resource::<EvidenceJob>()
             .add_systems(EguiPrimaryContextPass, ui_system)
             .add_systems(Update, view::view_commands.in_set(super::sim_bridge::AppSystems::Commands));
     }
@@ -151,8 +154,10 @@ pub fn ui_system(
     catalogue: Res<DrugCatalogue>,
     mut dose: ResMut<DoseJob>,
     mut clinic: ResMut<ClinicTable>,
+    mut evidence: ResMut<EvidenceJob>,
 ) -> Result {
     dose.poll();
+    evidence.poll();
     let Ok((_, a_state, _, _)) = states.get(instances.a) else { return Ok(()) };
     let b_state = instances.b.and_then(|b| states.get(b).ok()).map(|(_, s, _, _)| s);
     let differences = b_state.map(|b| differences(a_state, b)).unwrap_or_default();
@@ -184,7 +189,7 @@ pub fn ui_system(
             .max_size(screen.width() * 0.24)
             .show(&mut root, |ui| {
                 let selected = selection.0.zip(selection.1.and_then(|e| states.get(e).ok()).map(|(_, s, slot, _)| (s, *slot)));
-                let tables = Tables { catalogue: &catalogue.0, dose: &mut dose, clinic: &mut clinic };
+                let tables = Tables { catalogue: &catalogue.0, dose: &mut dose, clinic: &mut clinic, evidence: &mut evidence };
                 egui::ScrollArea::vertical().show(ui, |ui| out.extend(controls_panel(ui, ui_state, &f, &instances, selected, tables)));
             })
             .response
@@ -244,6 +249,9 @@ pub fn ui_system(
         let painter = painter.with_clip_rect(all);
         painter.rect_filled(band, 0.0, palette::egui_overlay(settings.dark));
         painter.galley(band.center() - galley.size() / 2.0, galley, color);
+    }
+    if evidence.open {
+        evidence_window(&ctx, &mut evidence);
     }
     if let Some(d) = ui_state.dialog.as_mut()
         && let Some(picked) = d.update(&ctx, &mut ui_state.scenario)
@@ -337,6 +345,7 @@ struct Tables<'a> {
     catalogue: &'a Catalogue,
     dose: &'a mut DoseJob,
     clinic: &'a mut ClinicTable,
+    evidence: &'a mut EvidenceJob,
 }
 
 /// The left panel: compare, stimulation, drugs (with the clinic's row and
@@ -371,6 +380,9 @@ fn controls_panel(ui: &mut egui::Ui, ui_state: &mut UiState, f: &Frame, instance
             });
         }
     });
+    if ui.button("Model vs experiment…").on_hover_text("The model's curves over the papers' data, with each comparison's verdict").clicked() {
+        t.evidence.open();
+    }
     egui::CollapsingHeader::new("Scenario file").default_open(false).show(ui, |ui| {
         if let Some(act) = scenario_panel(ui, &mut ui_state.scenario)
             && let Some(d) = scenario::handle_file(act, &mut ui_state.scenario, &mut out)

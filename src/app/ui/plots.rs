@@ -237,9 +237,10 @@ pub fn printed(id: PlotId, shown: &[Shown], t_now: f64, title: &str) -> Option<c
             points: s.points.into_iter().map(|[x, y]| (x, y)).collect(),
             colour: Some((s.color.r(), s.color.g(), s.color.b())),
             dashed: s.slot == "B",
+            ..Default::default()
         })
         .collect();
-    Some(Printed { title: title.to_string(), x_label: fig.x.to_string(), panels: vec![Panel { y_label: fig.y.to_string(), lines }] })
+    Some(Printed { title: title.to_string(), x_label: fig.x.to_string(), panels: vec![Panel { y_label: fig.y.to_string(), lines }], ..Default::default() })
 }
 
 /// Write plot `id` as `DIR/NAME-n.svg`, `.png` (2400x1500) and `.csv`, each
