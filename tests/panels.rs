@@ -387,3 +387,18 @@ fn model_vs_experiment_shows_the_chosen_figure_with_its_verdict_and_sources() {
     assert!(harness.query_by_label_contains("ketamine IC50, NMDA, -70 mV, 0 Mg (uM): model 0.68 vs 0.71 (Gilling et al. 2009): pass, implementation").is_some(), "the row's verdict");
     assert!(harness.query_by_label_contains("assets/validation/gilling2009_ketamine.csv").is_some(), "the data's source is shown");
 }
+
+/// Each plot draws one line per column it declares (the lecture's
+/// prediction rule reads the declaration, the room sees the lines).
+#[test]
+fn each_plot_draws_the_columns_it_declares() {
+    use synapse_lab::app::sim_bridge::SimState;
+    use synapse_lab::app::ui::{PlotId, Shown, printed};
+    let mut state = SimState::new(synapse_core::builtin::get("single_spike").unwrap(), "single_spike".into(), false);
+    state.apply(Command::Run { steps: 500 }).unwrap();
+    let shown = [Shown { label: "", state: &state }];
+    for id in [PlotId::CleftGlu, PlotId::OpenFraction, PlotId::Current, PlotId::NmdaCurrent, PlotId::Vm, PlotId::Pools, PlotId::Clearance, PlotId::Cascade, PlotId::Structure] {
+        let lines = printed(id, &shown, state.sim.t_ms(), "").map(|f| f.panels[0].lines.len()).unwrap_or(0);
+        assert_eq!(lines, id.columns().len(), "{id:?}");
+    }
+}

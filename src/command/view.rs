@@ -104,6 +104,9 @@ pub enum PlotId {
     Pools,
     /// Where released glutamate went: taken up by the transporters, or escaped the synapse.
     Clearance,
+    /// The NMDA current alone, on its own scale (a cue that asks about it: AMPA's
+    /// ten-times-larger current would flatten it in `Current`).
+    NmdaCurrent,
     /// Free brain levels of the scheduled drugs (slow clock).
     DrugLevels,
     /// Resting NMDA block in interneurons and pyramidal cells (slow clock).
@@ -117,12 +120,31 @@ pub enum PlotId {
 }
 
 impl PlotId {
-    /// The fast panel's plots (Clearance only beside a presenter-mode cue that names it).
+    /// The fast panel's plots (Clearance and NmdaCurrent only beside a cue that names them).
     pub const FAST: [PlotId; 6] = [PlotId::CleftGlu, PlotId::OpenFraction, PlotId::Current, PlotId::CurrentDiff, PlotId::Vm, PlotId::Pools];
     pub const SLOW: [PlotId; 5] = [PlotId::DrugLevels, PlotId::Block, PlotId::Cascade, PlotId::Structure, PlotId::SlowDiff];
 
     pub fn is_slow(self) -> bool {
         Self::SLOW.contains(&self)
+    }
+
+    /// The trace columns (`Observables::COLUMNS`, the cascade's columns) the
+    /// plot draws; a lecture's prediction is checked against them (see
+    /// `Lecture`'s checks). Empty for a plot of differences or of drugs.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            PlotId::CleftGlu => &["glu_cleft_uM"],
+            PlotId::OpenFraction => &["ampa_open_frac", "nmda2a_open_frac", "nmda2b_open_frac", "kainate_open_frac", "mglu1_active_frac"],
+            PlotId::Current => &["i_ampa_pA", "i_nmda_pA", "i_gaba_pA"],
+            PlotId::NmdaCurrent => &["i_nmda_pA"],
+            PlotId::Vm => &["vm_mV"],
+            PlotId::Pools => &["astro_glu_mM", "astro_gln_mM", "neuron_glu_mM"],
+            PlotId::Clearance => &["glu_uptaken", "glu_escaped"],
+            PlotId::Block => &["block_interneuron", "block_pyramidal"],
+            PlotId::Cascade => &["glutamate_surge", "bdnf", "mtorc1"],
+            PlotId::Structure => &["synaptic_proteins", "spine_density"],
+            PlotId::CurrentDiff | PlotId::DrugLevels | PlotId::SlowDiff => &[],
+        }
     }
 }
 

@@ -285,6 +285,7 @@ impl Loaded {
                     return Err(LectureError(format!("{at}, step {}: To(B, ...) in a cue without B; add compare: \"scenario\" to the cue", n + 1)));
                 }
             }
+            check_prediction_plot(cue).map_err(|e| LectureError(format!("{at}: {e}")))?;
         }
         Ok(())
     }
@@ -426,6 +427,41 @@ fn cue_before(text: &str, line: usize) -> Option<String> {
     text.lines().take(line).filter_map(|l| l.trim_start().strip_prefix("id:").map(|r| r.trim().trim_end_matches(',').trim_matches('"').to_string())).last()
 }
 
+/// A prediction's evidence must be what the room sees: the cue's plot draws
+/// exactly the quantities its answer is checked on (the `Expect`s after the
+/// `Predict`), and nothing that would dwarf them (AMPA's current beside an
+/// NMDA question, say).
+fn check_prediction_plot(cue: &Cue) -> Result<(), String> {
+    let Some(at) = cue.steps.iter().position(|s| matches!(s, Step::Predict(..))) else { return Ok(()) };
+    let checked: Vec<&str> = cue.steps[at..]
+        .iter()
+        .filter_map(|s| match s {
+            Step::Expect(what, _) => {
+                let name = what.strip_prefix("B:").unwrap_or(what);
+                Some(name.strip_prefix("peak:").or_else(|| name.strip_prefix("min:")).unwrap_or(name))
+            }
+            _ => None,
+        })
+        .collect();
+    if checked.is_empty() {
+        return Err("a Predict needs an Expect after it, on the quantity whose answer the simulation shows".into());
+    }
+    let Some(CuePanel::Plot(plot)) = cue.panel else {
+        return Err(format!("a Predict needs a plot of what its answer is checked on ({}): add panel: Plot(...)", checked.join(", ")));
+    };
+    let drawn = plot.columns();
+    let missing: Vec<&&str> = checked.iter().filter(|c| !drawn.contains(c)).collect();
+    let extra: Vec<&&str> = drawn.iter().filter(|c| !checked.contains(c)).collect();
+    if !missing.is_empty() || !extra.is_empty() {
+        return Err(format!(
+            "the prediction is checked on {} but its plot, {plot:?}, draws {}: show the room exactly the quantity the question asks about (e.g. Plot(NmdaCurrent) for the NMDA current)",
+            checked.join(", "),
+            if drawn.is_empty() { "none of them".to_string() } else { drawn.join(", ") }
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,5 +508,32 @@ mod tests {
         let first = &Loaded::builtin().lecture.cues[1].id;
         let e = case(&format!("id: \"{first}\""), &format!("id: \"{}\"", Loaded::builtin().lecture.cues[0].id));
         assert!(e.contains("used by an earlier cue"), "{e}");
+    }
+
+    /// A prediction's plot shows what its answer is checked on, alone: the
+    /// NMDA question beside the AMPA-dominated current plot is refused.
+    #[test]
+    fn a_prediction_must_plot_the_quantity_it_asks_about() {
+        let l = Loaded::builtin();
+        let cue = l.lecture.cues.iter().position(|c| c.steps.iter().any(|s| matches!(s, Step::Predict(..)))).expect("the lecture asks a prediction");
+        assert_eq!(l.lecture.cues[cue].panel, Some(CuePanel::Plot(PlotId::NmdaCurrent)));
+        let bad = BUILTIN.replacen("panel: Plot(NmdaCurrent)", "panel: Plot(Current)", 1);
+        let e = Loaded::parse(&bad, "x.ron", None).unwrap_err().0;
+        assert!(e.contains("(cue 6") || e.contains("cue 6"), "{e}");
+        assert!(e.contains("checked on i_nmda_pA") && e.contains("i_ampa_pA") && e.contains("Plot(NmdaCurrent)"), "{e}");
+        let no_plot = BUILTIN.replacen("panel: Plot(NmdaCurrent),", "", 1);
+        assert!(Loaded::parse(&no_plot, "x.ron", None).unwrap_err().0.contains("a Predict needs a plot"));
+    }
+
+    /// Every column a plot says it draws is a trace or cascade column.
+    #[test]
+    fn plot_columns_are_real_columns() {
+        use synapse_core::recorder::Observables;
+        use synapse_core::signalling::FIXED_COLUMNS;
+        for id in PlotId::FAST.into_iter().chain(PlotId::SLOW).chain([PlotId::Clearance, PlotId::NmdaCurrent]) {
+            for c in id.columns() {
+                assert!(Observables::COLUMNS.contains(c) || FIXED_COLUMNS.contains(c), "{id:?}: {c}");
+            }
+        }
     }
 }

@@ -395,7 +395,7 @@ mod tests {
     use super::*;
 
     fn lecture(steps: &str) -> Loaded {
-        let text = format!("Lecture(title: \"t\", scenario: \"single_spike\", cues: [Cue(id: \"a\", title: \"A\", evidence: Established, steps: [{steps}])])");
+        let text = format!("Lecture(title: \"t\", scenario: \"single_spike\", cues: [Cue(id: \"a\", title: \"A\", evidence: Established, panel: Plot(NmdaCurrent), steps: [{steps}])])");
         Loaded::parse(&text, "t.ron", None).unwrap()
     }
 
@@ -424,7 +424,7 @@ mod tests {
 
     #[test]
     fn pause_and_predict_wait_for_next_live_and_hold_in_video() {
-        let l = lecture("Predict(\"q\", [\"x\", \"y\"], 1), Pause, Do(Spike)");
+        let l = lecture("Predict(\"q\", [\"x\", \"y\"], 1), Pause, Do(Spike), Expect(\"i_nmda_pA\", Below(1.0))");
         let mut r = CueRunner::at(&l, 0);
         r.advance(&l, 0.1, Pace::Live);
         assert!(r.waiting_for_next() && !r.prediction.as_ref().unwrap().revealed);

@@ -88,6 +88,12 @@ fn figure(id: PlotId, shown: &[Shown], t_now: f64) -> Option<Figure> {
             }
             "current (pA)"
         }
+        PlotId::NmdaCurrent => {
+            for s in shown {
+                series.push(line(s, "NMDA", kc(ReceptorKind::Nmda2A), fast(s, &|r| r.i_nmda_pA)));
+            }
+            "NMDA current (pA)"
+        }
         PlotId::CurrentDiff => {
             let [a, b] = shown else { return None };
             let diff = |f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| difference(&fast(a, f), &fast(b, f));
