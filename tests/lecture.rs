@@ -138,7 +138,8 @@ fn the_clickers_keys_drive_the_lecture() {
 
 #[test]
 fn a_prediction_waits_for_next_and_the_app_plays_cues_as_the_check_does() {
-    // Cue 6 asks a question: Next reveals the answer, then the simulation runs.
+    // Cue 6 asks a question: Next closes the vote and the simulation runs; the
+    // answer shows only at the pause after it (the runner's test holds that).
     let mut app = lecture_app(5, true, Pace::Live);
     for _ in 0..4 {
         app.update();
@@ -148,7 +149,7 @@ fn a_prediction_waits_for_next_and_the_app_plays_cues_as_the_check_does() {
     press(&mut app, KeyCode::Space);
     let l = app.world().resource::<LectureState>();
     assert_eq!(l.runner.cue, 5);
-    assert!(l.runner.prediction.as_ref().unwrap().revealed);
+    assert!(!l.runner.waiting_for_next() && !l.runner.prediction.as_ref().unwrap().revealed, "running, the answer not yet shown");
     // Played instantly, a cue in the app ends in the state the headless check reaches.
     for i in [0usize, 6, 13] {
         let mut app = lecture_app(i, true, Pace::Instant);

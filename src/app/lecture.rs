@@ -364,7 +364,7 @@ pub fn console_ui(ui: &mut egui::Ui, l: &LectureState, now_s: f64) {
         evidence_badge(ui, cue.evidence, 16.0);
         let status = if l.runner.waiting_for_next() {
             match &l.runner.prediction {
-                Some(p) if !p.revealed => format!("waiting: Next reveals the answer ({})", p.choices[p.answer]),
+                Some(p) if !p.revealed => format!("waiting for the vote: Next runs the experiment, the answer ({}) shows after it", p.choices[p.answer]),
                 _ => "waiting: Next continues".into(),
             }
         } else if l.runner.finished {

@@ -117,16 +117,22 @@ impl CueRunner {
         loaded.lecture.cues[self.cue].panel
     }
 
-    /// Next: release a pause or reveal a prediction; true when it did (else the caller goes to the next cue).
+    /// Next: release a pause, or close a prediction's vote (the steps go on to
+    /// show the answer); true when it did (else the caller goes to the next cue).
     pub fn release(&mut self) -> bool {
         if self.wait != Wait::Next {
             return false;
         }
         self.wait = Wait::None;
+        true
+    }
+
+    /// The prediction's answer shows: at the first `Pause` after it, or at the
+    /// cue's end, once the simulation has shown the evidence (never before its run).
+    fn reveal(&mut self) {
         if let Some(p) = self.prediction.as_mut() {
             p.revealed = true;
         }
-        true
     }
 
     /// The commands that put the app in the cue's known starting state.
@@ -194,6 +200,7 @@ impl CueRunner {
             }
             let Some(step) = steps.get(self.step) else {
                 self.finished = true;
+                self.reveal();
                 break;
             };
             self.step += 1;
@@ -235,6 +242,7 @@ impl CueRunner {
             }
             Step::Hold(s) => self.wait = Wait::Hold { left_s: *s as f64 },
             Step::Pause => {
+                self.reveal();
                 self.wait = match pace {
                     Pace::Live => Wait::Next,
                     Pace::Video => Wait::Hold { left_s: PAUSE_IN_VIDEO_S },
@@ -261,11 +269,6 @@ impl CueRunner {
 
     /// Let a waiting step use `dt` seconds.
     fn wait_step(&mut self, dt: f64, pace: Pace, out: &mut Vec<Out>) {
-        let reveal = |p: &mut Option<Prediction>| {
-            if let Some(p) = p.as_mut() {
-                p.revealed = true;
-            }
-        };
         match &mut self.wait {
             Wait::None | Wait::Next => {}
             Wait::Hold { left_s } => {
@@ -273,7 +276,6 @@ impl CueRunner {
                 // A tolerance, so that sums of 1/fps end a hold on its frame.
                 if *left_s <= 1e-9 {
                     self.wait = Wait::None;
-                    reveal(&mut self.prediction);
                 }
             }
             Wait::Fast { total, done, per_s, elapsed_s } => {
@@ -431,9 +433,10 @@ mod tests {
         r.advance(&l, 100.0, Pace::Live);
         assert!(r.waiting_for_next(), "time alone does not answer");
         assert!(r.release());
-        assert!(r.prediction.as_ref().unwrap().revealed);
+        assert!(!r.prediction.as_ref().unwrap().revealed, "Next closes the vote; the answer waits for the evidence");
         r.advance(&l, 0.1, Pace::Live);
         assert!(r.waiting_for_next(), "now the pause");
+        assert!(r.prediction.as_ref().unwrap().revealed, "revealed at the pause after the run");
         assert!(r.release());
         let outs = r.advance(&l, 0.1, Pace::Live);
         assert!(outs.contains(&Out::App(AppCommand::Sim(Target::Both, Command::Spike))));
