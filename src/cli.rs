@@ -398,6 +398,11 @@ struct ValidateArgs {
 
 pub fn main() -> ExitCode {
     let mut cli = Cli::parse();
+    // The window's keys mean nothing to a command: say so rather than ignore them.
+    if cli.command.is_some() && cli.keymap.is_some() {
+        eprintln!("error: --keymap before a command sets the window's keys (synapse-lab --keymap FILE); `synapse-lab lecture --keymap FILE` takes its own, and the other commands use no keys");
+        return ExitCode::from(2);
+    }
     let result = match cli.command.take() {
         Some(Command::Run(a)) => run(a),
         Some(Command::Bench(a)) => bench(a),

@@ -318,6 +318,15 @@ fn a_broken_keymap_or_a_too_far_slow_jump_is_named_before_any_window_opens() {
     let o = synapse_lab(&["--keymap", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("keys.ron:3:"), "{}", text(&o).1);
+    // Valid syntax, but a clicker's key rebound: refused with the binding and the fix.
+    std::fs::write(&bad, synapse_lab::app::keymap::BUILTIN.replacen("Keymap([", "Keymap([\n    (key: PageDown, action: Sim(Spike)),", 1)).unwrap();
+    let o = synapse_lab(&["--keymap", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("binding 1 (PageDown)") && text(&o).1.contains("means only Lecture(Next)"), "{}", text(&o).1);
+    // A command does not take the window's keys, and says so.
+    let o = synapse_lab(&["--keymap", bad.to_str().unwrap(), "screenshot", "--out", "x.png"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("--keymap before a command"), "{}", text(&o).1);
     let o = synapse_lab(&["screenshot", "--slow-at", "200d", "--out", "x.png"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("within 8 weeks"), "{}", text(&o).1);

@@ -14,6 +14,10 @@ use synapse_core::experiment::Command;
 /// The keymap shipped with the app.
 pub const BUILTIN: &str = include_str!("../../assets/keymap.ron");
 
+/// The most fast-clock steps one key press may run (10 ms of biology at the
+/// default 1 µs step): a key acts within a frame, a longer run is playback's.
+pub const MAX_KEY_RUN_STEPS: u64 = 10_000;
+
 /// What a key does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum KeyAction {
@@ -70,9 +74,46 @@ pub struct Binding {
 pub struct Keymap(pub Vec<Binding>);
 
 impl Keymap {
-    /// Parse a keymap; `file` names it in the message (file:line:column).
+    /// Parse a keymap and check its rules; `file` names it in the message
+    /// (file:line:column for a syntax error, the binding for a broken rule).
     pub fn from_ron(text: &str, file: &str) -> Result<Self, String> {
-        ron::from_str(text).map_err(|e| format!("{file}:{}:{}: not a valid keymap: {} (each entry: (key: KeyS, action: Sim(Spike)))", e.span.start.line, e.span.start.col, e.code))
+        let map: Self = ron::from_str(text).map_err(|e| format!("{file}:{}:{}: not a valid keymap: {} (each entry: (key: KeyS, action: Sim(Spike)))", e.span.start.line, e.span.start.col, e.code))?;
+        map.check().map_err(|e| format!("{file}: {e}"))?;
+        Ok(map)
+    }
+
+    /// The rules a presenter relies on: PageDown and PageUp (a clicker's keys)
+    /// mean only next and previous cue; Escape leaves presenter mode; every
+    /// experiment command a key sends is valid and done within a frame.
+    fn check(&self) -> Result<(), String> {
+        if self.0.is_empty() {
+            return Err("the keymap binds no key; start from the built-in one (assets/keymap.ron) and change what you need".into());
+        }
+        let scratch = synapse_core::experiment::Experiment::new(synapse_core::Scenario::default()).map_err(|e| e.to_string())?;
+        for (i, b) in self.0.iter().enumerate() {
+            let at = format!("binding {} ({:?})", i + 1, b.key);
+            let reserved = match b.key {
+                KeyCode::PageDown => Some(KeyAction::Lecture(LectureCommand::Next)),
+                KeyCode::PageUp => Some(KeyAction::Lecture(LectureCommand::Previous)),
+                _ => None,
+            };
+            if let Some(only) = reserved.filter(|only| *only != b.action) {
+                return Err(format!("{at}: {:?} is a clicker's key and means only {only:?}; bind {:?} to another key", b.key, b.action));
+            }
+            if let KeyAction::Sim(c) = &b.action {
+                scratch.check(c).map_err(|e| format!("{at}: Sim({c:?}): {e}"))?;
+                if let Command::Run { steps } = c
+                    && *steps > MAX_KEY_RUN_STEPS
+                {
+                    return Err(format!("{at}: Sim(Run(steps: {steps})) would hold the app for a long time on one key press; use at most {MAX_KEY_RUN_STEPS} steps, or the play button"));
+                }
+            }
+        }
+        let leaves = |a: &KeyAction| matches!(a, KeyAction::Lecture(LectureCommand::Presenter(false) | LectureCommand::TogglePresenter));
+        if !self.0.iter().any(|b| b.key == KeyCode::Escape && leaves(&b.action) && b.when != When::Exploring) {
+            return Err("no binding of Escape leaves presenter mode; keep (key: Escape, action: Lecture(Presenter(false)), when: Presenting)".into());
+        }
+        Ok(())
     }
 
     pub fn builtin() -> Self {
@@ -124,6 +165,25 @@ mod tests {
         assert_eq!(k.key_for(&KeyAction::TogglePanels), Some(KeyCode::KeyH));
         let err = Keymap::from_ron("Keymap([(key: KeyQQ, action: TogglePlay)])", "my-keys.ron").unwrap_err();
         assert!(err.starts_with("my-keys.ron:1:"), "{err}");
+    }
+
+    /// The rules a presenter relies on are enforced, each with the fix.
+    #[test]
+    fn a_keymap_keeps_the_clickers_keys_escape_and_valid_commands() {
+        let with = |extra: &str| BUILTIN.replacen("Keymap([", &format!("Keymap([\n    {extra},"), 1);
+        let err = |text: &str| Keymap::from_ron(text, "k.ron").unwrap_err();
+        assert!(err("Keymap([])").contains("binds no key"));
+        let e = err(&with("(key: PageDown, action: Sim(Spike))"));
+        assert!(e.starts_with("k.ron: binding 1 (PageDown)") && e.contains("means only Lecture(Next)"), "{e}");
+        let e = err(&with("(key: KeyX, action: Sim(Drug(name: \"ketamin\", conc_um: 1.0)))"));
+        assert!(e.contains("binding 1 (KeyX)") && e.contains("ketamin"), "{e}");
+        let e = err(&with("(key: KeyX, action: Sim(MgMm(-1.0)))"));
+        assert!(e.contains("Mg2+ -1 mM is out of range"), "{e}");
+        let e = err(&with("(key: KeyX, action: Sim(Run(steps: 1000000000)))"));
+        assert!(e.contains("at most 10000 steps"), "{e}");
+        let no_escape = BUILTIN.replace("(key: Escape, action: Lecture(Presenter(false)), when: Presenting),", "");
+        assert!(err(&no_escape).contains("no binding of Escape"), "{no_escape}");
+        assert!(Keymap::from_ron(&with("(key: KeyX, action: Sim(MgMm(0.0)))"), "k.ron").is_ok());
     }
 
     /// A misspelt field of a binding is an error at its place, not ignored.
