@@ -492,7 +492,7 @@ fn window(cli: &Cli) -> Result<ExitCode, String> {
 fn read_keymap(path: Option<&Path>) -> Result<Option<crate::app::keymap::Keymap>, String> {
     let Some(p) = path else { return Ok(None) };
     let file = p.display().to_string();
-    let text = std::fs::read_to_string(p).map_err(|e| format!("{file}: cannot read the keymap: {e}"))?;
+    let text = synapse_core::text::read_text(p).map_err(|e| e.describe(&file, "keymap"))?;
     Ok(Some(crate::app::keymap::Keymap::from_ron(&text, &file)?))
 }
 
@@ -596,7 +596,7 @@ fn lecture(a: LectureArgs) -> Result<ExitCode, String> {
 
 fn plot(a: PlotArgs) -> Result<ExitCode, String> {
     let file = a.trace.display().to_string();
-    let text = std::fs::read_to_string(&a.trace).map_err(|e| format!("{file}: cannot read the trace: {e}"))?;
+    let text = synapse_core::text::read_text(&a.trace).map_err(|e| e.describe(&file, "trace"))?;
     let mut fig = crate::record::figure::Figure::from_csv(&text, &file, &a.x, &a.columns)?;
     fig.title = a.title.unwrap_or_default();
     let size = match &a.size {
@@ -1162,7 +1162,7 @@ fn write_figures(figures: &[synapse_core::evidence::Comparison], dir: &std::path
 /// when the final state differs from the one the log recorded.
 fn replay(a: ReplayArgs) -> Result<ExitCode, String> {
     let file = a.log.display().to_string();
-    let text = std::fs::read_to_string(&a.log).map_err(|e| format!("{file}: cannot read the command log: {e}"))?;
+    let text = synapse_core::text::read_text(&a.log).map_err(|e| e.describe(&file, "command log"))?;
     let log = CommandLog::from_ron(&text, &file).map_err(|e| e.to_string())?;
     let started = std::time::Instant::now();
     let exp = log.replay().map_err(|e| format!("{file}: {e}"))?;

@@ -358,3 +358,32 @@ fn plot_draws_trace_columns_as_svg_and_png() {
         let _ = std::fs::remove_file(p);
     }
 }
+
+/// A file that is not UTF-8 (saved in Latin-1, say) is named with the line and
+/// column of its first bad byte, for every kind of file a person edits.
+#[test]
+fn a_file_that_is_not_utf8_is_placed_by_line_and_column() {
+    let latin1 = |name: &str, text: &str| {
+        let p = tmp(name);
+        // "é" as one Latin-1 byte on line 2, after two characters.
+        let bytes: Vec<u8> = text.bytes().chain(b"\n  \xE9\n".iter().copied()).collect();
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    let s = latin1("bad-scenario.ron", "Scenario(");
+    let o = synapse_lab(&["run", "--scenario", s.to_str().unwrap(), "--duration", "1ms"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("bad-scenario.ron:2:3: not a valid scenario: not UTF-8 text (byte 0xE9)"), "{}", text(&o).1);
+    let l = latin1("bad-lecture.ron", "Lecture(");
+    let o = synapse_lab(&["lecture", l.to_str().unwrap(), "--check"]);
+    assert!(text(&o).1.contains("bad-lecture.ron:2:3: not UTF-8 text (byte 0xE9); save the file as UTF-8"), "{}", text(&o).1);
+    let k = latin1("bad-keys.ron", "Keymap([");
+    let o = synapse_lab(&["--keymap", k.to_str().unwrap()]);
+    assert!(text(&o).1.contains("bad-keys.ron:2:3: not UTF-8"), "{}", text(&o).1);
+    let g = latin1("bad-log.ron", "CommandLog(");
+    let o = synapse_lab(&["replay", g.to_str().unwrap()]);
+    assert!(text(&o).1.contains("bad-log.ron:2:3: not UTF-8"), "{}", text(&o).1);
+    for p in [s, l, k, g] {
+        let _ = std::fs::remove_file(p);
+    }
+}

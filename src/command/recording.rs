@@ -108,7 +108,7 @@ impl Recording {
     /// Read a recording; errors name the file, line and column.
     pub fn open(path: &Path) -> Result<Self, String> {
         let file = path.display();
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: {e}"))?;
+        let text = synapse_core::text::read_text(path).map_err(|e| e.describe(&file.to_string(), "recording"))?;
         let rec: Recording =
             ron::from_str(&text).map_err(|e| format!("{file}:{}:{}: {} (a recording made by the Record button; record again, or fix the file)", e.span.start.line, e.span.start.col, e.code))?;
         if rec.version != RECORDING_VERSION {

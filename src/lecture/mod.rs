@@ -210,7 +210,7 @@ impl Loaded {
     pub fn open(path: Option<&Path>) -> Result<Self, LectureError> {
         let Some(path) = path else { return Ok(Self::builtin()) };
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| LectureError(format!("{file}: cannot read the lecture: {e}")))?;
+        let text = synapse_core::text::read_text(path).map_err(|e| LectureError(e.describe(&file, "lecture")))?;
         Self::parse(&text, &file, path.parent().map(Path::to_path_buf))
     }
 

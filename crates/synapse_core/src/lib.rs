@@ -26,6 +26,7 @@ pub mod scenario;
 pub mod signalling;
 pub mod sim;
 pub mod stats;
+pub mod text;
 pub mod units;
 pub mod uptake;
 pub mod validation;

@@ -576,7 +576,10 @@ impl Scenario {
     /// Read, parse and validate a scenario file.
     pub fn load(path: &Path) -> Result<Self, ScenarioError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io { file: file.clone(), message: e.to_string() })?;
+        let text = crate::text::read_text(path).map_err(|e| match e {
+            crate::text::ReadError::NotUtf8 { line, col, .. } => ScenarioError::Parse { file: file.clone(), line, col, message: e.to_string() },
+            crate::text::ReadError::Io(message) => ScenarioError::Io { file: file.clone(), message },
+        })?;
         Self::from_ron(&text, &file)
     }
 

@@ -328,7 +328,10 @@ impl Catalogue {
         let mut drugs: Vec<Drug> = Vec::new();
         for p in paths {
             let file = p.display().to_string();
-            let text = std::fs::read_to_string(&p).map_err(|e| DrugError::Io { file: file.clone(), message: e.to_string() })?;
+            let text = crate::text::read_text(&p).map_err(|e| match e {
+                crate::text::ReadError::NotUtf8 { line, col, .. } => DrugError::Parse { file: file.clone(), line, col, message: e.to_string() },
+                crate::text::ReadError::Io(message) => DrugError::Io { file: file.clone(), message },
+            })?;
             let d = Drug::from_ron(&text, &file)?;
             if drugs.iter().any(|o| o.key == d.key) {
                 return Err(DrugError::Invalid { file, field: "key".into(), message: format!("'{}' is already used by another drug file", d.key) });
