@@ -349,3 +349,20 @@ fn a_recording_from_the_record_button_exports_frame_exact_to_the_windows_state()
     assert!(String::from_utf8_lossy(&o.stderr).contains("broken.recording.ron:3:"), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(!dir.join("x.mp4").exists());
 }
+
+/// A recording's commands are checked as `replay` checks them, before a frame
+/// is rendered: an edited file with an impossible command is refused, exit 2.
+#[test]
+fn a_recording_with_an_invalid_command_is_refused_before_rendering() {
+    let (mut rec, _, _) = recorded_session();
+    rec.frames[1].a.push(synapse_core::experiment::Command::MgMm(1e308));
+    let dir = tmp("bad-recording");
+    std::fs::write(dir.join("bad.recording.ron"), rec.to_ron()).unwrap();
+    let o = lab(&["export", "--recording", "bad.recording.ron", "--size", "320x240", "--progress", "none", "--out", "bad.mp4"], &dir).output().expect("synapse-lab starts");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("bad.recording.ron: frame 2: A: MgMm(") && err.contains("out of range"), "{err}");
+    assert!(!dir.join("bad.mp4").exists(), "nothing rendered");
+    let e = synapse_lab::app::recording::Recording::open(&dir.join("bad.recording.ron")).unwrap_err();
+    assert!(e.contains("frame 2"), "{e}");
+}
