@@ -638,6 +638,18 @@ fn output_of(a: &ExportArgs, size: (u32, u32)) -> Result<Output, String> {
 
 fn export(a: ExportArgs) -> Result<ExitCode, String> {
     use crate::record::plan::{ClipPlan, FastRange, SlowRange, parse_rate_ms_per_s, parse_time_ms};
+    // A closed pipe (`--progress json | head`, or the app that started a
+    // background render gone) stops the progress lines, not the export: writes
+    // to it fail and are let go, and the encoder's failures are reported as such.
+    #[cfg(unix)]
+    // SAFETY: a signal disposition set before the export's threads start.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    #[cfg(unix)]
+    for p in crate::files::remove_stale_parts(a.out.parent().unwrap_or(Path::new("."))) {
+        eprintln!("note: removed {}, left by an export that was killed", p.display());
+    }
     if let Some(file) = a.recording.clone() {
         return export_recording(a, &file);
     }

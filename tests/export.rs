@@ -163,6 +163,25 @@ fn an_export_stopped_halfway_leaves_nothing_under_its_name() {
             assert!(files_in(&d).is_empty(), "after Ctrl-C: {:?}", files_in(&d));
         }
     }
+    // SIGKILL leaves a part file nothing could clean up; the next export into
+    // the folder removes it. A closed progress pipe (`| head -2`) stops the
+    // progress, not the export.
+    let stale = files_in(&d);
+    assert_eq!(stale.len(), 1, "SIGKILL left its part file: {stale:?}");
+    let mut child = lab(&["export", "--out", "m.mp4", "--size", "320x240", "--fps", "30", "--to", "2ms", "--progress", "json"], &d).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    {
+        let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        for _ in 0..2 {
+            std::io::BufRead::read_line(&mut reader, &mut line).unwrap();
+        }
+    } // the reader goes: the pipe is closed
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the export went on after its progress pipe closed: {:?}\n{err}", out.status);
+    assert!(err.contains("left by an export that was killed"), "{err}");
+    assert!(d.join("m.mp4").exists());
+    assert_eq!(files_in(&d).iter().filter(|p| p.contains(".part-")).count(), 0, "{:?}", files_in(&d));
     let _ = std::fs::remove_dir_all(&d);
 }
 

@@ -9,6 +9,15 @@
 //! half-finished. Time itself advances 1/fps per frame (camera flights
 //! are deterministic). Ctrl-C stops cleanly: nothing under the final name.
 
+/// A line on stdout that a closed pipe does not turn into a panic (the
+/// export ignores SIGPIPE: the video matters, not who reads the report).
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 use super::shared::{OffscreenTarget, VideoClock};
 use super::sim_bridge::{AppCommand, AppSystems, ClockMode, Instances, Playback, SimState, Slot};
 use super::time_lens::SlowClock;
@@ -629,7 +638,7 @@ fn report(rec: &Recorder, states: &Query<&SimState>, instances: &Instances) {
     let plan = &rec.job.plan;
     let t = rec.timing.clone().unwrap_or_default();
     if rec.job.format == Format::Png {
-        println!(
+        say!(
             "wrote {} at t = {t_ms:.3} ms; {} synapse(s), {molecules} molecules drawn; median frame time {median:.1} ms over {} frames",
             rec.job.out.display(),
             states.iter().count(),
@@ -643,16 +652,21 @@ fn report(rec: &Recorder, states: &Query<&SimState>, instances: &Instances) {
         } else {
             format!("t = {:.3} to {t_ms:.3} ms", plan.fast.from_ms)
         };
-        println!("wrote {}: {} frames, {}x{} at {} fps ({:.2} s of video), {span}", rec.job.out.display(), plan.frames, rec.job.size.0, rec.job.size.1, plan.fps, plan.video_s());
-        println!(
+        say!("wrote {}: {} frames, {}x{} at {} fps ({:.2} s of video), {span}", rec.job.out.display(), plan.frames, rec.job.size.0, rec.job.size.1, plan.fps, plan.video_s());
+        say!(
             "export speed: {:.2} frames/s; of {:.1} s: simulation {:.1} s, scene, render and read-back {:.1} s; the encoder (its own thread) was busy {:.1} s; {} frame(s) rendered again after a font-atlas change",
-            t.frames_per_s, t.total_s, t.simulate_s, t.render_and_readback_s, t.encode_s, t.retaken_frames
+            t.frames_per_s,
+            t.total_s,
+            t.simulate_s,
+            t.render_and_readback_s,
+            t.encode_s,
+            t.retaken_frames
         );
         if let Some((srt, vtt)) = rec.job.subtitle_paths() {
-            println!("subtitles: {} and {}", srt.display(), vtt.display());
+            say!("subtitles: {} and {}", srt.display(), vtt.display());
         }
         if let Some(p) = rec.job.metadata_path() {
-            println!("how it was made: {}", p.display());
+            say!("how it was made: {}", p.display());
         }
     }
     // A recording ends where the window did, bit for bit.
@@ -660,9 +674,9 @@ fn report(rec: &Recorder, states: &Query<&SimState>, instances: &Instances) {
         let hash = |e: Option<Entity>| e.and_then(|e| states.get(e).ok()).map(|s| synapse_core::experiment::format_hash(s.exp.state_hash()));
         for (letter, now, then) in [("A", hash(Some(instances.a)), &r.final_hash), ("B", hash(instances.b), &r.final_hash_b)] {
             match (now, then) {
-                (Some(now), Some(then)) if &now == then => println!("state hash of {letter} at the last frame: {now} (the window's)"),
+                (Some(now), Some(then)) if &now == then => say!("state hash of {letter} at the last frame: {now} (the window's)"),
                 (Some(now), Some(then)) => eprintln!("warning: the last frame's state hash of {letter} is {now}; the window ended at {then}"),
-                (Some(now), None) => println!("state hash of {letter} at the last frame: {now}"),
+                (Some(now), None) => say!("state hash of {letter} at the last frame: {now}"),
                 _ => {}
             }
         }
@@ -670,7 +684,7 @@ fn report(rec: &Recorder, states: &Query<&SimState>, instances: &Instances) {
     // The titles drawn over each half of a comparison.
     if let (Ok(a), Some(b)) = (states.get(instances.a), instances.b.and_then(|b| states.get(b).ok())) {
         let d = super::sim_bridge::differences(a, b);
-        println!("halves: {} | {}", super::ui::half_title(super::sim_bridge::Slot::A, a, &d), super::ui::half_title(super::sim_bridge::Slot::B, b, &d));
+        say!("halves: {} | {}", super::ui::half_title(super::sim_bridge::Slot::A, a, &d), super::ui::half_title(super::sim_bridge::Slot::B, b, &d));
     }
 }
 

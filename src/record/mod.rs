@@ -200,7 +200,9 @@ impl Progress {
             }
             ProgressMode::Json => {
                 let eta = if fps > 0.0 { (self.total - done) as f64 / fps } else { f64::NAN };
-                println!("{}", serde_json::json!({ "frame": done, "frames": self.total, "fps": round3(fps), "eta_s": round3(eta), "elapsed_s": round3(elapsed) }));
+                // Nobody reading (a closed pipe) is no reason to stop the export.
+                use std::io::Write;
+                let _ = writeln!(std::io::stdout(), "{}", serde_json::json!({ "frame": done, "frames": self.total, "fps": round3(fps), "eta_s": round3(eta), "elapsed_s": round3(elapsed) }));
             }
             ProgressMode::Quiet => {}
         }
