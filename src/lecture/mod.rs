@@ -294,8 +294,11 @@ impl Loaded {
         let secs = |s: f32, what: &str| if s.is_finite() && (0.0..=600.0).contains(&s) { Ok(()) } else { Err(format!("{what} {s} s: use 0 to 600 seconds")) };
         match step {
             Step::Do(c) | Step::To(_, c) => match c {
-                Command::Drug { name, .. } | Command::WashOut { name } => CATALOGUE.with(|cat| cat.get(name).map(|_| ()).map_err(|e| e.to_string())),
-                _ => Ok(()),
+                // A moment's index depends on what was kept before: the run checks it.
+                Command::RestoreMoment(_) => Ok(()),
+                // Checked as the experiment will when the cue runs (a drug's name, a value's range),
+                // so a bad step is found when the file is read, not a minute into a check.
+                c => SCRATCH.with(|exp| exp.as_ref().map_or(Ok(()), |e| e.check(c).map_err(|e| format!("{c:?}: {e}")))),
             },
             Step::View(_) | Step::Expect(..) => Ok(()),
             Step::Fly(to, s) => {
@@ -400,8 +403,8 @@ pub fn slow_span_min(span: &str) -> Result<f64, String> {
 }
 
 thread_local! {
-    /// The built-in drugs, for the names in `Drug` steps.
-    static CATALOGUE: synapse_core::pharmacology::Catalogue = synapse_core::pharmacology::Catalogue::builtin().unwrap_or_default();
+    /// An experiment on the default scenario, to check the commands of steps (drug names, ranges).
+    static SCRATCH: Option<synapse_core::experiment::Experiment> = synapse_core::experiment::Experiment::new(synapse_core::Scenario::default()).ok();
 }
 
 /// The fix for a RON error code, in words.
@@ -503,6 +506,11 @@ mod tests {
         assert!(e.contains("x.ron:") && e.contains("(cue ") && e.contains("step") && e.contains("neither a viewpoint"), "{e}");
         let e = case("\"2ms/s\")", "\"2ms\")");
         assert!(e.contains("Run(") && e.contains("per second"), "{e}");
+        // A step's command is checked when the file is read, as the cue will carry it out.
+        let e = case("Do(MgMm(0.0))", "Do(MgMm(inf))");
+        assert!(e.contains("x.ron:") && e.contains("step") && e.contains("Mg2+ inf mM is out of range"), "{e}");
+        let e = case("To(A, Drug(name: \"esketamine\", conc_um: 3.0))", "To(A, Drug(name: \"esketamine\", conc_um: -3.0))");
+        assert!(e.contains("esketamine concentration -3") && e.contains("out of range"), "{e}");
         let e = case("scenario: \"single_spike\"", "scenario: \"no_such_scenario\"");
         assert!(e.contains("no_such_scenario"), "{e}");
         let first = &Loaded::builtin().lecture.cues[1].id;

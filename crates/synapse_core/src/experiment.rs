@@ -101,7 +101,9 @@ impl fmt::Display for CommandError {
 impl std::error::Error for CommandError {}
 
 fn in_range(what: &str, v: f64, lo: f64, hi: f64, unit: &str) -> Result<f64, CommandError> {
-    if v.is_finite() && (lo..=hi).contains(&v) { Ok(v) } else { Err(CommandError(format!("{what} {v} {unit} is out of range; use {lo} to {hi} {unit}"))) }
+    // A huge value in scientific notation (1e308, not a 309-digit integer).
+    let shown = if v.is_finite() && v.abs() >= 1e9 { format!("{v:e}") } else { format!("{v}") };
+    if v.is_finite() && (lo..=hi).contains(&v) { Ok(v) } else { Err(CommandError(format!("{what} {shown} {unit} is out of range; use {lo} to {hi} {unit}"))) }
 }
 
 /// A slow moment kept to come back to.
@@ -585,6 +587,15 @@ pub fn format_hash(h: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// A value out of range is named readably, however large.
+    #[test]
+    fn an_out_of_range_value_is_named_readably() {
+        let e = Experiment::new(Scenario::default()).unwrap();
+        assert_eq!(e.check(&Command::MgMm(1e308)).unwrap_err().0, "Mg2+ 1e308 mM is out of range; use 0 to 20 mM");
+        assert_eq!(e.check(&Command::MgMm(-1.0)).unwrap_err().0, "Mg2+ -1 mM is out of range; use 0 to 20 mM");
+        assert!(e.check(&Command::MgMm(f64::NAN)).unwrap_err().0.starts_with("Mg2+ NaN mM"));
+    }
     use super::*;
     use crate::scenario::Stimulus;
 
