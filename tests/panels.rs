@@ -70,7 +70,7 @@ fn the_drug_panel_applies_the_chosen_drug_and_shows_its_evidence() {
         (view, Vec::new()),
     );
     assert!(harness.query_by_label("[established]").is_some());
-    assert!(harness.query_by_label("nmda2a: 40%").is_some());
+    assert!(harness.query_by_label("NMDA (GluN2A): 40%").is_some(), "the receptor by its name, not its column");
     harness.get_by_label("Apply").click();
     harness.run();
     assert_eq!(harness.state().1, vec![sim(Command::Drug { name: "memantine".into(), conc_um: 2.0 })]);

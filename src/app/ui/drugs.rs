@@ -64,8 +64,11 @@ pub fn drugs_panel(ui: &mut egui::Ui, vm: &mut DrugView, catalogue: &Catalogue) 
     for (key, name, c) in &vm.applied {
         ui.label(format!("{name}: {c:.3} µM"));
         for (col, v) in vm.occupancy.iter().filter(|(col, _)| col.starts_with(&format!("occ_{key}_"))) {
-            let receptor = col.trim_start_matches(&format!("occ_{key}_"));
-            ui.add(egui::ProgressBar::new(*v as f32).text(format!("{receptor}: {:.0}%", v * 100.0)).desired_height(14.0));
+            // The receptor's name for people (GluN2A, not the column's nmda2a).
+            let column = col.trim_start_matches(&format!("occ_{key}_"));
+            let receptor = ReceptorKind::ALL.into_iter().find(|k| synapse_core::pharmacology::effects::column_name(*k) == column).map_or(column, |k| k.label());
+            ui.add(egui::ProgressBar::new(*v as f32).text(format!("{receptor}: {:.0}%", v * 100.0)).desired_height(14.0))
+                .on_hover_text("Receptors bound by the drug now. A channel blocker enters only open channels, so at a few spikes it blocks few: the bar grows with use (a train), not with time alone");
         }
     }
     if let Ok(d) = catalogue.get(&vm.selected) {
