@@ -131,6 +131,94 @@ impl Keymap {
     }
 }
 
+/// A group of the help card: its heading and (keys, what they do) lines.
+pub type HelpGroup = (&'static str, Vec<(String, String)>);
+
+impl Keymap {
+    /// The help card (F1): what each active key does, in words, grouped, the
+    /// keys of one action on one line; generated from the keymap, so it stays
+    /// true to a changed one. Digits typed for a jump are one line.
+    pub fn help_card(&self, presenting: bool) -> Vec<HelpGroup> {
+        const GROUPS: [&str; 5] = ["Move through the lecture", "The screen", "Point and draw", "The simulation", "Views"];
+        let mut groups: Vec<HelpGroup> = GROUPS.iter().map(|g| (*g, Vec::new())).collect();
+        let mut seen: Vec<(usize, String)> = Vec::new();
+        for b in self.0.iter().filter(|b| b.when.active(presenting)) {
+            let (group, words) = describe(&b.action);
+            let key = if matches!(b.action, KeyAction::Lecture(LectureCommand::Digit(_))) { "0-9".to_string() } else { key_name(b.key) };
+            match seen.iter().position(|(g, w)| *g == group && *w == words) {
+                Some(i) => {
+                    let line = groups[group].1.iter_mut().find(|(_, w)| *w == seen[i].1).expect("seen lines are in their group");
+                    if !line.0.split(", ").any(|k| k == key) {
+                        line.0 = format!("{}, {key}", line.0);
+                    }
+                }
+                None => {
+                    seen.push((group, words.clone()));
+                    groups[group].1.push((key, words));
+                }
+            }
+        }
+        groups.retain(|(_, lines)| !lines.is_empty());
+        groups
+    }
+}
+
+/// An action in words, and the help card's group (an index of its groups).
+fn describe(a: &KeyAction) -> (usize, String) {
+    use LectureCommand as L;
+    let (g, w): (usize, &str) = match a {
+        KeyAction::Lecture(L::Next) => (0, "next cue (or continue a paused one)"),
+        KeyAction::Lecture(L::Previous) => (0, "previous cue"),
+        KeyAction::Lecture(L::GoTo(_)) | KeyAction::Lecture(L::Jump) => (0, "jump: type the cue's number, then Enter"),
+        KeyAction::Lecture(L::Digit(_)) => (0, "a cue's number, for a jump"),
+        KeyAction::Lecture(L::RestartCue) => (0, "this cue again from its start"),
+        KeyAction::Lecture(L::Presenter(true)) => (1, "start presenting"),
+        KeyAction::Lecture(L::Presenter(false)) => (1, "stop presenting (back to the explorer)"),
+        KeyAction::Lecture(L::TogglePresenter) => (1, "presenting on or off"),
+        KeyAction::Lecture(L::Black) => (1, "black screen (again: back)"),
+        KeyAction::Lecture(L::White) => (1, "white screen (again: back)"),
+        KeyAction::Lecture(L::ToggleConsole) => (1, "the presenter console (notes, answers)"),
+        KeyAction::ToggleFullscreen => (1, "fullscreen or window"),
+        KeyAction::Lecture(L::Spotlight) => (2, "spotlight (hold)"),
+        KeyAction::Lecture(L::Pen) => (2, "pen (hold and drag; cleared at the next cue)"),
+        KeyAction::TogglePlay => (3, "play or pause"),
+        KeyAction::Playback(PlaybackCommand::StepOnce) => (3, "one step"),
+        KeyAction::ToggleSlowClock => (3, "run or pause the slow clock (hours to days)"),
+        KeyAction::ToggleRecord => (3, "record what is on screen, or stop"),
+        KeyAction::Lecture(L::ToggleHelp) => (4, "this help"),
+        KeyAction::TogglePanels => (4, "hide or show the panels"),
+        KeyAction::ToggleEvidence => (4, "evidence level and source on every label"),
+        KeyAction::Playback(p) => return (3, format!("{p:?}")),
+        KeyAction::Sim(c) => {
+            return (
+                3,
+                match c {
+                    Command::Spike => "an action potential (a spike)".into(),
+                    Command::SlowJump { minutes } => format!("the slow clock {minutes} min ahead"),
+                    other => format!("{other:?}"),
+                },
+            );
+        }
+    };
+    (g, w.to_string())
+}
+
+/// A key as printed on it (S, Space, →, PageDown, Esc).
+fn key_name(k: KeyCode) -> String {
+    let raw = format!("{k:?}");
+    match k {
+        KeyCode::ArrowRight => "→".into(),
+        KeyCode::ArrowLeft => "←".into(),
+        KeyCode::ArrowUp => "↑".into(),
+        KeyCode::ArrowDown => "↓".into(),
+        KeyCode::Escape => "Esc".into(),
+        KeyCode::Period => ".".into(),
+        KeyCode::Slash => "/".into(),
+        KeyCode::NumpadEnter => "Enter (keypad)".into(),
+        _ => raw.strip_prefix("Key").or_else(|| raw.strip_prefix("Digit")).unwrap_or(&raw).to_string(),
+    }
+}
+
 /// The command a key press sends, given the clocks' state (toggles) and
 /// where the panels point (experiment commands go there).
 pub fn command_for(action: &KeyAction, (playing, slow_playing, panels, evidence): (bool, bool, bool, bool), target: Target) -> Option<AppCommand> {
@@ -184,6 +272,24 @@ mod tests {
         let no_escape = BUILTIN.replace("(key: Escape, action: Lecture(Presenter(false)), when: Presenting),", "");
         assert!(err(&no_escape).contains("no binding of Escape"), "{no_escape}");
         assert!(Keymap::from_ron(&with("(key: KeyX, action: Sim(MgMm(0.0)))"), "k.ron").is_ok());
+    }
+
+    /// The help card is words, grouped, one line per action with all its keys.
+    #[test]
+    fn the_help_card_says_in_words_what_each_key_does() {
+        let k = Keymap::builtin();
+        let presenting = k.help_card(true);
+        let find = |card: &[HelpGroup], words: &str| card.iter().flat_map(|(_, l)| l).find(|(_, w)| w.starts_with(words)).map(|(k, _)| k.clone());
+        assert_eq!(presenting[0].0, "Move through the lecture");
+        assert_eq!(find(&presenting, "next cue").as_deref(), Some("PageDown, Space, →"));
+        assert_eq!(find(&presenting, "stop presenting").as_deref(), Some("Esc"));
+        assert_eq!(find(&presenting, "a cue's number").as_deref(), Some("0-9"), "ten digits, one line");
+        assert_eq!(find(&presenting, "black screen").as_deref(), Some("., B"));
+        assert!(find(&presenting, "an action potential").is_none(), "S opens the console while presenting");
+        let exploring = k.help_card(false);
+        assert_eq!(find(&exploring, "an action potential").as_deref(), Some("S"));
+        assert_eq!(find(&exploring, "this help").as_deref(), Some("F1, /"));
+        assert!(exploring.iter().all(|(_, lines)| lines.iter().all(|(_, w)| !w.contains("Lecture(") && !w.contains("Sim("))), "{exploring:?}");
     }
 
     /// A misspelt field of a binding is an error at its place, not ignored.

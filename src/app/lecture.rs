@@ -2,7 +2,7 @@
 //! its keys and buttons as `LectureCommand`s, presenter mode (the stage
 //! alone, projector theme, big captions, clicker keys, blank screens, a
 //! spotlight and a pen), the student mode's Back / Next bar, the cue's
-//! prediction card, cue 9's staging calculator, the help overlay, and the
+//! prediction card, cue 9's staging calculator, and the
 //! presenter console in a second window (notes, timer, current and next
 //! cue; the audience window never shows notes or answers before Next).
 //! The cues themselves are played by `crate::lecture::runner`.
@@ -54,7 +54,6 @@ pub struct LectureState {
     pub blank: Option<Blank>,
     /// Digits typed for a jump.
     pub typed: String,
-    pub help: bool,
     /// Pen strokes on the view (egui points), cleared at the next cue.
     pub strokes: Vec<Vec<egui::Pos2>>,
     pub staging: StagingView,
@@ -83,7 +82,6 @@ impl LectureState {
             presenter,
             blank: None,
             typed: String::new(),
-            help: false,
             strokes: Vec::new(),
             staging: StagingView::default(),
             started_s: 0.0,
@@ -222,7 +220,8 @@ fn drive_lecture(
                 l.presenter = *on;
             }
             LectureCommand::ToggleConsole => toggle_console(&mut commands, l, offscreen.is_some()),
-            LectureCommand::ToggleHelp => l.help = !l.help,
+            // The keys' help card is the keys plugin's (it opens outside a lecture too).
+            LectureCommand::ToggleHelp => {}
             LectureCommand::Digit(d) => {
                 if l.typed.len() < 3 {
                     l.typed.push(char::from(b'0' + (*d).min(9)));
@@ -395,7 +394,7 @@ fn evidence_badge(ui: &mut egui::Ui, e: Evidence, size: f32) {
 }
 
 /// The lecture's overlays on the audience view: cue tag, prediction card,
-/// staging calculator, student bar, help, pen, spotlight and blank screens.
+/// staging calculator, student bar, pen, spotlight and blank screens.
 #[allow(clippy::too_many_arguments)]
 fn overlay(
     mut contexts: EguiContexts,
@@ -513,9 +512,6 @@ fn overlay(
         }
         top.circle_stroke(p, r, egui::Stroke::new(4.0, palette::egui(palette::WARNING)));
     }
-    if l.help {
-        help_window(&ctx, &keymap, big);
-    }
     if let Some(b) = l.blank {
         top.rect_filled(screen, 0.0, if b == Blank::Black { egui::Color32::BLACK } else { egui::Color32::WHITE });
     }
@@ -541,20 +537,6 @@ pub fn lecture_bar(ui: &mut egui::Ui, cue: usize, waiting: bool) -> Vec<LectureC
         }
     });
     out
-}
-
-/// The keys, from the keymap (so a changed keymap shows its own keys).
-fn help_window(ctx: &egui::Context, keymap: &Keymap, big: f32) {
-    egui::Window::new("Keys").collapsible(false).anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO).show(ctx, |ui| {
-        egui::Grid::new("keys").striped(true).show(ui, |ui| {
-            for b in &keymap.0 {
-                ui.label(egui::RichText::new(format!("{:?}", b.key)).monospace().size(big * 0.5));
-                ui.label(egui::RichText::new(format!("{:?}", b.action)).size(big * 0.5));
-                ui.label(egui::RichText::new(format!("{:?}", b.when)).size(big * 0.45).weak());
-                ui.end_row();
-            }
-        });
-    });
 }
 
 /// Cue 9: the Thase–Rush stage and MGH score of the trials entered, each
