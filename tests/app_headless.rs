@@ -430,3 +430,27 @@ fn the_clocks_own_commands_reach_both_synapses_of_a_comparison() {
     assert_eq!(st_b(&mut app).sim.solution.mg_mm, 0.5);
     assert_eq!(st(&mut app).sim.solution.mg_mm, 1.0);
 }
+
+/// Live playback keeps the speed it shows at one frame a second (a software
+/// renderer): a 1 s frame at 1 ms/s runs 1 ms of biology, not the quarter
+/// that Bevy's virtual clock (250 ms a frame at most) gave; when computing
+/// cannot keep up the step cap says so.
+#[test]
+fn live_playback_keeps_its_speed_at_one_frame_a_second() {
+    let mut app = app(quiet());
+    app.update();
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs(1)));
+    app.update();
+    let start = st(&mut app).sim.step_index;
+    app.update();
+    let dt_ms = st(&mut app).sim.dt_ms();
+    let ran_ms = (st(&mut app).sim.step_index - start) as f64 * dt_ms;
+    assert!((ran_ms - 1.0).abs() < 0.01, "{ran_ms} ms in a 1 s frame at 1 ms/s");
+    assert!(!app.world().resource::<Playback>().lagging);
+    // 100 ms/s wants 100,000 steps in that frame: the cap takes 20,000 and says so.
+    app.world_mut().resource_mut::<Playback>().bio_us_per_s = 100_000.0;
+    app.update();
+    let p = app.world().resource::<Playback>();
+    assert!(p.lagging && (p.actual_bio_us_per_s(dt_ms) - 20_000.0).abs() < 1.0, "{}", p.actual_bio_us_per_s(dt_ms));
+    assert_eq!(synapse_lab::app::ui::lag_text(20_000.0, 100_000.0), "1 s on screen = 20.000 ms of biology (asked 100.000 ms: computing limits it)");
+}

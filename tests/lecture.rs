@@ -213,10 +213,13 @@ fn presenter_mode_gives_the_stage_the_screen_with_one_plot_and_a_big_caption() {
     assert!(rows_with_text >= 30, "caption text spans {rows_with_text} rows");
     // The cue's title in its band at the top.
     assert!(count(&img, (0, 700, 0, 50), dark) > 300, "cue tag");
-    // Cue 6 at 1024x768: the stage keeps 70 % of the width, the one plot beside it shows the AMPA current (blue).
+    // Cue 6 at 1024x768: the stage keeps 70 % of the width, the one plot beside it
+    // shows what the prediction asks about, the NMDA current (orange), without AMPA's (blue).
     let img = lecture_shot("6", "1024x768", &[]);
     let blue = |r: i32, g: i32, b: i32| b > 180 && r < 120 && g < 160;
-    assert!(count(&img, (730, 1024, 100, 600), blue) > 100, "the current plot");
+    let orange = |r: i32, g: i32, b: i32| r > 180 && (80..180).contains(&g) && b < 90;
+    assert!(count(&img, (730, 1024, 100, 600), orange) > 100, "the NMDA current plot");
+    assert!(count(&img, (730, 1024, 100, 600), blue) < 20, "no AMPA current beside the NMDA question");
     // The stage shows the cleft close-up: AMPA receptors (blue capsules) in both halves.
     let ampa = |r: i32, g: i32, b: i32| b > r + 50 && b > g + 15 && b > 120;
     assert!(count(&img, (0, 350, 200, 600), ampa) > 2000, "AMPA receptors in A");

@@ -399,7 +399,10 @@ pub fn apply_commands(mut commands: Commands, mut messages: MessageReader<AppCom
 
 /// Advance the fast clock by this frame's share of biology, as a `Run`
 /// command to every instance (one clock: A's time step sets the count).
-pub fn advance_fast(time: Res<Time>, mut bio: ResMut<Time<Bio>>, mut states: Query<(&mut SimState, &Slot)>, mut playback: ResMut<Playback>) {
+pub fn advance_fast(time: Res<Time<Real>>, mut bio: ResMut<Time<Bio>>, mut states: Query<(&mut SimState, &Slot)>, mut playback: ResMut<Playback>) {
+    // The wall clock, not Bevy's virtual time: that one clamps a frame to
+    // 250 ms, so at one frame a second live playback ran at a quarter of the
+    // speed it showed, without a warning. The step cap below bounds a frame.
     playback.last_frame_s = time.delta_secs_f64();
     let a_steps = |states: &Query<(&mut SimState, &Slot)>| states.iter().find(|(_, slot)| **slot == Slot::A).map(|(s, _)| (s.sim.step_index, s.sim.dt_ms()));
     let (before, dt_ms) = a_steps(&states).unwrap_or((0, 1e-3));

@@ -23,7 +23,7 @@ mod view;
 pub use compare::{CompareView, compare_panel, half_title};
 pub use drugs::{ClinicTable, DoseJob, DrugView, clinic_panel, dose_panel, drugs_panel, sweep_target};
 pub use evidence::{EvidenceJob, evidence_panel, evidence_window};
-pub use playback::{LensView, PlaybackView, playback_bar, slow_speed_text, speed_text, time_lens_bar};
+pub use playback::{LensView, PlaybackView, lag_text, playback_bar, slow_speed_text, speed_text, time_lens_bar};
 pub use plots::{PlotId, Shown, plots as fast_plots, printed, save_figure};
 pub use scenario::{Dialog, FileAction, ScenarioView, handle_file, scenario_panel};
 pub use stimulation::{StimView, stimulation_panel};

@@ -25,6 +25,12 @@ pub fn speed_text(bio_us_per_s: f64) -> String {
     if slow >= 1.0 { format!("1 s on screen = {amount} of biology ({slow:.0}× slower than life)") } else { format!("1 s on screen = {amount} of biology ({:.1}× faster than life)", 1.0 / slow) }
 }
 
+/// The readout when computing falls short: "1 s on screen = 0.150 ms of biology (asked 1.000 ms: computing limits it)".
+pub fn lag_text(achieved_us_per_s: f64, asked_us_per_s: f64) -> String {
+    let amount = |us: f64| if us < 1000.0 { format!("{us:.3} µs") } else { format!("{:.3} ms", us / 1000.0) };
+    format!("1 s on screen = {} of biology (asked {}: computing limits it)", amount(achieved_us_per_s), amount(asked_us_per_s))
+}
+
 pub fn playback_bar(ui: &mut egui::Ui, vm: &mut PlaybackView) -> Vec<AppCommand> {
     let mut out = Vec::new();
     ui.horizontal_wrapped(|ui| {
@@ -46,9 +52,14 @@ pub fn playback_bar(ui: &mut egui::Ui, vm: &mut PlaybackView) -> Vec<AppCommand>
         }
         ui.separator();
         ui.strong(format!("t = {:.3} ms", vm.t_ms));
-        ui.label(speed_text(vm.bio_us_per_s));
+        // One readout in one place: the asked speed, or, when the computer
+        // falls short, the speed achieved instead (no second line that wraps
+        // and moves the panels under the pointer).
         if vm.lagging {
-            ui.colored_label(palette::egui(palette::WARNING), format!("(computing limits it to {})", speed_text(vm.actual_bio_us_per_s)));
+            ui.colored_label(palette::egui(palette::WARNING), lag_text(vm.actual_bio_us_per_s, vm.bio_us_per_s))
+                .on_hover_text("The computer cannot simulate this fast: biology runs at the achieved speed, and the clock still shows its true time");
+        } else {
+            ui.label(speed_text(vm.bio_us_per_s));
         }
     });
     out
