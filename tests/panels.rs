@@ -402,3 +402,20 @@ fn each_plot_draws_the_columns_it_declares() {
         assert_eq!(lines, id.columns().len(), "{id:?}");
     }
 }
+
+/// A student alone gets the lecturer's notes for the cue, folded until opened,
+/// and not while a question waits for its answer.
+#[test]
+fn student_mode_shows_the_cue_notes_after_the_answer() {
+    use synapse_lab::app::lecture::student_notes;
+    let notes = "Depolarisation expels Mg2+ from the pore.";
+    let mut harness = Harness::new_ui_state(|ui, unanswered: &mut bool| student_notes(ui, notes, *unanswered, 400.0), false);
+    harness.run();
+    assert!(harness.query_by_label(notes).is_none(), "folded until opened");
+    harness.get_by_label("What the lecturer would say").click();
+    harness.run();
+    assert!(harness.query_by_label(notes).is_some());
+    *harness.state_mut() = true;
+    harness.run();
+    assert!(harness.query_by_label(notes).is_none() && harness.query_by_label_contains("After your answer").is_some(), "held back while the question waits");
+}

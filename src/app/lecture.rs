@@ -467,11 +467,15 @@ fn overlay(
     if !l.presenter {
         // Under the cue's tag (a narrow stage has no room beside it).
         let below_tag = stage.left_top() + egui::vec2(10.0, big * 0.75 * 1.3 + 24.0);
+        let notes = &l.loaded.lecture.cues[l.runner.cue].notes;
+        // A student alone has no lecturer: the cue's notes are theirs, once a question is answered.
+        let unanswered = l.runner.prediction.as_ref().is_some_and(|p| !p.revealed);
         egui::Area::new("lecture bar".into()).fixed_pos(below_tag).show(&ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 for c in lecture_bar(ui, l.runner.cue, l.runner.waiting_for_next()) {
                     out.write(AppCommand::Lecture(c));
                 }
+                student_notes(ui, notes, unanswered, (stage.width() * 0.55).max(260.0));
             });
         });
     }
@@ -516,6 +520,22 @@ fn overlay(
         top.rect_filled(screen, 0.0, if b == Blank::Black { egui::Color32::BLACK } else { egui::Color32::WHITE });
     }
     Ok(())
+}
+
+/// Student mode's notes under the bar: what the lecturer would say at this
+/// cue, folded until opened, and held back while a question waits for its answer.
+pub fn student_notes(ui: &mut egui::Ui, notes: &str, unanswered: bool, width: f32) {
+    if notes.is_empty() {
+        return;
+    }
+    egui::CollapsingHeader::new("What the lecturer would say").id_salt("student notes").show(ui, |ui| {
+        ui.set_max_width(width);
+        if unanswered {
+            ui.label("After your answer: press Continue to run the experiment first.");
+        } else {
+            ui.label(notes);
+        }
+    });
 }
 
 /// Student mode's bar: Back, Next (Continue while a cue waits), back to the
