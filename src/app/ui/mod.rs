@@ -438,8 +438,10 @@ fn plots_panel(root: &mut egui::Ui, ui_state: &mut UiState, f: &Frame, top: f32,
         // The one plot a cue needs, large enough to read from the back of a hall.
         egui::Panel::right("one plot").exact_size((screen.width() * 0.3).max(260.0)).resizable(false).show(root, |ui| {
             let text = (screen.height() / 50.0).max(12.0);
-            ui.add_space((screen.height() * 0.2 - top).max(0.0));
-            plots::one_plot(ui, id, &shown, t_now, screen.height() * 0.4, text);
+            // Most of the column's height (it filled only its top third): room
+            // above for the legend, below for the axis title.
+            ui.add_space((screen.height() * 0.1 - top).max(0.0));
+            plots::one_plot(ui, id, &shown, t_now, screen.height() * 0.65, text);
         })
     } else {
         egui::Panel::right("plots").default_size(380.0f32.min(screen.width() * 0.3)).max_size(screen.width() * 0.3).show(root, |ui| {
