@@ -230,3 +230,33 @@ fn presenter_mode_gives_the_stage_the_screen_with_one_plot_and_a_big_caption() {
     assert_eq!(count(&img, (0, 1024, 250, 768), green), 0, "nothing of the scene shows through the console");
     assert!(count(&img, (0, 1024, 100, 200), dark) > 500, "notes");
 }
+
+/// Presses that arrive while a cue is loading are one press: on a slow
+/// machine a presenter presses again when nothing moved, and the lecture
+/// jumped from cue 1 to cue 4. Two Nexts in one frame, or in the frame after
+/// the move, move one cue; the next press after that moves again.
+#[test]
+fn presses_while_a_cue_loads_are_coalesced_not_skips() {
+    use synapse_lab::app::sim_bridge::AppCommand;
+    use synapse_lab::command::lecture::LectureCommand;
+    let mut app = lecture_app(0, true, Pace::Live);
+    let next = |app: &mut App| {
+        app.world_mut().write_message(AppCommand::Lecture(LectureCommand::Next));
+    };
+    next(&mut app);
+    next(&mut app);
+    app.update();
+    assert_eq!(cue(&app), 1, "two presses in one frame: one move");
+    next(&mut app);
+    app.update();
+    assert_eq!(cue(&app), 1, "a press in the frame after the move: the same press");
+    app.update();
+    next(&mut app);
+    app.update();
+    assert_eq!(cue(&app), 2, "a later press moves on");
+    app.update();
+    app.world_mut().write_message(AppCommand::Lecture(LectureCommand::Previous));
+    app.world_mut().write_message(AppCommand::Lecture(LectureCommand::Previous));
+    app.update();
+    assert_eq!(cue(&app), 1);
+}

@@ -54,6 +54,8 @@ pub struct LectureState {
     pub blank: Option<Blank>,
     /// Digits typed for a jump.
     pub typed: String,
+    /// The frame (of `drive_lecture`'s count) in which Next or Previous last moved the cue.
+    moved_on_frame: Option<u64>,
     /// Pen strokes on the view (egui points), cleared at the next cue.
     pub strokes: Vec<Vec<egui::Pos2>>,
     pub staging: StagingView,
@@ -82,6 +84,7 @@ impl LectureState {
             presenter,
             blank: None,
             typed: String::new(),
+            moved_on_frame: None,
             strokes: Vec::new(),
             staging: StagingView::default(),
             started_s: 0.0,
@@ -173,23 +176,32 @@ fn drive_lecture(
     mut messages: ResMut<Messages<AppCommand>>,
     mut cursor: Local<bevy::ecs::message::MessageCursor<AppCommand>>,
     mut settings: ResMut<Settings>,
-    time: Res<Time>,
     real: Res<Time<Real>>,
     offscreen: Option<Res<super::shared::OffscreenTarget>>,
     video: Option<Res<super::shared::VideoClock>>,
+    mut frame: Local<u64>,
 ) {
+    *frame += 1;
     let now = real.elapsed_secs_f64();
     let l = &mut *lecture;
     let cues = l.loaded.lecture.cues.len();
     let cue_before = l.runner.cue;
     let mut presenter_changed = false;
     let asked: Vec<LectureCommand> = cursor.read(&messages).filter_map(|m| if let AppCommand::Lecture(c) = m { Some(c.clone()) } else { None }).collect();
+    // A Next or Previous in the frame that moved the cue, or in the one after,
+    // was pressed while that move was loading (on a slow machine a frame can
+    // take seconds, and a presenter presses again): it is the same press,
+    // coalesced, not a skip. At 60 frames a second that window is 33 ms.
+    let coalesced = |l: &LectureState| l.moved_on_frame.is_some_and(|f| *frame - f <= 1);
     for c in &asked {
         match c {
+            LectureCommand::Next if coalesced(l) && !l.runner.waiting_for_next() => {}
+            LectureCommand::Previous if coalesced(l) => {}
             LectureCommand::Next => {
                 if !l.runner.release() {
                     if l.runner.cue + 1 < cues {
                         l.go_to(l.runner.cue + 1, now);
+                        l.moved_on_frame = Some(*frame);
                     } else if l.presenter && offscreen.is_none() {
                         // Past the last cue: the show ends, as in PowerPoint; here presenter mode ends.
                         l.presenter = false;
@@ -200,6 +212,7 @@ fn drive_lecture(
             LectureCommand::Previous => {
                 let cue = l.runner.cue.saturating_sub(1);
                 l.go_to(cue, now);
+                l.moved_on_frame = Some(*frame);
             }
             LectureCommand::GoTo(n) => l.go_to(*n, now),
             LectureCommand::RestartCue => {
@@ -252,7 +265,8 @@ fn drive_lecture(
             }
             None => Vec::new(),
         },
-        _ => l.runner.advance(&l.loaded, time.delta_secs_f64(), l.pace),
+        // The wall clock: Bevy's virtual clock clamps a frame to 250 ms, which slowed cues on a slow machine.
+        _ => l.runner.advance(&l.loaded, real.delta_secs_f64(), l.pace),
     };
     for o in outs {
         match o {
