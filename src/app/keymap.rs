@@ -101,7 +101,7 @@ impl Keymap {
                 return Err(format!("{at}: {:?} is a clicker's key and means only {only:?}; bind {:?} to another key", b.key, b.action));
             }
             if let KeyAction::Sim(c) = &b.action {
-                scratch.check(c).map_err(|e| format!("{at}: Sim({c:?}): {e}"))?;
+                scratch.check_ahead(c).map_err(|e| format!("{at}: Sim({c:?}): {e}"))?;
                 if let Command::Run { steps } = c
                     && *steps > MAX_KEY_RUN_STEPS
                 {

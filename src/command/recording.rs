@@ -132,18 +132,16 @@ impl Recording {
         if rec.b.is_none() && rec.frames.iter().any(|f| !f.b.is_empty()) {
             return Err(format!("{file}: commands for B in a recording without a comparison"));
         }
-        // Every command checked as `replay` would carry it out, before a frame is
-        // rendered (a moment's index depends on the state: replay checks it).
+        // Every command checked as `replay` would carry it out, before a frame is rendered.
         for (slot, log, frames) in [("A", Some(&rec.a), rec.frames.iter().map(|f| &f.a).collect::<Vec<_>>()), ("B", rec.b.as_ref(), rec.frames.iter().map(|f| &f.b).collect())] {
             let Some(log) = log else { continue };
             let scratch = Experiment::new(log.scenario.clone()).map_err(|e| format!("{file}: the recorded scenario of {slot}: {e}"))?;
-            let check = |c: &Command| if matches!(c, Command::RestoreMoment(_)) { Ok(()) } else { scratch.check(c) };
             for (n, l) in log.commands.iter().enumerate() {
-                check(&l.command).map_err(|e| format!("{file}: {slot}'s command {}: {:?}: {e} (record again, or remove the command)", n + 1, l.command))?;
+                scratch.check_ahead(&l.command).map_err(|e| format!("{file}: {slot}'s command {}: {:?}: {e} (record again, or remove the command)", n + 1, l.command))?;
             }
             for (i, cmds) in frames.iter().enumerate() {
                 for c in cmds.iter() {
-                    check(c).map_err(|e| format!("{file}: frame {}: {slot}: {c:?}: {e} (record again, or remove the command)", i + 1))?;
+                    scratch.check_ahead(c).map_err(|e| format!("{file}: frame {}: {slot}: {c:?}: {e} (record again, or remove the command)", i + 1))?;
                 }
             }
         }

@@ -293,13 +293,9 @@ impl Loaded {
     fn check_step(&self, step: &Step) -> Result<(), String> {
         let secs = |s: f32, what: &str| if s.is_finite() && (0.0..=600.0).contains(&s) { Ok(()) } else { Err(format!("{what} {s} s: use 0 to 600 seconds")) };
         match step {
-            Step::Do(c) | Step::To(_, c) => match c {
-                // A moment's index depends on what was kept before: the run checks it.
-                Command::RestoreMoment(_) => Ok(()),
-                // Checked as the experiment will when the cue runs (a drug's name, a value's range),
-                // so a bad step is found when the file is read, not a minute into a check.
-                c => SCRATCH.with(|exp| exp.as_ref().map_or(Ok(()), |e| e.check(c).map_err(|e| format!("{c:?}: {e}")))),
-            },
+            // Checked as the experiment will when the cue runs (a drug's name, a value's range),
+            // so a bad step is found when the file is read, not a minute into a check.
+            Step::Do(c) | Step::To(_, c) => SCRATCH.with(|exp| exp.as_ref().map_or(Ok(()), |e| e.check_ahead(c).map_err(|e| format!("{c:?}: {e}")))),
             Step::View(_) | Step::Expect(..) => Ok(()),
             Step::Fly(to, s) => {
                 secs(*s, "Fly over")?;

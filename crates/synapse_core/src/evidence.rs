@@ -178,11 +178,6 @@ impl Comparison {
     }
 }
 
-/// `n` points of `f` from `x0` to `x1`.
-pub fn sample(x0: f64, x1: f64, n: usize, f: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
-    (0..n).map(|i| x0 + (x1 - x0) * i as f64 / (n - 1).max(1) as f64).map(|x| (x, f(x))).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

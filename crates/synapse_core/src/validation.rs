@@ -173,9 +173,14 @@ fn slow_phase(t: &[f64], y: &[f64], from_ms: f64, to_ms: f64) -> (f64, f64) {
 
 /// Weighted decay τw = ∫ y dt / y_peak from the peak on.
 fn weighted_tau(t: &[f64], y: &[f64]) -> f64 {
-    let (ip, peak) = y.iter().enumerate().max_by(|a, b| a.1.abs().total_cmp(&b.1.abs())).map(|(i, v)| (i, *v)).unwrap();
+    let ip = peak_index(y);
     let dt = t[1] - t[0];
-    y[ip..].iter().sum::<f64>() * dt / peak
+    y[ip..].iter().sum::<f64>() * dt / y[ip]
+}
+
+/// Where `y` is largest in size (a current's peak is negative).
+fn peak_index(y: &[f64]) -> usize {
+    y.iter().enumerate().max_by(|a, b| a.1.abs().total_cmp(&b.1.abs())).map(|(i, _)| i).unwrap_or(0)
 }
 
 fn rows_cleft_and_mepsc(quick: bool) -> Group {
@@ -211,7 +216,7 @@ fn rows_cleft_and_mepsc(quick: bool) -> Group {
 
 /// `y` against time from its (largest absolute) peak, from `before_ms` to `after_ms`, at most ~600 points.
 fn from_peak(t: &[f64], y: &[f64], before_ms: f64, after_ms: f64) -> Vec<(f64, f64)> {
-    let ip = y.iter().enumerate().max_by(|a, b| a.1.abs().total_cmp(&b.1.abs())).map(|(i, _)| i).unwrap_or(0);
+    let ip = peak_index(y);
     let kept: Vec<(f64, f64)> = t.iter().zip(y).map(|(ti, yi)| (ti - t[ip], *yi)).filter(|(x, _)| *x >= before_ms && *x <= after_ms).collect();
     let every = kept.len().div_ceil(600).max(1);
     kept.into_iter().step_by(every).collect()
@@ -234,7 +239,6 @@ fn rows_nmda_component(quick: bool) -> Group {
     let (_, nmda) = mean_waveform(&traces, |r| r.i_nmda_pA);
     let (a, m) = (transient(&t, &ampa), transient(&t, &nmda));
     // Both components as fractions of the AMPA peak, in time from the NMDA component's peak.
-    let peak_index = |y: &[f64]| y.iter().enumerate().max_by(|x, y| x.1.abs().total_cmp(&y.1.abs())).map(|(i, _)| i).unwrap_or(0);
     let (t_nmda_peak, a_peak_index) = (t[peak_index(&nmda)], peak_index(&ampa));
     let scaled = |y: &[f64]| -> Vec<(f64, f64)> {
         // Every sample through the AMPA component's few milliseconds, one in `every` after (its peak would be skipped).
