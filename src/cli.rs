@@ -79,6 +79,17 @@ enum Command {
     Clinic,
     /// Give a lecture in presenter mode: the built-in one, or a lecture file; `--check` plays every cue headless.
     Lecture(LectureArgs),
+    /// Print a shell completion script to standard output, e.g. `synapse-lab completions bash > /etc/bash_completion.d/synapse-lab`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages (synapse-lab.1 and one per command) into a folder; the packages run it.
+    #[command(hide = true)]
+    Manpages {
+        /// Folder for the pages (created if missing).
+        dir: PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -415,6 +426,8 @@ pub fn main() -> ExitCode {
         Some(Command::Scenarios) => scenarios(),
         Some(Command::Clinic) => clinic(),
         Some(Command::Lecture(a)) => lecture(a),
+        Some(Command::Completions { shell }) => completions(shell),
+        Some(Command::Manpages { dir }) => manpages(&dir),
         None => window(&cli),
     };
     match result {
@@ -426,6 +439,31 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `completions SHELL`: the script clap_complete generates from these definitions.
+fn completions(shell: clap_complete::Shell) -> Result<ExitCode, String> {
+    use clap::CommandFactory;
+    clap_complete::generate(shell, &mut Cli::command(), "synapse-lab", &mut std::io::stdout());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `manpages DIR`: one roff page for the program and one per visible command
+/// (`synapse-lab-run.1`, ...), each written whole or not at all.
+fn manpages(dir: &Path) -> Result<ExitCode, String> {
+    use clap::CommandFactory;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
+    let mut root = Cli::command().disable_help_subcommand(true);
+    root.build();
+    let mut pages = vec![root.clone()];
+    pages.extend(root.get_subcommands().filter(|c| !c.is_hide_set()).cloned());
+    for page in pages {
+        let man = clap_mangen::Man::new(page);
+        let path = dir.join(man.get_filename());
+        write_atomically(&path, |w| man.render(w))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `--scenario`: a file, or a built-in scenario by name (the default one when none is given).
@@ -943,7 +981,7 @@ fn run_slow(scenario: &Scenario, cascade: &mut synapse_core::signalling::Cascade
         return Err(format!("the trace would hold {:.2e} rows (over {MAX_ROWS:.0e}); record less often, e.g. --set cascade.record_every_min={:.0}", t_end_min / every, (t_end_min / MAX_ROWS).ceil()));
     }
     println!("scenario: {} ({}), {} on the slow clock (dt {} min, a row every {} min)", scenario.name, file, format_minutes(t_end_min), scenario.cascade.dt_min, every);
-    println!("the particle synapse runs in microseconds; this run integrates the BDNF/TrkB/mTORC1 cascade (docs/model.md §9, C1-C12), reading the synapse's drug effects");
+    println!("the particle synapse runs in microseconds; this run integrates the BDNF/TrkB/mTORC1 cascade (the guide's model chapter, §9 C1-C12), reading the synapse's drug effects");
     let started = std::time::Instant::now();
     let trace = SlowTrace::record(cascade, t_end_min, every);
     let wall = started.elapsed().as_secs_f64();

@@ -387,3 +387,28 @@ fn a_file_that_is_not_utf8_is_placed_by_line_and_column() {
         let _ = std::fs::remove_file(p);
     }
 }
+
+#[test]
+fn completions_and_man_pages_come_from_the_clap_definitions() {
+    // Completions name every command and its options (bash's script lists them as words).
+    let o = synapse_lab(&["completions", "bash"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("_synapse__lab()") && out.contains("complete -F _synapse__lab") && out.contains("lecture") && out.contains("--reduce-motion") && out.contains("dose-response"), "{out}");
+    let o = synapse_lab(&["completions", "nushell"]);
+    assert!(!o.status.success() && text(&o).1.contains("possible values"), "an unknown shell is refused with the choices");
+    // One man page per visible command, in roff, with the command's own help in it.
+    let dir = tmp("man");
+    let o = synapse_lab(&["manpages", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let mut pages: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    pages.sort();
+    for page in ["synapse-lab.1", "synapse-lab-run.1", "synapse-lab-lecture.1", "synapse-lab-export.1", "synapse-lab-completions.1"] {
+        assert!(pages.iter().any(|p| p == page), "{page} in {pages:?}");
+    }
+    assert!(!pages.iter().any(|p| p.contains("manpages") || p.contains("help")), "hidden commands get no page: {pages:?}");
+    let lecture = std::fs::read_to_string(dir.join("synapse-lab-lecture.1")).unwrap();
+    assert!(lecture.starts_with(".ie") || lecture.contains(".TH"), "roff: {}", &lecture[..200.min(lecture.len())]);
+    assert!(lecture.contains("student"), "the lecture page has its options");
+    let _ = std::fs::remove_dir_all(&dir);
+}
