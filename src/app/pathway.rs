@@ -266,7 +266,7 @@ pub fn pathway_graph(ui: &mut egui::Ui, c: &Cascade, selected: Option<usize>) ->
             painter.text(centre(i) + egui::vec2(0.0, box_size.y * 0.62), egui::Align2::CENTER_TOP, text, egui::FontId::proportional(11.0), egui::Color32::from_rgb(220, 60, 60));
         }
     }
-    ui.small(format!("slow clock {} · orange = above baseline, blue = below · schematic, hypothesis-level constants (docs/model.md §9)", format_minutes(c.t_min())));
+    ui.small(format!("slow clock {} · orange = above baseline, blue = below · schematic, hypothesis-level constants (user's guide: the model, §9)", format_minutes(c.t_min())));
     clicked
 }
 

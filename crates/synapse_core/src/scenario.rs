@@ -2,7 +2,7 @@
 //! seed, duration, recording), in versioned RON, with validation and
 //! command-line overrides (`--set path=value`).
 //!
-//! Every default below cites its source; see `docs/model.md`
+//! Every default below cites its source; see `book/src/model.md`
 //! for the table each number comes from. "approx." marks a value the sheet
 //! itself marks as uncertain; "assumption" marks a teaching constant.
 
@@ -226,7 +226,7 @@ impl Default for PresynapticConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct ReceptorConfig {
     /// AMPA receptors in the PSD: up to ~150 in mushroom spines (Matsuzaki 2001 ✔);
-    /// 80 chosen so the mEPSC falls in 10–30 pA (docs/model.md §10).
+    /// 80 chosen so the mEPSC falls in 10–30 pA (book/src/model.md §10).
     pub ampa: u32,
     /// NMDA receptors that gate like GluN1/GluN2A: the GluN2A diheteromers
     /// and the GluN1/GluN2A/GluN2B triheteromers, the majority of synaptic
@@ -257,7 +257,7 @@ pub struct ReceptorConfig {
     pub kainate_conductance_ps: f64,
     /// Reversal of AMPA, NMDA and kainate currents: 0 mV (Destexhe 1998 ✔).
     pub e_glu_mv: f64,
-    /// Q10 of AMPA kinetics measured at 22 °C (assumption within the 2–3 range docs/model.md §10 allows).
+    /// Q10 of AMPA kinetics measured at 22 °C (assumption within the 2–3 range book/src/model.md §10 allows).
     pub ampa_q10: f64,
 }
 
@@ -360,7 +360,7 @@ impl Default for MetabolismConfig {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct SolutionConfig {
-    /// Extracellular Mg²⁺: CSF 1.0–1.2 mM (docs/model.md §6 ✔).
+    /// Extracellular Mg²⁺: CSF 1.0–1.2 mM (book/src/model.md §6 ✔).
     pub mg_mm: f64,
     /// Extracellular Ca²⁺ (approx. 2 mM in slice ACSF); scales Ca²⁺ entry.
     pub ca_mm: f64,
@@ -513,7 +513,7 @@ impl DrugPlan {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct CascadeConfig {
-    /// Euler step of the slow model (docs/model.md §9: ≤ 0.02 min).
+    /// Euler step of the slow model (book/src/model.md §9: ≤ 0.02 min).
     pub dt_min: f64,
     /// Row interval of a slow-clock trace (`run --duration 24h`).
     pub record_every_min: f64,
@@ -718,7 +718,7 @@ impl Scenario {
                 }
             }
         }
-        check("cascade.dt_min", self.cascade.dt_min, 1e-4, 0.02, "min (docs/model.md §9: at most 0.02)")?;
+        check("cascade.dt_min", self.cascade.dt_min, 1e-4, 0.02, "min (book/src/model.md §9: at most 0.02)")?;
         check("cascade.record_every_min", self.cascade.record_every_min, self.cascade.dt_min, 10_080.0, "min (at least dt_min)")?;
         check("cascade.v_rest_mv", self.cascade.v_rest_mv, -90.0, -40.0, "mV")?;
         check("cascade.stress", self.cascade.stress, 0.0, 1.0, "(0 = none, 1 = the illustrative stressed state)")?;

@@ -1,5 +1,5 @@
 //! The slow clock: from NMDA receptor block to new synapses over minutes to
-//! days (docs/model.md §9 C1–C12, calibrated against §7 as §10 asks).
+//! days (book/src/model.md §9 C1–C12, calibrated against §7 as §10 asks).
 //!
 //! Owns the cascade's state (glutamate surge, p-eEF2, BDNF, TrkB, ERK/Akt,
 //! GSK-3, mTORC1 and the adaptation of its input, protein in transit,
@@ -701,7 +701,7 @@ pub const CORE_COLUMNS: [&str; 5] = [FIXED_COLUMNS[0], FIXED_COLUMNS[1], FIXED_C
 
 /// AMPA transmission relative to drug-free: the charge (∫ open fraction) of
 /// the AMPA scheme's master equation under `mods`, for a 1.1 mM glutamate
-/// transient decaying with τ 1.2 ms (docs/model.md S2), over 20 ms. NBQX
+/// transient decaying with τ 1.2 ms (book/src/model.md S2), over 20 ms. NBQX
 /// (slower binding) lowers it; a PAM (slower closing and desensitisation)
 /// raises it.
 pub fn ampa_transmission(mods: RateMods) -> f64 {

@@ -825,7 +825,7 @@ pub fn cascade_trace(name: &str, hours: f64) -> crate::signalling::SlowTrace {
     crate::signalling::SlowTrace::record(&mut c, hours * 60.0, 1.0)
 }
 
-/// Slow-cascade rows: the calibration targets of docs/model.md §7, and the
+/// Slow-cascade rows: the calibration targets of book/src/model.md §7, and the
 /// pharmacological dissections (NBQX, rapamycin, memantine, lithium, SSRI).
 fn rows_cascade() -> Group {
     use crate::signalling::peak;

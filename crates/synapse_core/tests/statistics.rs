@@ -18,7 +18,7 @@ fn walkers(n: usize, z0: f32) -> Molecules {
 
 #[test]
 fn msd_in_3d_is_6dt_within_5_sigma() {
-    // docs/model.md §10: 1e5 walkers, 1,000 steps of 1 µs, D = 0.33 µm²/ms:
+    // book/src/model.md §10: 1e5 walkers, 1,000 steps of 1 µs, D = 0.33 µm²/ms:
     // <r²> = 1.98 µm² with a 5σ band of ±1.3%.
     let (n, steps, d, dt) = (100_000, 1000u64, 0.33f64, 1e-3f64);
     let mut m = walkers(n, 0.0);

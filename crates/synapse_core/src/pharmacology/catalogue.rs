@@ -42,7 +42,7 @@ pub struct Regimen {
     pub source: String,
 }
 
-/// One-compartment PK models (docs/model.md §9 C1); concentrations are
+/// One-compartment PK models (book/src/model.md §9 C1); concentrations are
 /// free brain concentrations.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub enum Pk {
@@ -61,7 +61,7 @@ pub const GAS_WASHOUT_MIN: f64 = 5.0;
 
 impl Pk {
     /// Plasma concentration (µM) `t_min` after the start (one compartment,
-    /// docs/model.md §9 C1); `None` where the model gives only a brain level.
+    /// book/src/model.md §9 C1); `None` where the model gives only a brain level.
     pub fn plasma_um(&self, t_min: f64) -> Option<f64> {
         let t = t_min.max(0.0);
         match *self {
@@ -476,7 +476,7 @@ mod tests {
     fn ketamine_infusion_reaches_the_measured_plasma_level() {
         let c = catalogue();
         let pk = &c.get("ketamine").unwrap().regimen.as_ref().unwrap().pk;
-        // 0.5 mg/kg over 40 min: ~0.64 µM at the end (docs/model.md §9 C1: ≈ 0.7;
+        // 0.5 mg/kg over 40 min: ~0.64 µM at the end (book/src/model.md §9 C1: ≈ 0.7;
         // Zarate 2006 measured 185 ng/mL = 0.78 µM), then t½ 150 min.
         let end = pk.plasma_um(40.0).unwrap();
         assert!((end - 0.64).abs() < 0.02, "{end}");

@@ -1,5 +1,5 @@
 //! From applied drugs to what the synapse feels: rate multipliers per
-//! receptor kind (E4, E6 of docs/model.md §9), channel activity scales,
+//! receptor kind (E4, E6 of book/src/model.md §9), channel activity scales,
 //! the glycine-site mixture (E5), open-channel blockers with their
 //! voltage-dependent rates, extra Mg²⁺, release and transporter scales.
 use crate::math;
@@ -49,7 +49,7 @@ impl Blocker {
     /// Per-step probabilities. Block and unblock happen only while the
     /// channel is open, so the steady-state fraction blocked is
     /// D/(D + IC50(V)) whatever the open probability: k_on = k_off/IC50(V),
-    /// with k_off the measured one (Gilling et al. 2009; docs/model.md §10).
+    /// with k_off the measured one (Gilling et al. 2009; book/src/model.md §10).
     /// `pore_free` is the fraction of time the pore is free of Mg²⁺ (B(V) of
     /// Jahr & Stevens): a blocker enters only a pore free of Mg²⁺, as the
     /// two share the deep site, so 1 mM Mg²⁺ raises the IC50 by 1/B(V),
@@ -236,7 +236,7 @@ mod tests {
     #[test]
     fn ketamine_ic50_follows_woodhull_voltage_dependence() {
         let b = Blocker { key: "k".into(), targets: vec![], ic50_um_minus70: 0.71, koff_per_s: 0.22, delta: 0.79, escape_on_closing: 0.0, on_rate_factor: 1.0, conc_um: 1.0 };
-        // docs/model.md §10: IC50(0) ≈ 5.7 µM; IC50(−40)/IC50(−70) ≈ 2.4 (at ~25 °C).
+        // book/src/model.md §10: IC50(0) ≈ 5.7 µM; IC50(−40)/IC50(−70) ≈ 2.4 (at ~25 °C).
         assert!((b.ic50_um(0.0, 22.0) - 6.1).abs() < 0.6, "{}", b.ic50_um(0.0, 22.0));
         assert!((b.ic50_um(-40.0, 22.0) / 0.71 - 2.5).abs() < 0.2);
     }

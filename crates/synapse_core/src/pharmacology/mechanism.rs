@@ -1,5 +1,5 @@
 //! One place for each mechanism's behaviour: its constants and their
-//! checks, what it does to the synapse (docs/model.md §9 E1–E7, applied in
+//! checks, what it does to the synapse (book/src/model.md §9 E1–E7, applied in
 //! `effects`), its equilibrium occupancy, whether its molecules are drawn
 //! in the cleft, what a dose–response sweep measures, how its input potency
 //! reads, and whether it reaches the slow cascade. A new mechanism is a new

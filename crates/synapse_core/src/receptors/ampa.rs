@@ -1,6 +1,6 @@
 //! AMPA receptor: the 7-state scheme of Jonas, Major & Sakmann (J Physiol
 //! 1993), with desensitisation from the singly bound, doubly bound and open
-//! states. Rates as tabulated in docs/model.md §3a (✔ two model files agree).
+//! states. Rates as tabulated in book/src/model.md §3a (✔ two model files agree).
 //! They were measured at room temperature (22 °C); the simulation scales them
 //! by Q10^((T − 22)/10) (see `ReceptorConfig::ampa_q10`).
 

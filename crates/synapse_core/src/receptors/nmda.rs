@@ -6,7 +6,7 @@
 //! and the Mg²⁺ block of Jahr & Stevens (1990).
 //!
 //! Retuning: the Destexhe rates give a deactivation τ ≈ 145 ms and the same
-//! peak open probability for both, neither subtype (docs/model.md §10).
+//! peak open probability for both, neither subtype (book/src/model.md §10).
 //! Each variant multiplies the unbinding rate by one factor, the gating and
 //! desensitisation rates by a second and the opening rate by a third
 //! (binding rate kept), chosen so that the master equation's response to a
@@ -20,7 +20,7 @@ use crate::math;
 
 use super::scheme::{Gate, RateKind, Scheme, StateDef, TransitionDef};
 
-/// Destexhe 1998 nmda5.mod rates (ms⁻¹; Rb in mM⁻¹ms⁻¹) ✔ docs/model.md §3a.
+/// Destexhe 1998 nmda5.mod rates (ms⁻¹; Rb in mM⁻¹ms⁻¹) ✔ book/src/model.md §3a.
 const RB: f64 = 5.0;
 const RU: f64 = 12.9e-3;
 const RD: f64 = 8.4e-3;
@@ -106,7 +106,7 @@ mod tests {
 
     #[test]
     fn mg_block_matches_jahr_stevens_values() {
-        // docs/model.md §10: B(−70, 1 mM) = 0.0445, B(−40) = 0.230, B(−20) = 0.508.
+        // book/src/model.md §10: B(−70, 1 mM) = 0.0445, B(−40) = 0.230, B(−20) = 0.508.
         assert!((mg_unblock(-70.0, 1.0) - 0.0445).abs() < 5e-4);
         assert!((mg_unblock(-40.0, 1.0) - 0.230).abs() < 1e-3);
         assert!((mg_unblock(-20.0, 1.0) - 0.508).abs() < 1e-3);

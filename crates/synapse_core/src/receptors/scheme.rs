@@ -55,7 +55,7 @@ pub struct Scheme {
 /// Multipliers applied to rates: the hook through which the solution and
 /// drugs act on binding and gating (a competitive antagonist scales
 /// `binding`, a negative allosteric modulator `opening`, a PAM divides
-/// `closing`, E4/E6 of docs/model.md §9).
+/// `closing`, E4/E6 of book/src/model.md §9).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RateMods {
     /// Co-agonist occupancy factor on `Gate::Coagonist` transitions (0–1).
