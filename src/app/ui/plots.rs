@@ -216,17 +216,24 @@ fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32, save
     if let Some((lo, hi)) = least_y_range(id) {
         plot = plot.include_y(lo).include_y(hi);
     }
-    plot.show(ui, |p| {
-        for s in fig.series {
-            let name = if s.slot.is_empty() { s.name } else { format!("{} ({})", s.name, s.slot) };
-            let style = if s.slot == "B" { LineStyle::dashed_loose() } else { LineStyle::Solid };
-            p.line(Line::new(name, s.points).color(s.color).style(style));
+    ui.scope(|ui| {
+        // egui_plot draws tick labels and axis titles in the Body style: as large
+        // as the legend where that is larger (a cue's plot on a projector).
+        if let Some(body) = ui.style_mut().text_styles.get_mut(&egui::TextStyle::Body) {
+            body.size = body.size.max(text);
         }
-        for (label, y, color) in fig.bands {
-            p.hline(HLine::new(label, y).color(color).width(6.0));
-        }
-        // "now" is the red line; it needs no legend entry.
-        p.vline(VLine::new("", fig.now).color(palette::egui(palette::ERROR)));
+        plot.show(ui, |p| {
+            for s in fig.series {
+                let name = if s.slot.is_empty() { s.name } else { format!("{} ({})", s.name, s.slot) };
+                let style = if s.slot == "B" { LineStyle::dashed_loose() } else { LineStyle::Solid };
+                p.line(Line::new(name, s.points).color(s.color).style(style));
+            }
+            for (label, y, color) in fig.bands {
+                p.hline(HLine::new(label, y).color(color).width(6.0));
+            }
+            // "now" is the red line; it needs no legend entry.
+            p.vline(VLine::new("", fig.now).color(palette::egui(palette::ERROR)));
+        });
     });
     save
 }
