@@ -212,13 +212,26 @@ impl fmt::Display for DrugError {
             DrugError::Io { file, message } => write!(f, "{file}: cannot read the drug file: {message}"),
             DrugError::Parse { file, line, col, message } => write!(f, "{file}:{line}:{col}: not a valid drug file: {message}. Compare with assets/drugs/ketamine.ron"),
             DrugError::Invalid { file, field, message } => write!(f, "{file}: {field}: {message}"),
-            DrugError::Unknown { name, known } => write!(f, "unknown drug '{name}'; known drugs: {}", known.join(", ")),
+            DrugError::Unknown { name, known } => {
+                write!(f, "unknown drug '{name}'")?;
+                if let Some(near) = nearest(name, known) {
+                    write!(f, "; did you mean '{near}'?")?;
+                }
+                write!(f, " Known drugs: {}", known.join(", "))
+            }
             DrugError::Concentration { text, message } => write!(f, "'{text}': {message}"),
         }
     }
 }
 
 impl std::error::Error for DrugError {}
+
+/// The known name closest to a mistyped one, if it is close enough to be
+/// what was meant (Jaro–Winkler similarity above 0.8, as clap suggests).
+fn nearest<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
+    let name = name.to_lowercase();
+    known.iter().map(|k| (strsim::jaro_winkler(&name, k), k)).filter(|(s, _)| *s > 0.8).max_by(|a, b| a.0.total_cmp(&b.0)).map(|(_, k)| k.as_str())
+}
 
 impl Drug {
     pub fn from_ron(text: &str, file: &str) -> Result<Self, DrugError> {
@@ -462,7 +475,11 @@ mod tests {
     fn bad_files_and_names_get_clear_messages() {
         let c = catalogue();
         let e = c.get("ketamin").unwrap_err().to_string();
-        assert!(e.contains("unknown drug 'ketamin'") && e.contains("ketamine") && e.contains("memantine"), "{e}");
+        assert!(e.contains("unknown drug 'ketamin'; did you mean 'ketamine'?") && e.contains("memantine"), "{e}");
+        let e = c.get("Memantin").unwrap_err().to_string();
+        assert!(e.contains("did you mean 'memantine'?"), "{e}");
+        let e = c.get("aspirin").unwrap_err().to_string();
+        assert!(!e.contains("did you mean") && e.contains("Known drugs: amn082"), "nothing close: no guess; {e}");
         let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/drugs/ketamine.ron")).unwrap();
         let broken = text.replace("koff_per_s: 0.22", "koff_per_s: -0.22");
         let e = Drug::from_ron(&broken, "k.ron").unwrap_err().to_string();
