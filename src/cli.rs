@@ -981,7 +981,7 @@ fn run_slow(scenario: &Scenario, cascade: &mut synapse_core::signalling::Cascade
         return Err(format!("the trace would hold {:.2e} rows (over {MAX_ROWS:.0e}); record less often, e.g. --set cascade.record_every_min={:.0}", t_end_min / every, (t_end_min / MAX_ROWS).ceil()));
     }
     println!("scenario: {} ({}), {} on the slow clock (dt {} min, a row every {} min)", scenario.name, file, format_minutes(t_end_min), scenario.cascade.dt_min, every);
-    println!("the particle synapse runs in microseconds; this run integrates the BDNF/TrkB/mTORC1 cascade (the guide's model chapter, §9 C1-C12), reading the synapse's drug effects");
+    println!("the particle synapse runs in microseconds; this run integrates the BDNF/TrkB/mTORC1 cascade (user's guide: the model, §9 C1-C12), reading the synapse's drug effects");
     let started = std::time::Instant::now();
     let trace = SlowTrace::record(cascade, t_end_min, every);
     let wall = started.elapsed().as_secs_f64();
