@@ -281,12 +281,24 @@ fn link_cameras(instances: Option<Res<super::sim_bridge::Instances>>, mut cams: 
 
 /// 4× MSAA on a GPU; on a software rasteriser (Mesa lavapipe) FXAA instead,
 /// which halves the frame time there (1280×720: 520 → 335 ms measured).
-fn choose_antialiasing(mut commands: Commands, info: Option<Res<RenderAdapterInfo>>, cams: Query<Entity, (With<Camera3d>, Without<Fxaa>)>) {
+/// Said once on the terminal (Bevy's own warning about it is hidden; an
+/// export or screenshot says it in its report).
+fn choose_antialiasing(
+    mut commands: Commands,
+    info: Option<Res<RenderAdapterInfo>>,
+    cams: Query<Entity, (With<Camera3d>, Without<Fxaa>)>,
+    offscreen: Option<Res<super::shared::OffscreenTarget>>,
+    mut said: Local<bool>,
+) {
     let Some(info) = info else { return };
     // wgpu's DeviceType is not re-exported by Bevy; its Debug name is stable.
     if format!("{:?}", info.device_type) == "Cpu" {
         for cam in &cams {
             commands.entity(cam).insert((Msaa::Off, Fxaa::default()));
+        }
+        if !*said && offscreen.is_none() {
+            *said = true;
+            eprintln!("note: drawing with a software renderer ({}): FXAA instead of 4x MSAA to keep frames quick; any GPU is many times faster", info.name);
         }
     }
 }

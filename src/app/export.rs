@@ -494,6 +494,7 @@ fn capture(
     pending: Res<PendingPipelines>,
     states: Query<&SimState>,
     instances: Res<Instances>,
+    adapter: Option<Res<bevy::render::renderer::RenderAdapterInfo>>,
     mut exit: MessageWriter<AppExit>,
 ) {
     if rec.phase == Phase::Finished || rec.writer.is_none() {
@@ -544,7 +545,7 @@ fn capture(
     if rec.sent == rec.job.plan.frames {
         match finish(&mut rec) {
             Ok(()) => {
-                report(&rec, &states, &instances);
+                report(&rec, &states, &instances, adapter.as_deref());
                 rec.phase = Phase::Finished;
                 exit.write(AppExit::Success);
             }
@@ -629,7 +630,7 @@ fn place_sidecars(rec: &mut Recorder, encode_s: f64) -> Result<(), String> {
     Ok(())
 }
 
-fn report(rec: &Recorder, states: &Query<&SimState>, instances: &Instances) {
+fn report(rec: &Recorder, states: &Query<&SimState>, instances: &Instances, adapter: Option<&bevy::render::renderer::RenderAdapterInfo>) {
     let mut sorted = rec.frame_ms.clone();
     sorted.sort_by(f64::total_cmp);
     let median = sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN);
@@ -668,6 +669,13 @@ fn report(rec: &Recorder, states: &Query<&SimState>, instances: &Instances) {
         if let Some(p) = rec.job.metadata_path() {
             say!("how it was made: {}", p.display());
         }
+    }
+    // The graphics stack's own warnings are hidden (RUST_LOG=warn shows
+    // them); the one that matters for speed is said here, once.
+    if let Some(info) = adapter {
+        // wgpu's DeviceType is not re-exported by Bevy; its Debug name is stable.
+        let software = if format!("{:?}", info.device_type) == "Cpu" { " (a software renderer: frames are slow; any GPU is many times faster)" } else { "" };
+        say!("drawn by: {}{software}", info.name);
     }
     // A recording ends where the window did, bit for bit.
     if let Some(r) = &rec.job.recording {

@@ -21,6 +21,7 @@ impl Plugin for KeysPlugin {
             .init_resource::<HelpCard>()
             .add_message::<RecordRequest>()
             .add_systems(Update, keys.in_set(AppSystems::Input))
+            .add_systems(Update, quit_on_ctrl_q)
             .add_systems(bevy_egui::EguiPrimaryContextPass, help_card);
     }
 }
@@ -86,6 +87,17 @@ fn help_card(mut contexts: EguiContexts, mut open: ResMut<HelpCard>, keymap: Res
         });
     open.0 = still_open;
     Ok(())
+}
+
+/// Ctrl+Q (Cmd+Q on a Mac) closes the app as the window's close button
+/// does: the command log is written, the exit status is 0. Fixed, not in the
+/// keymap: a keymap binds single keys, and quitting must always work. In a
+/// page the browser's tab is closed instead.
+fn quit_on_ctrl_q(keys: Res<ButtonInput<KeyCode>>, mut exit: MessageWriter<AppExit>) {
+    let held = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight, KeyCode::SuperLeft, KeyCode::SuperRight]);
+    if cfg!(native) && held && keys.just_pressed(KeyCode::KeyQ) {
+        exit.write(AppExit::Success);
+    }
 }
 
 fn keys(

@@ -105,10 +105,16 @@ pub fn run(opts: AppOptions) -> Result<(), String> {
     }
     install_gpu_panic_hook();
     let offscreen = opts.offscreen.is_some();
+    if offscreen || std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+        quiet_device_select_layer();
+    }
     match build(&opts)?.run() {
         AppExit::Success => Ok(()),
         // The export said why already.
         AppExit::Error(code) if offscreen => std::process::exit(code.get() as i32),
+        // Ctrl-C or SIGTERM (Bevy's handler exits with 130): a way to close,
+        // not an error; the command log was written on the way out.
+        AppExit::Error(code) if code.get() == 130 => std::process::exit(130),
         AppExit::Error(code) => Err(format!("the app stopped with error code {code}")),
     }
 }
@@ -121,7 +127,11 @@ pub fn build(opts: &AppOptions) -> Result<App, String> {
         Some((b, _)) => format!("Synapse Lab — {} | {}", opts.scenario.name, b.name),
         None => format!("Synapse Lab — {}", opts.scenario.name),
     };
-    let log = LogPlugin { filter: "warn,wgpu=error,naga=error,bevy_render=warn".into(), ..default() };
+    // Offscreen commands print only their own progress and result: the
+    // graphics stack's warnings (a software adapter, a missing texture
+    // feature) are for RUST_LOG=warn, which Bevy's LogPlugin reads first.
+    let filter = if opts.offscreen.is_some() { "error,wgpu=error,naga=error" } else { "warn,wgpu=error,naga=error,bevy_render=error,bevy_egui::render=error,winit=error" };
+    let log = LogPlugin { filter: filter.into(), ..default() };
     match &opts.offscreen {
         #[cfg(native)]
         Some(off) => add_offscreen(&mut app, off, log),
@@ -189,6 +199,22 @@ fn add_offscreen(app: &mut App, off: &Offscreen, log: LogPlugin) {
         eprintln!("warning: Ctrl-C will not stop the export cleanly ({e})");
     }
     app.add_plugins(export::ExportPlugin { job: off.job.clone(), caption: off.caption.clone(), interrupted });
+}
+
+/// Mesa's Vulkan device-select layer asks Wayland which GPU drives the
+/// display, and libwayland prints "error: XDG_RUNTIME_DIR is invalid" on a
+/// server or in CI where there is no session. Offscreen rendering has no
+/// display to match, a session without XDG_RUNTIME_DIR has no Wayland, and
+/// wgpu chooses its adapter itself, so the layer is switched off there
+/// (NODEVICE_SELECT, Mesa's own switch), unless the user set it.
+#[cfg(native)]
+fn quiet_device_select_layer() {
+    if cfg!(target_os = "linux") && std::env::var_os("NODEVICE_SELECT").is_none() {
+        // SAFETY: called before the app is built, while the command line is
+        // the only thread (nothing has spawned a worker yet), so no other
+        // thread reads the environment concurrently.
+        unsafe { std::env::set_var("NODEVICE_SELECT", "1") };
+    }
 }
 
 /// A window needs an X display (the app is built for X11; Wayland desktops

@@ -294,7 +294,8 @@ impl Plugin for SimPlugin {
             .configure_sets(Update, (AppSystems::Input, AppSystems::Commands, AppSystems::Simulate, AppSystems::Writeback, AppSystems::Ui, AppSystems::Capture).chain())
             .add_systems(Update, ((apply_commands, log_view_commands).chain().in_set(AppSystems::Commands), advance_fast.in_set(AppSystems::Simulate)));
         if let Some(path) = &self.record_commands {
-            app.insert_resource(RecordTo(path.clone())).add_systems(Last, write_log_on_exit);
+            // After the window plugin's exit (closing the window writes AppExit in Last).
+            app.insert_resource(RecordTo(path.clone())).add_systems(Last, write_log_on_exit.after(bevy::window::ExitSystems));
         }
     }
 }
