@@ -323,7 +323,7 @@ fn each_plot_saves_as_svg_png_and_csv_with_its_data() {
     // The Save button of the first plot asks for that plot.
     let mut harness = Harness::new_ui_state(
         |ui, (st, asked): &mut (SimState, Option<PlotId>)| {
-            if let Some(id) = fast_plots(ui, &[Shown { label: "", state: st }], 4.0) {
+            if let Some(id) = fast_plots(ui, &[Shown { label: "", state: st }], 4.0, 40.0) {
                 *asked = Some(id);
             }
         },
@@ -334,7 +334,7 @@ fn each_plot_saves_as_svg_png_and_csv_with_its_data() {
     assert_eq!(harness.state().1, Some(PlotId::CleftGlu));
     let dir = std::env::temp_dir().join(format!("synapse-figures-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let msg = save_figure(PlotId::Current, &[Shown { label: "", state: &state }], t, &dir).unwrap();
+    let msg = save_figure(PlotId::Current, &[Shown { label: "", state: &state }], t, 40.0, &dir).unwrap();
     assert!(msg.contains("Current-1.svg"), "{msg}");
     let svg = std::fs::read_to_string(dir.join("Current-1.svg")).unwrap();
     assert!(svg.contains("AMPA") && svg.contains("current (pA)") && svg.contains("<polyline"), "the SVG keeps its text");
@@ -345,7 +345,7 @@ fn each_plot_saves_as_svg_png_and_csv_with_its_data() {
     assert_eq!(csv.lines().count(), 1 + 3 * rows, "AMPA, NMDA and GABA-A, every sample");
     assert!(csv.starts_with("panel,line,t (ms),y\n"), "{}", &csv[..40]);
     // A second save never overwrites the first.
-    assert!(save_figure(PlotId::Current, &[Shown { label: "", state: &state }], t, &dir).unwrap().contains("Current-2.svg"));
+    assert!(save_figure(PlotId::Current, &[Shown { label: "", state: &state }], t, 40.0, &dir).unwrap().contains("Current-2.svg"));
     if std::env::var_os("SYNAPSE_KEEP_FIGURES").is_none() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -398,7 +398,7 @@ fn each_plot_draws_the_columns_it_declares() {
     state.apply(Command::Run { steps: 500 }).unwrap();
     let shown = [Shown { label: "", state: &state }];
     for id in [PlotId::CleftGlu, PlotId::OpenFraction, PlotId::Current, PlotId::NmdaCurrent, PlotId::Vm, PlotId::Pools, PlotId::Clearance, PlotId::Cascade, PlotId::Structure] {
-        let lines = printed(id, &shown, state.sim.t_ms(), "").map(|f| f.panels[0].lines.len()).unwrap_or(0);
+        let lines = printed(id, &shown, state.sim.t_ms(), 40.0, "").map(|f| f.panels[0].lines.len()).unwrap_or(0);
         assert_eq!(lines, id.columns().len(), "{id:?}");
     }
 }

@@ -107,6 +107,9 @@ pub enum PlotId {
     /// The NMDA current alone, on its own scale (a cue that asks about it: AMPA's
     /// ten-times-larger current would flatten it in `Current`).
     NmdaCurrent,
+    /// NMDA receptors holding a channel blocker (open or trapped), counted:
+    /// a cue about trapping shows the channels it counts.
+    Blocked,
     /// Free brain levels of the scheduled drugs (slow clock).
     DrugLevels,
     /// Resting NMDA block in interneurons and pyramidal cells (slow clock).
@@ -120,7 +123,7 @@ pub enum PlotId {
 }
 
 impl PlotId {
-    /// The fast panel's plots (Clearance and NmdaCurrent only beside a cue that names them).
+    /// The fast panel's plots (Clearance, NmdaCurrent and Blocked only beside a cue that names them).
     pub const FAST: [PlotId; 6] = [PlotId::CleftGlu, PlotId::OpenFraction, PlotId::Current, PlotId::CurrentDiff, PlotId::Vm, PlotId::Pools];
     pub const SLOW: [PlotId; 5] = [PlotId::DrugLevels, PlotId::Block, PlotId::Cascade, PlotId::Structure, PlotId::SlowDiff];
 
@@ -137,6 +140,7 @@ impl PlotId {
             PlotId::OpenFraction => &["ampa_open_frac", "nmda2a_open_frac", "nmda2b_open_frac", "kainate_open_frac", "mglu1_active_frac"],
             PlotId::Current => &["i_ampa_pA", "i_nmda_pA", "i_gaba_pA"],
             PlotId::NmdaCurrent => &["i_nmda_pA"],
+            PlotId::Blocked => &["nmda_blocked"],
             PlotId::Vm => &["vm_mV"],
             PlotId::Pools => &["astro_glu_mM", "astro_gln_mM", "neuron_glu_mM"],
             PlotId::Clearance => &["glu_uptaken", "glu_escaped"],

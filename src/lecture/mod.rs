@@ -252,11 +252,15 @@ impl Loaded {
         }
         self.resolve_scenario(&l.scenario).map_err(|e| LectureError(format!("{}: scenario \"{}\": {e}", self.file, l.scenario)))?;
         for (i, b) in l.bookmarks.iter().enumerate() {
+            // The bookmark's own line (the n-th of that name, as for cues).
+            let nth = l.bookmarks[..i].iter().filter(|o| o.name == b.name).count();
+            let (line, col) = find_nth_line(&self.text, &format!("name: \"{}\"", b.name), nth).unwrap_or((1, 1));
+            let at = format!("{}:{line}:{col}", self.file);
             if Viewpoint::from_key(&b.name).is_some() || l.bookmarks[..i].iter().any(|o| o.name == b.name) {
-                return Err(LectureError(format!("{}: bookmark \"{}\" is defined twice or shadows a viewpoint; give it another name", self.file, b.name)));
+                return Err(LectureError(format!("{at}: bookmark \"{}\" is defined twice or shadows a viewpoint; give it another name", b.name)));
             }
             if !(b.radius > 0.05 && b.radius < 500.0 && [b.focus.0, b.focus.1, b.focus.2, b.yaw, b.pitch].iter().all(|v| v.is_finite())) {
-                return Err(LectureError(format!("{}: bookmark \"{}\": radius must be between 0.05 and 500 and every number finite", self.file, b.name)));
+                return Err(LectureError(format!("{at}: bookmark \"{}\": radius must be between 0.05 and 500 and every number finite", b.name)));
             }
         }
         for (i, cue) in l.cues.iter().enumerate() {
@@ -481,6 +485,15 @@ mod tests {
         assert!(err.contains("(in cue \"") && err.contains("a step is one of"), "{err}");
     }
 
+    /// A bad number in a bookmark is named at the bookmark's line.
+    #[test]
+    fn a_bad_bookmark_is_named_at_its_line() {
+        let bad = BUILTIN.replacen("focus: (0.0, -0.3, 0.0)", "focus: (0.0, NaN, 0.0)", 1);
+        let err = Loaded::parse(&bad, "my.ron", None).unwrap_err().0;
+        let line = bad.lines().position(|l| l.contains("NaN")).unwrap() + 1;
+        assert!(err.starts_with(&format!("my.ron:{line}:")) && err.contains("bookmark \"psd\"") && err.contains("finite"), "{err}");
+    }
+
     /// A misspelt field is an error at its line, naming the fields that exist.
     #[test]
     fn a_misspelt_field_is_an_error_with_its_place() {
@@ -534,7 +547,7 @@ mod tests {
     fn plot_columns_are_real_columns() {
         use synapse_core::recorder::Observables;
         use synapse_core::signalling::FIXED_COLUMNS;
-        for id in PlotId::FAST.into_iter().chain(PlotId::SLOW).chain([PlotId::Clearance, PlotId::NmdaCurrent]) {
+        for id in PlotId::FAST.into_iter().chain(PlotId::SLOW).chain([PlotId::Clearance, PlotId::NmdaCurrent, PlotId::Blocked]) {
             for c in id.columns() {
                 assert!(Observables::COLUMNS.contains(c) || FIXED_COLUMNS.contains(c), "{id:?}: {c}");
             }

@@ -228,6 +228,9 @@ impl CueRunner {
                 let (ms, rate) = super::fast_run(bio, speed).expect("checked when the lecture was parsed");
                 let total = (ms / self.dt_ms).round() as u64;
                 self.wait = Wait::Fast { total, done: 0, per_s: rate / self.dt_ms, elapsed_s: 0.0 };
+                // The speed readout and the plots' time window follow the run
+                // (at 200 ms/s a plot shows the last 2 s: the whole train).
+                app(AppCommand::Playback(PlaybackCommand::Speed(rate * 1e3)));
             }
             Step::RunSlow(span, secs) => {
                 let min = super::slow_span_min(span).expect("checked when the lecture was parsed");

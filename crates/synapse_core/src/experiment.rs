@@ -25,6 +25,12 @@ use std::fmt;
 pub const FAST_HISTORY_LEN: usize = 4000;
 /// The fast history samples every this much biology (ms): 10 µs.
 pub const FAST_SAMPLE_MS: f64 = 0.01;
+/// The long history (plots at a fast playback speed: a 20 Hz train over
+/// seconds) samples every this much biology (ms), 0.1 ms: an AMPA EPSC
+/// (rise ~0.3 ms, decay ~2 ms) keeps its peak within a few per cent.
+pub const LONG_SAMPLE_MS: f64 = 0.1;
+/// Samples kept in the long history: 3 s of biology (~10 MB).
+pub const LONG_HISTORY_LEN: usize = 30_000;
 /// The slow history samples every this many slow minutes.
 pub const SLOW_SAMPLE_MIN: f64 = 1.0;
 /// A scheduled drug's level is pushed into the fast synapse when it moves by this fraction.
@@ -116,21 +122,37 @@ pub struct Moment {
 /// Fast observables sampled on the core's step grid, for the plots.
 #[derive(Clone, Debug, Default)]
 pub struct FastHistory {
+    /// The last `FAST_HISTORY_LEN` samples, every `FAST_SAMPLE_MS` (40 ms).
     pub rows: VecDeque<Observables>,
     /// Sample every this many core steps.
     pub every_steps: u64,
+    /// The last `LONG_HISTORY_LEN` samples, every `LONG_SAMPLE_MS` (3 s).
+    pub long: VecDeque<Observables>,
+    pub long_every_steps: u64,
 }
 
 impl FastHistory {
     fn for_sim(sim: &Simulation) -> Self {
-        Self { rows: VecDeque::new(), every_steps: ((FAST_SAMPLE_MS / sim.dt_ms()).round() as u64).max(1) }
+        let every = |ms: f64| ((ms / sim.dt_ms()).round() as u64).max(1);
+        Self { rows: VecDeque::new(), every_steps: every(FAST_SAMPLE_MS), long: VecDeque::new(), long_every_steps: every(LONG_SAMPLE_MS) }
     }
 
-    fn push(&mut self, o: Observables) {
-        if self.rows.len() == FAST_HISTORY_LEN {
-            self.rows.pop_front();
+    /// Sample the simulation if step `step` is on either grid.
+    fn sample(&mut self, sim: &Simulation) {
+        let step = sim.step_index;
+        let (fine, long) = (step.is_multiple_of(self.every_steps), step.is_multiple_of(self.long_every_steps));
+        if !fine && !long {
+            return;
         }
-        self.rows.push_back(o);
+        let o = Observables::of(sim);
+        for (on, ring, len) in [(fine, &mut self.rows, FAST_HISTORY_LEN), (long, &mut self.long, LONG_HISTORY_LEN)] {
+            if on {
+                if ring.len() == len {
+                    ring.pop_front();
+                }
+                ring.push_back(o);
+            }
+        }
     }
 }
 
@@ -354,9 +376,7 @@ impl Experiment {
                 self.sim.apply(Control::Spike);
             }
             self.sim.step();
-            if self.sim.step_index.is_multiple_of(self.history.every_steps) {
-                self.history.push(Observables::of(&self.sim));
-            }
+            self.history.sample(&self.sim);
         }
     }
 
@@ -621,6 +641,20 @@ mod tests {
         direct.run_until(0.5);
         assert_eq!(e.sim.state_hash(), direct.state_hash());
         assert_eq!(e.history.rows.len(), 50);
+        assert_eq!(e.history.long.len(), 5);
+    }
+
+    #[test]
+    fn the_long_history_keeps_seconds_where_the_fine_one_keeps_40_ms() {
+        let mut e = Experiment::new(quiet()).unwrap();
+        let steps = (60.0 / e.sim.dt_ms()).round() as u64;
+        e.apply(&Command::Run { steps }).unwrap();
+        let span = |r: &VecDeque<Observables>| r.back().unwrap().t_ms - r.front().unwrap().t_ms;
+        assert!((span(&e.history.rows) - (FAST_HISTORY_LEN - 1) as f64 * FAST_SAMPLE_MS).abs() < 1e-6, "{}", span(&e.history.rows));
+        assert!((span(&e.history.long) - (60.0 - LONG_SAMPLE_MS)).abs() < 1e-6, "{}", span(&e.history.long));
+        // The same moments, the same values: the long ring is a subsample.
+        let last = e.history.long.back().unwrap();
+        assert_eq!(e.history.rows.iter().find(|r| r.t_ms == last.t_ms).map(|r| r.values()), Some(last.values()));
     }
 
     #[test]

@@ -66,6 +66,7 @@ observables!(
     flux_gs_per_ms,
     flux_pag_per_ms,
     flux_gad_per_ms,
+    nmda_blocked,
 );
 
 impl Observables {
@@ -121,6 +122,9 @@ impl Observables {
             flux_gs_per_ms: m.flux_gs,
             flux_pag_per_ms: m.flux_pag,
             flux_gad_per_ms: i.flux_gad,
+            // Open or trapped: any channel blocker in the pore (not Mg2+,
+            // whose block is the pore's instantaneous voltage-dependent factor).
+            nmda_blocked: (n2a.blocked + n2b.blocked) as f64,
         }
     }
 }

@@ -82,6 +82,8 @@ pub struct UiState {
     pub overlays: Vec<egui::Rect>,
     /// Where the title row kept that room (its right-top corner); none without the clock bars.
     pub overlay_slot: Option<egui::Pos2>,
+    /// The first-run hint over the 3D view (the explorer in a window, until dismissed).
+    pub first_hint: bool,
 }
 
 impl Plugin for UiPlugin {
@@ -132,6 +134,8 @@ struct Frame<'a> {
     shown: &'a SimState,
     differences: &'a [String],
     settings: &'a UiSettings,
+    /// How much of the fast clock the plots show (follows the playback speed).
+    plot_window_ms: f64,
 }
 
 /// Lays the panels out, gives the 3D view what they leave (split in two
@@ -161,7 +165,14 @@ pub fn ui_system(
     let Ok((_, a_state, _, _)) = states.get(instances.a) else { return Ok(()) };
     let b_state = instances.b.and_then(|b| states.get(b).ok()).map(|(_, s, _, _)| s);
     let differences = b_state.map(|b| differences(a_state, b)).unwrap_or_default();
-    let f = Frame { a: a_state, b: b_state, shown: states.get(instances.shown()).map(|(_, s, _, _)| s).unwrap_or(a_state), differences: &differences, settings: &settings };
+    let f = Frame {
+        a: a_state,
+        b: b_state,
+        shown: states.get(instances.shown()).map(|(_, s, _, _)| s).unwrap_or(a_state),
+        differences: &differences,
+        settings: &settings,
+        plot_window_ms: plots::window_ms(playback.bio_us_per_s),
+    };
     let ctx = contexts.ctx_mut()?.clone();
     let ui_state = &mut *ui_state;
     prepare(&ctx, ui_state, &f, (instances.shown(), f.shown.generation), &mut clear);
@@ -212,6 +223,9 @@ pub fn ui_system(
         None => vec![(instances.a, Slot::A, all)],
     };
     *view_rect = ViewRect { all: Some(all), parts: halves.iter().map(|(e, _, r)| (*e, *r)).collect() };
+    if ui_state.first_hint {
+        ui_state.first_hint = first_hint(&ctx, all);
+    }
     let Some((full, scale)) = surface.single().ok().and_then(|c| Some((c.physical_target_size()?, c.target_scaling_factor()?))) else { return Ok(()) };
     let zoom = ctx.zoom_factor();
     // Over the panels but under every window (a cue's calculator, the help, a dialog).
@@ -437,19 +451,23 @@ fn plots_panel(root: &mut egui::Ui, ui_state: &mut UiState, f: &Frame, top: f32,
     let panel = if let Some(id) = settings.only_plot {
         // The one plot a cue needs, large enough to read from the back of a hall.
         egui::Panel::right("one plot").exact_size((screen.width() * 0.3).max(260.0)).resizable(false).show(root, |ui| {
-            // Legend, ticks and axis titles at 2.5 % of the window's height
-            // (19 px at 768, 27 px at 1080): legible from the back of a hall.
-            let text = (screen.height() / 40.0).max(14.0);
+            // Legend, ticks and axis titles legible from the back of a hall.
+            let text = presenter_min_text(screen.height());
             // Most of the column's height (it filled only its top third): room
             // above for the legend, below for the axis title.
             ui.add_space((screen.height() * 0.1 - top).max(0.0));
-            plots::one_plot(ui, id, &shown, t_now, screen.height() * 0.65, text);
+            plots::one_plot(ui, id, &shown, t_now, f.plot_window_ms, screen.height() * 0.65, text);
         })
     } else {
         egui::Panel::right("plots").default_size(380.0f32.min(screen.width() * 0.3)).max_size(screen.width() * 0.3).show(root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 let slow = shown.iter().any(|s| !s.state.cascade.drug_keys().is_empty());
-                egui::CollapsingHeader::new("Pathway (slow clock)").default_open(slow).show(ui, |ui| {
+                // In a comparison the graph is one synapse's: say which (it read ×1.00 for A beside a drugged B).
+                let pathway_title = if f.b.is_some() { format!("Pathway of {} (slow clock)", shown_slot.letter()) } else { "Pathway (slow clock)".to_string() };
+                egui::CollapsingHeader::new(pathway_title).id_salt("pathway").default_open(slow).show(ui, |ui| {
+                    if f.b.is_some() {
+                        ui.small(format!("The graph shows {}; \"panels act on\" in Compare A / B switches it.", shown_slot.letter()));
+                    }
                     let sel = match selection {
                         Some(Selectable::Pathway(i)) => Some(i),
                         _ => None,
@@ -459,9 +477,9 @@ fn plots_panel(root: &mut egui::Ui, ui_state: &mut UiState, f: &Frame, top: f32,
                     }
                 });
                 let slow_save = egui::CollapsingHeader::new("Slow clock plots").default_open(slow).show(ui, |ui| plots::slow_plots(ui, &shown)).body_returned.flatten();
-                let fast_save = egui::CollapsingHeader::new("Fast clock plots").default_open(true).show(ui, |ui| plots::plots(ui, &shown, t_now)).body_returned.flatten();
+                let fast_save = egui::CollapsingHeader::new("Fast clock plots").default_open(true).show(ui, |ui| plots::plots(ui, &shown, t_now, f.plot_window_ms)).body_returned.flatten();
                 if let Some(id) = slow_save.or(fast_save) {
-                    ui_state.figure_message = Some(plots::save_figure(id, &shown, t_now, std::path::Path::new("figures")).unwrap_or_else(|e| format!("error: {e}")));
+                    ui_state.figure_message = Some(plots::save_figure(id, &shown, t_now, f.plot_window_ms, std::path::Path::new("figures")).unwrap_or_else(|e| format!("error: {e}")));
                 }
                 if let Some(m) = &ui_state.figure_message {
                     ui.small(m);
@@ -510,11 +528,28 @@ fn fit_camera(cam: &mut Camera, projection: &mut Projection, rect: egui::Rect, a
     }
 }
 
+/// What to do first, over the top of the 3D view until "Got it": a first-time
+/// student saw the app play with nothing saying what to try. Returns whether
+/// it stays open.
+fn first_hint(ctx: &egui::Context, view: egui::Rect) -> bool {
+    let mut open = true;
+    egui::Area::new("first hint".into()).order(egui::Order::Middle).fixed_pos(view.center_top() + egui::vec2(-view.width().min(560.0) / 2.0, 12.0)).show(ctx, |ui| {
+        egui::Frame::popup(ui.style()).show(ui, |ui| {
+            ui.set_max_width(view.width().min(560.0) - 20.0);
+            ui.strong("New here? Click ⚡ Spike in the left panel.");
+            ui.label("The presynaptic neuron fires: a vesicle fuses, glutamate crosses the cleft and opens the receptors, and the plots on the right follow it. Drag to turn the synapse, scroll to zoom, click a receptor to read about it.");
+            ui.label("Drugs, the slow clock and A/B comparison are in the panels; F1 lists every key; ⟲ Reset goes back to the scenario's start.");
+            open = !ui.button("Got it").clicked();
+        });
+    });
+    open
+}
+
 /// Which synapse is which, and what B differs in, over a half: wrapped to
 /// its half and clipped to it, so it never covers the other half or a
 /// panel. Returns the rectangle it took.
 fn half_title_over(painter: &egui::Painter, ctx: &egui::Context, f: &Frame, slot: Slot, st: &SimState, rect: egui::Rect, color: egui::Color32) -> egui::Rect {
-    let size = if f.settings.presenting { (ctx.viewport_rect().height() / 45.0).clamp(14.0, 26.0) } else { 17.0 };
+    let size = if f.settings.presenting { presenter_min_text(ctx.viewport_rect().height()) } else { 17.0 };
     let galley = painter.layout(half_title(slot, st, f.differences), egui::FontId::proportional(size), color, (rect.width() - 20.0).max(40.0));
     let at = rect.left_top() + egui::vec2(8.0, 6.0);
     let title_rect = egui::Rect::from_min_size(at, galley.size()).expand(4.0);
@@ -536,8 +571,8 @@ fn draw_labels(
     taken: &[egui::Rect],
     color: egui::Color32,
 ) {
-    // In presenter mode sized with the window (20 points at 1080 lines), never below the panels' 13.
-    let font = egui::FontId::proportional(if settings.presenting { (ctx.viewport_rect().height() / 54.0).clamp(13.0, 26.0) } else { 15.0 });
+    // In presenter mode sized with the window, for the back row.
+    let font = egui::FontId::proportional(if settings.presenting { presenter_min_text(ctx.viewport_rect().height()) } else { 15.0 });
     // The evidence layer adds each label's level and source.
     let texts: Vec<String> = labels.0.iter().map(|l| if settings.show_evidence { format!("{} · {}: {}", l.text, l.evidence.label(), l.source) } else { l.text.clone() }).collect();
     let evidence_of = |t: &str| texts.iter().position(|x| x == t).map(|i| labels.0[i].evidence);
@@ -560,6 +595,14 @@ fn draw_labels(
         let g = galley(text);
         painter.galley(placed.center() - g.size() / 2.0, g, color);
     }
+}
+
+/// The least text size on the stage in presenter mode: 2.5 % of the
+/// window's height (19 points at 768 lines, 27 at 1080), what the back row
+/// of a lecture hall reads on a projector. Labels, half titles, the cue's
+/// title and badge, and the cue's plot are at least this.
+pub fn presenter_min_text(screen_h: f32) -> f32 {
+    (screen_h / 40.0).max(14.0)
 }
 
 /// Presenter mode's caption size: 1/30 of the window's height (readable from the back of a hall).

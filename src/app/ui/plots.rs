@@ -7,6 +7,7 @@ pub use crate::command::view::PlotId;
 use bevy::prelude::*;
 use bevy_egui::egui;
 use egui_plot::{HLine, Line, LineStyle, Plot, VLine};
+use synapse_core::experiment::{FAST_HISTORY_LEN, FAST_SAMPLE_MS, LONG_HISTORY_LEN, LONG_SAMPLE_MS};
 use synapse_core::receptors::ReceptorKind;
 use synapse_core::signalling::SlowColumn;
 
@@ -42,6 +43,8 @@ fn least_y_range(id: PlotId) -> Option<(f64, f64)> {
     match id {
         PlotId::CleftGlu => Some((0.0, 0.1)),
         PlotId::Current | PlotId::CurrentDiff => Some((-5.0, 1.0)),
+        // Whole channels: none blocked reads as a flat line at 0, not noise.
+        PlotId::Blocked => Some((0.0, 5.0)),
         _ => None,
     }
 }
@@ -52,10 +55,50 @@ fn figure_colour(i: usize) -> egui::Color32 {
     egui::Color32::from_rgb(r, g, b)
 }
 
+/// How much of the fast clock a plot shows at this playback speed: what
+/// passed in the last ten seconds on screen (a spike stays in view that
+/// long, a 20 Hz train shows as a train), at least the fine history's 40 ms,
+/// at most the long history's 3 s.
+pub fn window_ms(bio_us_per_s: f64) -> f64 {
+    (bio_us_per_s / 1000.0 * 10.0).clamp(FAST_HISTORY_LEN as f64 * FAST_SAMPLE_MS, LONG_HISTORY_LEN as f64 * LONG_SAMPLE_MS)
+}
+
+/// Points a line keeps at most: more are thinned to each bucket's lowest
+/// and highest (a spike's peak survives, egui draws a bounded number).
+const MAX_POINTS: usize = 1200;
+
+fn thin(points: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
+    if points.len() <= MAX_POINTS {
+        return points;
+    }
+    let per = points.len().div_ceil(MAX_POINTS / 2);
+    let mut out = Vec::with_capacity(MAX_POINTS + 2);
+    for bucket in points.chunks(per) {
+        let lo = bucket.iter().min_by(|a, b| a[1].total_cmp(&b[1])).copied().unwrap_or_default();
+        let hi = bucket.iter().max_by(|a, b| a[1].total_cmp(&b[1])).copied().unwrap_or_default();
+        // In time order, so the line goes through both.
+        if lo[0] <= hi[0] {
+            out.extend([lo, hi]);
+        } else {
+            out.extend([hi, lo]);
+        }
+    }
+    out
+}
+
+/// The samples a fast plot draws: the fine history (10 µs) when the window
+/// fits in it, else the long one (0.1 ms) over the window.
+fn samples<'a>(s: &'a Shown, t_now: f64, window_ms: f64) -> impl Iterator<Item = &'a synapse_core::recorder::Observables> {
+    let h = &s.state.history;
+    let long = window_ms > FAST_HISTORY_LEN as f64 * FAST_SAMPLE_MS;
+    let (rows, from) = if long { (&h.long, t_now - window_ms) } else { (&h.rows, f64::NEG_INFINITY) };
+    rows.iter().filter(move |r| r.t_ms >= from)
+}
+
 /// The content of plot `id` for these experiments (None: it does not apply, e.g. B − A alone).
-fn figure(id: PlotId, shown: &[Shown], t_now: f64) -> Option<Figure> {
+fn figure(id: PlotId, shown: &[Shown], t_now: f64, window_ms: f64) -> Option<Figure> {
     let first = shown.first()?;
-    let fast = |s: &Shown, f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| -> Vec<[f64; 2]> { s.state.history.rows.iter().map(|r| [r.t_ms, f(r)]).collect() };
+    let fast = |s: &Shown, f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| -> Vec<[f64; 2]> { thin(samples(s, t_now, window_ms).map(|r| [r.t_ms, f(r)]).collect()) };
     let slow = |s: &Shown, c: SlowColumn| -> Vec<[f64; 2]> { s.state.slow.series(c).map(|(t, v)| [t / 60.0, v]).collect() };
     let kc = |k: ReceptorKind| palette::egui(palette::receptor(k));
     let line = |s: &Shown, name: &str, color: egui::Color32, points: Vec<[f64; 2]>| Series { name: name.to_string(), color, slot: s.label, points };
@@ -94,6 +137,12 @@ fn figure(id: PlotId, shown: &[Shown], t_now: f64) -> Option<Figure> {
             }
             "NMDA current (pA)"
         }
+        PlotId::Blocked => {
+            for s in shown {
+                series.push(line(s, "NMDA channels blocked", kc(ReceptorKind::Nmda2B), fast(s, &|r| r.nmda_blocked)));
+            }
+            "NMDA channels blocked"
+        }
         PlotId::CurrentDiff => {
             let [a, b] = shown else { return None };
             let diff = |f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| difference(&fast(a, f), &fast(b, f));
@@ -109,7 +158,7 @@ fn figure(id: PlotId, shown: &[Shown], t_now: f64) -> Option<Figure> {
         }
         PlotId::Pools => {
             for s in shown {
-                let f0 = s.state.history.rows.front().copied().unwrap_or_default();
+                let f0 = samples(s, t_now, window_ms).next().copied().unwrap_or_default();
                 series.push(line(s, "astro Glu", figure_colour(1), fast(s, &|r| (r.astro_glu_mM - f0.astro_glu_mM) * 1e3)));
                 series.push(line(s, "astro Gln", figure_colour(2), fast(s, &|r| (r.astro_gln_mM - f0.astro_gln_mM) * 1e3)));
                 series.push(line(s, "neuron Glu", figure_colour(3), fast(s, &|r| (r.neuron_glu_mM - f0.neuron_glu_mM) * 1e3)));
@@ -194,16 +243,21 @@ fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32, save
             let (r, _) = ui.allocate_exact_size(egui::vec2(text * 1.4, text), egui::Sense::hover());
             ui.painter().line_segment([r.left_center(), r.right_center()], egui::Stroke::new(thick, color));
         };
+        // Each swatch with its name: a wrapped row never parts them.
         for s in &fig.series {
             if !seen.contains(&s.name.as_str()) {
                 seen.push(&s.name);
-                swatch(ui, s.color, 3.0);
-                ui.label(egui::RichText::new(&s.name).size(text));
+                ui.horizontal(|ui| {
+                    swatch(ui, s.color, 3.0);
+                    ui.label(egui::RichText::new(&s.name).size(text));
+                });
             }
         }
         for (label, _, color) in &fig.bands {
-            swatch(ui, *color, 7.0);
-            ui.label(egui::RichText::new(*label).size(text));
+            ui.horizontal(|ui| {
+                swatch(ui, *color, 7.0);
+                ui.label(egui::RichText::new(*label).size(text));
+            });
         }
         if fig.series.iter().any(|s| s.slot == "B") {
             ui.label(egui::RichText::new("(A solid, B dashed)").size(text));
@@ -212,6 +266,8 @@ fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32, save
             save = ui.small_button("Save").on_hover_text("This plot as SVG and PNG (print resolution) with its data as CSV, in figures/").clicked();
         }
     });
+    // The top tick label stands half above the plot: room for it below the legend.
+    ui.add_space(text * 0.6);
     let mut plot = Plot::new(format!("{id:?}")).height(height).allow_drag(false).allow_zoom(false).allow_scroll(false).x_axis_label(fig.x).y_axis_label(fig.y);
     if let Some((lo, hi)) = least_y_range(id) {
         plot = plot.include_y(lo).include_y(hi);
@@ -239,9 +295,9 @@ fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32, save
 }
 
 /// Plot `id` as a printed figure (one panel, its lines, B dashed), or None where it does not apply.
-pub fn printed(id: PlotId, shown: &[Shown], t_now: f64, title: &str) -> Option<crate::record::figure::Figure> {
+pub fn printed(id: PlotId, shown: &[Shown], t_now: f64, window_ms: f64, title: &str) -> Option<crate::record::figure::Figure> {
     use crate::record::figure::{Figure as Printed, Panel, Series as Line};
-    let fig = figure(id, shown, t_now)?;
+    let fig = figure(id, shown, t_now, window_ms)?;
     let lines = fig
         .series
         .into_iter()
@@ -258,9 +314,9 @@ pub fn printed(id: PlotId, shown: &[Shown], t_now: f64, title: &str) -> Option<c
 
 /// Write plot `id` as `DIR/NAME-n.svg`, `.png` (2400x1500) and `.csv`, each
 /// whole or not at all, under a new name each time; the message says where.
-pub fn save_figure(id: PlotId, shown: &[Shown], t_now: f64, dir: &std::path::Path) -> Result<String, String> {
+pub fn save_figure(id: PlotId, shown: &[Shown], t_now: f64, window_ms: f64, dir: &std::path::Path) -> Result<String, String> {
     let title = shown.iter().map(|s| if s.label.is_empty() { s.state.base().name.clone() } else { format!("{}: {}", s.label, s.state.base().name) }).collect::<Vec<_>>().join(" | ");
-    let fig = printed(id, shown, t_now, &title).ok_or("this plot has nothing to save")?;
+    let fig = printed(id, shown, t_now, window_ms, &title).ok_or("this plot has nothing to save")?;
     // A page has no folder: the SVG and the CSV are downloads (PNG needs the
     // desktop's font rasteriser; a browser turns the SVG into any picture).
     #[cfg(web)]
@@ -287,7 +343,7 @@ pub fn save_figure(id: PlotId, shown: &[Shown], t_now: f64, dir: &std::path::Pat
 pub fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) -> Option<PlotId> {
     let mut save = None;
     for id in PlotId::SLOW {
-        if let Some(fig) = figure(id, shown, 0.0)
+        if let Some(fig) = figure(id, shown, 0.0, 0.0)
             && draw(ui, id, fig, 120.0, 11.5, true)
         {
             save = Some(id);
@@ -299,12 +355,12 @@ pub fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) -> Option<PlotId> {
 
 /// The fast clock's plots, on the same clock as the 3D view; in a
 /// comparison A solid and B dashed, and B − A of the synaptic current.
-pub fn plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64) -> Option<PlotId> {
+pub fn plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64, window_ms: f64) -> Option<PlotId> {
     let n_plots = if shown.len() > 1 { 6.0 } else { 5.0 };
     let h = ((ui.available_height() - 60.0) / n_plots - 18.0).clamp(60.0, 150.0);
     let mut save = None;
     for id in PlotId::FAST {
-        if let Some(fig) = figure(id, shown, t_now)
+        if let Some(fig) = figure(id, shown, t_now, window_ms)
             && draw(ui, id, fig, h, 11.5, true)
         {
             save = Some(id);
@@ -314,8 +370,8 @@ pub fn plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64) -> Option<PlotId> {
 }
 
 /// One plot, large (presenter mode: the plot a cue needs).
-pub fn one_plot(ui: &mut egui::Ui, id: PlotId, shown: &[Shown], t_now: f64, height: f32, text: f32) {
-    match figure(id, shown, t_now) {
+pub fn one_plot(ui: &mut egui::Ui, id: PlotId, shown: &[Shown], t_now: f64, window_ms: f64, height: f32, text: f32) {
+    match figure(id, shown, t_now, window_ms) {
         // Presenter mode: nothing to click on the projector.
         Some(fig) => {
             draw(ui, id, fig, height, text, false);
