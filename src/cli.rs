@@ -168,6 +168,10 @@ struct ScreenshotArgs {
     /// With --lecture: student mode (panels, Back / Next) instead of presenter mode.
     #[arg(long)]
     student: bool,
+    /// Write every text of the frame (its words, size and rectangle, in
+    /// points) to this JSON file: what the legibility test checks.
+    #[arg(long, hide = true)]
+    text_report: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -585,6 +589,7 @@ fn screenshot(a: ScreenshotArgs) -> Result<ExitCode, String> {
         warmup_frames: a.frames.clamp(3, 10_000),
         // A cue moves the clocks, not --at: the recorder holds them where the cue leaves them.
         lecture: lecture.is_some(),
+        text_report: a.text_report,
         ..crate::record::ExportJob::new(crate::record::plan::ClipPlan::still(at_ms, (slow_at_min > 0.0).then_some(slow_at_min)), a.out, crate::record::encode::Format::Png, size)
     };
     let offscreen = Some(crate::app::Offscreen { job, caption: a.caption });

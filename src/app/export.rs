@@ -28,6 +28,7 @@ use bevy::render::render_resource::{CachedPipelineState, PipelineCache, TextureF
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use bevy::render::{Render, RenderApp, RenderSystems};
 use bevy::time::TimeUpdateStrategy;
+use bevy_egui::egui;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -253,6 +254,9 @@ impl Plugin for ExportPlugin {
                 ),
             )
             .add_systems(PostUpdate, watch_egui_textures.in_set(bevy_egui::EguiPostUpdateSet::PostProcessOutput).before(bevy_egui::update_egui_textures_system));
+        if self.job.text_report.is_some() {
+            app.init_resource::<FrameTexts>().add_systems(PostUpdate, collect_texts.after(bevy_egui::EguiPostUpdateSet::EndPass).before(bevy_egui::EguiPostUpdateSet::ProcessOutput));
+        }
         if let Some(text) = &self.caption {
             let text = text.clone();
             app.add_systems(Startup, move |mut out: MessageWriter<AppCommand>| {
@@ -495,6 +499,7 @@ fn capture(
     states: Query<&SimState>,
     instances: Res<Instances>,
     adapter: Option<Res<bevy::render::renderer::RenderAdapterInfo>>,
+    texts: Option<Res<FrameTexts>>,
     mut exit: MessageWriter<AppExit>,
 ) {
     if rec.phase == Phase::Finished || rec.writer.is_none() {
@@ -543,7 +548,11 @@ fn capture(
         rec.progress.frame(rec.sent);
     }
     if rec.sent == rec.job.plan.frames {
-        match finish(&mut rec) {
+        let texts = match (&rec.job.text_report, texts) {
+            (Some(path), Some(t)) => serde_json::to_string_pretty(&*t).map_err(|e| e.to_string()).and_then(|j| crate::files::write_atomically(path, |w| std::io::Write::write_all(w, j.as_bytes()))),
+            _ => Ok(()),
+        };
+        match texts.and_then(|()| finish(&mut rec)) {
             Ok(()) => {
                 report(&rec, &states, &instances, adapter.as_deref());
                 rec.phase = Phase::Finished;
@@ -552,6 +561,61 @@ fn capture(
             Err(e) => fail(&mut rec, &mut exit, e, 1),
         }
     }
+}
+
+/// One text of a frame, in points: its words, its smallest font size, and
+/// the rectangle it covers on screen (turned with the text, cut to its clip).
+#[derive(serde::Serialize)]
+struct TextBox {
+    text: String,
+    size: f32,
+    rect: [f32; 4],
+    angle: f32,
+}
+
+/// The texts egui drew in the last frame (`--text-report`), and the screen
+/// they were drawn on (points).
+#[derive(Resource, Default, serde::Serialize)]
+struct FrameTexts {
+    screen: [f32; 2],
+    texts: Vec<TextBox>,
+}
+
+/// Read the frame's shapes between egui's end of pass and the hand-over to
+/// the renderer, which takes them.
+fn collect_texts(outputs: Query<&bevy_egui::EguiFullOutput>, mut frame: ResMut<FrameTexts>, rec: Res<Recorder>) {
+    fn walk(shape: &egui::Shape, clip: egui::Rect, out: &mut Vec<TextBox>) {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, clip, out)),
+            egui::Shape::Text(t) => {
+                let size = t.galley.job.sections.iter().map(|s| s.format.font_id.size).fold(f32::INFINITY, f32::min);
+                // Row by row: a label wrapped in a row of labels starts where the
+                // one before it ended, and its galley's box spans both rows.
+                for row in &t.galley.rows {
+                    let text: String = row.glyphs.iter().map(|g| g.chr).collect();
+                    if text.trim().is_empty() {
+                        continue;
+                    }
+                    let r = row.rect_without_leading_space().translate(t.pos.to_vec2());
+                    // Turned about its anchor (an axis title is vertical).
+                    let rot = egui::emath::Rot2::from_angle(t.angle);
+                    let corners = [r.left_top(), r.right_top(), r.left_bottom(), r.right_bottom()].map(|c| t.pos + rot * (c - t.pos));
+                    let turned = egui::Rect::from_points(&corners).intersect(clip);
+                    if turned.is_positive() {
+                        out.push(TextBox { text, size, rect: [turned.min.x, turned.min.y, turned.max.x, turned.max.y], angle: t.angle });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(full) = outputs.iter().find_map(|o| o.0.as_ref()) else { return };
+    let mut texts = Vec::new();
+    for c in &full.shapes {
+        walk(&c.shape, c.clip_rect, &mut texts);
+    }
+    let ppp = full.pixels_per_point.max(1e-3);
+    *frame = FrameTexts { screen: [rec.job.size.0 as f32 / ppp, rec.job.size.1 as f32 / ppp], texts };
 }
 
 /// A captured image as tightly packed RGBA8.

@@ -66,6 +66,9 @@ pub struct LectureState {
     saved: Option<UiSettings>,
     /// The console's window and camera.
     console: Option<(Entity, Entity)>,
+    /// When S asked for the console on a single screen (real seconds): the
+    /// question shows until S again opens it, or for `CONSOLE_ASK_S`.
+    console_asked: Option<f64>,
     /// Draw the console over the audience view (a screenshot of the console offscreen).
     pub console_in_main: bool,
     /// A video of the lecture: which cue each frame shows (`export --lecture`).
@@ -91,6 +94,7 @@ impl LectureState {
             cue_started_s: 0.0,
             saved: None,
             console: None,
+            console_asked: None,
             console_in_main: false,
             timeline: None,
             reported: None,
@@ -179,6 +183,7 @@ fn drive_lecture(
     real: Res<Time<Real>>,
     offscreen: Option<Res<super::shared::OffscreenTarget>>,
     video: Option<Res<super::shared::VideoClock>>,
+    (monitors, main_window): (Query<&bevy::window::Monitor>, Query<&Window, With<bevy::window::PrimaryWindow>>),
     mut frame: Local<u64>,
 ) {
     *frame += 1;
@@ -232,7 +237,11 @@ fn drive_lecture(
                 presenter_changed |= l.presenter != *on || (*on && l.saved.is_none());
                 l.presenter = *on;
             }
-            LectureCommand::ToggleConsole => toggle_console(&mut commands, l, offscreen.is_some()),
+            LectureCommand::ToggleConsole => {
+                let screens: Vec<(IVec2, UVec2)> = monitors.iter().map(|m| (m.physical_position, UVec2::new(m.physical_width, m.physical_height))).collect();
+                let at = main_window.single().ok().and_then(|w| if let bevy::window::WindowPosition::At(p) = w.position { Some(p) } else { None });
+                toggle_console(&mut commands, l, offscreen.is_some(), &screens, at, now)
+            }
             // The keys' help card is the keys plugin's (it opens outside a lecture too).
             LectureCommand::ToggleHelp => {}
             LectureCommand::Digit(d) => {
@@ -309,7 +318,22 @@ fn report_cue_ends(mut lecture: ResMut<LectureState>, states: Query<(&super::sim
     println!("cue {} {} ends: state hash A {}{b}", l.runner.cue + 1, l.loaded.lecture.cues[l.runner.cue].id, hash(super::sim_bridge::Slot::A).unwrap_or_default());
 }
 
-fn toggle_console(commands: &mut Commands, l: &mut LectureState, offscreen: bool) {
+/// How long the one-screen question waits for S again (seconds).
+const CONSOLE_ASK_S: f64 = 8.0;
+
+/// The monitor the console opens on: one the audience window is not on,
+/// when there are two or more (the laptop's own screen beside the
+/// projector); None with one screen.
+fn console_monitor(screens: &[(IVec2, UVec2)], main_at: Option<IVec2>) -> Option<usize> {
+    if screens.len() < 2 {
+        return None;
+    }
+    let on = |(pos, size): &(IVec2, UVec2), p: IVec2| p.x >= pos.x && p.y >= pos.y && p.x < pos.x + size.x as i32 && p.y < pos.y + size.y as i32;
+    let main = main_at.and_then(|p| screens.iter().position(|s| on(s, p))).unwrap_or(0);
+    Some(if main == 0 { 1 } else { 0 })
+}
+
+fn toggle_console(commands: &mut Commands, l: &mut LectureState, offscreen: bool, screens: &[(IVec2, UVec2)], main_at: Option<IVec2>, now: f64) {
     // A video has one picture and a page one canvas: the console takes it over (S again gives the stage back).
     if offscreen || cfg!(web) {
         l.console_in_main = !l.console_in_main;
@@ -321,7 +345,16 @@ fn toggle_console(commands: &mut Commands, l: &mut LectureState, offscreen: bool
             commands.entity(window).despawn();
         }
         None => {
-            let window = commands.spawn(Window { title: "Synapse Lab — presenter console".into(), resolution: WindowResolution::new(900, 640), ..default() }).id();
+            let monitor = console_monitor(screens, main_at);
+            // One screen (or a mirrored projector): the console would show the
+            // notes and the unrevealed answers to the room. Ask first: S again opens it.
+            if monitor.is_none() && l.console_asked.is_none_or(|t| now - t > CONSOLE_ASK_S) {
+                l.console_asked = Some(now);
+                return;
+            }
+            l.console_asked = None;
+            let position = monitor.map_or(bevy::window::WindowPosition::Automatic, |i| bevy::window::WindowPosition::Centered(bevy::window::MonitorSelection::Index(i)));
+            let window = commands.spawn(Window { title: "Synapse Lab — presenter console".into(), resolution: WindowResolution::new(900, 640), position, ..default() }).id();
             let camera =
                 commands.spawn((Camera2d, Camera { order: 20, ..default() }, RenderTarget::Window(WindowRef::Entity(window)), EguiSchedule::new(ConsolePass), Name::new("Console camera"))).id();
             l.console = Some((window, camera));
@@ -447,10 +480,21 @@ fn overlay(
         let rect = egui::Rect::from_min_size(at, galley.size()).expand(6.0);
         painter.rect_filled(rect, 5.0, palette::egui_overlay(dark));
         painter.galley(at, galley, ink);
-        let badge = painter.layout_no_wrap(format!(" {} ", evidence.label()), egui::FontId::proportional(big * 0.55), egui::Color32::BLACK);
+        let badge = painter.layout_no_wrap(
+            format!(" {} ", evidence.label()),
+            egui::FontId::proportional(if l.presenter { super::ui::presenter_min_text(screen.height()) } else { big * 0.55 }),
+            egui::Color32::BLACK,
+        );
         let bat = egui::pos2(rect.right() + 8.0, rect.top() + 3.0);
         painter.rect_filled(egui::Rect::from_min_size(bat, badge.size()).expand(3.0), 4.0, palette::egui(palette::evidence(evidence)));
         painter.galley(bat, badge, egui::Color32::BLACK);
+    }
+    if l.console_asked.is_some_and(|t| real.elapsed_secs_f64() - t <= CONSOLE_ASK_S) {
+        let text = "One screen: the console would show your notes and the answers to the room.\nPress S again to open it here anyway.";
+        let g = painter.layout(text.into(), egui::FontId::proportional(super::ui::presenter_min_text(screen.height())), ink, stage.width() * 0.8);
+        let at = stage.center() - g.size() / 2.0;
+        painter.rect_filled(egui::Rect::from_min_size(at, g.size()).expand(12.0), 8.0, palette::egui_overlay(dark));
+        painter.galley(at, g, ink);
     }
     if !l.typed.is_empty() {
         let g = painter.layout_no_wrap(format!("go to cue {}…", l.typed), egui::FontId::proportional(big), ink);
@@ -475,7 +519,8 @@ fn overlay(
         painter.galley(at, galley, ink);
     }
     if panel == Some(CuePanel::Staging) {
-        staging_window(&ctx, &mut l.staging, stage, if l.presenter { (big / 24.0).clamp(1.0, 1.6) } else { 1.0 });
+        // On the stage its smallest text (12.5 points at scale 1) reaches the back row's minimum.
+        staging_window(&ctx, &mut l.staging, stage, if l.presenter { super::ui::presenter_min_text(screen.height()) / 12.5 } else { 1.0 });
     }
     // Student mode: the lecture's own bar (presenter mode has the clicker).
     if !l.presenter {
@@ -577,8 +622,8 @@ pub fn lecture_bar(ui: &mut egui::Ui, cue: usize, waiting: bool) -> Vec<LectureC
 /// with its row of Petersen 2005, and Souery 2007's risk factors as a chart.
 fn staging_window(ctx: &egui::Context, v: &mut StagingView, stage: egui::Rect, text_scale: f32) {
     let width = (stage.width() * 0.8).clamp(300.0, 500.0 * text_scale);
-    let at = stage.center_top() + egui::vec2(-width / 2.0, stage.height() * 0.08);
-    egui::Window::new("Staging treatment resistance").default_pos(at).default_width(width).show(ctx, |ui| staging_panel(ui, v, text_scale));
+    let at = stage.center_top() + egui::vec2(-width / 2.0, 8.0);
+    egui::Window::new(egui::RichText::new("Staging treatment resistance").size(14.0 * text_scale)).default_pos(at).default_width(width).show(ctx, |ui| staging_panel(ui, v, text_scale));
 }
 
 /// The staging calculator's contents (its own function, so it is tested without Bevy).
@@ -633,21 +678,38 @@ pub fn staging_panel(ui: &mut egui::Ui, v: &mut StagingView, text_scale: f32) {
         ));
         ui.separator();
         ui.label("Factors associated with treatment resistance: odds ratios (Souery 2007)");
-        let row = 16.0 * text_scale;
+        let row = 17.0 * text_scale;
         let w = ui.available_width();
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(w, row * staging::SOUERY_2007.len() as f32 + 18.0), egui::Sense::hover());
+        // A row more at the bottom for "OR 1".
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(w, row * (staging::SOUERY_2007.len() + 1) as f32), egui::Sense::hover());
         let p = ui.painter_at(rect);
         let text = ui.visuals().text_color();
         let (label_w, max_or) = (w * 0.55, 3.5);
-        let x_of = |or: f64| rect.left() + label_w + (w - label_w - 50.0) * ((or - 1.0) / (max_or - 1.0)) as f32;
+        // Room on the right for the longest value ("3.2 P<.001").
+        let x_of = |or: f64| rect.left() + label_w + (w - label_w - 70.0 * text_scale) * ((or - 1.0) / (max_or - 1.0)) as f32;
         for (i, (name, or, pv)) in staging::SOUERY_2007.iter().enumerate() {
             let y = rect.top() + row * i as f32 + row / 2.0;
-            p.text(egui::pos2(rect.left() + label_w - 6.0, y), egui::Align2::RIGHT_CENTER, *name, egui::FontId::proportional(11.5 * text_scale), text);
+            p.text(egui::pos2(rect.left() + label_w - 6.0, y), egui::Align2::RIGHT_CENTER, *name, egui::FontId::proportional(12.5 * text_scale), text);
             p.rect_filled(egui::Rect::from_min_max(egui::pos2(x_of(1.0), y - row * 0.3), egui::pos2(x_of(*or), y + row * 0.3)), 2.0, palette::egui(palette::SYNAPTIC_PROTEINS));
-            p.text(egui::pos2(x_of(*or) + 4.0, y), egui::Align2::LEFT_CENTER, format!("{or} {pv}"), egui::FontId::proportional(11.0 * text_scale), text);
+            p.text(egui::pos2(x_of(*or) + 4.0, y), egui::Align2::LEFT_CENTER, format!("{or} {pv}"), egui::FontId::proportional(12.5 * text_scale), text);
         }
-        let y = rect.bottom() - 6.0;
+        let y = rect.bottom() - row / 2.0;
         p.line_segment([egui::pos2(x_of(1.0), rect.top()), egui::pos2(x_of(1.0), y)], egui::Stroke::new(1.0, text));
-        p.text(egui::pos2(x_of(1.0), y), egui::Align2::CENTER_CENTER, "OR 1", egui::FontId::proportional(10.5 * text_scale), text);
+        p.text(egui::pos2(x_of(1.0), y), egui::Align2::CENTER_CENTER, "OR 1", egui::FontId::proportional(12.5 * text_scale), text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_console_opens_on_a_screen_the_audience_window_is_not_on() {
+        let laptop = (IVec2::ZERO, UVec2::new(1920, 1080));
+        let projector = (IVec2::new(1920, 0), UVec2::new(1024, 768));
+        assert_eq!(console_monitor(&[laptop], None), None, "one screen: ask first");
+        assert_eq!(console_monitor(&[laptop, projector], Some(IVec2::new(2000, 10))), Some(0), "stage on the projector: console on the laptop");
+        assert_eq!(console_monitor(&[laptop, projector], Some(IVec2::new(10, 10))), Some(1));
+        assert_eq!(console_monitor(&[laptop, projector], None), Some(1), "position unknown: the stage is taken to be on the first");
     }
 }

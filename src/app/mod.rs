@@ -157,6 +157,8 @@ pub fn build(opts: &AppOptions) -> Result<App, String> {
     if opts.offscreen.is_none() {
         app.add_plugins(recording::RecordPlugin);
     }
+    // What to do first: for a person exploring in a window, not on a lecture's stage or in a picture.
+    app.world_mut().resource_mut::<ui::UiState>().first_hint = opts.offscreen.is_none() && opts.lecture.is_none();
     if let Some(l) = &opts.lecture {
         app.add_plugins(lecture::LecturePlugin { loaded: l.loaded.clone(), cue: l.cue, presenter: l.presenter, pace: l.pace, console_in_main: l.console, timeline: l.timeline.clone() });
     }

@@ -79,6 +79,9 @@ pub struct ExportJob {
     pub subtitles: Option<Vec<plan::Cue>>,
     /// The app's Record button's recording: it moves the clocks, cameras and panels.
     pub recording: Option<std::sync::Arc<crate::command::recording::Recording>>,
+    /// Where to write every text drawn in the last frame, with its size and
+    /// rectangle (JSON; the legibility test reads it); none: not written.
+    pub text_report: Option<PathBuf>,
 }
 
 impl ExportJob {
@@ -101,6 +104,7 @@ impl ExportJob {
             lecture: false,
             subtitles: None,
             recording: None,
+            text_report: None,
         }
     }
 

@@ -42,8 +42,10 @@ pub fn playback_bar(ui: &mut egui::Ui, vm: &mut PlaybackView) -> Vec<AppCommand>
         if ui.button("⏭ Step").on_hover_text("One time step (→)").clicked() {
             out.push(AppCommand::Playback(PlaybackCommand::StepOnce));
         }
-        if ui.button("⟲ Restart").clicked() {
+        if ui.button("⟲ Reset").on_hover_text("Back to the scenario's start: its drugs, stimuli, clocks and speed as loaded (both synapses of a comparison)").clicked() {
             out.push(sim(Command::Restart));
+            out.push(AppCommand::Playback(PlaybackCommand::Speed(super::super::sim_bridge::Playback::default().bio_us_per_s)));
+            out.push(AppCommand::Slow(SlowCommand::Play(false)));
         }
         ui.separator();
         ui.label("speed");

@@ -1,0 +1,84 @@
+//! Legible from the back row: each cue of the built-in lecture, rendered in
+//! presenter mode offscreen (lavapipe) at 1024x768, and two at 1920x1080,
+//! draws every text at 2.5 % of the window's height or more and no two
+//! texts over each other. The texts are egui's own (`screenshot
+//! --text-report`: words, font size and rectangle in points, as drawn).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+#[derive(serde::Deserialize)]
+struct TextBox {
+    text: String,
+    size: f32,
+    rect: [f32; 4],
+}
+
+#[derive(serde::Deserialize)]
+struct FrameTexts {
+    screen: [f32; 2],
+    texts: Vec<TextBox>,
+}
+
+fn texts_of(cue: usize, size: &str) -> FrameTexts {
+    let dir = std::env::temp_dir().join(format!("synapse-lab-legibility-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (png, json): (PathBuf, PathBuf) = (dir.join(format!("{cue}-{size}.png")), dir.join(format!("{cue}-{size}.json")));
+    let o = Command::new(env!("CARGO_BIN_EXE_synapse-lab"))
+        .args(["screenshot", "--lecture", "--cue", &cue.to_string(), "--size", size, "--frames", "3", "--out"])
+        .arg(&png)
+        .arg("--text-report")
+        .arg(&json)
+        .output()
+        .expect("synapse-lab runs");
+    assert!(o.status.success(), "cue {cue} at {size}: {}", String::from_utf8_lossy(&o.stderr));
+    let report = serde_json::from_str(&std::fs::read_to_string(&json).expect("a text report")).expect("the report parses");
+    let _ = (std::fs::remove_file(&png), std::fs::remove_file(&json));
+    report
+}
+
+/// What is wrong with one frame's texts: too small, or over another text.
+fn faults(f: &FrameTexts) -> Vec<String> {
+    let least = f.screen[1] * 0.025;
+    let mut out = Vec::new();
+    for t in &f.texts {
+        // Half a point of rounding.
+        if t.size + 0.5 < least {
+            out.push(format!("{:?} at {:.1} pt (least {least:.1})", t.text, t.size));
+        }
+    }
+    for (i, a) in f.texts.iter().enumerate() {
+        for b in &f.texts[i + 1..] {
+            let w = a.rect[2].min(b.rect[2]) - a.rect[0].max(b.rect[0]);
+            let h = a.rect[3].min(b.rect[3]) - a.rect[1].max(b.rect[1]);
+            // More than a glyph's edge: two lines of text on top of each other.
+            if w > 2.0 && h > 2.0 {
+                out.push(format!("{:?} over {:?} ({w:.0}x{h:.0} pt)", a.text, b.text));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_cue_is_legible_from_the_back_row() {
+    let cues = synapse_lab::lecture::Loaded::builtin().lecture.cues.len();
+    // Each render is a process of its own (~15 s here: start-up, the cue's run, lavapipe).
+    let shots = (1..=cues).map(|c| (c, "1024x768")).chain([(6, "1920x1080"), (19, "1920x1080")]);
+    let mut all = Vec::new();
+    for (cue, size) in shots {
+        let f = texts_of(cue, size);
+        assert!(f.texts.len() >= 3, "cue {cue} at {size}: only {} texts drawn", f.texts.len());
+        all.extend(faults(&f).into_iter().map(|e| format!("cue {cue} at {size}: {e}")));
+    }
+    assert!(all.is_empty(), "{} problems:\n{}", all.len(), all.join("\n"));
+}
+
+#[test]
+fn the_checks_see_a_small_text_and_an_overlap() {
+    let t = |text: &str, size, rect| TextBox { text: text.into(), size, rect };
+    let f = FrameTexts { screen: [1024.0, 768.0], texts: vec![t("big", 20.0, [0.0, 0.0, 100.0, 24.0]), t("tiny", 11.0, [0.0, 100.0, 40.0, 112.0]), t("over", 20.0, [50.0, 10.0, 150.0, 34.0])] };
+    let e = faults(&f);
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert!(e[0].contains("\"tiny\" at 11.0 pt") && e[1].contains("\"big\" over \"over\""), "{e:?}");
+}
