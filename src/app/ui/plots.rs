@@ -243,21 +243,24 @@ fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32, save
             let (r, _) = ui.allocate_exact_size(egui::vec2(text * 1.4, text), egui::Sense::hover());
             ui.painter().line_segment([r.left_center(), r.right_center()], egui::Stroke::new(thick, color));
         };
-        // Each swatch with its name: a wrapped row never parts them.
+        // Each swatch with its name: an entry that does not fit the rest of
+        // the row starts the next one (a long name still wraps in its row).
+        let entry = |ui: &mut egui::Ui, name: &str, color: egui::Color32, thick: f32| {
+            let width = text * 1.4 + 4.0 + ui.fonts_mut(|f| f.layout_no_wrap(name.to_string(), egui::FontId::proportional(text), color)).size().x;
+            if width > ui.available_width() && ui.available_width() < ui.max_rect().width() - 1.0 {
+                ui.end_row();
+            }
+            swatch(ui, color, thick);
+            ui.label(egui::RichText::new(name).size(text));
+        };
         for s in &fig.series {
             if !seen.contains(&s.name.as_str()) {
                 seen.push(&s.name);
-                ui.horizontal(|ui| {
-                    swatch(ui, s.color, 3.0);
-                    ui.label(egui::RichText::new(&s.name).size(text));
-                });
+                entry(ui, &s.name, s.color, 3.0);
             }
         }
         for (label, _, color) in &fig.bands {
-            ui.horizontal(|ui| {
-                swatch(ui, *color, 7.0);
-                ui.label(egui::RichText::new(*label).size(text));
-            });
+            entry(ui, label, *color, 7.0);
         }
         if fig.series.iter().any(|s| s.slot == "B") {
             ui.label(egui::RichText::new("(A solid, B dashed)").size(text));
