@@ -1,7 +1,7 @@
 //! Legible from the back row: each cue of the built-in lecture, rendered in
 //! presenter mode offscreen (lavapipe) at 1024x768, and two at 1920x1080,
-//! draws every text at 2.5 % of the window's height or more and no two
-//! texts over each other. The texts are egui's own (`screenshot
+//! draws every text at 2.5 % of the window's height or more, none cut off
+//! by a panel's edge or the screen, and no two texts over each other. The texts are egui's own (`screenshot
 //! --text-report`: words, font size and rectangle in points, as drawn).
 
 use std::path::PathBuf;
@@ -12,6 +12,8 @@ struct TextBox {
     text: String,
     size: f32,
     rect: [f32; 4],
+    #[serde(default)]
+    cut: f32,
 }
 
 #[derive(serde::Deserialize)]
@@ -46,6 +48,10 @@ fn faults(f: &FrameTexts) -> Vec<String> {
         if t.size + 0.5 < least {
             out.push(format!("{:?} at {:.1} pt (least {least:.1})", t.text, t.size));
         }
+        // A panel that overflows the screen, a title wider than its half.
+        if t.cut > 2.0 {
+            out.push(format!("{:?} cut off by {:.0} pt", t.text, t.cut));
+        }
     }
     for (i, a) in f.texts.iter().enumerate() {
         for b in &f.texts[i + 1..] {
@@ -76,9 +82,17 @@ fn every_cue_is_legible_from_the_back_row() {
 
 #[test]
 fn the_checks_see_a_small_text_and_an_overlap() {
-    let t = |text: &str, size, rect| TextBox { text: text.into(), size, rect };
-    let f = FrameTexts { screen: [1024.0, 768.0], texts: vec![t("big", 20.0, [0.0, 0.0, 100.0, 24.0]), t("tiny", 11.0, [0.0, 100.0, 40.0, 112.0]), t("over", 20.0, [50.0, 10.0, 150.0, 34.0])] };
+    let t = |text: &str, size, rect, cut| TextBox { text: text.into(), size, rect, cut };
+    let f = FrameTexts {
+        screen: [1024.0, 768.0],
+        texts: vec![
+            t("big", 20.0, [0.0, 0.0, 100.0, 24.0], 0.0),
+            t("tiny", 11.0, [0.0, 100.0, 40.0, 112.0], 0.0),
+            t("over", 20.0, [50.0, 10.0, 150.0, 34.0], 0.0),
+            t("edge", 20.0, [1000.0, 200.0, 1024.0, 224.0], 30.0),
+        ],
+    };
     let e = faults(&f);
-    assert_eq!(e.len(), 2, "{e:?}");
-    assert!(e[0].contains("\"tiny\" at 11.0 pt") && e[1].contains("\"big\" over \"over\""), "{e:?}");
+    assert_eq!(e.len(), 3, "{e:?}");
+    assert!(e[0].contains("\"tiny\" at 11.0 pt") && e[1].contains("\"edge\" cut off by 30 pt") && e[2].contains("\"big\" over \"over\""), "{e:?}");
 }

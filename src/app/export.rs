@@ -571,6 +571,8 @@ struct TextBox {
     size: f32,
     rect: [f32; 4],
     angle: f32,
+    /// Points of its width or height cut off by its clip (a panel's edge, the screen).
+    cut: f32,
 }
 
 /// The texts egui drew in the last frame (`--text-report`), and the screen
@@ -600,9 +602,11 @@ fn collect_texts(outputs: Query<&bevy_egui::EguiFullOutput>, mut frame: ResMut<F
                     // Turned about its anchor (an axis title is vertical).
                     let rot = egui::emath::Rot2::from_angle(t.angle);
                     let corners = [r.left_top(), r.right_top(), r.left_bottom(), r.right_bottom()].map(|c| t.pos + rot * (c - t.pos));
-                    let turned = egui::Rect::from_points(&corners).intersect(clip);
+                    let whole = egui::Rect::from_points(&corners);
+                    let turned = whole.intersect(clip);
                     if turned.is_positive() {
-                        out.push(TextBox { text, size, rect: [turned.min.x, turned.min.y, turned.max.x, turned.max.y], angle: t.angle });
+                        let cut = (whole.width() - turned.width()).max(whole.height() - turned.height());
+                        out.push(TextBox { text, size, rect: [turned.min.x, turned.min.y, turned.max.x, turned.max.y], angle: t.angle, cut });
                     }
                 }
             }
