@@ -272,7 +272,14 @@ fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32, save
     // The top tick label stands half above the plot: room for it below the legend.
     ui.add_space(text * 0.6);
     // Room on the right for half of the last x tick label ("2000" was cut by the panel's edge).
-    let mut plot = Plot::new(format!("{id:?}")).width((ui.available_width() - text * 1.2).max(80.0)).height(height).allow_drag(false).allow_zoom(false).allow_scroll(false).x_axis_label(fig.x).y_axis_label(fig.y);
+    let mut plot = Plot::new(format!("{id:?}"))
+        .width((ui.available_width() - text * 1.2).max(80.0))
+        .height(height)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .x_axis_label(fig.x)
+        .y_axis_label(fig.y);
     if let Some((lo, hi)) = least_y_range(id) {
         plot = plot.include_y(lo).include_y(hi);
     }
