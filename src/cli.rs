@@ -1220,7 +1220,28 @@ fn replay(a: ReplayArgs) -> Result<ExitCode, String> {
     let text = synapse_core::text::read_text(&a.log).map_err(|e| e.describe(&file, "command log"))?;
     let log = CommandLog::from_ron(&text, &file).map_err(|e| e.to_string())?;
     let started = std::time::Instant::now();
-    let exp = log.replay().map_err(|e| format!("{file}: {e}"))?;
+    // A long log shows how far it is: a bar on a terminal, else a line every
+    // 10 s once it has taken 2 s (Ctrl-C stops it; it writes nothing).
+    let bar = progress(log.total_steps() as usize, "replaying particle steps");
+    let mut said: Option<f64> = None;
+    let exp = log
+        .replay_with(&mut |done, total| {
+            if let Some(bar) = &bar {
+                bar.set_position(done);
+                return;
+            }
+            let t = started.elapsed().as_secs_f64();
+            if t > 2.0 && said.is_none_or(|s| t - s >= 10.0) && done < total {
+                said = Some(t);
+                let left_s = t * (total - done) as f64 / done as f64;
+                let left = if left_s < 120.0 { format!("{left_s:.0} s") } else { synapse_core::signalling::format_minutes(left_s / 60.0) };
+                eprintln!("replay: {:.0} % of {total} particle steps, about {left} left (Ctrl-C stops it)", 100.0 * done as f64 / total as f64);
+            }
+        })
+        .map_err(|e| format!("{file}: {e}"))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let hash = format_hash(exp.state_hash());
     println!(
         "replayed {} commands of {} ({}) in {:.2} s: fast clock {:.3} ms, slow clock {}",

@@ -298,6 +298,16 @@ fn replay_checks_the_final_hash_and_names_a_bad_log_s_line() {
     log.final_hash = Some(format_hash(1));
     std::fs::write(&path, log.to_ron()).unwrap();
     assert_eq!(synapse_lab(&["replay", path.to_str().unwrap()]).status.code(), Some(1));
+    // The longest Run a log may hold (hours of computing) says how far it is, not silently.
+    let mut long = CommandLog::new("single_spike", &scenario);
+    long.push(0, &Experiment::new(scenario.clone()).unwrap(), Cmd::Run { steps: synapse_core::experiment::MAX_RUN_STEPS });
+    std::fs::write(&path, long.to_ron()).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_synapse-lab")).args(["replay", path.to_str().unwrap()]).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stderr.take().unwrap()), &mut line).unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(line.starts_with("replay: ") && line.contains("% of 1000000000 particle steps, about ") && line.contains("left (Ctrl-C stops it)"), "{line}");
     // A broken log: file, line and column.
     std::fs::write(&path, "CommandLog(\n    version: 1,\n    commands: [Spike,\n").unwrap();
     let o = synapse_lab(&["replay", path.to_str().unwrap()]);

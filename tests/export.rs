@@ -380,7 +380,11 @@ fn a_recording_with_an_invalid_command_is_refused_before_rendering() {
     let o = lab(&["export", "--recording", "bad.recording.ron", "--size", "320x240", "--progress", "none", "--out", "bad.mp4"], &dir).output().expect("synapse-lab starts");
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("bad.recording.ron: frame 2: A: MgMm(") && err.contains("out of range"), "{err}");
+    // Named at the frame's line in the file.
+    let text = rec.to_ron();
+    let at = text.match_indices("dt_s:").nth(1).unwrap().0;
+    let line = text[..at].matches('\n').count() + 1;
+    assert!(err.contains(&format!("bad.recording.ron:{line}:")) && err.contains(": frame 2: A: MgMm(") && err.contains("out of range"), "{err}");
     assert!(!dir.join("bad.mp4").exists(), "nothing rendered");
     let e = synapse_lab::app::recording::Recording::open(&dir.join("bad.recording.ron")).unwrap_err();
     assert!(e.contains("frame 2"), "{e}");

@@ -78,18 +78,27 @@ impl Keymap {
     /// (file:line:column for a syntax error, the binding for a broken rule).
     pub fn from_ron(text: &str, file: &str) -> Result<Self, String> {
         let map: Self = ron::from_str(text).map_err(|e| format!("{file}:{}:{}: not a valid keymap: {} (each entry: (key: KeyS, action: Sim(Spike)))", e.span.start.line, e.span.start.col, e.code))?;
-        map.check().map_err(|e| format!("{file}: {e}"))?;
+        map.check().map_err(|(binding, e)| {
+            // A broken binding at its `key:`, a missing one where the list ends.
+            let at = match binding {
+                Some(i) => synapse_core::text::field_position(text, "key", 1, i),
+                None => synapse_core::text::list_end_position(text),
+            };
+            let (line, col) = at.unwrap_or((1, 1));
+            format!("{file}:{line}:{col}: {e}")
+        })?;
         Ok(map)
     }
 
     /// The rules a presenter relies on: PageDown and PageUp (a clicker's keys)
     /// mean only next and previous cue; Escape leaves presenter mode; every
     /// experiment command a key sends is valid and done within a frame.
-    fn check(&self) -> Result<(), String> {
+    /// A broken rule comes with the binding's index (none for the whole map).
+    fn check(&self) -> Result<(), (Option<usize>, String)> {
         if self.0.is_empty() {
-            return Err("the keymap binds no key; start from the built-in one (assets/keymap.ron) and change what you need".into());
+            return Err((None, "the keymap binds no key; start from the built-in one (assets/keymap.ron) and change what you need".into()));
         }
-        let scratch = synapse_core::experiment::Experiment::new(synapse_core::Scenario::default()).map_err(|e| e.to_string())?;
+        let scratch = synapse_core::experiment::Experiment::new(synapse_core::Scenario::default()).map_err(|e| (None, e.to_string()))?;
         for (i, b) in self.0.iter().enumerate() {
             let at = format!("binding {} ({:?})", i + 1, b.key);
             let reserved = match b.key {
@@ -98,20 +107,20 @@ impl Keymap {
                 _ => None,
             };
             if let Some(only) = reserved.filter(|only| *only != b.action) {
-                return Err(format!("{at}: {:?} is a clicker's key and means only {only:?}; bind {:?} to another key", b.key, b.action));
+                return Err((Some(i), format!("{at}: {:?} is a clicker's key and means only {only:?}; bind {:?} to another key", b.key, b.action)));
             }
             if let KeyAction::Sim(c) = &b.action {
-                scratch.check_ahead(c).map_err(|e| format!("{at}: Sim({c:?}): {e}"))?;
+                scratch.check_ahead(c).map_err(|e| (Some(i), format!("{at}: Sim({c:?}): {e}")))?;
                 if let Command::Run { steps } = c
                     && *steps > MAX_KEY_RUN_STEPS
                 {
-                    return Err(format!("{at}: Sim(Run(steps: {steps})) would hold the app for a long time on one key press; use at most {MAX_KEY_RUN_STEPS} steps, or the play button"));
+                    return Err((Some(i), format!("{at}: Sim(Run(steps: {steps})) would hold the app for a long time on one key press; use at most {MAX_KEY_RUN_STEPS} steps, or the play button")));
                 }
             }
         }
         let leaves = |a: &KeyAction| matches!(a, KeyAction::Lecture(LectureCommand::Presenter(false) | LectureCommand::TogglePresenter));
         if !self.0.iter().any(|b| b.key == KeyCode::Escape && leaves(&b.action) && b.when != When::Exploring) {
-            return Err("no binding of Escape leaves presenter mode; keep (key: Escape, action: Lecture(Presenter(false)), when: Presenting)".into());
+            return Err((None, "no binding of Escape leaves presenter mode; keep (key: Escape, action: Lecture(Presenter(false)), when: Presenting)".into()));
         }
         Ok(())
     }
@@ -262,7 +271,9 @@ mod tests {
         let err = |text: &str| Keymap::from_ron(text, "k.ron").unwrap_err();
         assert!(err("Keymap([])").contains("binds no key"));
         let e = err(&with("(key: PageDown, action: Sim(Spike))"));
-        assert!(e.starts_with("k.ron: binding 1 (PageDown)") && e.contains("means only Lecture(Next)"), "{e}");
+        // Placed at the binding's `key:` (the line after `Keymap([`, column 6).
+        let line = BUILTIN[..BUILTIN.find("Keymap([").unwrap()].matches('\n').count() + 2;
+        assert!(e.starts_with(&format!("k.ron:{line}:6: binding 1 (PageDown)")) && e.contains("means only Lecture(Next)"), "{e}");
         let e = err(&with("(key: KeyX, action: Sim(Drug(name: \"ketamin\", conc_um: 1.0)))"));
         assert!(e.contains("binding 1 (KeyX)") && e.contains("ketamin"), "{e}");
         let e = err(&with("(key: KeyX, action: Sim(MgMm(-1.0)))"));
@@ -271,6 +282,9 @@ mod tests {
         assert!(e.contains("at most 10000 steps"), "{e}");
         let no_escape = BUILTIN.replace("(key: Escape, action: Lecture(Presenter(false)), when: Presenting),", "");
         assert!(err(&no_escape).contains("no binding of Escape"), "{no_escape}");
+        // A missing binding is placed where the list ends.
+        let end = BUILTIN.trim_end().lines().count();
+        assert!(err(&no_escape).starts_with(&format!("k.ron:{end}:1: ")), "{}", err(&no_escape));
         assert!(Keymap::from_ron(&with("(key: KeyX, action: Sim(MgMm(0.0)))"), "k.ron").is_ok());
     }
 

@@ -532,8 +532,12 @@ mod tests {
         let path = dir.join("r.recording.ron");
         std::fs::write(&path, r.to_ron()).unwrap();
         assert_eq!(Recording::open(&path).unwrap(), r);
-        std::fs::write(&path, r.to_ron().replace("dt_s: 0.03", "dt_s: -1.0")).unwrap();
-        assert!(Recording::open(&path).unwrap_err().contains("times or cameras"));
+        let bad = r.to_ron().replace("dt_s: 0.03", "dt_s: -1.0");
+        std::fs::write(&path, &bad).unwrap();
+        // Named at the frame's line.
+        let line = bad[..bad.find("dt_s: -1.0").unwrap()].matches('\n').count() + 1;
+        let e = Recording::open(&path).unwrap_err();
+        assert!(e.starts_with(&format!("{}:{line}:", path.display())) && e.contains("frame 2: its time or cameras"), "{e}");
         std::fs::write(&path, "Recording(version: 1,").unwrap();
         let e = Recording::open(&path).unwrap_err();
         assert!(e.starts_with(&format!("{}:1:", path.display())), "{e}");

@@ -107,41 +107,61 @@ impl Recording {
 
     /// Read a recording; errors name the file, line and column.
     pub fn open(path: &Path) -> Result<Self, String> {
-        let file = path.display();
-        let text = synapse_core::text::read_text(path).map_err(|e| e.describe(&file.to_string(), "recording"))?;
+        let file = path.display().to_string();
+        let text = synapse_core::text::read_text(path).map_err(|e| e.describe(&file, "recording"))?;
+        Self::from_ron(&text, &file)
+    }
+
+    /// Parse and check a recording's text; `file` names it in messages.
+    pub fn from_ron(text: &str, file: &str) -> Result<Self, String> {
         let rec: Recording =
-            ron::from_str(&text).map_err(|e| format!("{file}:{}:{}: {} (a recording made by the Record button; record again, or fix the file)", e.span.start.line, e.span.start.col, e.code))?;
+            ron::from_str(text).map_err(|e| format!("{file}:{}:{}: {} (a recording made by the Record button; record again, or fix the file)", e.span.start.line, e.span.start.col, e.code))?;
+        // Each check after parsing names the place in the file it is about.
+        let at = |key: &str, from: usize, nth: usize| {
+            let (line, col) = synapse_core::text::field_position(text, key, from, nth).unwrap_or((1, 1));
+            format!("{file}:{line}:{col}")
+        };
         if rec.version != RECORDING_VERSION {
-            return Err(format!("{file}: recording version {} is not supported; this build reads version {RECORDING_VERSION}", rec.version));
+            return Err(format!("{}: recording version {} is not supported; this build reads version {RECORDING_VERSION}", at("version", 1, 0), rec.version));
         }
         if rec.frames.is_empty() {
-            return Err(format!("{file}: the recording has no frames"));
+            return Err(format!("{}: the recording has no frames", at("frames", 1, 0)));
         }
-        if rec.frames.iter().any(|f| !(f.dt_s.is_finite() && f.dt_s >= 0.0) || f.cameras.as_ref().is_some_and(|c| c.len() != rec.cameras.len())) {
-            return Err(format!("{file}: the frames' times or cameras are not a recording's; record again"));
+        if let Some(i) = rec.frames.iter().position(|f| !(f.dt_s.is_finite() && f.dt_s >= 0.0) || f.cameras.as_ref().is_some_and(|c| c.len() != rec.cameras.len())) {
+            return Err(format!("{}: frame {}: its time or cameras are not a recording's; record again", at("dt_s", 1, i), i + 1));
         }
         let finite = |p: &Pose| p.focus.is_finite() && p.yaw.is_finite() && p.pitch.is_finite() && p.radius.is_finite() && p.radius > 0.0;
-        let poses_ok = rec.cameras.iter().chain(rec.frames.iter().flat_map(|f| f.cameras.iter().flatten())).all(finite);
-        let sane = (1..=16_384).contains(&rec.window[0]) && (1..=16_384).contains(&rec.window[1]) && rec.pixels_per_point.is_finite() && rec.pixels_per_point > 0.0 && rec.pixels_per_point <= 16.0;
-        if !(sane && poses_ok) {
-            return Err(format!("{file}: the window size, UI scale or camera poses are not a recording's; record again"));
+        if !rec.cameras.iter().chain(rec.frames.iter().flat_map(|f| f.cameras.iter().flatten())).all(finite) {
+            return Err(format!("{}: a camera pose is not finite or has no distance; record again", at("cameras", 1, 0)));
         }
-        for log in [Some(&rec.a), rec.b.as_ref()].into_iter().flatten() {
-            log.scenario.validate().map_err(|e| format!("{file}: the recorded scenario: {e}"))?;
+        if !((1..=16_384).contains(&rec.window[0]) && (1..=16_384).contains(&rec.window[1])) {
+            return Err(format!("{}: a window of {}x{} pixels is not a recording's; record again", at("window", 1, 0), rec.window[0], rec.window[1]));
         }
-        if rec.b.is_none() && rec.frames.iter().any(|f| !f.b.is_empty()) {
-            return Err(format!("{file}: commands for B in a recording without a comparison"));
+        if !(rec.pixels_per_point.is_finite() && rec.pixels_per_point > 0.0 && rec.pixels_per_point <= 16.0) {
+            return Err(format!("{}: {} pixels per point is not a recording's (0 to 16); record again", at("pixels_per_point", 1, 0), rec.pixels_per_point));
+        }
+        // A's log is written under `a:`, B's under `b:`.
+        let a_line = synapse_core::text::field_position(text, "a", 1, 0).map_or(1, |(l, _)| l);
+        let b_line = synapse_core::text::field_position(text, "b", a_line, 0).map_or(a_line, |(l, _)| l);
+        rec.a.check_in(text, file, a_line).map_err(|e| format!("{e} (A's log in the recording)"))?;
+        if let Some(b) = &rec.b {
+            b.check_in(text, file, b_line).map_err(|e| format!("{e} (B's log in the recording)"))?;
+        }
+        if rec.b.is_none()
+            && let Some(i) = rec.frames.iter().position(|f| !f.b.is_empty())
+        {
+            return Err(format!("{}: frame {}: commands for B in a recording without a comparison", at("dt_s", 1, i), i + 1));
         }
         // Every command checked as `replay` would carry it out, before a frame is rendered.
-        for (slot, log, frames) in [("A", Some(&rec.a), rec.frames.iter().map(|f| &f.a).collect::<Vec<_>>()), ("B", rec.b.as_ref(), rec.frames.iter().map(|f| &f.b).collect())] {
+        for (slot, log, from) in [("A", Some(&rec.a), a_line), ("B", rec.b.as_ref(), b_line)] {
             let Some(log) = log else { continue };
             let scratch = Experiment::new(log.scenario.clone()).map_err(|e| format!("{file}: the recorded scenario of {slot}: {e}"))?;
             for (n, l) in log.commands.iter().enumerate() {
-                scratch.check_ahead(&l.command).map_err(|e| format!("{file}: {slot}'s command {}: {:?}: {e} (record again, or remove the command)", n + 1, l.command))?;
+                scratch.check_ahead(&l.command).map_err(|e| format!("{}: {slot}'s command {}: {:?}: {e} (record again, or remove the command)", at("command", from, n), n + 1, l.command))?;
             }
-            for (i, cmds) in frames.iter().enumerate() {
-                for c in cmds.iter() {
-                    scratch.check_ahead(c).map_err(|e| format!("{file}: frame {}: {slot}: {c:?}: {e} (record again, or remove the command)", i + 1))?;
+            for (i, f) in rec.frames.iter().enumerate() {
+                for c in if slot == "A" { &f.a } else { &f.b } {
+                    scratch.check_ahead(c).map_err(|e| format!("{}: frame {}: {slot}: {c:?}: {e} (record again, or remove the command)", at("dt_s", 1, i), i + 1))?;
                 }
             }
         }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Display settings that belong to the viewer, not the model (kept in a recording).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct UiSettings {
     pub dark: bool,
     /// egui zoom factor (projector: 1.5–2).

@@ -37,6 +37,10 @@ pub const SLOW_SAMPLE_MIN: f64 = 1.0;
 const LEVEL_CHANGE: f64 = 0.02;
 /// Most core steps one `Run` may ask for (~30 min of computing).
 pub const MAX_RUN_STEPS: u64 = 1_000_000_000;
+
+/// The most particle steps a replay takes between two progress reports
+/// (well under a second of computing for any scenario that fits a frame).
+pub const REPLAY_SLICE_STEPS: u64 = 20_000;
 /// Farthest one slow jump or one `RunSlow` may go (8 weeks, as far as a drug may start before t = 0).
 pub const MAX_SLOW_MIN: f64 = 8.0 * 7.0 * 1440.0;
 
@@ -107,8 +111,7 @@ impl fmt::Display for CommandError {
 impl std::error::Error for CommandError {}
 
 fn in_range(what: &str, v: f64, lo: f64, hi: f64, unit: &str) -> Result<f64, CommandError> {
-    // A huge value in scientific notation (1e308, not a 309-digit integer).
-    let shown = if v.is_finite() && v.abs() >= 1e9 { format!("{v:e}") } else { format!("{v}") };
+    let shown = crate::units::readable(v);
     if v.is_finite() && (lo..=hi).contains(&v) { Ok(v) } else { Err(CommandError(format!("{what} {shown} {unit} is out of range; use {lo} to {hi} {unit}"))) }
 }
 
@@ -590,19 +593,60 @@ impl CommandLog {
             col: e.span.start.col,
             message: format!("{} (a command log: see `synapse-lab --record-commands`)", e.code),
         })?;
-        if log.version != COMMAND_LOG_VERSION {
-            return Err(ScenarioError::Io { file: file.into(), message: format!("command log version {} is not supported; this build reads version {COMMAND_LOG_VERSION}", log.version) });
-        }
-        log.scenario.validate().map_err(|e| ScenarioError::Io { file: file.into(), message: format!("its scenario: {e}") })?;
+        log.check_in(text, file, 1)?;
         Ok(log)
+    }
+
+    /// The checks after parsing, placed in `text`, where this log is written
+    /// from line `from_line` on (a recording holds logs).
+    pub fn check_in(&self, text: &str, file: &str, from_line: usize) -> Result<(), ScenarioError> {
+        let (line, col) = crate::text::field_position(text, "version", from_line, 0).unwrap_or((from_line, 1));
+        if self.version != COMMAND_LOG_VERSION {
+            return Err(ScenarioError::Parse {
+                file: file.into(),
+                line,
+                col,
+                message: format!("command log version {} is not supported; this build reads version {COMMAND_LOG_VERSION}", self.version),
+            });
+        }
+        let scenario_line = crate::text::field_position(text, "scenario", from_line, 0).map_or(from_line, |(l, _)| l);
+        self.scenario.validate_within(file, text, scenario_line)
     }
 
     /// Re-run the log from its scenario; the first bad command stops it with
     /// its index and why.
     pub fn replay(&self) -> Result<Experiment, String> {
+        self.replay_with(&mut |_, _| {})
+    }
+
+    /// The particle steps the log's `Run` commands take in all.
+    pub fn total_steps(&self) -> u64 {
+        self.commands.iter().map(|c| if let Command::Run { steps } = c.command { steps } else { 0 }).sum()
+    }
+
+    /// `replay`, telling `progress(steps done, steps in all)` after every
+    /// slice of at most `REPLAY_SLICE_STEPS` particle steps: a long `Run` is
+    /// carried out in slices (the same bits: a `Run` is its steps one by
+    /// one), so the caller can show how far it is.
+    pub fn replay_with(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<Experiment, String> {
         let mut exp = Experiment::new(self.scenario.clone()).map_err(|e| e.to_string())?;
+        let (total, mut done) = (self.total_steps(), 0);
         for (i, c) in self.commands.iter().enumerate() {
-            exp.apply(&c.command).map_err(|e| format!("command {} ({:?}, frame {}): {e}", i + 1, c.command, c.frame))?;
+            let failed = |e: CommandError| format!("command {} ({:?}, frame {}): {e}", i + 1, c.command, c.frame);
+            match c.command {
+                Command::Run { steps } => {
+                    exp.check(&c.command).map_err(failed)?;
+                    let mut left = steps;
+                    while left > 0 {
+                        let slice = left.min(REPLAY_SLICE_STEPS);
+                        exp.apply(&Command::Run { steps: slice }).map_err(failed)?;
+                        left -= slice;
+                        done += slice;
+                        progress(done, total);
+                    }
+                }
+                _ => exp.apply(&c.command).map_err(failed)?,
+            }
         }
         Ok(exp)
     }
@@ -626,6 +670,36 @@ mod tests {
     }
     use super::*;
     use crate::scenario::Stimulus;
+
+    /// A replay in slices with progress gives the bits of one long run.
+    #[test]
+    fn a_long_run_replays_in_slices_with_progress_to_the_same_bits() {
+        let mut whole = Experiment::new(quiet()).unwrap();
+        let mut log = CommandLog::new("t", &quiet());
+        for c in [Command::Spike, Command::Run { steps: 2 * REPLAY_SLICE_STEPS + 7 }] {
+            log.push(0, &whole, c.clone());
+            whole.apply(&c).unwrap();
+        }
+        let mut reports = Vec::new();
+        let sliced = log.replay_with(&mut |done, total| reports.push((done, total))).unwrap();
+        assert_eq!(sliced.state_hash(), whole.state_hash());
+        let n = 2 * REPLAY_SLICE_STEPS + 7;
+        assert_eq!(reports, vec![(REPLAY_SLICE_STEPS, n), (2 * REPLAY_SLICE_STEPS, n), (n, n)]);
+    }
+
+    /// A bad value in a log's scenario is named at its line in the log, readably.
+    #[test]
+    fn a_bad_value_in_a_logs_scenario_is_placed_in_the_log() {
+        let text = CommandLog::new("t", &Scenario::default()).to_ron();
+        let at = text.find("duration_ms: ").unwrap() + "duration_ms: ".len();
+        let end = at + text[at..].find(',').unwrap();
+        let bad = format!("{}1e308{}", &text[..at], &text[end..]);
+        let line = text[..at].matches('\n').count() + 1;
+        let e = CommandLog::from_ron(&bad, "s.log.ron").unwrap_err().to_string();
+        assert!(e.starts_with(&format!("s.log.ron:{line}:")) && e.contains("duration_ms = 1e308 is out of range"), "{e}");
+        let v = text.replacen("version: 1", "version: 7", 1);
+        assert!(CommandLog::from_ron(&v, "s.log.ron").unwrap_err().to_string().starts_with("s.log.ron:"), "the log's own version is placed");
+    }
 
     fn quiet() -> Scenario {
         let mut s = Scenario::default();

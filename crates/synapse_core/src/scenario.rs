@@ -539,7 +539,7 @@ impl Default for CascadeConfig {
 pub enum ScenarioError {
     Io { file: String, message: String },
     Parse { file: String, line: usize, col: usize, message: String },
-    Version { file: String, found: u32 },
+    Version { file: String, at: Option<(usize, usize)>, found: u32 },
     Range { file: String, at: Option<(usize, usize)>, field: String, value: String, allowed: String },
     Override { arg: String, message: String },
     Drug { file: String, at: Option<(usize, usize)>, entry: String, message: String },
@@ -550,27 +550,41 @@ impl fmt::Display for ScenarioError {
         match self {
             Self::Io { file, message } => write!(f, "{file}: cannot read the scenario: {message}"),
             Self::Parse { file, line, col, message } => write!(f, "{file}:{line}:{col}: not a valid scenario: {message}. Fix the RON at that place (see assets/scenarios/ for examples)"),
-            Self::Version { file, found } => write!(f, "{file}: scenario version {found} is not supported; this build reads version {SCENARIO_VERSION}. Set `version: {SCENARIO_VERSION}`"),
+            Self::Version { file, at, found } => {
+                write!(f, "{}: scenario version {found} is not supported; this build reads version {SCENARIO_VERSION}. Set `version: {SCENARIO_VERSION}`", placed(file, *at))
+            }
             Self::Range { file, at, field, value, allowed } => {
-                match at {
-                    Some((line, col)) => write!(f, "{file}:{line}:{col}: ")?,
-                    None => write!(f, "{file}: ")?,
-                }
-                write!(f, "{field} = {value} is out of range; allowed: {allowed}. Change the value in the file or with --set {field}=...")
+                write!(f, "{}: {field} = {value} is out of range; allowed: {allowed}. Change the value in the file or with --set {field}=...", placed(file, *at))
             }
             Self::Override { arg, message } => write!(f, "--set {arg}: {message}"),
-            Self::Drug { file, at, entry, message } => {
-                match at {
-                    Some((line, col)) => write!(f, "{file}:{line}:{col}: ")?,
-                    None => write!(f, "{file}: ")?,
-                }
-                write!(f, "{entry}: {message}")
-            }
+            Self::Drug { file, at, entry, message } => write!(f, "{}: {entry}: {message}", placed(file, *at)),
         }
     }
 }
 
 impl std::error::Error for ScenarioError {}
+
+/// `file:line:col`, or `file` where the place is not known.
+fn placed(file: &str, at: Option<(usize, usize)>) -> String {
+    match at {
+        Some((line, col)) => format!("{file}:{line}:{col}"),
+        None => file.to_string(),
+    }
+}
+
+impl ScenarioError {
+    /// The same error for a scenario written from line `from_line` of a
+    /// larger file (a command log's or a recording's): its places moved there.
+    pub fn moved_down(mut self, from_line: usize) -> Self {
+        let shift = |at: &mut Option<(usize, usize)>| *at = at.map(|(l, c)| (l + from_line - 1, c));
+        match &mut self {
+            Self::Parse { line, .. } => *line += from_line - 1,
+            Self::Version { at, .. } | Self::Range { at, .. } | Self::Drug { at, .. } => shift(at),
+            Self::Io { .. } | Self::Override { .. } => {}
+        }
+        self
+    }
+}
 
 impl Scenario {
     /// Read, parse and validate a scenario file.
@@ -601,15 +615,23 @@ impl Scenario {
         self.validate_in("<scenario>", None)
     }
 
+    /// Check every number, placing a bad one in `text`, a larger file
+    /// (a command log, a recording) whose scenario is written from line
+    /// `from_line` (1-based) on.
+    pub fn validate_within(&self, file: &str, text: &str, from_line: usize) -> Result<(), ScenarioError> {
+        let start = text.split_inclusive('\n').take(from_line.saturating_sub(1)).map(str::len).sum::<usize>();
+        self.validate_in(file, Some(&text[start..])).map_err(|e| e.moved_down(from_line))
+    }
+
     fn validate_in(&self, file: &str, text: Option<&str>) -> Result<(), ScenarioError> {
         if self.version != SCENARIO_VERSION {
-            return Err(ScenarioError::Version { file: file.into(), found: self.version });
+            return Err(ScenarioError::Version { file: file.into(), at: text.and_then(|t| position_of_field(t, "version")), found: self.version });
         }
         let err = |field: &str, value: f64, lo: f64, hi: f64, unit: &str| ScenarioError::Range {
             file: file.into(),
             at: text.and_then(|t| position_of_field(t, field)),
             field: field.into(),
-            value: format!("{value}"),
+            value: crate::units::readable(value),
             allowed: format!("{lo} to {hi} {unit}").trim_end().to_string(),
         };
         let check = |field: &str, v: f64, lo: f64, hi: f64, unit: &str| -> Result<(), ScenarioError> { if v.is_finite() && v >= lo && v <= hi { Ok(()) } else { Err(err(field, v, lo, hi, unit)) } };
@@ -816,18 +838,7 @@ impl Scenario {
 /// The 1-based (line, column) where the last segment of `field` is written
 /// as a key (`key:`), if it is; comments are skipped.
 fn position_of_field(text: &str, field: &str) -> Option<(usize, usize)> {
-    let key = field.rsplit('.').next()?.split('[').next()?;
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
-    text.lines().enumerate().find_map(|(n, l)| {
-        let code = l.split("//").next().unwrap_or("");
-        code.match_indices(key)
-            .find(|&(i, _)| {
-                let before_ok = code[..i].chars().next_back().is_none_or(|c| !is_ident(c));
-                let after = &code[i + key.len()..];
-                before_ok && !after.starts_with(is_ident) && after.trim_start().starts_with(':')
-            })
-            .map(|(i, _)| (n + 1, code[..i].chars().count() + 1))
-    })
+    crate::text::field_position(text, field.rsplit('.').next()?.split('[').next()?, 1, 0)
 }
 
 /// The 1-based (line, column) of the first quoted `"value"` outside comments.

@@ -53,6 +53,34 @@ pub fn from_utf8(bytes: Vec<u8>) -> Result<String, ReadError> {
     })
 }
 
+/// The 1-based (line, column) of the `nth` (from 0) place where `key` is
+/// written as a field name (`key:`, not `key::`), from line `from_line` (1-based)
+/// on; comments skipped. Checks after parsing use it to place what they reject.
+pub fn field_position(text: &str, key: &str, from_line: usize, nth: usize) -> Option<(usize, usize)> {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.lines()
+        .enumerate()
+        .skip(from_line.saturating_sub(1))
+        .flat_map(|(n, l)| {
+            let code = l.split("//").next().unwrap_or("");
+            code.match_indices(key)
+                .filter(move |&(i, _)| {
+                    let before_ok = code[..i].chars().next_back().is_none_or(|c| !is_ident(c));
+                    let after = &code[i + key.len()..];
+                    let after = after.trim_start();
+                    before_ok && !code[i + key.len()..].starts_with(is_ident) && after.starts_with(':') && !after.starts_with("::")
+                })
+                .map(move |(i, _)| (n + 1, code[..i].chars().count() + 1))
+        })
+        .nth(nth)
+}
+
+/// The 1-based (line, column) of the last `]` outside comments: where a
+/// missing entry of a file's top-level list belongs.
+pub fn list_end_position(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().filter_map(|(n, l)| l.split("//").next().unwrap_or("").rfind(']').map(|i| (n + 1, l[..i].chars().count() + 1))).last()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +96,15 @@ mod tests {
         assert_eq!(from_utf8(b"ok\n".to_vec()).unwrap(), "ok\n");
         let missing = read_text(Path::new("/no/such/file.ron")).unwrap_err();
         assert!(missing.describe("f.ron", "lecture").starts_with("f.ron: cannot read the lecture: "), "{missing:?}");
+    }
+
+    #[test]
+    fn a_field_is_found_by_name_and_count_outside_comments() {
+        let t = "A(\n  // version: 9\n  version: 1,\n  b: B(version: 2, x: Foo::version),\n  subversion: 3,\n)";
+        assert_eq!(field_position(t, "version", 1, 0), Some((3, 3)));
+        assert_eq!(field_position(t, "version", 1, 1), Some((4, 8)));
+        assert_eq!(field_position(t, "version", 1, 2), None);
+        assert_eq!(field_position(t, "version", 4, 0), Some((4, 8)));
+        assert_eq!(list_end_position("[\n (a: 1),\n] // ]"), Some((3, 1)));
     }
 }

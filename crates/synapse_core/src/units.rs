@@ -11,6 +11,12 @@ pub const AVOGADRO_PER_MOL: f64 = 6.022_140_76e23;
 pub const MOLECULES_PER_UM3_PER_MM: f64 = AVOGADRO_PER_MOL * 1e-18;
 
 /// Concentration (mM) of `n` molecules in `volume_um3`.
+/// A value as a message shows it: huge ones in scientific notation (1e308,
+/// not a 309-digit integer), the rest as Rust writes them.
+pub fn readable(v: f64) -> String {
+    if v.is_finite() && v.abs() >= 1e9 { format!("{v:e}") } else { format!("{v}") }
+}
+
 pub fn molecules_to_mm(n: f64, volume_um3: f64) -> f64 {
     n / (MOLECULES_PER_UM3_PER_MM * volume_um3)
 }
