@@ -185,6 +185,28 @@ fn an_export_stopped_halfway_leaves_nothing_under_its_name() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// A disk that fills while the video is written: ffmpeg itself exits 0
+/// ("Error writing trailer"), so the export reads its words and the file
+/// back, names the video, and leaves nothing. Needs a small tmpfs (root);
+/// elsewhere it says so and checks nothing.
+#[test]
+fn a_full_disk_is_named_and_leaves_nothing() {
+    let d = tmp("full");
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=4k", "tmpfs"]).arg(&d).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root)");
+        return;
+    }
+    let o = lab(&["export", "--out", "m.mp4", "--size", "320x240", "--fps", "30", "--to", "3ms", "--progress", "none"], &d).output().expect("synapse-lab starts");
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    let left = files_in(&d);
+    let _ = Command::new("umount").arg(&d).status();
+    let _ = std::fs::remove_dir_all(&d);
+    assert!(!o.status.success(), "the export claimed success on a full disk: {err}");
+    assert!(err.contains("m.mp4: the disk is full") && err.contains("nothing was written to m.mp4"), "{err}");
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
 #[test]
 fn bad_export_requests_are_refused_before_rendering() {
     let d = tmp("bad");

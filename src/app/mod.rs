@@ -130,7 +130,13 @@ pub fn build(opts: &AppOptions) -> Result<App, String> {
     // Offscreen commands print only their own progress and result: the
     // graphics stack's warnings (a software adapter, a missing texture
     // feature) are for RUST_LOG=warn, which Bevy's LogPlugin reads first.
-    let filter = if opts.offscreen.is_some() { "error,wgpu=error,naga=error" } else { "warn,wgpu=error,naga=error,bevy_render=error,bevy_egui::render=error,winit=error" };
+    // A frame still in flight when Ctrl-C or SIGTERM stops an export has
+    // nowhere to go: the command's own line says what happened.
+    let filter = if opts.offscreen.is_some() {
+        "error,wgpu=error,naga=error,bevy_render::view::window::screenshot=off"
+    } else {
+        "warn,wgpu=error,naga=error,bevy_render=error,bevy_egui::render=error,winit=error"
+    };
     let log = LogPlugin { filter: filter.into(), ..default() };
     match &opts.offscreen {
         #[cfg(native)]

@@ -521,7 +521,8 @@ fn scene_labels(sim: &Simulation, d: &Dims, inter: Vec3) -> Labels {
         label("Astrocyte + EAATs", astro_at, Established, "GLT-1 and GLAST densities: Lehre & Danbolt 1998; sheets schematic"),
         label("GABA interneuron", inter - Vec3::Y * 1.4, Illustrative, "placed for the view; GAD and GABA release are modelled"),
         label("100 nm", scale_bar_origin(psd) + Vec3::new(0.5, 0.0, 0.3), Established, "to scale"),
-        label("glutamine (schematic: speed follows the shuttle flux)", glutamine_path(g.astro_inner_radius_um as f32, 0.3), Illustrative, "path and speed schematic; the flux is the model's"),
+        // Short, and where the path leaves the astrocyte: at the arc's top it covered the bouton.
+        label("glutamine (schematic path)", glutamine_path(g.astro_inner_radius_um as f32, 0.0), Illustrative, "path and speed schematic; the speed follows the model's shuttle flux"),
         label(
             "dendrite (new spines grow here, green, on the slow clock)",
             Vec3::new(0.0, DENDRITE_Y - 1.0, 0.0),

@@ -271,10 +271,17 @@ impl Encoder {
             if !status.success() {
                 return Err(format!("ffmpeg failed ({status}): {}", log.trim()));
             }
-            if let Some(n) = probe_frames(&self.tmp)
-                && n != expected_frames
-            {
-                return Err(format!("the encoded file has {n} frames, expected {expected_frames}"));
+            // ffmpeg exits 0 when the disk fills as it closes the file
+            // ("Error writing trailer … No space left on device"): its own
+            // words and a file that reads back are checked as well.
+            if let Some(line) = log.lines().find(|l| l.contains("No space left on device") || l.starts_with("Error writing") || l.starts_with("Error closing")) {
+                let full = if line.contains("No space left") { "the disk is full" } else { "the video could not be written" };
+                return Err(format!("{}: {full} (ffmpeg: {})", self.out.display(), line.trim()));
+            }
+            match probe_frames(&self.tmp) {
+                Ok(Some(n)) if n != expected_frames => return Err(format!("the encoded file has {n} frames, expected {expected_frames}")),
+                Err(e) => return Err(format!("{}: the encoded file does not read back ({e})", self.out.display())),
+                _ => {}
             }
             std::fs::File::open(&self.tmp).and_then(|f| f.sync_all()).map_err(|e| format!("{}: {e}", self.tmp.display()))?;
         }
@@ -317,15 +324,20 @@ pub fn frame_name(k: u64) -> String {
     format!("frame_{k:05}.png")
 }
 
-/// Video frames in a file, counted by `ffprobe` (None when ffprobe is not there).
-pub fn probe_frames(path: &Path) -> Option<u64> {
-    let out = Command::new("ffprobe")
-        .args(["-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0"])
-        .arg(path)
-        .stdin(Stdio::null())
-        .output()
-        .ok()?;
-    String::from_utf8_lossy(&out.stdout).trim().trim_end_matches(',').parse().ok()
+/// Video frames in a file, counted by `ffprobe`: None when ffprobe is not
+/// there, an error (ffprobe's last words) when it cannot read the file.
+pub fn probe_frames(path: &Path) -> Result<Option<u64>, String> {
+    let Ok(out) =
+        Command::new("ffprobe").args(["-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0"]).arg(path).stdin(Stdio::null()).output()
+    else {
+        // No ffprobe: the count is not checked.
+        return Ok(None);
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.trim().trim_end_matches(',').parse().map(Some).map_err(|_| {
+        let why = String::from_utf8_lossy(&out.stderr);
+        why.lines().last().unwrap_or("ffprobe found no video stream").trim().to_string()
+    })
 }
 
 #[cfg(test)]

@@ -597,6 +597,26 @@ fn draw_labels(
     }
 }
 
+/// One entry of a legend row in a `horizontal_wrapped` ui: a line swatch of
+/// `(colour, thickness)` and its name at `size`, or a name alone (`strong`:
+/// in strong text, a plot's quantity). One widget, so a row that is full moves it to the next row whole
+/// (a swatch is never parted from its name); the swatch is drawn, not a
+/// glyph (the built-in fonts lack box-drawing characters).
+pub fn legend_entry(ui: &mut egui::Ui, size: f32, name: &str, swatch: Option<(egui::Color32, f32)>, strong: bool) {
+    let ink = if strong { ui.visuals().strong_text_color() } else { ui.visuals().text_color() };
+    let lead = if swatch.is_some() { size * 1.4 + 4.0 } else { 0.0 };
+    // A name longer than a whole row wraps within the entry.
+    let galley = ui.painter().layout(name.to_string(), egui::FontId::proportional(size), ink, (ui.max_rect().width() - lead).max(size * 4.0));
+    let (r, response) = ui.allocate_exact_size(egui::vec2(lead + galley.size().x, galley.size().y), egui::Sense::hover());
+    if let Some((color, thick)) = swatch {
+        // Beside the first line of the name.
+        let y = r.top() + galley.rows.first().map_or(r.height(), |row| row.rect().height()) * 0.5;
+        ui.painter().line_segment([egui::pos2(r.left(), y), egui::pos2(r.left() + size * 1.4, y)], egui::Stroke::new(thick, color));
+    }
+    ui.painter().galley(r.min + egui::vec2(lead, 0.0), galley, ink);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Label, true, name));
+}
+
 /// The least text size on the stage in presenter mode: 2.5 % of the
 /// window's height (19 points at 768 lines, 27 at 1080), what the back row
 /// of a lecture hall reads on a projector. Labels, half titles, the cue's

@@ -24,7 +24,12 @@ struct Series {
     color: egui::Color32,
     slot: &'static str,
     points: Vec<[f64; 2]>,
+    /// Line width (points): wider for a line that another may lie on.
+    width: f32,
 }
+
+/// Plot lines' width (points).
+const LINE_WIDTH: f32 = 1.5;
 
 /// A plot's content, before drawing.
 struct Figure {
@@ -103,7 +108,7 @@ fn figure(id: PlotId, shown: &[Shown], t_now: f64, window_ms: f64) -> Option<Fig
     let fast = |s: &Shown, f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| -> Vec<[f64; 2]> { thin(samples(s, t_now, window_ms).map(|r| [r.t_ms, f(r)]).collect()) };
     let slow = |s: &Shown, c: SlowColumn| -> Vec<[f64; 2]> { s.state.slow.series(c).map(|(t, v)| [t / 60.0, v]).collect() };
     let kc = |k: ReceptorKind| palette::egui(palette::receptor(k));
-    let line = |s: &Shown, name: &str, color: egui::Color32, points: Vec<[f64; 2]>| Series { name: name.to_string(), color, slot: s.label, points };
+    let line = |s: &Shown, name: &str, color: egui::Color32, points: Vec<[f64; 2]>| Series { name: name.to_string(), color, slot: s.label, points, width: LINE_WIDTH };
     let slow_now = first.state.cascade.t_min() / 60.0;
     let mut series = Vec::new();
     let mut bands = Vec::new();
@@ -148,8 +153,8 @@ fn figure(id: PlotId, shown: &[Shown], t_now: f64, window_ms: f64) -> Option<Fig
         PlotId::CurrentDiff => {
             let [a, b] = shown else { return None };
             let diff = |f: &dyn Fn(&synapse_core::recorder::Observables) -> f64| difference(&fast(a, f), &fast(b, f));
-            series.push(Series { name: "AMPA: B − A".into(), color: kc(ReceptorKind::Ampa), slot: "", points: diff(&|r| r.i_ampa_pA) });
-            series.push(Series { name: "NMDA: B − A".into(), color: kc(ReceptorKind::Nmda2A), slot: "", points: diff(&|r| r.i_nmda_pA) });
+            series.push(Series { name: "AMPA: B − A".into(), color: kc(ReceptorKind::Ampa), slot: "", points: diff(&|r| r.i_ampa_pA), width: LINE_WIDTH });
+            series.push(Series { name: "NMDA: B − A".into(), color: kc(ReceptorKind::Nmda2A), slot: "", points: diff(&|r| r.i_nmda_pA), width: LINE_WIDTH });
             "B − A current (pA)"
         }
         PlotId::Vm => {
@@ -199,7 +204,8 @@ fn figure(id: PlotId, shown: &[Shown], t_now: f64, window_ms: f64) -> Option<Fig
                 return None;
             }
             for s in shown {
-                series.push(line(s, "interneurons", palette::egui(palette::INTERNEURON.with_alpha(1.0)), slow(s, SlowColumn::BlockInterneuron)));
+                // Wide and under the pyramidal line: where the two are equal both stay visible.
+                series.push(Series { width: 3.0 * LINE_WIDTH, ..line(s, "interneurons", palette::egui(palette::INTERNEURON.with_alpha(1.0)), slow(s, SlowColumn::BlockInterneuron)) });
                 series.push(line(s, "pyramidal", kc(ReceptorKind::Nmda2A), slow(s, SlowColumn::BlockPyramidal)));
             }
             "NMDA block at rest"
@@ -224,7 +230,7 @@ fn figure(id: PlotId, shown: &[Shown], t_now: f64, window_ms: f64) -> Option<Fig
         PlotId::SlowDiff => {
             let [a, b] = shown else { return None };
             for (col, name, color) in [(SlowColumn::Bdnf, "BDNF: B − A", palette::egui(palette::BDNF)), (SlowColumn::SpineDensity, "spine density: B − A", palette::egui(palette::SPINES))] {
-                series.push(Series { name: name.into(), color, slot: "", points: difference(&slow(a, col), &slow(b, col)) });
+                series.push(Series { name: name.into(), color, slot: "", points: difference(&slow(a, col), &slow(b, col)), width: LINE_WIDTH });
             }
             "B − A (× baseline)"
         }
@@ -238,34 +244,22 @@ fn figure(id: PlotId, shown: &[Shown], t_now: f64, window_ms: f64) -> Option<Fig
 fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32, saveable: bool) -> bool {
     let mut save = false;
     ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing.x = 4.0;
+        ui.spacing_mut().item_spacing.x = 6.0;
         let mut seen: Vec<&str> = Vec::new();
-        // A swatch drawn, not a glyph (the built-in fonts lack box-drawing characters).
-        let swatch = |ui: &mut egui::Ui, color: egui::Color32, thick: f32| {
-            let (r, _) = ui.allocate_exact_size(egui::vec2(text * 1.4, text), egui::Sense::hover());
-            ui.painter().line_segment([r.left_center(), r.right_center()], egui::Stroke::new(thick, color));
-        };
-        // Each swatch with its name: an entry that does not fit the rest of
-        // the row starts the next one (a long name still wraps in its row).
-        let entry = |ui: &mut egui::Ui, name: &str, color: egui::Color32, thick: f32| {
-            let width = text * 1.4 + 4.0 + ui.fonts_mut(|f| f.layout_no_wrap(name.to_string(), egui::FontId::proportional(text), color)).size().x;
-            if width > ui.available_width() && ui.available_width() < ui.max_rect().width() - 1.0 {
-                ui.end_row();
-            }
-            swatch(ui, color, thick);
-            ui.label(egui::RichText::new(name).size(text));
-        };
+        // The quantity first, upright (a rotated axis title ran over the legend in a short plot).
+        let entry = |ui: &mut egui::Ui, name: &str, swatch| super::legend_entry(ui, text, name, swatch, swatch.is_none());
+        entry(ui, &format!("{}:", fig.y), None);
         for s in &fig.series {
             if !seen.contains(&s.name.as_str()) {
                 seen.push(&s.name);
-                entry(ui, &s.name, s.color, 3.0);
+                entry(ui, &s.name, Some((s.color, 3.0)));
             }
         }
         for (label, _, color) in &fig.bands {
-            entry(ui, label, *color, 7.0);
+            entry(ui, label, Some((*color, 7.0)));
         }
         if fig.series.iter().any(|s| s.slot == "B") {
-            ui.label(egui::RichText::new("(A solid, B dashed)").size(text));
+            super::legend_entry(ui, text, "(A solid, B dashed)", None, false);
         }
         if saveable {
             save = ui.small_button("Save").on_hover_text("This plot as SVG and PNG (print resolution) with its data as CSV, in figures/").clicked();
@@ -274,14 +268,7 @@ fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32, save
     // The top tick label stands half above the plot: room for it below the legend.
     ui.add_space(text * 0.6);
     // Room on the right for half of the last x tick label ("2000" was cut by the panel's edge).
-    let mut plot = Plot::new(format!("{id:?}"))
-        .width((ui.available_width() - text * 1.2).max(80.0))
-        .height(height)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .x_axis_label(fig.x)
-        .y_axis_label(fig.y);
+    let mut plot = Plot::new(format!("{id:?}")).width((ui.available_width() - text * 1.2).max(80.0)).height(height).allow_drag(false).allow_zoom(false).allow_scroll(false).x_axis_label(fig.x);
     if let Some((lo, hi)) = least_y_range(id) {
         plot = plot.include_y(lo).include_y(hi);
     }
@@ -295,7 +282,7 @@ fn draw(ui: &mut egui::Ui, id: PlotId, fig: Figure, height: f32, text: f32, save
             for s in fig.series {
                 let name = if s.slot.is_empty() { s.name } else { format!("{} ({})", s.name, s.slot) };
                 let style = if s.slot == "B" { LineStyle::dashed_loose() } else { LineStyle::Solid };
-                p.line(Line::new(name, s.points).color(s.color).style(style));
+                p.line(Line::new(name, s.points).color(s.color).width(s.width).style(style));
             }
             for (label, y, color) in fig.bands {
                 p.hline(HLine::new(label, y).color(color).width(6.0));
