@@ -191,7 +191,7 @@ fn fuzz(kind: &str, file: &str, seed_text: &str, read: Reader, cases: u32) {
     // FUZZ_SEED=N (and FUZZ_CASES=N) draw other cases, to look further than CI does.
     let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
     let cases = env("FUZZ_CASES").map_or(cases, |n| n as u32);
-    let config = Config { cases, rng_seed: RngSeed::Fixed(env("FUZZ_SEED").unwrap_or(0x5EED_0F_F11E)), failure_persistence: None, ..Config::default() };
+    let config = Config { cases, rng_seed: RngSeed::Fixed(env("FUZZ_SEED").unwrap_or(0x5EED_0FF1_1E00)), failure_persistence: None, ..Config::default() };
     let mut runner = TestRunner::new(config);
     let (rejected, total) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
     let result = runner.run(&mutation(), |m| {

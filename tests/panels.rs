@@ -23,7 +23,7 @@ fn stimulation_buttons_emit_their_actions() {
     );
     harness.get_by_label("⚡ Spike").click();
     harness.run();
-    harness.get_by_label("Train").click();
+    harness.get_by_label("▶ Train").click();
     harness.run();
     harness.get_by_label("Current clamp (free membrane)").click();
     harness.run();

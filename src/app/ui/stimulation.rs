@@ -52,9 +52,18 @@ pub fn stimulation_panel(ui: &mut egui::Ui, vm: &mut StimView) -> Vec<AppCommand
         }
     });
     ui.horizontal_wrapped(|ui| {
-        ui.add(egui::DragValue::new(&mut vm.train_rate_hz).range(1.0..=200.0).suffix(" Hz"));
-        ui.add(egui::DragValue::new(&mut vm.train_count).range(1..=100).suffix(" spikes"));
-        if ui.button("Train").clicked() {
+        ui.label("train of");
+        // Number fields drawn as fields (dark, outlined), not as buttons: "10 spikes" was clicked as one.
+        ui.scope(|ui| {
+            let field = ui.visuals().extreme_bg_color;
+            let outline = ui.visuals().widgets.noninteractive.bg_stroke;
+            let w = &mut ui.visuals_mut().widgets.inactive;
+            (w.weak_bg_fill, w.bg_fill, w.bg_stroke) = (field, field, outline);
+            ui.add(egui::DragValue::new(&mut vm.train_count).range(1..=100).suffix(" spikes")).on_hover_text("Drag, or click and type: how many spikes");
+            ui.label("at");
+            ui.add(egui::DragValue::new(&mut vm.train_rate_hz).range(1.0..=200.0).suffix(" Hz")).on_hover_text("Drag, or click and type: spikes per second");
+        });
+        if ui.button("▶ Train").on_hover_text("Fire the train").clicked() {
             out.push(sim(Command::Train { rate_hz: vm.train_rate_hz, count: vm.train_count }));
         }
     });
