@@ -46,9 +46,11 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
-/// Where a field name starts: an identifier followed by `:` (not `::`), outside strings.
-fn field_names(text: &str) -> Vec<(usize, usize)> {
+/// The runs of code (outside strings and `//` comments) that start at a
+/// word boundary with a byte `first` accepts and go on while `rest` does.
+fn runs(text: &str, first: fn(u8) -> bool, rest: fn(u8) -> bool) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let mut out = Vec::new();
     let (mut i, mut in_string) = (0, false);
     while i < b.len() {
@@ -65,43 +67,9 @@ fn field_names(text: &str) -> Vec<(usize, usize)> {
             while i < b.len() && b[i] != b'\n' {
                 i += 1;
             }
-        } else if (c.is_ascii_alphabetic() || c == b'_') && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) {
+        } else if first(c) && (i == 0 || !word(b[i - 1])) {
             let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            if b.get(i) == Some(&b':') && b.get(i + 1) != Some(&b':') && i - start >= 2 {
-                out.push((start, i));
-            }
-            continue;
-        }
-        i += 1;
-    }
-    out
-}
-
-/// Where each number starts and ends, outside strings.
-fn numbers(text: &str) -> Vec<(usize, usize)> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let (mut i, mut in_string) = (0, false);
-    while i < b.len() {
-        let c = b[i];
-        if in_string {
-            if c == b'\\' {
-                i += 1;
-            } else if c == b'"' {
-                in_string = false;
-            }
-        } else if c == b'"' {
-            in_string = true;
-        } else if c == b'/' && b.get(i + 1) == Some(&b'/') {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-        } else if c.is_ascii_digit() && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.' || b[i] == b'e' || b[i] == b'_') {
+            while i < b.len() && rest(b[i]) {
                 i += 1;
             }
             out.push((start, i));
@@ -110,6 +78,20 @@ fn numbers(text: &str) -> Vec<(usize, usize)> {
         i += 1;
     }
     out
+}
+
+/// Where each field name is: an identifier of two or more letters followed by `:` (not `::`).
+fn field_names(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    runs(text, |c| c.is_ascii_alphabetic() || c == b'_', |c| c.is_ascii_alphanumeric() || c == b'_')
+        .into_iter()
+        .filter(|&(s, e)| e - s >= 2 && b.get(e) == Some(&b':') && b.get(e + 1) != Some(&b':'))
+        .collect()
+}
+
+/// Where each number is.
+fn numbers(text: &str) -> Vec<(usize, usize)> {
+    runs(text, |c| c.is_ascii_digit(), |c| c.is_ascii_digit() || c == b'.' || c == b'e' || c == b'_')
 }
 
 /// The mutated bytes, and whether the mutation must be rejected.
