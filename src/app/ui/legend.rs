@@ -21,5 +21,5 @@ pub fn legend(ui: &mut egui::Ui, compact: bool) {
         ui.label("States: dim = closed, bright = glutamate bound, white glow = open, grey = desensitised, black = pore blocked (Mg2+, or a drug such as ketamine, trapped).");
     });
     // As large as the plots' legends (egui's "small" text was 9 points).
-    ui.label(egui::RichText::new(scene::SCALE_NOTE).size(11.5));
+    ui.label(egui::RichText::new(scene::SCALE_NOTE).size(super::LEGEND_TEXT));
 }

@@ -282,6 +282,9 @@ pub fn ui_system(
 /// egui's "small" text size in the panels (points; egui's own is 9).
 const SMALL_TEXT: f32 = 11.0;
 
+/// The panels' plot legends and the scale note (points).
+pub const LEGEND_TEXT: f32 = 11.5;
+
 /// Before the panels: every glyph in the font atlas once, the theme and
 /// scale applied when they change, and the panels' view models brought up
 /// to date with the instance they show (`shown_key`: its entity and generation).
@@ -295,7 +298,7 @@ fn prepare(ctx: &egui::Context, ui_state: &mut UiState, f: &Frame, shown_key: (E
         ctx.all_styles_mut(|style| {
             style.text_styles.insert(egui::TextStyle::Small, egui::FontId::proportional(SMALL_TEXT));
         });
-        for font in [SMALL_TEXT, 11.5, 12.5, 15.0, 17.0, 18.0, 20.0].map(egui::FontId::proportional).into_iter().chain([egui::FontId::monospace(12.5)]) {
+        for font in [SMALL_TEXT, LEGEND_TEXT, 12.5, 15.0, 17.0, 18.0, 20.0].map(egui::FontId::proportional).into_iter().chain([egui::FontId::monospace(12.5)]) {
             let _ = ctx.fonts_mut(|fonts| fonts.layout_no_wrap(GLYPHS.to_string(), font, egui::Color32::WHITE));
         }
         ui_state.glyphs_warm = true;

@@ -344,7 +344,7 @@ pub fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) -> Option<PlotId> {
     let mut save = None;
     for id in PlotId::SLOW {
         if let Some(fig) = figure(id, shown, 0.0, 0.0)
-            && draw(ui, id, fig, 120.0, 11.5, true)
+            && draw(ui, id, fig, 120.0, super::LEGEND_TEXT, true)
         {
             save = Some(id);
         }
@@ -361,7 +361,7 @@ pub fn plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64, window_ms: f64) -> 
     let mut save = None;
     for id in PlotId::FAST {
         if let Some(fig) = figure(id, shown, t_now, window_ms)
-            && draw(ui, id, fig, h, 11.5, true)
+            && draw(ui, id, fig, h, super::LEGEND_TEXT, true)
         {
             save = Some(id);
         }
