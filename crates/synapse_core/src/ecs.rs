@@ -157,7 +157,7 @@ impl Ecs {
 
 /// A binomial draw: inversion for small means, the normal approximation
 /// (rounded, clamped) above (deterministic for a stream either way).
-fn binomial(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
+pub(crate) fn binomial(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     if n == 0 || p <= 0.0 {
         return 0;
     }

@@ -7,6 +7,7 @@
 
 pub mod builtin;
 pub mod clinic;
+pub mod dendrite;
 pub mod ecs;
 pub mod evidence;
 pub mod experiment;

@@ -25,6 +25,7 @@ pub mod domain {
     pub const INTERNEURON: u64 = 7;
     pub const BENCH: u64 = 8;
     pub const ECS: u64 = 9;
+    pub const DENDRITE: u64 = 10;
 }
 
 /// SplitMix64 finaliser (Steele, Lea & Flood 2014): a good 64-bit mixer.

@@ -274,10 +274,17 @@ impl Simulation {
             self.receptors.set_mods(kind, mods);
         }
         self.pre.ca_entry_scale = self.release_hook * self.effects.release_scale;
-        self.transporters.set_expression_scale(self.uptake_hook * self.uptake_expression);
+        self.transporters.set_expression_scale(self.transporter_scale());
         if self.effects.blockers.is_empty() {
             self.receptors.blockers.clear();
         }
+    }
+
+    /// Transporters free to take up glutamate, relative to baseline: the
+    /// hook, the expression the drugs have moved over days, less what a
+    /// transporter blocker holds.
+    pub fn transporter_scale(&self) -> f64 {
+        self.uptake_hook * self.uptake_expression * (1.0 - self.effects.uptake_block)
     }
 
     /// Mg²⁺ at the NMDA pore: the bath plus any Mg²⁺ given as a drug.
@@ -466,7 +473,7 @@ impl Simulation {
         if (self.uptake_expression - target).abs() > 1e-12 {
             let tau_ms = self.effects.uptake_tau_days * 86_400e3;
             self.uptake_expression += (target - self.uptake_expression) * dt / tau_ms;
-            self.transporters.set_expression_scale(self.uptake_hook * self.uptake_expression);
+            self.transporters.set_expression_scale(self.transporter_scale());
         }
         self.pre.mglu2_effector = self.mglu2.effector;
         let mut rng = stream(seed, domain::INTERNEURON, step, 0);
@@ -500,6 +507,14 @@ impl Simulation {
         let mut rng = particles::rng(seed, step);
         self.drug_particles.match_concentrations(&self.drugs, self.drug_per_um, r_um, h_um, &mut rng);
         self.drug_particles.step(self.dt_ms, r_um, h_um, seed, step);
+    }
+
+    /// `n` molecules come back through the rim from a space the simulation
+    /// does not own (the dendrite's shared extracellular space): `escaped`
+    /// counts what left net of what came back.
+    pub fn take_back(&mut self, n: u64) {
+        self.escaped -= n;
+        self.reenter(n, self.scenario.seed ^ crate::rng::mix64(domain::DENDRITE), self.step_index);
     }
 
     /// Put `n` molecules back into the sheet just inside its rim (uniform in

@@ -324,6 +324,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("jnj-40411813.ron", include_str!("../../../../assets/drugs/jnj-40411813.ron")),
     ("amn082.ron", include_str!("../../../../assets/drugs/amn082.ron")),
     ("minocycline.ron", include_str!("../../../../assets/drugs/minocycline.ron")),
+    ("tboa.ron", include_str!("../../../../assets/drugs/tboa.ron")),
 ];
 
 /// All drugs, sorted by key.

@@ -110,6 +110,8 @@ pub struct Effects {
     /// GLT-1 expression the astrocyte moves towards, and its τ.
     pub uptake_target: f64,
     pub uptake_tau_days: f64,
+    /// Fraction of the transporters a blocker holds now (DL-TBOA).
+    pub uptake_block: f64,
     /// Slow-cascade targets (signalling.rs): fractions inhibited of L-type
     /// Ca²⁺ channels, mTORC1 and GSK-3.
     pub ltype_block: f64,
@@ -132,6 +134,7 @@ impl Default for Effects {
             release_scale: 1.0,
             uptake_target: 1.0,
             uptake_tau_days: 3.0,
+            uptake_block: 0.0,
             ltype_block: 0.0,
             mtor_block: 0.0,
             gsk3_block: 0.0,

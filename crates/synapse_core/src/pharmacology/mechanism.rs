@@ -61,6 +61,11 @@ pub enum Mechanism {
         ec50_um: Option<f64>,
         source: String,
     },
+    /// A non-transported, competitive blocker of the glutamate transporters
+    /// (DL-TBOA): the fraction of carriers free to bind glutamate is
+    /// 1 − θ, θ = D/(D + Ki), at once (glutamate's own competition for the
+    /// site is left out: the block is an upper bound at high glutamate).
+    TransporterBlock { ki_um: f64, source: String },
     /// L-type Ca²⁺ channel block: less activity-dependent BDNF release (slow cascade, C6).
     LTypeCalciumBlock { ic50_um: f64, source: String },
     /// mTORC1 inhibition (rapamycin): the mTORC1 drive scaled by 1 − θ (C9).
@@ -97,6 +102,7 @@ impl Mechanism {
             | Mechanism::InvertedU { source, .. }
             | Mechanism::ReleaseInhibition { source, .. }
             | Mechanism::TransporterUpregulation { source, .. }
+            | Mechanism::TransporterBlock { source, .. }
             | Mechanism::LTypeCalciumBlock { source, .. }
             | Mechanism::MtorInhibition { source, .. }
             | Mechanism::Gsk3Inhibition { source, .. }
@@ -176,7 +182,7 @@ impl Mechanism {
                 }
             }
             Mechanism::LTypeCalciumBlock { ic50_um, .. } | Mechanism::MtorInhibition { ic50_um, .. } => positive("ic50_um", *ic50_um)?,
-            Mechanism::Gsk3Inhibition { ki_um, .. } => positive("ki_um", *ki_um)?,
+            Mechanism::Gsk3Inhibition { ki_um, .. } | Mechanism::TransporterBlock { ki_um, .. } => positive("ki_um", *ki_um)?,
             Mechanism::NotModelled { route, .. } => {
                 if route.trim().is_empty() {
                     return bad("route", "say which route the model lacks (it is shown on screen)".into());
@@ -246,6 +252,7 @@ impl Mechanism {
                 e.uptake_tau_days = *tau_days;
             }
             Mechanism::TransporterUpregulation { .. } => {}
+            Mechanism::TransporterBlock { ki_um, .. } => e.uptake_block = 1.0 - (1.0 - e.uptake_block) * (1.0 - hill(d, *ki_um, 1.0)),
             // Independent inhibitors of one target combine as 1 − Π(1 − θ).
             Mechanism::LTypeCalciumBlock { ic50_um, .. } => e.ltype_block = 1.0 - (1.0 - e.ltype_block) * (1.0 - hill(d, *ic50_um, 1.0)),
             Mechanism::MtorInhibition { ic50_um, .. } => e.mtor_block = 1.0 - (1.0 - e.mtor_block) * (1.0 - hill(d, *ic50_um, 1.0)),
@@ -268,7 +275,7 @@ impl Mechanism {
             Mechanism::SlowsClosing { targets, ec50_um, .. } | Mechanism::InvertedU { targets, ec50_um, .. } => Some((kinds(targets), hill(d_um, *ec50_um, 1.0))),
             Mechanism::GlycineSite { ec50_2a_um, .. } => Some((vec![ReceptorKind::Nmda2A, ReceptorKind::Nmda2B], hill(d_um, *ec50_2a_um, 1.0))),
             Mechanism::LTypeCalciumBlock { ic50_um, .. } | Mechanism::MtorInhibition { ic50_um, .. } => Some((Vec::new(), hill(d_um, *ic50_um, 1.0))),
-            Mechanism::Gsk3Inhibition { ki_um, .. } | Mechanism::SerotoninReuptakeInhibition { ki_um, .. } => Some((Vec::new(), hill(d_um, *ki_um, 1.0))),
+            Mechanism::Gsk3Inhibition { ki_um, .. } | Mechanism::SerotoninReuptakeInhibition { ki_um, .. } | Mechanism::TransporterBlock { ki_um, .. } => Some((Vec::new(), hill(d_um, *ki_um, 1.0))),
             _ => None,
         }
     }

@@ -287,6 +287,31 @@ impl Receptors {
         false
     }
 
+    /// Receptor `k` (if it has not moved this step) binds one of `m`
+    /// molecules that each could bind it with the state's per-step
+    /// probability p: one draw against 1 − (1 − p)^m (the dendrite's
+    /// extrasynaptic receptors, which sample a voxel's count).
+    pub fn try_bind_among(&mut self, k: usize, m: u64, rng: &mut Stream) -> bool {
+        if m == 0 || self.moved[k] {
+            return false;
+        }
+        let Some((thr, to)) = self.types[self.kind[k] as usize].table.bind[self.state[k] as usize] else { return false };
+        let p1 = thr as f64 / 18_446_744_073_709_551_616.0;
+        let p = if m == 1 { p1 } else { 1.0 - crate::math::powf(1.0 - p1, m as f64) };
+        if rng.next_u64() < crate::rng::threshold(p) {
+            self.state[k] = to;
+            self.moved[k] = true;
+            return true;
+        }
+        false
+    }
+
+    /// Set the concentration one molecule in a binding column stands for.
+    pub fn set_column_molecule_mm(&mut self, c1_mm: f64) {
+        self.c1_mm = c1_mm;
+        self.rebuild_tables();
+    }
+
     /// Receptor `k` binds one glutamate with its state's per-step probability.
     #[inline]
     fn bind_one(&mut self, k: usize, rng: &mut Stream) -> bool {
@@ -296,6 +321,27 @@ impl Receptors {
     /// First-order transitions of every receptor that has not moved this
     /// step; a receptor that loses a glutamate puts it back in its column.
     pub fn step_unimolecular(&mut self, rng: &mut Stream, molecules: &mut Molecules) {
+        let (column_r_um, height_um) = (self.column_r_um, self.height_um);
+        self.step_unimolecular_with(rng, |_, (x_um, y_um), lost, rng| {
+            for _ in 0..lost {
+                // Uniform in the column: disc by rejection, height uniform.
+                let (dx, dy) = loop {
+                    let a = (unit_f64(rng.next_u64()) * 2.0 - 1.0) as f32;
+                    let b = (unit_f64(rng.next_u64()) * 2.0 - 1.0) as f32;
+                    if a * a + b * b < 1.0 {
+                        break (a * column_r_um, b * column_r_um);
+                    }
+                };
+                let z = unit_f64(rng.next_u64()) as f32 * height_um;
+                molecules.push(x_um + dx, y_um + dy, z);
+            }
+        });
+    }
+
+    /// First-order transitions, handing each receptor's lost glutamate
+    /// (the receptor, its column's centre, how many) to `release`, which may draw from
+    /// the same stream (the dendrite's shared space puts them in a voxel).
+    pub fn step_unimolecular_with(&mut self, rng: &mut Stream, mut release: impl FnMut(usize, (f32, f32), u32, &mut Stream)) {
         for k in 0..self.len() {
             if self.moved[k] {
                 continue;
@@ -316,17 +362,8 @@ impl Receptors {
                 if deactivated && self.blocked[k] != 0 && rng.next_u64() < self.blockers.get(self.blocked[k] as usize - 1).map_or(0, |b| b.escape) {
                     self.blocked[k] = 0;
                 }
-                for _ in 0..lost.max(0) {
-                    // Uniform in the column: disc by rejection, height uniform.
-                    let (dx, dy) = loop {
-                        let a = (unit_f64(rng.next_u64()) * 2.0 - 1.0) as f32;
-                        let b = (unit_f64(rng.next_u64()) * 2.0 - 1.0) as f32;
-                        if a * a + b * b < 1.0 {
-                            break (a * self.column_r_um, b * self.column_r_um);
-                        }
-                    };
-                    let z = unit_f64(rng.next_u64()) as f32 * self.height_um;
-                    molecules.push(self.x_um[k] + dx, self.y_um[k] + dy, z);
+                if lost > 0 {
+                    release(k, (self.x_um[k], self.y_um[k]), lost as u32, rng);
                 }
             }
         }
