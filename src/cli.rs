@@ -75,6 +75,8 @@ enum Command {
     Replay(ReplayArgs),
     /// List the built-in scenarios (usable by name with --scenario).
     Scenarios,
+    /// A stretch of dendrite whose synapses share one extracellular space: spillover with and without uptake, burst against single spikes on the shaft's extrasynaptic NMDA receptors, the ambient level.
+    Dendrite(DendriteArgs),
     /// Each drug's slow outcome at its clinical regimen against what its trials in depression found (a Markdown table).
     Clinic,
     /// Give a lecture in presenter mode: the built-in one, or a lecture file; `--check` plays every cue headless.
@@ -381,19 +383,35 @@ struct DoseArgs {
 }
 
 #[derive(Args, Debug)]
+struct DendriteArgs {
+    /// Seeds to average each experiment over (more: steadier numbers, longer run).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    trials: u32,
+    /// Length of the segment (µm, 0.5 to 40); its synapses sit at 2.89 per µm.
+    #[arg(long, default_value_t = 10.0, allow_negative_numbers = true)]
+    length_um: f64,
+    /// First seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(Args, Debug)]
 struct BenchArgs {
     /// Molecules in the slab.
     #[arg(long, default_value_t = 100_000)]
     molecules: usize,
-    /// Steps to time.
-    #[arg(long, default_value_t = 1000)]
-    steps: u64,
+    /// Steps to time (default 1000; with --dendrite 20000 fast steps, 20 ms, per phase).
+    #[arg(long)]
+    steps: Option<u64>,
     /// Include binding to receptors and transporters.
     #[arg(long)]
     binding: bool,
     /// Worker threads (default: all cores). 1 measures a single core.
     #[arg(long)]
     threads: Option<usize>,
+    /// Time the dendrite segment instead (10 µm, 29 synapses): at rest, after one spike at its middle synapse, during a burst at ten synapses.
+    #[arg(long)]
+    dendrite: bool,
 }
 
 #[derive(Args, Debug)]
@@ -428,6 +446,7 @@ pub fn main() -> ExitCode {
         Some(Command::DoseResponse(a)) => dose_response(a),
         Some(Command::Replay(a)) => replay(a),
         Some(Command::Scenarios) => scenarios(),
+        Some(Command::Dendrite(a)) => dendrite(a),
         Some(Command::Clinic) => clinic(),
         Some(Command::Lecture(a)) => lecture(a),
         Some(Command::Completions { shell }) => completions(shell),
@@ -1101,22 +1120,60 @@ fn dose_response(a: DoseArgs) -> Result<ExitCode, String> {
 }
 
 fn bench(a: BenchArgs) -> Result<ExitCode, String> {
-    if a.molecules == 0 || a.steps == 0 {
+    let steps = a.steps.unwrap_or(if a.dendrite { 20_000 } else { 1000 });
+    if a.molecules == 0 || steps == 0 {
         return Err("--molecules and --steps must be positive".into());
     }
     let threads = a.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
-    let r = pool.install(|| synapse_core::validation::bench(a.molecules, a.steps, a.binding));
+    if a.dendrite {
+        for r in pool.install(|| synapse_core::dendrite::bench(steps))? {
+            println!(
+                "bench --dendrite: phase={} synapses={} threads={threads} steps={} wall_s={:.3} molecule_steps_per_s={:.4e} bio_ms_per_wall_s={:.3}",
+                r.phase,
+                r.synapses,
+                r.steps,
+                r.wall_s,
+                r.molecule_steps as f64 / r.wall_s,
+                r.bio_ms / r.wall_s
+            );
+        }
+        println!("bench --dendrite: peak_rss_mib={}", peak_rss_mib().map_or("unknown".into(), |m| format!("{m:.1}")));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let r = pool.install(|| synapse_core::validation::bench(a.molecules, steps, a.binding));
     println!(
         "bench: molecules={} steps={} binding={} threads={} wall_s={:.3} molecule_steps_per_s={:.4e} ns_per_molecule_step={:.3}",
         a.molecules,
-        a.steps,
+        steps,
         a.binding,
         threads,
         r.wall_s,
         r.molecule_steps as f64 / r.wall_s,
         r.wall_s * 1e9 / r.molecule_steps as f64
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The process's peak resident memory (Linux: VmHWM in /proc/self/status).
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn dendrite(a: DendriteArgs) -> Result<ExitCode, String> {
+    let config = synapse_core::dendrite::DendriteConfig { length_um: a.length_um, ..Default::default() };
+    let base = synapse_core::Scenario { seed: a.seed, ..Default::default() };
+    let cat = synapse_core::pharmacology::Catalogue::builtin().map_err(|e| e.to_string())?;
+    let tboa = cat.get("tboa").map_err(|e| e.to_string())?;
+    let start = std::time::Instant::now();
+    let findings = synapse_core::dendrite::experiments(&config, &base, tboa, a.trials, |what| eprintln!("dendrite: {what} ({} trials, {:.0} s so far)", a.trials, start.elapsed().as_secs_f64()))?;
+    println!("A {} µm dendrite, {} synapses, seeds {}..{}:", a.length_um, (a.length_um * config.spines_per_um).round().max(1.0), a.seed, a.seed + a.trials as u64 - 1);
+    for f in findings {
+        let verdict = if f.agrees { "agrees" } else { "DISAGREES" };
+        println!("\n- {}\n    model:      {}\n    literature: {}\n    verdict:    {verdict}; kind: {}", f.what, f.model, f.literature, f.kind.label());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -99,6 +99,50 @@ fn bench_prints_one_line_with_the_rates() {
 }
 
 #[test]
+fn bench_dendrite_prints_each_phase_and_the_peak_memory() {
+    let o = synapse_lab(&["bench", "--dendrite", "--steps", "400"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    for (line, phase) in lines.iter().zip(["phase=rest ", "phase=one spike ", "phase=burst at ten synapses "]) {
+        assert!(line.starts_with("bench --dendrite: ") && line.contains(phase) && line.contains("synapses=29 "), "{line}");
+        let value = |key: &str| -> f64 { line.split(key).nth(1).and_then(|v| v.split(' ').next()).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no {key} in {line}")) };
+        assert!(value("molecule_steps_per_s=") > 0.0 && value("bio_ms_per_wall_s=") > 0.0, "{line}");
+    }
+    let rss: f64 = lines[3].trim_start_matches("bench --dendrite: peak_rss_mib=").parse().expect("peak RSS in MiB");
+    assert!(rss > 1.0, "{out}");
+}
+
+#[test]
+fn dendrite_reports_each_finding_with_its_verdict_and_kind() {
+    let o = synapse_lab(&["dendrite", "--trials", "1", "--length-um", "2"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    assert!(out.starts_with("A 2 µm dendrite, 6 synapses, seeds 1..1:"), "{out}");
+    assert_eq!(out.matches("    verdict:    ").count(), 4, "{out}");
+    for source in ["Barbour 2001", "Arnth-Jensen", "Lozovaya et al. 2004", "Herman & Jahr 2007"] {
+        assert!(out.contains(source), "no {source}:\n{out}");
+    }
+    // The drip is calibrated to 25 nM: the segment at rest holds it.
+    let ambient = out.split("ambient glutamate").nth(1).unwrap();
+    let nm: f64 = ambient.split("model:").nth(1).unwrap().trim().split(' ').next().unwrap().parse().unwrap();
+    assert!((nm / 25.0 - 1.0).abs() < 0.3, "{nm} nM:\n{out}");
+    assert!(ambient.contains("calibrated"), "{out}");
+    assert!(err.contains("dendrite: one vesicle"), "progress on stderr: {err}");
+}
+
+#[test]
+fn a_bad_dendrite_is_named_with_its_range() {
+    let o = synapse_lab(&["dendrite", "--length-um", "-3"]);
+    let (out, err) = text(&o);
+    assert!(!o.status.success() && out.is_empty(), "{out}");
+    assert!(err.contains("dendrite.length_um = -3 is out of range: give 0.5 to 40"), "{err}");
+    let o = synapse_lab(&["dendrite", "--trials", "0"]);
+    assert!(!o.status.success() && text(&o).1.contains("--trials"), "{}", text(&o).1);
+}
+
+#[test]
 fn validate_passes_every_row_and_draws_its_figures() {
     let dir = std::env::temp_dir().join(format!("synapse-validate-figures-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
