@@ -1165,15 +1165,10 @@ fn peak_rss_mib() -> Option<f64> {
 fn dendrite(a: DendriteArgs) -> Result<ExitCode, String> {
     let config = synapse_core::dendrite::DendriteConfig { length_um: a.length_um, ..Default::default() };
     let base = synapse_core::Scenario { seed: a.seed, ..Default::default() };
-    let cat = synapse_core::pharmacology::Catalogue::builtin().map_err(|e| e.to_string())?;
-    let tboa = cat.get("tboa").map_err(|e| e.to_string())?;
     let start = std::time::Instant::now();
-    let findings = synapse_core::dendrite::experiments(&config, &base, tboa, a.trials, |what| eprintln!("dendrite: {what} ({} trials, {:.0} s so far)", a.trials, start.elapsed().as_secs_f64()))?;
+    let rows = synapse_core::validation::dendrite_rows(&config, &base, a.trials, |what| eprintln!("dendrite: {what} ({} trials, {:.0} s so far)", a.trials, start.elapsed().as_secs_f64()))?;
     println!("A {} µm dendrite, {} synapses, seeds {}..{}:", a.length_um, (a.length_um * config.spines_per_um).round().max(1.0), a.seed, a.seed + a.trials as u64 - 1);
-    for f in findings {
-        let verdict = if f.agrees { "agrees" } else { "DISAGREES" };
-        println!("\n- {}\n    model:      {}\n    literature: {}\n    verdict:    {verdict}; kind: {}", f.what, f.model, f.literature, f.kind.label());
-    }
+    print!("{}", synapse_core::validation::format_table(&rows));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -43,7 +43,6 @@ use crate::rng::{domain, mix64, stream, unit_f64};
 use crate::scenario::{Rim, Scenario};
 use crate::sim::{Control, Simulation};
 use crate::units::{MOLECULES_PER_UM3_PER_MM, current_pa};
-use crate::validation::Kind;
 use rand::Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -65,8 +64,12 @@ pub struct DendriteConfig {
     /// (Harris & Stevens 1989, Table 1); 0.3 µm (approx.).
     pub shaft_radius_um: f64,
     /// Spine neck length: ~0.5 µm (thin spines 0.51 ± 0.34 µm; Harris,
-    /// Jensen & Tsao 1992, approx.). The cleft sits at the neck's end.
+    /// Jensen & Tsao 1992, approx.).
     pub neck_um: f64,
+    /// Spine head diameter: 0.45 µm (thin spines' heads are under 0.6 µm
+    /// across, Harris, Jensen & Tsao 1992; approx.). The cleft faces the
+    /// bouton on the far side of the head.
+    pub head_um: f64,
     /// PSD area: median 0.069 µm², range 0.008–0.54 µm² in CA1 (Harris &
     /// Weinberg 2012, Table 1); log-normal with this median.
     pub psd_area_median_um2: f64,
@@ -115,6 +118,7 @@ impl Default for DendriteConfig {
             spines_per_um: 2.89,
             shaft_radius_um: 0.3,
             neck_um: 0.5,
+            head_um: 0.45,
             psd_area_median_um2: 0.069,
             psd_area_sigma_ln: 0.7,
             astro_contact_fraction: 0.6,
@@ -140,6 +144,7 @@ impl DendriteConfig {
         range("spines_per_um", self.spines_per_um, 0.1, 6.0)?;
         range("shaft_radius_um", self.shaft_radius_um, 0.1, 1.0)?;
         range("neck_um", self.neck_um, 0.1, 2.0)?;
+        range("head_um", self.head_um, 0.1, 1.5)?;
         range("psd_area_median_um2", self.psd_area_median_um2, 0.005, 0.5)?;
         range("psd_area_sigma_ln", self.psd_area_sigma_ln, 0.0, 2.0)?;
         range("astro_contact_fraction", self.astro_contact_fraction, 0.0, 1.0)?;
@@ -362,7 +367,7 @@ impl Dendrite {
         let g = &base.geometry;
         let ecs = &g.ecs;
         let n_syn = ((c.length_um * c.spines_per_um).round() as usize).max(1);
-        let reach = c.shaft_radius_um + c.neck_um;
+        let reach = c.shaft_radius_um + c.neck_um + c.head_um;
         let half = reach + c.margin_um;
         let h = c.voxel_um;
         let dims = [((c.length_um + 2.0 * c.margin_um) / h).ceil() as usize, (2.0 * half / h).ceil() as usize, (2.0 * half / h).ceil() as usize];
@@ -756,16 +761,29 @@ impl Dendrite {
     }
 }
 
-/// One finding of the segment against what the literature measured.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Finding {
-    pub what: String,
-    pub model: String,
-    pub literature: String,
-    /// Does the model's number fall where the literature says?
-    pub agrees: bool,
-    /// How far the row is evidence (as the validation table's rows).
-    pub kind: Kind,
+/// What the segment's experiments measured (NMDA opening in
+/// channel-ms, means over the trials); `validation` turns them into rows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Measured {
+    /// One vesicle at the middle synapse: its own NMDA opening and its
+    /// nearest neighbour's, with uptake and with DL-TBOA.
+    pub vesicle_own: f64,
+    pub vesicle_near: f64,
+    pub vesicle_own_tboa: f64,
+    pub vesicle_near_tboa: f64,
+    /// The silent middle synapse among ten firing five spikes at 100 Hz,
+    /// and the mean of the ten firing ones, with uptake and with DL-TBOA.
+    pub silent: f64,
+    pub silent_tboa: f64,
+    pub firing: f64,
+    pub firing_tboa: f64,
+    /// The shaft's extrasynaptic opening: one spike at the ten, five at
+    /// 100 Hz, five with DL-TBOA.
+    pub shaft_single: f64,
+    pub shaft_burst: f64,
+    pub shaft_burst_tboa: f64,
+    /// The shared space at rest (nM).
+    pub ambient_nm: f64,
 }
 
 /// DL-TBOA's concentration in the experiments: 100 µM, as in slices.
@@ -773,18 +791,18 @@ pub const TBOA_UM: f64 = 100.0;
 
 /// The segment's experiments, each averaged over `trials` seeds from
 /// `base.seed` (`progress` hears each one's name as it starts):
-/// - one vesicle (a mini) at the middle synapse: its nearest neighbour's
-///   NMDA opening as a share of its own, with uptake and with DL-TBOA;
+/// - one vesicle (a mini) at the middle synapse, with uptake and with
+///   DL-TBOA: its own and its nearest neighbour's NMDA opening;
 /// - five spikes at 100 Hz at the ten synapses round the middle one, which
 ///   is silent: its NMDA opening from their pooled glutamate, with uptake
 ///   and with DL-TBOA (the design of crosstalk experiments);
 /// - one spike against five at those ten: the shaft's extrasynaptic
 ///   NMDA opening;
 /// - the ambient level at rest.
-pub fn experiments(config: &DendriteConfig, base: &Scenario, tboa: &Drug, trials: u32, mut progress: impl FnMut(&str)) -> Result<Vec<Finding>, String> {
+pub fn experiments(config: &DendriteConfig, base: &Scenario, tboa: &Drug, trials: u32, mut progress: impl FnMut(&str)) -> Result<Measured, String> {
     let trials = trials.max(1);
     let k = trials as f64;
-    // Mean over the trials of what `f` reads from a measured segment.
+    // Mean over the trials of what `read` takes from a measured segment.
     let mut mean = |label: &str, block: bool, window_ms: f64, events: &dyn Fn(usize, usize) -> Vec<Event>, read: &dyn Fn(&Dendrite, usize, &NmdaCharge) -> [f64; 3]| -> Result<[f64; 3], String> {
         progress(label);
         let mut acc = [0.0; 3];
@@ -809,48 +827,21 @@ pub fn experiments(config: &DendriteConfig, base: &Scenario, tboa: &Drug, trials
             (lo..(lo + 11).min(len)).filter(|&i| i != mid).flat_map(|i| (0..n).map(move |j| Event { at_ms: j as f64 * 10.0, synapse: i, control: Control::Spike })).collect()
         }
     };
-    let own_and_near = |d: &Dendrite, mid: usize, q: &NmdaCharge| {
-        let near = d.nearest(mid).map_or(0.0, |n| q.synaptic_channel_ms[n]);
-        [q.synaptic_channel_ms[mid], near, q.extrasynaptic_channel_ms]
+    let own_and_near = |d: &Dendrite, mid: usize, q: &NmdaCharge| [q.synaptic_channel_ms[mid], d.nearest(mid).map_or(0.0, |n| q.synaptic_channel_ms[n]), 0.0];
+    // The silent synapse, the shaft, and the firing synapses' mean.
+    let silent = |_: &Dendrite, mid: usize, q: &NmdaCharge| {
+        let lo = mid.saturating_sub(5);
+        let hi = (lo + 11).min(q.synaptic_channel_ms.len());
+        let firing = (q.synaptic_channel_ms[lo..hi].iter().sum::<f64>() - q.synaptic_channel_ms[mid]) / (hi - lo - 1).max(1) as f64;
+        [q.synaptic_channel_ms[mid], q.extrasynaptic_channel_ms, firing]
     };
-    let silent = |_: &Dendrite, mid: usize, q: &NmdaCharge| [q.synaptic_channel_ms[mid], q.extrasynaptic_channel_ms, 0.0];
-    let [own, near, shaft] = mean("one vesicle", false, 40.0, &mini, &own_and_near)?;
-    let [own_b, near_b, shaft_b] = mean("one vesicle, DL-TBOA 100 uM", true, 40.0, &mini, &own_and_near)?;
-    let [quiet, shaft_burst, _] = mean("a burst round a silent synapse", false, 80.0, &round(5), &silent)?;
-    let [quiet_b, shaft_burst_b, _] = mean("a burst round a silent synapse, DL-TBOA 100 uM", true, 80.0, &round(5), &silent)?;
+    let [vesicle_own, vesicle_near, _] = mean("one vesicle", false, 40.0, &mini, &own_and_near)?;
+    let [vesicle_own_tboa, vesicle_near_tboa, _] = mean("one vesicle, DL-TBOA 100 uM", true, 40.0, &mini, &own_and_near)?;
+    let [silent_ctl, shaft_burst, firing] = mean("a burst round a silent synapse", false, 80.0, &round(5), &silent)?;
+    let [silent_tboa, shaft_burst_tboa, firing_tboa] = mean("a burst round a silent synapse, DL-TBOA 100 uM", true, 80.0, &round(5), &silent)?;
     let [_, shaft_single, _] = mean("one spike round a silent synapse", false, 80.0, &round(1), &silent)?;
-    let [ambient, _, _] = mean("at rest", false, 40.0, &|_, _| Vec::new(), &|_, _, q| [q.ambient_mean_nm, 0.0, 0.0])?;
-    let share = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
-    Ok(vec![
-        Finding {
-            what: "one vesicle: the nearest synapse's NMDA opening, as a share of the releasing synapse's".into(),
-            model: format!("{:.1} % ({near:.2} of {own:.1} channel-ms); with DL-TBOA {:.1} % ({near_b:.2} of {own_b:.1}), the shaft {shaft_b:.2} channel-ms (with uptake {shaft:.2})", 100.0 * share(near, own), 100.0 * share(near_b, own_b)),
-            literature: "< 5 % (Barbour 2001, a model of CA1 neuropil)".into(),
-            agrees: share(near, own) < 0.05,
-            kind: Kind::Independent,
-        },
-        Finding {
-            what: "a silent synapse among ten firing five spikes at 100 Hz: its NMDA opening from their pooled glutamate, with uptake and with DL-TBOA".into(),
-            model: format!("{quiet:.2} against {quiet_b:.2} channel-ms"),
-            literature: "uptake keeps neighbouring CA1 synapses independent; with it blocked, glutamate pooled from active synapses reaches the NMDA receptors of others (Asztely, Erdemli & Kullmann 1997; Arnth-Jensen, Jabaudon & Scanziani 2002)".into(),
-            agrees: quiet_b > 2.0 * quiet && quiet_b > 0.0,
-            kind: Kind::Independent,
-        },
-        Finding {
-            what: "the shaft's extrasynaptic NMDA opening: one spike at ten synapses, against five at 100 Hz (with DL-TBOA)".into(),
-            model: format!("{shaft_single:.2} against {shaft_burst:.2} channel-ms ({shaft_burst_b:.1})"),
-            literature: "bursts of 2-7 stimuli recruit a slow, extrasynaptic NMDA component that single stimuli do not (Lozovaya et al. 2004)".into(),
-            agrees: shaft_burst > 3.0 * shaft_single && shaft_burst > 0.0,
-            kind: Kind::Independent,
-        },
-        Finding {
-            what: "ambient glutamate in the shared space at rest (the drip against uptake)".into(),
-            model: format!("{ambient:.1} nM"),
-            literature: "~25 nM from tonic NMDA currents in slices (Herman & Jahr 2007); microdialysis reads 1-10 uM, in tissue its probe has damaged".into(),
-            agrees: (ambient / config.ambient_nm - 1.0).abs() < 0.3,
-            kind: Kind::Calibrated("the drip's rate is set to give this level"),
-        },
-    ])
+    let [ambient_nm, _, _] = mean("at rest", false, 40.0, &|_, _| Vec::new(), &|_, _, q| [q.ambient_mean_nm, 0.0, 0.0])?;
+    Ok(Measured { vesicle_own, vesicle_near, vesicle_own_tboa, vesicle_near_tboa, silent: silent_ctl, silent_tboa, firing, firing_tboa, shaft_single, shaft_burst, shaft_burst_tboa, ambient_nm })
 }
 
 /// One phase of `bench`.

@@ -1005,6 +1005,7 @@ pub const GROUPS: &[(&str, GroupFn)] = &[
     ("block onset", |q| rows_block_onset(q).into()),
     ("the slow cascade", |_| rows_cascade()),
     ("conservation and determinism", |_| rows_conservation_and_determinism().into()),
+    ("a stretch of dendrite", |q| rows_dendrite(q).into()),
 ];
 
 /// The groups that draw figures ("Model vs experiment").
@@ -1028,6 +1029,45 @@ pub fn run_all_with(quick: bool, done: &(dyn Fn(usize) + Sync)) -> Group {
         all.figures.extend(g.figures);
         all
     })
+}
+
+/// The dendrite segment's rows (default segment, seeds 1–3; 1–2 with `quick`:
+/// a segment has few NMDA receptors per synapse, one seed is too noisy).
+fn rows_dendrite(quick: bool) -> Vec<Row> {
+    let base = Scenario { seed: 1, ..Scenario::default() };
+    dendrite_rows(&crate::dendrite::DendriteConfig::default(), &base, if quick { 2 } else { 3 }, |_| {})
+        .unwrap_or_else(|e| vec![row(&format!("the dendrite segment: {e}"), f64::NAN, "", 0.0, 0.0, "")])
+}
+
+/// The dendrite segment against the literature (`synapse-lab dendrite`
+/// prints these; `validate` includes them). NMDA opening in channel-ms.
+pub fn dendrite_rows(config: &crate::dendrite::DendriteConfig, base: &Scenario, trials: u32, progress: impl FnMut(&str)) -> Result<Vec<Row>, String> {
+    let cat = crate::pharmacology::Catalogue::builtin().map_err(|e| e.to_string())?;
+    let tboa = cat.get("tboa").map_err(|e| e.to_string())?;
+    let m = crate::dendrite::experiments(config, base, tboa, trials, progress)?;
+    let share = if m.vesicle_own > 0.0 { m.vesicle_near / m.vesicle_own } else { f64::NAN };
+    // Burst over single, the single spike's opening floored at one
+    // channel-ms (none at all is common: the ratio stays finite).
+    let recruited = m.shaft_burst / m.shaft_single.max(1.0);
+    Ok(vec![
+        row("dendrite: one vesicle, nearest synapse's NMDA opening / its own", share, "< 5 %", 0.0, 0.05, "Barbour 2001").kind(Kind::Independent),
+        row(
+            "dendrite: one vesicle with DL-TBOA 100 uM, nearest / own",
+            if m.vesicle_own_tboa > 0.0 { m.vesicle_near_tboa / m.vesicle_own_tboa } else { f64::NAN },
+            "small: one vesicle is too little",
+            0.0,
+            0.05,
+            "Barbour 2001",
+        )
+        .kind(Kind::Independent),
+        row("dendrite: silent synapse among 10 bursting, NMDA opening / a firing one's", m.silent / m.firing, "small: synapses independent", 0.0, 0.1, "Asztely et al. 1997; Arnth-Jensen 2002")
+            .kind(Kind::Independent),
+        row("dendrite: the same with DL-TBOA 100 uM", m.silent_tboa / m.firing_tboa, "crosstalk: pooled glutamate", 0.15, f64::INFINITY, "Asztely et al. 1997; Arnth-Jensen 2002")
+            .kind(Kind::Independent),
+        row("dendrite: shaft extrasynaptic NMDA, 5 spikes at 100 Hz / 1 spike (floor 1)", recruited, "bursts recruit, singles do not", 3.0, f64::INFINITY, "Lozovaya et al. 2004")
+            .kind(Kind::Independent),
+        row("dendrite: ambient glutamate at rest (nM)", m.ambient_nm, "~25 nM", 20.0, 30.0, "Herman & Jahr 2007").kind(Kind::Calibrated("the drip's rate")),
+    ])
 }
 
 /// The table `synapse-lab validate` prints: a calibrated row that misses
