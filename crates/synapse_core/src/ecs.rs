@@ -83,6 +83,8 @@ pub struct Ecs {
     p_out: Vec<f64>,
     p_in: Vec<f64>,
     p_uptake: f64,
+    /// Uptake per step with every carrier free (before a blocker).
+    p_uptake_free: f64,
     /// The next step's counts (kept to avoid an allocation each step).
     next: Vec<u64>,
     /// Totals since the start.
@@ -105,7 +107,14 @@ impl Ecs {
         let rim_open_um2 = 2.0 * std::f64::consts::PI * rim_um * height_um;
         let reenter = rim_open_um2 * (d_sheet_um2_per_ms * dt_ms / std::f64::consts::PI).sqrt() / (cfg.volume_fraction * volume(0));
         let p_in = (0..n).map(|k| if k == 0 { reenter.min(0.3) } else { across(k, r(k)) }).collect();
-        Self { shells: vec![0; n], p_out, p_in, p_uptake: (cfg.uptake_per_ms * dt_ms).min(0.3), next: vec![0; n], taken_up: 0, escaped: 0 }
+        let p_uptake = (cfg.uptake_per_ms * dt_ms).min(0.3);
+        Self { shells: vec![0; n], p_out, p_in, p_uptake, p_uptake_free: p_uptake, next: vec![0; n], taken_up: 0, escaped: 0 }
+    }
+
+    /// The share of the neuropil's carriers free to take glutamate up (a
+    /// transporter blocker holds the rest).
+    pub fn set_free_carriers(&mut self, fraction: f64) {
+        self.p_uptake = self.p_uptake_free * fraction.clamp(0.0, 1.0);
     }
 
     /// Molecules in the shells now.

@@ -275,6 +275,9 @@ impl Simulation {
         }
         self.pre.ca_entry_scale = self.release_hook * self.effects.release_scale;
         self.transporters.set_expression_scale(self.transporter_scale());
+        if let Some(ecs) = self.ecs.as_mut() {
+            ecs.set_free_carriers(1.0 - self.effects.uptake_block);
+        }
         if self.effects.blockers.is_empty() {
             self.receptors.blockers.clear();
         }
@@ -651,6 +654,25 @@ mod ecs_tests {
         b.apply(Control::Mini);
         assert_ne!(b.state_hash(), spiked);
         assert_ne!(b.state_hash(), before);
+    }
+
+    /// DL-TBOA takes the neuropil's uptake away as well as the sheath's:
+    /// what escaped a vesicle's cleft lingers in the space around it.
+    #[test]
+    fn a_transporter_blocker_slows_uptake_beyond_the_rim() {
+        let cat = crate::pharmacology::Catalogue::builtin().unwrap();
+        let run = |tboa: bool| {
+            let mut sim = Simulation::new(&Scenario { protocol: vec![Stimulus::Mini { at_ms: 0.0 }], ..Scenario::default() });
+            if tboa {
+                sim.apply(Control::SetDrug { drug: Box::new(cat.get("tboa").unwrap().clone()), conc_um: 100.0 });
+            }
+            sim.run_until(3.0);
+            assert!(sim.ledger().balanced());
+            let ecs = sim.ecs.as_ref().unwrap();
+            (ecs.held(), ecs.taken_up)
+        };
+        let ((held, taken), (held_b, taken_b)) = (run(false), run(true));
+        assert!(held_b > 5 * held && taken_b * 3 < taken, "held {held} -> {held_b}, taken up {taken} -> {taken_b}");
     }
 
     #[test]
