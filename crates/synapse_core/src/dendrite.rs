@@ -293,7 +293,13 @@ impl SharedSpace {
             next[v] += rest;
         }
         self.next = std::mem::replace(&mut self.count, next);
-        let drops = binomial(self.open.len() as u64, self.p_drip, rng);
+        self.drip(self.p_drip, rng);
+    }
+
+    /// Drip: a binomial number of molecules (`p` per open voxel), each
+    /// into an open voxel drawn at random, counted as dripped.
+    fn drip(&mut self, p: f64, rng: &mut crate::rng::Stream) {
+        let drops = binomial(self.open.len() as u64, p, rng);
         for _ in 0..drops {
             let v = self.open[(unit_f64(rng.next_u64()) * self.open.len() as f64) as usize % self.open.len()];
             self.count[v as usize] += 1;
@@ -407,13 +413,7 @@ impl Dendrite {
         space.p_drip = c.ambient_nm * 1e-6 * MOLECULES_PER_UM3_PER_MM * pore_volume_um3 * p_uptake_normal;
         // Start at that level (a voxel holds ~4·10⁻⁴ molecules at 25 nM:
         // one draw per voxel), counted as drip.
-        let level = (space.p_drip / p_uptake_normal).min(1.0);
-        let start = binomial(space.open.len() as u64, level, &mut rng);
-        for _ in 0..start {
-            let v = space.open[(unit_f64(rng.next_u64()) * space.open.len() as f64) as usize % space.open.len()];
-            space.count[v as usize] += 1;
-        }
-        space.dripped = start;
+        space.drip((space.p_drip / p_uptake_normal).min(1.0), &mut rng);
 
         // Synapses: evenly spaced along the axis with a jitter of a quarter
         // spacing, at random angles round the shaft.
