@@ -40,7 +40,7 @@ struct Cli {
     /// Window size, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720")]
     size: String,
-    /// Starting viewpoint: whole, cleft, receptor, astrocyte or signalling.
+    /// Starting viewpoint: whole, cleft, receptor, astrocyte, signalling or dendrite (a scenario with a dendrite opens on it).
     #[arg(long, default_value = "whole")]
     view: String,
     #[command(flatten)]
@@ -144,7 +144,7 @@ struct ScreenshotArgs {
     /// Image size, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720")]
     size: String,
-    /// Viewpoint: whole, cleft, receptor, astrocyte or signalling.
+    /// Viewpoint: whole, cleft, receptor, astrocyte, signalling or dendrite (a scenario with a dendrite opens on it).
     #[arg(long, default_value = "whole")]
     view: String,
     /// A caption across the bottom of the 3D view.
@@ -230,7 +230,7 @@ struct ExportArgs {
     /// Frames per second of video.
     #[arg(long, default_value_t = 30)]
     fps: u32,
-    /// Viewpoint: whole, cleft, receptor, astrocyte or signalling.
+    /// Viewpoint: whole, cleft, receptor, astrocyte, signalling or dendrite (a scenario with a dendrite opens on it).
     #[arg(long, default_value = "whole")]
     view: String,
     #[command(flatten)]
@@ -513,7 +513,7 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
 }
 
 fn parse_view(text: &str) -> Result<crate::app::camera::Viewpoint, String> {
-    crate::app::camera::Viewpoint::from_key(text).ok_or_else(|| format!("--view {text}: use whole, cleft, receptor, astrocyte or signalling"))
+    crate::app::camera::Viewpoint::from_key(text).ok_or_else(|| format!("--view {text}: use whole, cleft, receptor, astrocyte, signalling or dendrite"))
 }
 
 /// A scenario and where it came from.

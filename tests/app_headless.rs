@@ -454,3 +454,46 @@ fn live_playback_keeps_its_speed_at_one_frame_a_second() {
     assert!(p.lagging && (p.actual_bio_us_per_s(dt_ms) - 20_000.0).abs() < 1.0, "{}", p.actual_bio_us_per_s(dt_ms));
     assert_eq!(synapse_lab::app::ui::lag_text(20_000.0, 100_000.0), "1 s on screen = 20.000 ms of biology (asked 100.000 ms: computing limits it)");
 }
+
+#[test]
+fn a_dendrite_session_in_the_app_replays_to_the_same_hash_with_the_cli() {
+    // The Dendrite panel's actions (a vesicle, DL-TBOA, a burst) are core
+    // commands: logged, and replayed by the command line to the same bits.
+    let mut s = synapse_core::builtin::get("dendrite").unwrap();
+    s.dendrite.as_mut().unwrap().length_um = 3.0;
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins).add_plugins(SimPlugin {
+        scenario: s,
+        source: "dendrite".into(),
+        drugs: Vec::new(),
+        record_commands: Some(std::env::temp_dir().join("unused.ron")),
+        compare: None,
+        keep_log: false,
+    });
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(40)));
+    app.world_mut().resource_mut::<Playback>().bio_us_per_s = 10_000.0;
+    let script: Vec<(usize, Command)> = vec![
+        (2, Command::DendriteVesicle { synapse: 4 }),
+        (5, Command::Drug { name: "tboa".into(), conc_um: 100.0 }),
+        (6, Command::DendriteBurst { synapse: 4, synapses: 5, count: 3, rate_hz: 100.0 }),
+    ];
+    for frame in 0..16 {
+        for (_, c) in script.iter().filter(|(f, _)| *f == frame) {
+            app.world_mut().write_message(AppCommand::Sim(Target::Both, c.clone()));
+        }
+        app.update();
+    }
+    let state = st(&mut app);
+    let d = state.exp.dendrite.as_ref().expect("the scenario's dendrite");
+    assert_eq!(d.step_index, state.sim.step_index, "one clock for the synapse and the dendrite");
+    assert!(d.synapses[4].ledger().released > 1000, "the vesicle and the burst released at synapse 4");
+    assert!(state.exp.dendrite_history.iter().any(|r| r.firing_nmda_open > 0));
+    let log = state.finished_log().expect("recording");
+    let path = std::env::temp_dir().join(format!("synapse-lab-dendrite-session-{}.ron", std::process::id()));
+    std::fs::write(&path, log.to_ron()).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_synapse-lab")).arg("replay").arg(&path).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains(&format!("final state hash: {}", log.final_hash.unwrap())), "{out}");
+    let _ = std::fs::remove_file(&path);
+}

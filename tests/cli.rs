@@ -37,6 +37,27 @@ fn run_writes_the_named_columns_and_a_summary() {
 }
 
 #[test]
+fn run_on_a_dendrite_adds_its_readouts_and_set_gives_any_scenario_one() {
+    let out = tmp("dendrite.csv");
+    // The stressed synapse, many times over on 3 µm of dendrite with 40 % fewer transporters in the neuropil.
+    let o = synapse_lab(&["run", "--scenario", "stressed", "--set", "dendrite.length_um=3", "--set", "dendrite.uptake_scale=0.6", "--duration", "2ms", "--out", out.to_str().unwrap()]);
+    let (_, stderr) = text(&o);
+    assert!(o.status.success(), "{stderr}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|c| *c == name).unwrap_or_else(|| panic!("no column {name} in {header:?}"));
+    let ambient = col("dendrite_ambient_nM");
+    for name in ["dendrite_firing_nmda_open", "dendrite_silent_nmda_open", "dendrite_shaft_nmda_open"] {
+        col(name);
+    }
+    let rows: Vec<Vec<f64>> = csv.lines().skip(1).map(|l| l.split(',').map(|v| v.parse().unwrap()).collect()).collect();
+    assert_eq!(rows.len(), 201);
+    // The drip's level (calibrated to 25 nM; fewer transporters let it rise slowly).
+    let mean = rows.iter().map(|r| r[ambient]).sum::<f64>() / rows.len() as f64;
+    assert!((15.0..60.0).contains(&mean), "ambient {mean} nM");
+}
+
+#[test]
 fn run_writes_json_and_set_overrides_fields() {
     let out = tmp("trace.json");
     let o = synapse_lab(&["run", "--duration", "2ms", "--set", "membrane.hold_mv=-40", "--set", "seed=3", "--out", out.to_str().unwrap()]);
@@ -193,7 +214,7 @@ fn the_app_refuses_bad_options_and_a_missing_display_in_one_line() {
     let o = synapse_lab(&["screenshot", "--out", "shot.jpg"]);
     assert!(text(&o).1.contains(".png"), "{}", text(&o).1);
     let o = synapse_lab(&["screenshot", "--out", "shot.png", "--view", "sideways"]);
-    assert!(text(&o).1.contains("whole, cleft, receptor, astrocyte or signalling"), "{}", text(&o).1);
+    assert!(text(&o).1.contains("whole, cleft, receptor, astrocyte, signalling or dendrite"), "{}", text(&o).1);
     // No X display: one clear line, no backtrace.
     let o = Command::new(env!("CARGO_BIN_EXE_synapse-lab")).env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY").current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
     let err = text(&o).1;

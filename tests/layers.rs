@@ -87,7 +87,8 @@ fn imports_run_one_way() {
 /// The app's modules, lowest first: a module may use those before it. What
 /// several features read (settings, view rectangle, selection, offscreen
 /// image, video clock) sits in `shared`, below them all.
-const APP_MODULES: [&str; 15] = ["palette", "browser", "instancing", "sim_bridge", "shared", "keymap", "time_lens", "scene", "pathway", "camera", "ui", "export", "lecture", "recording", "keys"];
+const APP_MODULES: [&str; 16] =
+    ["palette", "browser", "instancing", "sim_bridge", "shared", "keymap", "time_lens", "scene", "dendrite", "pathway", "camera", "ui", "export", "lecture", "recording", "keys"];
 
 /// The app modules a line of code names: `super::X` from a file of the
 /// app's top folder (`depth` 0), `super::super::X` from a subfolder

@@ -238,7 +238,7 @@ fn the_view_panel_sends_camera_and_view_commands() {
     use synapse_lab::app::ui::{UiSettings, ViewCommand, view_panel};
     let mut harness = Harness::new_ui_state(
         |ui, state: &mut (UiSettings, Vec<AppCommand>)| {
-            let acts = view_panel(ui, &state.0);
+            let acts = view_panel(ui, &state.0, false);
             // The settings change only when the command is carried out.
             for a in &acts {
                 if let AppCommand::View(v) = a {
@@ -418,4 +418,41 @@ fn student_mode_shows_the_cue_notes_after_the_answer() {
     *harness.state_mut() = true;
     harness.run();
     assert!(harness.query_by_label(notes).is_none() && harness.query_by_label_contains("After your answer").is_some(), "held back while the question waits");
+}
+
+#[test]
+fn the_dendrite_panel_fires_the_chosen_synapse_blocks_uptake_and_saves_its_plot() {
+    use synapse_lab::app::scene::Selectable;
+    use synapse_lab::app::sim_bridge::{SimState, Slot, Target};
+    use synapse_lab::app::ui::{PlotId, Shown, dendrite_panel, save_figure};
+    let mut s = synapse_core::builtin::get("dendrite").unwrap();
+    s.dendrite.as_mut().unwrap().length_um = 3.0;
+    let mut state = SimState::new(s, "dendrite".into(), false);
+    state.apply(Command::Run { steps: 400 }).unwrap();
+    let mut harness = Harness::new_ui_state(|ui, (st, acts): &mut (SimState, Vec<AppCommand>)| acts.extend(dendrite_panel(ui, st, Slot::A, Some(Selectable::Synapse(2)))), (state.clone(), Vec::new()));
+    harness.get_by_label("One vesicle").click();
+    harness.run();
+    harness.get_by_label("Block uptake (DL-TBOA)").click();
+    harness.run();
+    harness.get_by_label("Burst at 10").click();
+    harness.run();
+    assert_eq!(
+        harness.state().1,
+        vec![
+            AppCommand::Sim(Target::Both, Command::DendriteVesicle { synapse: 2 }),
+            AppCommand::Sim(Target::Both, Command::Drug { name: "tboa".into(), conc_um: 100.0 }),
+            AppCommand::Sim(Target::Both, Command::DendriteBurst { synapse: 2, synapses: 9, count: 5, rate_hz: 100.0 }),
+        ],
+        "a 3 µm dendrite has 9 synapses: the burst takes them all"
+    );
+    assert!(harness.query_by_label_contains("Ambient glutamate:").is_some());
+    assert!(harness.query_by_label_contains("Synapse 2: NMDA open").is_some());
+    // Its plots save like the others: the drip's level over time, every sample.
+    let dir = std::env::temp_dir().join(format!("synapse-dendrite-figures-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let msg = save_figure(PlotId::DendriteAmbient, &[Shown { label: "", state: &state }], state.sim.t_ms(), 40.0, &dir).unwrap();
+    assert!(msg.contains("DendriteAmbient-1.svg"), "{msg}");
+    let csv = std::fs::read_to_string(dir.join("DendriteAmbient-1.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + state.exp.dendrite_history.len(), "one row per sample (40 in 0.4 ms)");
+    let _ = std::fs::remove_dir_all(&dir);
 }

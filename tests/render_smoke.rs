@@ -99,3 +99,19 @@ fn the_split_screen_shows_a_synapse_in_each_half() {
         assert!(glutamate > 100, "{name}: too few glutamate-yellow pixels ({glutamate})");
     }
 }
+
+#[test]
+fn the_dendrite_scenario_opens_on_its_segment_with_the_drip_round_it() {
+    // No --view: a scenario with a dendrite opens on it.
+    let (img, out) = shot_and_output("whole", &["--scenario", "dendrite"]);
+    assert!(out.contains("a dendrite's 29 synapses"), "{out}");
+    // The pink shaft and spines across the view.
+    let pink = count(&img, VIEW, |r, g, b| r > 150 && r > g + 40 && b > g);
+    assert!(pink > 8_000, "the pink dendrite is missing: {pink} px");
+    // The drip: ~25 nM in the shared space is about a thousand molecules, drawn as yellow dots.
+    let glutamate = count(&img, VIEW, |r, g, b| r > 150 && g > 120 && b < 90 && r >= g);
+    assert!(glutamate > 1_000, "too few glutamate-yellow pixels round the dendrite: {glutamate}");
+    // Not the single synapse: its green astrocyte is out of view.
+    let astro = count(&img, VIEW, |r, g, b| g > r + 25 && g > b + 25);
+    assert!(astro < 1_000, "the single synapse's astrocyte is in the dendrite view: {astro} px");
+}

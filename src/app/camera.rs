@@ -121,7 +121,11 @@ fn spawn_cameras(
     offscreen: Option<Res<super::shared::OffscreenTarget>>,
 ) {
     for (root, state, slot) in &new {
-        let view = start.as_ref().map(|s| s.0).unwrap_or(Viewpoint::WholeSynapse);
+        let view = match start.as_ref().map(|s| s.0).unwrap_or(Viewpoint::WholeSynapse) {
+            // A scenario with a dendrite opens on it (the default view is whole).
+            Viewpoint::WholeSynapse if state.exp.dendrite.is_some() => Viewpoint::Dendrite,
+            v => v,
+        };
         // B joins where A's camera is looking.
         let p = match cams.iter().next() {
             Some(a) if *slot == Slot::B => Pose::of(a),

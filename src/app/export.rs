@@ -706,9 +706,18 @@ fn report(rec: &Recorder, states: &Query<&SimState>, instances: &Instances, adap
     let molecules: usize = states.iter().map(|s| s.sim.molecules.len()).sum();
     let plan = &rec.job.plan;
     let t = rec.timing.clone().unwrap_or_default();
+    // A dendrite's synapses and the glutamate of its clefts and shared space.
+    let dendrite = states.iter().filter_map(|s| s.exp.dendrite.as_ref()).map(|d| (d.synapses.len(), d.synapses.iter().map(|s| s.molecules.len()).sum::<usize>() + d.space.held() as usize)).fold(
+        None,
+        |acc: Option<(usize, usize)>, (n, m)| {
+            let (a, b) = acc.unwrap_or_default();
+            Some((a + n, b + m))
+        },
+    );
+    let dendrite = dendrite.map(|(n, m)| format!(" and a dendrite's {n} synapses, {m} glutamate molecules drawn there")).unwrap_or_default();
     if rec.job.format == Format::Png {
         say!(
-            "wrote {} at t = {t_ms:.3} ms; {} synapse(s), {molecules} molecules drawn; median frame time {median:.1} ms over {} frames",
+            "wrote {} at t = {t_ms:.3} ms; {} synapse(s), {molecules} molecules drawn{dendrite}; median frame time {median:.1} ms over {} frames",
             rec.job.out.display(),
             states.iter().count(),
             rec.frame_ms.len()

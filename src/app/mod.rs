@@ -5,6 +5,7 @@
 //! fast clock, the ordered system sets, the command log),
 //! `TimeLensPlugin` (the slow clock's playback), `KeysPlugin` (key presses through the keymap, which is data),
 //! `InstancingPlugin` (molecule batches), `ScenePlugin` (the 3D synapse),
+//! `DendritePlugin` (a scenario's stretch of dendrite, drawn below it),
 //! `PathwayPlugin` (the signalling pathway in the spine, spines on the dendrite),
 //! `CameraPlugin`, `UiPlugin` (panels), `LecturePlugin` (a lecture's cues,
 //! presenter mode, the console), `RecordPlugin` (the window's Record
@@ -14,6 +15,7 @@
 #[cfg(web)]
 pub mod browser;
 pub mod camera;
+pub mod dendrite;
 #[cfg(native)]
 pub mod export;
 pub mod instancing;
@@ -158,7 +160,7 @@ pub fn build(opts: &AppOptions) -> Result<App, String> {
             keep_log: opts.offscreen.is_none(),
         })
         .add_plugins((time_lens::TimeLensPlugin, keys::KeysPlugin(opts.keymap.clone().unwrap_or_else(keymap::Keymap::builtin))))
-        .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, pathway::PathwayPlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
+        .add_plugins((instancing::InstancingPlugin, scene::ScenePlugin, dendrite::DendritePlugin, pathway::PathwayPlugin, camera::CameraPlugin, ui::UiPlugin { settings: opts.ui.clone() }));
     #[cfg(native)]
     if opts.offscreen.is_none() {
         app.add_plugins(recording::RecordPlugin);

@@ -77,6 +77,10 @@ pub struct SpineHead;
 #[derive(Component)]
 struct Dynamic;
 
+/// The single synapse's batch of molecule dots (other plugins draw batches too).
+#[derive(Component)]
+struct SynapseDots;
+
 #[derive(Component)]
 struct ReceptorVisual(usize);
 /// A drug molecule lodged in receptor `k`'s pore (shown while it is there).
@@ -122,17 +126,22 @@ pub struct Label {
     pub source: &'static str,
 }
 
-fn label(text: &str, at: Vec3, evidence: crate::lecture::Evidence, source: &'static str) -> Label {
+pub fn label(text: &str, at: Vec3, evidence: crate::lecture::Evidence, source: &'static str) -> Label {
     Label { text: text.into(), at, evidence, source }
 }
 
 pub struct ScenePlugin;
 
+/// Where an instance's scene is rebuilt when its model is (its
+/// generation); it inserts the instance's `Labels`.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SceneRebuilt;
+
 impl Plugin for ScenePlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Selection>().add_systems(Startup, setup_static).add_systems(Update, select_commands.in_set(super::sim_bridge::AppSystems::Commands)).add_systems(
             Update,
-            (rebuild_dynamic, (sync_receptors, sync_pore_drugs, sync_vesicles, sync_channels, sync_instances, sync_gaba, draw_glutamine_and_scale_bar, theme_membranes))
+            (rebuild_dynamic.in_set(SceneRebuilt), (sync_receptors, sync_pore_drugs, sync_vesicles, sync_channels, sync_instances, sync_gaba, draw_glutamine_and_scale_bar, theme_membranes))
                 .chain()
                 .in_set(super::sim_bridge::AppSystems::Writeback),
         );
@@ -283,17 +292,9 @@ fn rebuild_dynamic(
     mut materials: ResMut<Assets<StandardMaterial>>,
     mut selection: ResMut<Selection>,
 ) {
-    built.retain(|e, _| instances.contains(*e));
-    for (root, state) in &instances {
-        if built.get(&root) == Some(&state.generation) {
-            continue;
-        }
-        built.insert(root, state.generation);
-        for (e, of) in &old {
-            if of.0 == root {
-                commands.entity(e).despawn();
-            }
-        }
+    let now: Vec<(Entity, u64)> = instances.iter().map(|(r, s)| (r, s.generation)).collect();
+    for root in super::shared::rebuilt(&mut commands, &now, &mut built, old.iter()) {
+        let Ok((_, state)) = instances.get(root) else { continue };
         if selection.1 == Some(root) {
             *selection = Selection::default();
         }
@@ -313,7 +314,7 @@ fn spawn_synapse(commands: &mut Commands, root: Entity, state: &SimState, palett
     s.release_machinery(sim, &d);
     // One instanced batch: every glutamate molecule, then every transporter patch.
     let dots = s.palette.dot_mesh.clone();
-    s.spawn((Mesh3d(dots), InstanceBatch::default(), NoFrustumCulling, Transform::IDENTITY, Pickable::IGNORE, Name::new("Glutamate molecules and EAAT patches")));
+    s.spawn((Mesh3d(dots), SynapseDots, InstanceBatch::default(), NoFrustumCulling, Transform::IDENTITY, Pickable::IGNORE, Name::new("Glutamate molecules and EAAT patches")));
     scene_labels(sim, &d, inter)
 }
 
@@ -671,7 +672,7 @@ pub const DOT_RADIUS: f32 = 0.05;
 /// Fill the batch: glutamate molecules, then one dot per transporter patch
 /// (pale green when all carriers are free, yellow as they fill with
 /// glutamate, blue while carriers cycle back).
-fn sync_instances(states: Query<(&SimState, &super::sim_bridge::Slot)>, mut q: Query<(&mut InstanceBatch, &InInstance)>) {
+fn sync_instances(states: Query<(&SimState, &super::sim_bridge::Slot)>, mut q: Query<(&mut InstanceBatch, &InInstance), With<SynapseDots>>) {
     for (mut batch, of) in &mut q {
         let Ok((state, slot)) = states.get(of.0) else { continue };
         fill_batch(&mut batch, state, slot.origin());

@@ -39,6 +39,24 @@ pub struct Selection(pub Option<Selectable>, pub Option<Entity>);
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct InInstance(pub Entity);
 
+/// The instances whose model was (re)built since a plugin last drew them
+/// (`(root, generation)` now; `built`, what it drew), their old visuals
+/// (`parts`: each with its instance) despawned; they are marked drawn, and
+/// instances that are gone are forgotten.
+pub fn rebuilt<'a>(commands: &mut Commands, now: &[(Entity, u64)], built: &mut std::collections::HashMap<Entity, u64>, parts: impl Iterator<Item = (Entity, &'a InInstance)>) -> Vec<Entity> {
+    built.retain(|e, _| now.iter().any(|(r, _)| r == e));
+    let roots: Vec<Entity> = now.iter().filter(|(r, g)| built.get(r) != Some(g)).map(|(r, _)| *r).collect();
+    for (e, of) in parts {
+        if roots.contains(&of.0) {
+            commands.entity(e).despawn();
+        }
+    }
+    for (r, g) in now {
+        built.insert(*r, *g);
+    }
+    roots
+}
+
 /// The image every camera draws into.
 #[derive(Resource, Clone)]
 pub struct OffscreenTarget(pub Handle<Image>);

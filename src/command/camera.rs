@@ -14,10 +14,18 @@ pub enum Viewpoint {
     Astrocyte,
     /// Inside the spine: the BDNF–TrkB–mTORC1 pathway and the dendrite's spines.
     Signalling,
+    /// A scenario's stretch of dendrite with its many synapses (drawn on a
+    /// stage below the single synapse, at `DENDRITE_STAGE`).
+    Dendrite,
 }
 
+/// Where a scenario's stretch of dendrite is drawn, in the instance's own
+/// world units: its middle, well below the single synapse (one world unit
+/// is 100 nm there as here).
+pub const DENDRITE_STAGE: Vec3 = Vec3::new(0.0, -150.0, 0.0);
+
 impl Viewpoint {
-    pub const ALL: [Viewpoint; 5] = [Viewpoint::WholeSynapse, Viewpoint::CleftCloseUp, Viewpoint::OneReceptor, Viewpoint::Astrocyte, Viewpoint::Signalling];
+    pub const ALL: [Viewpoint; 6] = [Viewpoint::WholeSynapse, Viewpoint::CleftCloseUp, Viewpoint::OneReceptor, Viewpoint::Astrocyte, Viewpoint::Signalling, Viewpoint::Dendrite];
     /// The name used on the command line (`--view`).
     pub fn key(self) -> &'static str {
         match self {
@@ -26,6 +34,7 @@ impl Viewpoint {
             Viewpoint::OneReceptor => "receptor",
             Viewpoint::Astrocyte => "astrocyte",
             Viewpoint::Signalling => "signalling",
+            Viewpoint::Dendrite => "dendrite",
         }
     }
 
@@ -40,6 +49,7 @@ impl Viewpoint {
             Viewpoint::OneReceptor => "One receptor",
             Viewpoint::Astrocyte => "Astrocyte",
             Viewpoint::Signalling => "Signalling",
+            Viewpoint::Dendrite => "Dendrite",
         }
     }
     /// The camera pose of this viewpoint (world units, the instance's own coordinates).
@@ -50,6 +60,8 @@ impl Viewpoint {
             Viewpoint::OneReceptor => (receptor + Vec3::Y * 0.1, 0.2, 0.35, 1.2),
             Viewpoint::Astrocyte => (Vec3::new(3.5, 0.0, 3.5), 0.78, 0.9, 9.0),
             Viewpoint::Signalling => (Vec3::new(0.0, -2.0, 0.0), 0.6, 0.08, 8.5),
+            // The default 10 µm segment across the view, its spines round it.
+            Viewpoint::Dendrite => (DENDRITE_STAGE, 0.0, 0.35, 165.0),
         };
         Pose { focus, yaw, pitch, radius }
     }

@@ -74,7 +74,10 @@ pub fn target_of(cmd: &Command, target: Target) -> Target {
         | Command::GlycineUm(_)
         | Command::DSerineUm(_)
         | Command::Drug { .. }
-        | Command::WashOut { .. } => target,
+        | Command::WashOut { .. }
+        | Command::DendriteSpike { .. }
+        | Command::DendriteVesicle { .. }
+        | Command::DendriteBurst { .. } => target,
     }
 }
 

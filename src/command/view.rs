@@ -120,11 +120,18 @@ pub enum PlotId {
     Structure,
     /// B − A of BDNF and spines (comparisons only).
     SlowDiff,
+    /// A scenario's dendrite: conducting NMDA channels at the synapses that
+    /// released glutamate, at those that did not (crosstalk), on the shaft.
+    DendriteNmda,
+    /// A scenario's dendrite: free glutamate in its shared space (the drip's level, a burst's rise).
+    DendriteAmbient,
 }
 
 impl PlotId {
     /// The fast panel's plots (Clearance, NmdaCurrent and Blocked only beside a cue that names them).
     pub const FAST: [PlotId; 6] = [PlotId::CleftGlu, PlotId::OpenFraction, PlotId::Current, PlotId::CurrentDiff, PlotId::Vm, PlotId::Pools];
+    /// The dendrite's plots (scenarios with a dendrite).
+    pub const DENDRITE: [PlotId; 2] = [PlotId::DendriteNmda, PlotId::DendriteAmbient];
     pub const SLOW: [PlotId; 5] = [PlotId::DrugLevels, PlotId::Block, PlotId::Cascade, PlotId::Structure, PlotId::SlowDiff];
 
     pub fn is_slow(self) -> bool {
@@ -147,6 +154,8 @@ impl PlotId {
             PlotId::Block => &["block_interneuron", "block_pyramidal"],
             PlotId::Cascade => &["glutamate_surge", "bdnf", "mtorc1"],
             PlotId::Structure => &["synaptic_proteins", "spine_density"],
+            PlotId::DendriteNmda => &["dendrite_firing_nmda_open", "dendrite_silent_nmda_open", "dendrite_shaft_nmda_open"],
+            PlotId::DendriteAmbient => &["dendrite_ambient_nM"],
             PlotId::CurrentDiff | PlotId::DrugLevels | PlotId::SlowDiff => &[],
         }
     }
@@ -161,4 +170,6 @@ pub enum Selectable {
     CaChannel(usize),
     /// A node of the signalling pathway (`pathway::NODES`).
     Pathway(usize),
+    /// A synapse of the scenario's stretch of dendrite.
+    Synapse(usize),
 }

@@ -6,6 +6,7 @@
 use super::runner::{CueRunner, Out, Pace};
 use super::{Check, LectureError, Loaded};
 use crate::command::{AppCommand, CompareCommand, Target, target_of};
+use synapse_core::dendrite::DendriteSample;
 use synapse_core::experiment::Experiment;
 use synapse_core::recorder::Observables;
 
@@ -118,6 +119,14 @@ pub fn value_of(bench: &Bench, what: &str) -> Result<f64, String> {
         (_, Some(rest)) => (Some(f64::min), rest),
         _ => (None, name),
     };
+    if let Some(i) = DendriteSample::COLUMNS.iter().position(|c| *c == name) {
+        let d = exp.dendrite.as_ref().ok_or_else(|| format!("\"{name}\" needs a scenario with a dendrite (scenario: \"dendrite\")"))?;
+        let now = d.sample().values()[i];
+        return Ok(match extreme {
+            Some(f) => exp.dendrite_history.iter().map(|s| s.values()[i]).fold(now, f),
+            None => now,
+        });
+    }
     if let Some(i) = Observables::COLUMNS.iter().position(|c| *c == name) {
         let now = Observables::of(&exp.sim).values()[i];
         return Ok(match extreme {
@@ -126,7 +135,7 @@ pub fn value_of(bench: &Bench, what: &str) -> Result<f64, String> {
         });
     }
     if extreme.is_some() {
-        return Err(format!("peak: and min: work on the fast trace's columns ({}), not \"{name}\"", Observables::COLUMNS.join(", ")));
+        return Err(format!("peak: and min: work on the fast trace's columns ({}) and the dendrite's ({}), not \"{name}\"", Observables::COLUMNS.join(", "), DendriteSample::COLUMNS.join(", ")));
     }
     if let Some(i) = exp.cascade.columns().iter().position(|c| c == name) {
         return Ok(exp.cascade.row()[i]);
@@ -135,7 +144,12 @@ pub fn value_of(bench: &Bench, what: &str) -> Result<f64, String> {
         // A drug not applied occupies nothing.
         return Ok(exp.sim.drug_occupancy().into_iter().find(|(c, _)| c == name).map(|(_, v)| v).unwrap_or(0.0));
     }
-    Err(format!("\"{name}\" is not a column: use a trace column ({}), a slow column ({}) or occ_DRUG_RECEPTOR", Observables::COLUMNS.join(", "), exp.cascade.columns().join(", ")))
+    Err(format!(
+        "\"{name}\" is not a column: use a trace column ({}), a slow column ({}), a dendrite's ({}) or occ_DRUG_RECEPTOR",
+        Observables::COLUMNS.join(", "),
+        exp.cascade.columns().join(", "),
+        DendriteSample::COLUMNS.join(", ")
+    ))
 }
 
 /// Every cue played in order; the claims that failed, as messages (empty: all hold).

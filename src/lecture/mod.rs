@@ -545,11 +545,12 @@ mod tests {
     /// Every column a plot says it draws is a trace or cascade column.
     #[test]
     fn plot_columns_are_real_columns() {
+        use synapse_core::dendrite::DendriteSample;
         use synapse_core::recorder::Observables;
         use synapse_core::signalling::FIXED_COLUMNS;
-        for id in PlotId::FAST.into_iter().chain(PlotId::SLOW).chain([PlotId::Clearance, PlotId::NmdaCurrent, PlotId::Blocked]) {
+        for id in PlotId::FAST.into_iter().chain(PlotId::SLOW).chain(PlotId::DENDRITE).chain([PlotId::Clearance, PlotId::NmdaCurrent, PlotId::Blocked]) {
             for c in id.columns() {
-                assert!(Observables::COLUMNS.contains(c) || FIXED_COLUMNS.contains(c), "{id:?}: {c}");
+                assert!(Observables::COLUMNS.contains(c) || FIXED_COLUMNS.contains(c) || DendriteSample::COLUMNS.contains(c), "{id:?}: {c}");
             }
         }
     }

@@ -74,7 +74,7 @@ pub fn parse(query: &str) -> (Link, Vec<String>) {
                 "reduce-motion" => link.ui.reduce_motion = true,
                 "view" => {
                     let v = value_of("a viewpoint")?;
-                    link.view = Viewpoint::from_key(&v).ok_or_else(|| format!("view={v}: use whole, cleft, receptor, astrocyte or signalling"))?;
+                    link.view = Viewpoint::from_key(&v).ok_or_else(|| format!("view={v}: use whole, cleft, receptor, astrocyte, signalling or dendrite"))?;
                 }
                 _ => return Err(format!("{key}: not a parameter of Synapse Lab's links (they are {PARAMETERS})")),
             }

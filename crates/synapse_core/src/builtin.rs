@@ -12,6 +12,8 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("mg_free", include_str!("../../../assets/scenarios/mg_free.ron")),
     ("depolarised", include_str!("../../../assets/scenarios/depolarised.ron")),
     ("nmda_rich", include_str!("../../../assets/scenarios/nmda_rich.ron")),
+    ("dendrite", include_str!("../../../assets/scenarios/dendrite.ron")),
+    ("dendrite_stressed", include_str!("../../../assets/scenarios/dendrite_stressed.ron")),
     ("baseline", include_str!("../../../assets/scenarios/baseline.ron")),
     ("ketamine_iv", include_str!("../../../assets/scenarios/ketamine_iv.ron")),
     ("ketamine_rodent", include_str!("../../../assets/scenarios/ketamine_rodent.ron")),

@@ -40,124 +40,15 @@ use crate::receptors::nmda::mg_unblock;
 use crate::receptors::scheme::RateMods;
 use crate::receptors::{Placement, ReceptorKind, Receptors};
 use crate::rng::{domain, mix64, stream, unit_f64};
+pub use crate::scenario::DendriteConfig;
 use crate::scenario::{Rim, Scenario};
 use crate::sim::{Control, Simulation};
 use crate::units::{MOLECULES_PER_UM3_PER_MM, current_pa};
 use rand::Rng;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 fn sq(x: f64) -> f64 {
     x * x
-}
-
-/// The segment: its size, its synapses and the space between them.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct DendriteConfig {
-    /// Length of the simulated segment (µm).
-    pub length_um: f64,
-    /// Spine synapses per µm of dendrite: 2.89 in adult rat CA1 stratum
-    /// radiatum (Harris & Weinberg 2012, Table 1: median of the studies' means).
-    pub spines_per_um: f64,
-    /// Shaft radius: diameters 0.32–0.85 µm in CA1 stratum radiatum
-    /// (Harris & Stevens 1989, Table 1); 0.3 µm (approx.).
-    pub shaft_radius_um: f64,
-    /// Spine neck length: ~0.5 µm (thin spines 0.51 ± 0.34 µm; Harris,
-    /// Jensen & Tsao 1992, approx.).
-    pub neck_um: f64,
-    /// Spine head diameter: 0.45 µm (thin spines' heads are under 0.6 µm
-    /// across, Harris, Jensen & Tsao 1992; approx.). The cleft faces the
-    /// bouton on the far side of the head.
-    pub head_um: f64,
-    /// PSD area: median 0.069 µm², range 0.008–0.54 µm² in CA1 (Harris &
-    /// Weinberg 2012, Table 1); log-normal with this median.
-    pub psd_area_median_um2: f64,
-    /// Spread of ln(PSD area): 0.7 (assumption, fitted so that ±3σ spans
-    /// the measured range 0.008–0.54 µm²).
-    pub psd_area_sigma_ln: f64,
-    /// Share of synapses with an astrocytic process at their perimeter:
-    /// ~60% in CA1, covering 1–100% of it (Ventura & Harris 1999). A
-    /// contacted synapse's coverage is drawn uniformly in 0.1–1 of the ring
-    /// (assumption within their range); the others have no sheath.
-    pub astro_contact_fraction: f64,
-    /// Share of the dendrite's NMDA receptors that are extrasynaptic: 36%
-    /// (Harris & Pettit 2007); with the synapses' GluN2A:GluN2B mix, as they
-    /// found no GluN2B enrichment outside synapses.
-    pub extrasynaptic_fraction: f64,
-    /// Ambient glutamate the drip is calibrated to: ~25 nM (Herman & Jahr
-    /// 2007, from tonic NMDA currents in slices). Microdialysis reports
-    /// 1–10 µM; the probe measures tissue its insertion has damaged, where
-    /// uptake fails, so the two are not the same quantity.
-    pub ambient_nm: f64,
-    /// Radius of each synapse's own sheet (its cleft, perisynaptic ring and
-    /// sheath) before the shared space begins: 0.35 µm (assumption: the
-    /// single synapse's 0.8 µm sheet would overlap its neighbours, whose
-    /// clefts lie ~0.47 µm apart, Rusakov & Kullmann 1998; the sheath keeps
-    /// the ring beyond the perisynaptic zone, the neuropil's transporters
-    /// take the rest).
-    pub sheet_radius_um: f64,
-    /// Space beyond the spines on every side (µm; numerics).
-    pub margin_um: f64,
-    /// Voxel side of the shared space (µm; numerics).
-    pub voxel_um: f64,
-    /// Fast steps per step of the shared space (numerics: its hop
-    /// probability per coarse step stays below a few per cent).
-    pub space_every_steps: u32,
-    /// Voltage clamp of the shaft for the extrasynaptic current (mV).
-    pub holding_mv: f64,
-    /// Transporters in the neuropil relative to normal (a stressed
-    /// astrocyte expresses fewer).
-    pub uptake_scale: f64,
-}
-
-impl Default for DendriteConfig {
-    fn default() -> Self {
-        Self {
-            length_um: 10.0,
-            spines_per_um: 2.89,
-            shaft_radius_um: 0.3,
-            neck_um: 0.5,
-            head_um: 0.45,
-            psd_area_median_um2: 0.069,
-            psd_area_sigma_ln: 0.7,
-            astro_contact_fraction: 0.6,
-            extrasynaptic_fraction: 0.36,
-            ambient_nm: 25.0,
-            sheet_radius_um: 0.35,
-            margin_um: 1.5,
-            voxel_um: 0.5,
-            space_every_steps: 4,
-            holding_mv: -70.0,
-            uptake_scale: 1.0,
-        }
-    }
-}
-
-impl DendriteConfig {
-    /// Every number in range, or the field and the fix.
-    pub fn check(&self) -> Result<(), String> {
-        let range = |name: &str, v: f64, lo: f64, hi: f64| {
-            if v.is_finite() && (lo..=hi).contains(&v) { Ok(()) } else { Err(format!("dendrite.{name} = {} is out of range: give {lo} to {hi}", crate::units::readable(v))) }
-        };
-        range("length_um", self.length_um, 0.5, 40.0)?;
-        range("spines_per_um", self.spines_per_um, 0.1, 6.0)?;
-        range("shaft_radius_um", self.shaft_radius_um, 0.1, 1.0)?;
-        range("neck_um", self.neck_um, 0.1, 2.0)?;
-        range("head_um", self.head_um, 0.1, 1.5)?;
-        range("psd_area_median_um2", self.psd_area_median_um2, 0.005, 0.5)?;
-        range("psd_area_sigma_ln", self.psd_area_sigma_ln, 0.0, 2.0)?;
-        range("astro_contact_fraction", self.astro_contact_fraction, 0.0, 1.0)?;
-        range("extrasynaptic_fraction", self.extrasynaptic_fraction, 0.0, 0.9)?;
-        range("ambient_nm", self.ambient_nm, 0.0, 10_000.0)?;
-        range("sheet_radius_um", self.sheet_radius_um, 0.2, 1.0)?;
-        range("margin_um", self.margin_um, 0.5, 5.0)?;
-        range("voxel_um", self.voxel_um, 0.2, 1.0)?;
-        range("space_every_steps", self.space_every_steps as f64, 1.0, 20.0)?;
-        range("holding_mv", self.holding_mv, -120.0, 60.0)?;
-        range("uptake_scale", self.uptake_scale, 0.0, 10.0)?;
-        Ok(())
-    }
 }
 
 /// Where one synapse sits and what was drawn for it.
@@ -360,6 +251,8 @@ pub struct Dendrite {
     dt_ms: f64,
     /// Step the synapses on rayon's threads (same bits either way).
     pub parallel: bool,
+    /// Stimuli to come: (fast step, synapse, control), in step order.
+    pending: Vec<(u64, usize, Control)>,
 }
 
 impl Dendrite {
@@ -502,6 +395,7 @@ impl Dendrite {
             step_index: 0,
             dt_ms,
             parallel: true,
+            pending: Vec::new(),
         };
         me.update_mods();
         Ok(me)
@@ -520,6 +414,20 @@ impl Dendrite {
         if let Some(s) = self.synapses.get_mut(synapse) {
             s.apply(c);
         }
+    }
+
+    /// A control to one synapse at fast step `at_step` (now, if that has
+    /// passed): `advance` applies it at the start of that step.
+    pub fn schedule(&mut self, at_step: u64, synapse: usize, c: Control) {
+        let at_step = at_step.max(self.step_index);
+        // After every stimulus already due at that step: order of scheduling kept.
+        let k = self.pending.partition_point(|(s, _, _)| *s <= at_step);
+        self.pending.insert(k, (at_step, synapse, c));
+    }
+
+    /// Stimuli scheduled and not yet applied: (fast step, synapse).
+    pub fn pending(&self) -> impl Iterator<Item = (u64, usize)> + '_ {
+        self.pending.iter().map(|(s, i, _)| (*s, *i))
     }
 
     /// A drug at `conc_um` over the whole segment (0 washes it out).
@@ -573,7 +481,11 @@ impl Dendrite {
         let every = self.config.space_every_steps as u64;
         let mut left = n;
         while left > 0 {
-            let k = left.min(every - self.step_index % every);
+            while self.pending.first().is_some_and(|(s, _, _)| *s <= self.step_index) {
+                let (_, i, c) = self.pending.remove(0);
+                self.apply_to(i, c);
+            }
+            let k = self.next_chunk(left);
             let run = |s: &mut Simulation| (0..k).for_each(|_| s.step());
             if self.parallel && self.synapses.len() > 1 {
                 self.synapses.par_iter_mut().for_each(run);
@@ -653,6 +565,15 @@ impl Dendrite {
         }
     }
 
+    /// The `n` synapses round synapse `i` along the shaft, itself included
+    /// (the synapses are numbered along it), moved inwards at the ends.
+    pub fn neighbours_along(&self, i: usize, n: usize) -> Vec<usize> {
+        let len = self.synapses.len();
+        let n = n.min(len);
+        let lo = i.saturating_sub(n / 2).min(len - n);
+        (lo..lo + n).collect()
+    }
+
     /// The synapse nearest synapse `i` (by the distance between clefts).
     pub fn nearest(&self, i: usize) -> Option<usize> {
         let p = self.sites[i].pos_um;
@@ -694,7 +615,45 @@ impl Dendrite {
         h.write_u64(self.space.dripped);
         h.write(self.extrasynaptic.states());
         h.write(&self.extrasynaptic.blocked);
+        for (s, i) in self.pending() {
+            h.write_u64(s);
+            h.write_u64(i as u64);
+        }
         h.finish()
+    }
+}
+
+/// What the segment shows now, for plots and a lecture's checks: the
+/// conducting NMDA channels at the synapses that have released glutamate,
+/// at those that have not (all they see came from elsewhere: crosstalk),
+/// on the shaft; the mean free glutamate in the shared space.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct DendriteSample {
+    pub t_ms: f64,
+    pub firing_nmda_open: u32,
+    pub silent_nmda_open: u32,
+    pub shaft_nmda_open: u32,
+    pub ambient_nm: f64,
+}
+
+impl DendriteSample {
+    /// Its values' names (a lecture's `Expect` names them) in `values` order.
+    pub const COLUMNS: [&'static str; 4] = ["dendrite_firing_nmda_open", "dendrite_silent_nmda_open", "dendrite_shaft_nmda_open", "dendrite_ambient_nM"];
+
+    pub fn values(&self) -> [f64; 4] {
+        [self.firing_nmda_open as f64, self.silent_nmda_open as f64, self.shaft_nmda_open as f64, self.ambient_nm]
+    }
+}
+
+impl Dendrite {
+    /// The segment's readouts now.
+    pub fn sample(&self) -> DendriteSample {
+        let mut s = DendriteSample { t_ms: self.t_ms(), shaft_nmda_open: self.extrasynaptic_open(), ambient_nm: self.ambient_nm(), ..DendriteSample::default() };
+        for (i, syn) in self.synapses.iter().enumerate() {
+            let open = self.synaptic_nmda_open(i);
+            if syn.pre.released > 0 { s.firing_nmda_open += open } else { s.silent_nmda_open += open }
+        }
+        s
     }
 }
 
@@ -719,31 +678,28 @@ pub struct NmdaCharge {
 }
 
 impl Dendrite {
+    /// The next chunk of fast steps, at most `left`: up to the next step of
+    /// the space or the next scheduled stimulus, whichever comes first.
+    fn next_chunk(&self, left: u64) -> u64 {
+        let every = self.config.space_every_steps as u64;
+        let k = left.min(every - self.step_index % every);
+        self.pending.first().map_or(k, |(s, _, _)| if *s > self.step_index { k.min(s - self.step_index) } else { k })
+    }
+
     /// Run the events from now for `window_ms`, integrating NMDA opening.
     pub fn measure(&mut self, events: &[Event], window_ms: f64) -> NmdaCharge {
-        let mut events: Vec<&Event> = events.iter().collect();
-        events.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
-        let mut next = 0;
-        let steps = (window_ms / self.dt_ms).round() as u64;
-        let dt_ms = self.dt_ms;
-        let at = |e: &Event| (e.at_ms / dt_ms).round() as u64;
+        let start = self.step_index;
+        for e in events {
+            self.schedule(start + (e.at_ms / self.dt_ms).round() as u64, e.synapse, e.control.clone());
+        }
+        let end = start + (window_ms / self.dt_ms).round() as u64;
         let mut out = NmdaCharge { synaptic_channel_ms: vec![0.0; self.synapses.len()], ..NmdaCharge::default() };
         let every = self.config.space_every_steps as u64;
         let mut samples = 0u64;
-        let mut n = 0;
-        while n < steps {
-            while next < events.len() && at(events[next]) <= n {
-                self.apply_to(events[next].synapse, events[next].control.clone());
-                next += 1;
-            }
-            // Up to the next event, the next step of the space, or the end;
-            // the open channels are sampled at its end (≤ 4 µs apart).
-            let mut k = (steps - n).min(every - self.step_index % every);
-            if let Some(e) = events.get(next) {
-                k = k.min(at(e) - n);
-            }
+        while self.step_index < end {
+            // The open channels are sampled at each chunk's end (≤ 4 µs apart).
+            let k = self.next_chunk(end - self.step_index);
             self.advance(k);
-            n += k;
             let w = k as f64 * self.dt_ms;
             for (i, q) in out.synaptic_channel_ms.iter_mut().enumerate() {
                 *q += self.synaptic_nmda_open(i) as f64 * w;
@@ -867,21 +823,16 @@ pub fn bench(steps: u64) -> Result<Vec<BenchPhase>, String> {
         let mut d = Dendrite::new(&DendriteConfig::default(), &Scenario::default())?;
         let mid = d.synapses.len() / 2;
         let lo = mid.saturating_sub(at / 2);
-        let mut events = Vec::new();
         for i in lo..(lo + at).min(d.synapses.len()) {
             for k in 0..spikes {
-                events.push((((k as f64 * 10.0) / d.dt_ms).round() as u64, i));
+                d.schedule(((k as f64 * 10.0) / d.dt_ms).round() as u64, i, Control::Spike);
             }
         }
         let start = web_time::Instant::now();
         let mut molecule_steps = 0;
         let every = d.config.space_every_steps as u64;
         while d.step_index < steps {
-            let n = d.step_index;
-            for &(_, i) in events.iter().filter(|(at, _)| *at == n) {
-                d.apply_to(i, Control::Spike);
-            }
-            let k = (steps - n).min(every - n % every).min(events.iter().map(|(at, _)| *at).filter(|&at| at > n).min().map_or(u64::MAX, |at| at - n));
+            let k = d.next_chunk(steps - d.step_index);
             // Molecules stepped: the clefts' free ones per fast step (counted
             // at the chunk's start), the space's per its step.
             molecule_steps += k * d.synapses.iter().map(|s| s.molecules.len() as u64).sum::<u64>();

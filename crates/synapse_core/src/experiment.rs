@@ -12,6 +12,7 @@
 //! `SlowJump` jumps it and re-samples the synapse. A [`CommandLog`] is the
 //! scenario plus the commands in order; replaying it re-creates the state.
 
+use crate::dendrite::{Dendrite, DendriteSample};
 use crate::pharmacology::{Catalogue, Drug};
 use crate::recorder::{Observables, Trace};
 use crate::scenario::{ClampMode, Scenario, ScenarioError};
@@ -96,6 +97,25 @@ pub enum Command {
     RestoreMoment(usize),
     /// The scenario again from t = 0 on both clocks.
     Restart,
+    /// A scenario with a dendrite: one action potential at its synapse
+    /// `synapse` (0 = the first along the shaft).
+    DendriteSpike {
+        synapse: u32,
+    },
+    /// A scenario with a dendrite: one vesicle (a spontaneous fusion) at
+    /// its synapse `synapse`, certain where a spike may fail.
+    DendriteVesicle {
+        synapse: u32,
+    },
+    /// A scenario with a dendrite: `count` spikes at `rate_hz` from the next
+    /// step at the `synapses` synapses nearest synapse `synapse` along the
+    /// shaft, itself included.
+    DendriteBurst {
+        synapse: u32,
+        synapses: u32,
+        count: u32,
+        rate_hz: f64,
+    },
 }
 
 /// A command that could not be carried out, and why; the experiment is unchanged.
@@ -109,6 +129,15 @@ impl fmt::Display for CommandError {
 }
 
 impl std::error::Error for CommandError {}
+
+/// A burst's spikes and rate (what does not depend on the dendrite).
+fn check_burst(count: u32, rate_hz: f64) -> Result<(), CommandError> {
+    in_range("burst rate", rate_hz, 0.1, 1000.0, "Hz")?;
+    if !(1..=100).contains(&count) {
+        return Err(CommandError(format!("burst of {count} spikes: use 1 to 100")));
+    }
+    Ok(())
+}
 
 fn in_range(what: &str, v: f64, lo: f64, hi: f64, unit: &str) -> Result<f64, CommandError> {
     let shown = crate::units::readable(v);
@@ -204,6 +233,12 @@ pub struct Experiment {
     pub epoch: u64,
     /// Diffusion on all cores (same bits either way).
     pub parallel: bool,
+    /// The scenario's stretch of dendrite, on the fast clock beside the
+    /// single synapse (`None` where the scenario has none).
+    pub dendrite: Option<Dendrite>,
+    /// The dendrite's readouts on the fine grid of the fast history (the
+    /// last `FAST_HISTORY_LEN` samples), for its plots.
+    pub dendrite_history: VecDeque<DendriteSample>,
 }
 
 impl Experiment {
@@ -218,7 +253,10 @@ impl Experiment {
     pub fn with_catalogue(scenario: Scenario, catalogue: Catalogue) -> Result<Self, ScenarioError> {
         let cascade = Cascade::new(&scenario)?;
         let sim = Self::fast_from(&cascade, &scenario, true, &[]);
+        let dendrite = Self::dendrite_from(&scenario)?;
         let mut e = Self {
+            dendrite,
+            dendrite_history: VecDeque::new(),
             history: FastHistory::for_sim(&sim),
             sim,
             cascade,
@@ -249,6 +287,11 @@ impl Experiment {
             sim.apply(Control::SetDrug { drug: Box::new(drug.clone()), conc_um: *conc_um });
         }
         sim
+    }
+
+    /// The scenario's dendrite at t = 0, if it has one.
+    fn dendrite_from(scenario: &Scenario) -> Result<Option<Dendrite>, ScenarioError> {
+        scenario.dendrite.as_ref().map(|c| Dendrite::new(c, scenario).map_err(|message| ScenarioError::Io { file: "the scenario's dendrite".into(), message })).transpose()
     }
 
     fn start_slow_records(&mut self) {
@@ -313,8 +356,27 @@ impl Experiment {
             }
             Command::WashOut { name } => self.catalogue.get(name).map(drop).map_err(|e| CommandError(e.to_string())),
             Command::SlowJump { minutes } => in_range("slow jump", *minutes, 0.0, MAX_SLOW_MIN, "min").map(drop),
+            Command::DendriteSpike { synapse } | Command::DendriteVesicle { synapse } => self.check_synapse(*synapse),
+            Command::DendriteBurst { synapse, synapses, count, rate_hz } => {
+                self.check_synapse(*synapse)?;
+                check_burst(*count, *rate_hz)?;
+                let n = self.dendrite.as_ref().map_or(0, |d| d.synapses.len());
+                if *synapses == 0 || *synapses as usize > n {
+                    return Err(CommandError(format!("a burst at {synapses} synapses: the dendrite has {n}; use 1 to {n}")));
+                }
+                Ok(())
+            }
             Command::RestoreMoment(i) if *i >= self.slow.moments.len() => Err(CommandError(format!("moment {i} does not exist; {} moment(s) are kept (0 = the start)", self.slow.moments.len()))),
             _ => Ok(()),
+        }
+    }
+
+    /// A synapse of the scenario's dendrite, or why not.
+    fn check_synapse(&self, synapse: u32) -> Result<(), CommandError> {
+        match &self.dendrite {
+            None => Err(CommandError("this scenario has no dendrite: load the built-in scenario \"dendrite\" (or give a scenario a `dendrite: Some(())` field)".into())),
+            Some(d) if synapse as usize >= d.synapses.len() => Err(CommandError(format!("the dendrite has synapses 0 to {}; there is no synapse {synapse}", d.synapses.len() - 1))),
+            Some(_) => Ok(()),
         }
     }
 
@@ -323,7 +385,12 @@ impl Experiment {
     /// `check` checks but what depends on the state (a kept moment's index,
     /// which the run itself checks).
     pub fn check_ahead(&self, cmd: &Command) -> Result<(), CommandError> {
-        if matches!(cmd, Command::RestoreMoment(_)) { Ok(()) } else { self.check(cmd) }
+        match cmd {
+            Command::RestoreMoment(_) | Command::DendriteSpike { .. } | Command::DendriteVesicle { .. } => Ok(()),
+            // Whether there is a dendrite, and how many synapses, is the scenario's of then.
+            Command::DendriteBurst { count, rate_hz, .. } => check_burst(*count, *rate_hz),
+            _ => self.check(cmd),
+        }
     }
 
     /// Carry out one command; a bad command is refused whole and changes nothing.
@@ -360,13 +427,35 @@ impl Experiment {
             }
             Command::RestoreMoment(i) => self.restore(*i),
             Command::Restart => self.restart(),
+            Command::DendriteSpike { synapse } => self.stimulate_dendrite(&[*synapse as usize], Control::Spike, 1, 1),
+            Command::DendriteVesicle { synapse } => self.stimulate_dendrite(&[*synapse as usize], Control::Mini, 1, 1),
+            Command::DendriteBurst { synapse, synapses, count, rate_hz } => {
+                let every = (((1e3 / rate_hz) / self.sim.dt_ms()).round() as u64).max(1);
+                let at = self.dendrite.as_ref().map(|d| d.neighbours_along(*synapse as usize, *synapses as usize)).unwrap_or_default();
+                self.stimulate_dendrite(&at, Control::Spike, *count, every);
+            }
         }
         Ok(())
     }
 
     fn set_drug(&mut self, name: &str, conc_um: f64) {
         let drug = self.catalogue.get(name).expect("checked").clone();
+        if let Some(d) = &mut self.dendrite {
+            d.set_drug(&drug, conc_um);
+        }
         self.sim.apply(Control::SetDrug { drug: Box::new(drug), conc_um });
+    }
+
+    /// `count` stimuli `every` fast steps apart at each of `synapses` of the
+    /// dendrite, the first now (checked: the dendrite is there).
+    fn stimulate_dendrite(&mut self, synapses: &[usize], c: Control, count: u32, every: u64) {
+        let Some(d) = &mut self.dendrite else { return };
+        let now = d.step_index;
+        for k in 0..count as u64 {
+            for &i in synapses {
+                d.schedule(now + k * every, i, c.clone());
+            }
+        }
     }
 
     /// Advance the fast clock by `n` core steps: train spikes fire at their
@@ -381,6 +470,22 @@ impl Experiment {
             self.sim.step();
             self.history.sample(&self.sim);
         }
+        // The dendrite keeps the same clock (its own steps, its own stimuli),
+        // sampled on the fast history's grid (the bits do not depend on how
+        // its steps are cut).
+        if let Some(d) = &mut self.dendrite {
+            let every = self.history.every_steps;
+            let end = d.step_index + n;
+            while d.step_index < end {
+                d.advance((end - d.step_index).min(every - d.step_index % every));
+                if d.step_index.is_multiple_of(every) {
+                    if self.dendrite_history.len() == FAST_HISTORY_LEN {
+                        self.dendrite_history.pop_front();
+                    }
+                    self.dendrite_history.push_back(d.sample());
+                }
+            }
+        }
     }
 
     /// Run the fast clock from now to `t_end_ms`, sampling every `every_ms`
@@ -389,15 +494,21 @@ impl Experiment {
         let every = ((every_ms / self.sim.dt_ms()).round() as u64).max(1);
         let end = (t_end_ms / self.sim.dt_ms()).round() as u64;
         let mut trace = Trace { extra_columns: self.sim.drug_occupancy().into_iter().map(|(n, _)| n).collect(), ..Default::default() };
-        let sample = |sim: &Simulation, trace: &mut Trace| {
-            trace.rows.push(Observables::of(sim));
-            trace.extra.push(sim.drug_occupancy().into_iter().map(|(_, v)| v).collect());
+        // A dendrite's readouts follow the synapse's own columns.
+        if self.dendrite.is_some() {
+            trace.extra_columns.extend(DendriteSample::COLUMNS.iter().map(|c| c.to_string()));
+        }
+        let sample = |e: &Experiment, trace: &mut Trace| {
+            trace.rows.push(Observables::of(&e.sim));
+            let mut extra: Vec<f64> = e.sim.drug_occupancy().into_iter().map(|(_, v)| v).collect();
+            extra.extend(e.dendrite.iter().flat_map(|d| d.sample().values()));
+            trace.extra.push(extra);
         };
-        sample(&self.sim, &mut trace);
+        sample(self, &mut trace);
         while self.sim.step_index < end {
             let next = ((self.sim.step_index / every + 1) * every).min(end);
             self.step_fast(next - self.sim.step_index);
-            sample(&self.sim, &mut trace);
+            sample(self, &mut trace);
         }
         trace
     }
@@ -480,6 +591,8 @@ impl Experiment {
     fn restart(&mut self) {
         let cascade = Cascade::new(&self.base).expect("the scenario built once, so it builds again");
         self.sim = Self::fast_from(&cascade, &self.base, self.parallel, &[]);
+        self.dendrite = Self::dendrite_from(&self.base).expect("the scenario built once, so it builds again");
+        self.dendrite_history.clear();
         self.cascade = cascade;
         self.pending_spikes.clear();
         self.history = FastHistory::for_sim(&self.sim);
@@ -502,6 +615,9 @@ impl Experiment {
         }
         for s in &self.pending_spikes {
             mix(*s);
+        }
+        if let Some(d) = &self.dendrite {
+            mix(d.state_hash());
         }
         h
     }
@@ -863,5 +979,78 @@ mod tests {
         e.apply(&Command::Restart).unwrap();
         assert_eq!(e.state_hash(), start);
         assert_eq!(e.epoch, 1);
+    }
+
+    fn dendrite(length_um: f64) -> Experiment {
+        let mut s = crate::builtin::get("dendrite").unwrap();
+        s.dendrite.as_mut().unwrap().length_um = length_um;
+        Experiment::new(s).unwrap()
+    }
+
+    #[test]
+    fn a_dendrite_runs_on_the_fast_clock_and_its_commands_replay_to_the_same_bits() {
+        let run = |vesicle: bool| {
+            let mut e = dendrite(2.0);
+            e.apply(&Command::Run { steps: 100 }).unwrap();
+            if vesicle {
+                e.apply(&Command::DendriteVesicle { synapse: 3 }).unwrap();
+            }
+            e.apply(&Command::Run { steps: 900 }).unwrap();
+            e
+        };
+        let (a, b, quiet) = (run(true), run(true), run(false));
+        let d = a.dendrite.as_ref().unwrap();
+        assert_eq!(d.step_index, a.sim.step_index, "one clock");
+        assert!(d.synapses[3].ledger().released > 1000, "the vesicle fused at synapse 3");
+        assert!(d.ledger().balanced());
+        assert_eq!(a.state_hash(), b.state_hash());
+        assert_ne!(a.state_hash(), quiet.state_hash(), "the dendrite is in the hash");
+        let mut restarted = run(true);
+        restarted.apply(&Command::Restart).unwrap();
+        assert_eq!(restarted.state_hash(), dendrite(2.0).state_hash());
+    }
+
+    #[test]
+    fn a_burst_schedules_its_spikes_at_the_neighbours_and_fires_them_on_time() {
+        let mut e = dendrite(10.0);
+        let n = e.dendrite.as_ref().unwrap().synapses.len();
+        assert_eq!(n, 29);
+        e.apply(&Command::Run { steps: 10 }).unwrap();
+        e.apply(&Command::DendriteBurst { synapse: 0, synapses: 10, count: 5, rate_hz: 100.0 }).unwrap();
+        let d = e.dendrite.as_ref().unwrap();
+        let pending: Vec<(u64, usize)> = d.pending().collect();
+        assert_eq!(pending.len(), 50);
+        assert!(pending.iter().all(|&(_, i)| i < 10), "the ten at the end of the shaft: {pending:?}");
+        assert_eq!(pending.iter().map(|&(s, _)| s).max(), Some(10 + 4 * 10_000), "the fifth spike 40 ms on");
+        e.apply(&Command::Run { steps: 40_001 }).unwrap();
+        assert_eq!(e.dendrite.as_ref().unwrap().pending().count(), 0);
+        // The history: one sample per 10 µs, the burst's synapses open NMDA channels.
+        assert_eq!(e.dendrite_history.len(), 4000);
+        assert_eq!(e.dendrite_history.back().unwrap().t_ms, 40.01, "the last grid point (10 + 40,001 steps of 1 µs)");
+        assert!(e.dendrite_history.iter().any(|s| s.firing_nmda_open > 0), "a burst at ten synapses opens their NMDA channels");
+        let ambient = e.dendrite_history.iter().map(|s| s.ambient_nm).fold(0.0, f64::max);
+        assert!(ambient > 100.0, "the burst raises the ambient level above the drip's 25 nM: {ambient} nM");
+    }
+
+    #[test]
+    fn dendrite_commands_say_what_is_wrong() {
+        let mut single = Experiment::new(Scenario::default()).unwrap();
+        let err = single.apply(&Command::DendriteSpike { synapse: 0 }).unwrap_err();
+        assert!(err.0.contains("no dendrite") && err.0.contains("\"dendrite\""), "{err}");
+        let mut e = dendrite(2.0);
+        let err = e.apply(&Command::DendriteSpike { synapse: 6 }).unwrap_err();
+        assert_eq!(err.0, "the dendrite has synapses 0 to 5; there is no synapse 6");
+        let err = e.apply(&Command::DendriteBurst { synapse: 0, synapses: 7, count: 5, rate_hz: 100.0 }).unwrap_err();
+        assert!(err.0.contains("use 1 to 6"), "{err}");
+        assert_eq!(e.dendrite.as_ref().unwrap().pending().count(), 0, "a refused command changes nothing");
+    }
+
+    #[test]
+    fn a_drug_reaches_the_whole_dendrite() {
+        let mut e = dendrite(2.0);
+        e.apply(&Command::Drug { name: "tboa".into(), conc_um: 100.0 }).unwrap();
+        let d = e.dendrite.as_ref().unwrap();
+        assert!(d.drugs.iter().any(|a| a.drug.key == "tboa" && a.conc_um == 100.0));
+        assert!(d.synapses.iter().all(|s| s.transporter_scale() < 0.1), "the sheaths' carriers are blocked at every synapse");
     }
 }

@@ -42,6 +42,10 @@ pub struct Scenario {
     pub drugs: Vec<DrugPlan>,
     /// The slow clock of the BDNF / TrkB / mTORC1 cascade.
     pub cascade: CascadeConfig,
+    /// A stretch of dendrite with many synapses like this one in one
+    /// shared extracellular space (absent: the single synapse alone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dendrite: Option<DendriteConfig>,
 }
 
 impl Default for Scenario {
@@ -66,7 +70,124 @@ impl Default for Scenario {
             record: RecordConfig::default(),
             drugs: Vec::new(),
             cascade: CascadeConfig::default(),
+            dendrite: None,
         }
+    }
+}
+
+/// The segment: its size, its synapses and the space between them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DendriteConfig {
+    /// Length of the simulated segment (µm).
+    pub length_um: f64,
+    /// Spine synapses per µm of dendrite: 2.89 in adult rat CA1 stratum
+    /// radiatum (Harris & Weinberg 2012, Table 1: median of the studies' means).
+    pub spines_per_um: f64,
+    /// Shaft radius: diameters 0.32–0.85 µm in CA1 stratum radiatum
+    /// (Harris & Stevens 1989, Table 1); 0.3 µm (approx.).
+    pub shaft_radius_um: f64,
+    /// Spine neck length: ~0.5 µm (thin spines 0.51 ± 0.34 µm; Harris,
+    /// Jensen & Tsao 1992, approx.).
+    pub neck_um: f64,
+    /// Spine head diameter: 0.45 µm (thin spines' heads are under 0.6 µm
+    /// across, Harris, Jensen & Tsao 1992; approx.). The cleft faces the
+    /// bouton on the far side of the head.
+    pub head_um: f64,
+    /// PSD area: median 0.069 µm², range 0.008–0.54 µm² in CA1 (Harris &
+    /// Weinberg 2012, Table 1); log-normal with this median.
+    pub psd_area_median_um2: f64,
+    /// Spread of ln(PSD area): 0.7 (assumption, fitted so that ±3σ spans
+    /// the measured range 0.008–0.54 µm²).
+    pub psd_area_sigma_ln: f64,
+    /// Share of synapses with an astrocytic process at their perimeter:
+    /// ~60% in CA1, covering 1–100% of it (Ventura & Harris 1999). A
+    /// contacted synapse's coverage is drawn uniformly in 0.1–1 of the ring
+    /// (assumption within their range); the others have no sheath.
+    pub astro_contact_fraction: f64,
+    /// Share of the dendrite's NMDA receptors that are extrasynaptic: 36%
+    /// (Harris & Pettit 2007); with the synapses' GluN2A:GluN2B mix, as they
+    /// found no GluN2B enrichment outside synapses.
+    pub extrasynaptic_fraction: f64,
+    /// Ambient glutamate the drip is calibrated to: ~25 nM (Herman & Jahr
+    /// 2007, from tonic NMDA currents in slices). Microdialysis reports
+    /// 1–10 µM; the probe measures tissue its insertion has damaged, where
+    /// uptake fails, so the two are not the same quantity.
+    pub ambient_nm: f64,
+    /// Radius of each synapse's own sheet (its cleft, perisynaptic ring and
+    /// sheath) before the shared space begins: 0.35 µm (assumption: the
+    /// single synapse's 0.8 µm sheet would overlap its neighbours, whose
+    /// clefts lie ~0.47 µm apart, Rusakov & Kullmann 1998; the sheath keeps
+    /// the ring beyond the perisynaptic zone, the neuropil's transporters
+    /// take the rest).
+    pub sheet_radius_um: f64,
+    /// Space beyond the spines on every side (µm; numerics).
+    pub margin_um: f64,
+    /// Voxel side of the shared space (µm; numerics).
+    pub voxel_um: f64,
+    /// Fast steps per step of the shared space (numerics: its hop
+    /// probability per coarse step stays below a few per cent).
+    pub space_every_steps: u32,
+    /// Voltage clamp of the shaft for the extrasynaptic current (mV).
+    pub holding_mv: f64,
+    /// Transporters in the neuropil relative to normal (a stressed
+    /// astrocyte expresses fewer).
+    pub uptake_scale: f64,
+}
+
+impl Default for DendriteConfig {
+    fn default() -> Self {
+        Self {
+            length_um: 10.0,
+            spines_per_um: 2.89,
+            shaft_radius_um: 0.3,
+            neck_um: 0.5,
+            head_um: 0.45,
+            psd_area_median_um2: 0.069,
+            psd_area_sigma_ln: 0.7,
+            astro_contact_fraction: 0.6,
+            extrasynaptic_fraction: 0.36,
+            ambient_nm: 25.0,
+            sheet_radius_um: 0.35,
+            margin_um: 1.5,
+            voxel_um: 0.5,
+            space_every_steps: 4,
+            holding_mv: -70.0,
+            uptake_scale: 1.0,
+        }
+    }
+}
+
+impl DendriteConfig {
+    /// Every number in range, or the field and the fix.
+    pub fn check(&self) -> Result<(), String> {
+        self.check_each(
+            |name, v, lo, hi| {
+                if v.is_finite() && (lo..=hi).contains(&v) { Ok(()) } else { Err(format!("dendrite.{name} = {} is out of range: give {lo} to {hi}", crate::units::readable(v))) }
+            },
+        )
+    }
+
+    /// Each number with its allowed range, through `range` (field name
+    /// without the `dendrite.` prefix): the one list of the ranges.
+    pub fn check_each<E>(&self, mut range: impl FnMut(&str, f64, f64, f64) -> Result<(), E>) -> Result<(), E> {
+        range("length_um", self.length_um, 0.5, 40.0)?;
+        range("spines_per_um", self.spines_per_um, 0.1, 6.0)?;
+        range("shaft_radius_um", self.shaft_radius_um, 0.1, 1.0)?;
+        range("neck_um", self.neck_um, 0.1, 2.0)?;
+        range("head_um", self.head_um, 0.1, 1.5)?;
+        range("psd_area_median_um2", self.psd_area_median_um2, 0.005, 0.5)?;
+        range("psd_area_sigma_ln", self.psd_area_sigma_ln, 0.0, 2.0)?;
+        range("astro_contact_fraction", self.astro_contact_fraction, 0.0, 1.0)?;
+        range("extrasynaptic_fraction", self.extrasynaptic_fraction, 0.0, 0.9)?;
+        range("ambient_nm", self.ambient_nm, 0.0, 10_000.0)?;
+        range("sheet_radius_um", self.sheet_radius_um, 0.2, 1.0)?;
+        range("margin_um", self.margin_um, 0.5, 5.0)?;
+        range("voxel_um", self.voxel_um, 0.2, 1.0)?;
+        range("space_every_steps", self.space_every_steps as f64, 1.0, 20.0)?;
+        range("holding_mv", self.holding_mv, -120.0, 60.0)?;
+        range("uptake_scale", self.uptake_scale, 0.0, 10.0)?;
+        Ok(())
     }
 }
 
@@ -753,6 +874,9 @@ impl Scenario {
         // At least two shells beyond the rim, at most 200.
         let (lo, hi) = (self.geometry.outer_radius_um + 2.0 * e.shell_um, (self.geometry.outer_radius_um + 200.0 * e.shell_um).min(20.0));
         check("geometry.ecs.radius_um", e.radius_um, lo, hi.max(lo), "µm (two shells beyond geometry.outer_radius_um at least; 20 at most)")?;
+        if let Some(d) = &self.dendrite {
+            d.check_each(|name, v, lo, hi| check(&format!("dendrite.{name}"), v, lo, hi, ""))?;
+        }
         self.resolve_drugs_in(file, text)?;
         Ok(())
     }
@@ -806,6 +930,13 @@ impl Scenario {
         for arg in sets {
             let (path, raw) = arg.split_once('=').ok_or_else(|| ScenarioError::Override { arg: arg.clone(), message: "write path=value, e.g. solution.mg_mm=0".into() })?;
             let value: serde_json::Value = serde_json::from_str(raw.trim()).unwrap_or_else(|_| serde_json::Value::String(raw.trim().to_string()));
+            // A dendrite's field on a scenario without one gives it the default dendrite
+            // (`--set dendrite.length_um=20`: this synapse, many times, in one space).
+            if path.trim().starts_with("dendrite.")
+                && let serde_json::Value::Object(map) = &mut tree
+            {
+                map.entry("dendrite").or_insert_with(|| serde_json::to_value(DendriteConfig::default()).expect("a dendrite always serialises"));
+            }
             let mut node = &mut tree;
             for seg in path.trim().split('.') {
                 let next = match node {
@@ -916,5 +1047,17 @@ mod tests {
         assert!(s.with_overrides(&["solution.mgg=0".into()]).unwrap_err().to_string().contains("mgg"));
         assert!(s.with_overrides(&["solution.mg_mm=-3".into()]).unwrap_err().to_string().contains("0 to 20 mM"));
         assert!(s.with_overrides(&["solution.mg_mm=abc".into()]).is_err());
+    }
+
+    #[test]
+    fn a_bad_dendrite_number_names_its_field_and_line() {
+        let text = "Scenario(\n    version: 1,\n    dendrite: Some((\n        length_um: -3.0,\n    )),\n)\n";
+        let err = Scenario::from_ron(text, "d.ron").unwrap_err().to_string();
+        assert!(err.contains("d.ron:4:") && err.contains("dendrite.length_um") && err.contains("0.5 to 40"), "{err}");
+        let ok = Scenario::from_ron("Scenario(version: 1, dendrite: Some(()))", "d.ron").unwrap();
+        assert_eq!(ok.dendrite, Some(DendriteConfig::default()));
+        assert!(!Scenario::default().to_ron().contains("dendrite"), "files without one are written as before");
+        let set = Scenario::default().with_overrides(&["dendrite.uptake_scale=0.6".into()]).unwrap();
+        assert_eq!(set.dendrite, Some(DendriteConfig { uptake_scale: 0.6, ..DendriteConfig::default() }), "--set gives a scenario the default dendrite");
     }
 }

@@ -10,6 +10,7 @@
 //! and the view models, and size the 3D viewport to the space left.
 
 mod compare;
+mod dendrite;
 mod drugs;
 mod evidence;
 mod legend;
@@ -21,6 +22,7 @@ mod stimulation;
 mod view;
 
 pub use compare::{CompareView, compare_panel, half_title};
+pub use dendrite::dendrite_panel;
 pub use drugs::{ClinicTable, DoseJob, DrugView, clinic_panel, dose_panel, drugs_panel, sweep_target};
 pub use evidence::{EvidenceJob, evidence_panel, evidence_window};
 pub use playback::{LensView, PlaybackView, lag_text, playback_bar, slow_speed_text, speed_text, time_lens_bar};
@@ -382,7 +384,16 @@ fn controls_panel(ui: &mut egui::Ui, ui_state: &mut UiState, f: &Frame, instance
         let mut vm = CompareView { comparing: f.b.is_some(), target: instances.target, linked: instances.linked_cameras, differences: f.differences.to_vec() };
         out.extend(compare_panel(ui, &mut vm));
     });
-    egui::CollapsingHeader::new("Stimulation").default_open(true).show(ui, |ui| {
+    if state.exp.dendrite.is_some() {
+        egui::CollapsingHeader::new("Dendrite").default_open(true).show(ui, |ui| {
+            let shown_slot = if f.b.is_some_and(|b| std::ptr::eq(b, state)) { Slot::B } else { Slot::A };
+            let sel = selected.and_then(|(sel, (s, _))| std::ptr::eq(s, state).then_some(sel));
+            out.extend(dendrite::dendrite_panel(ui, state, shown_slot, sel));
+        });
+    }
+    // Beside a dendrite these act on the single synapse: said, and closed at first.
+    let single = if state.exp.dendrite.is_some() { "Stimulation (the single synapse)" } else { "Stimulation" };
+    egui::CollapsingHeader::new(single).id_salt("stimulation").default_open(state.exp.dendrite.is_none()).show(ui, |ui| {
         if let Some(vm) = ui_state.stim.as_mut() {
             out.extend(stimulation_panel(ui, vm));
         }
@@ -424,7 +435,7 @@ fn controls_panel(ui: &mut egui::Ui, ui_state: &mut UiState, f: &Frame, instance
         }
     });
     egui::CollapsingHeader::new("View").default_open(true).show(ui, |ui| {
-        out.extend(view_panel(ui, f.settings));
+        out.extend(view_panel(ui, f.settings, state.exp.dendrite.is_some()));
     });
     egui::CollapsingHeader::new("Selected").default_open(true).show(ui, |ui| match selected {
         Some((sel, (s, slot))) => {
@@ -487,8 +498,17 @@ fn plots_panel(root: &mut egui::Ui, ui_state: &mut UiState, f: &Frame, top: f32,
                     }
                 });
                 let slow_save = egui::CollapsingHeader::new("Slow clock plots").default_open(slow).show(ui, |ui| plots::slow_plots(ui, &shown)).body_returned.flatten();
-                let fast_save = egui::CollapsingHeader::new("Fast clock plots").default_open(true).show(ui, |ui| plots::plots(ui, &shown, t_now, f.plot_window_ms)).body_returned.flatten();
-                if let Some(id) = slow_save.or(fast_save) {
+                let dendrite = shown.iter().any(|s| s.state.exp.dendrite.is_some());
+                let dendrite_save = if dendrite {
+                    egui::CollapsingHeader::new("Dendrite plots").default_open(true).show(ui, |ui| plots::dendrite_plots(ui, &shown, t_now, f.plot_window_ms)).body_returned.flatten()
+                } else {
+                    None
+                };
+                // Beside a dendrite the single synapse's plots start closed: they are not the dendrite's.
+                let fast_title = if dendrite { "Fast clock plots (the single synapse)" } else { "Fast clock plots" };
+                let fast_save =
+                    egui::CollapsingHeader::new(fast_title).id_salt("fast").default_open(!dendrite).show(ui, |ui| plots::plots(ui, &shown, t_now, f.plot_window_ms)).body_returned.flatten();
+                if let Some(id) = slow_save.or(dendrite_save).or(fast_save) {
                     ui_state.figure_message = Some(plots::save_figure(id, &shown, t_now, f.plot_window_ms, std::path::Path::new("figures")).unwrap_or_else(|e| format!("error: {e}")));
                 }
                 if let Some(m) = &ui_state.figure_message {

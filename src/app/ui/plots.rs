@@ -7,6 +7,7 @@ pub use crate::command::view::PlotId;
 use bevy::prelude::*;
 use bevy_egui::egui;
 use egui_plot::{HLine, Line, LineStyle, Plot, VLine};
+use synapse_core::dendrite::DendriteSample;
 use synapse_core::experiment::{FAST_HISTORY_LEN, FAST_SAMPLE_MS, LONG_HISTORY_LEN, LONG_SAMPLE_MS};
 use synapse_core::receptors::ReceptorKind;
 use synapse_core::signalling::SlowColumn;
@@ -49,7 +50,8 @@ fn least_y_range(id: PlotId) -> Option<(f64, f64)> {
         PlotId::CleftGlu => Some((0.0, 0.1)),
         PlotId::Current | PlotId::CurrentDiff => Some((-5.0, 1.0)),
         // Whole channels: none blocked reads as a flat line at 0, not noise.
-        PlotId::Blocked => Some((0.0, 5.0)),
+        PlotId::Blocked | PlotId::DendriteNmda => Some((0.0, 5.0)),
+        PlotId::DendriteAmbient => Some((0.0, 50.0)),
         _ => None,
     }
 }
@@ -227,6 +229,30 @@ fn figure(id: PlotId, shown: &[Shown], t_now: f64, window_ms: f64) -> Option<Fig
             bands.push(("spines at 24 h calibrated to +30-40%", 1.35, palette::egui_alpha(palette::SPINES, 90)));
             "× baseline"
         }
+        PlotId::DendriteNmda | PlotId::DendriteAmbient => {
+            if shown.iter().all(|s| s.state.exp.dendrite.is_none()) {
+                return None;
+            }
+            let from = t_now - window_ms;
+            let dendrite = |s: &Shown, f: &dyn Fn(&DendriteSample) -> f64| -> Vec<[f64; 2]> {
+                let h = &s.state.exp.dendrite_history;
+                thin(h.range(h.partition_point(|r| r.t_ms < from)..).map(|r| [r.t_ms, f(r)]).collect())
+            };
+            if id == PlotId::DendriteAmbient {
+                for s in shown.iter().filter(|s| s.state.exp.dendrite.is_some()) {
+                    series.push(line(s, "shared space", palette::egui(palette::GLUTAMATE), dendrite(s, &|r| r.ambient_nm)));
+                }
+                bands.push(("drip calibrated to 25 nM", 25.0, palette::egui_alpha(palette::GLUTAMATE, 90)));
+                "ambient Glu (nM)"
+            } else {
+                for s in shown.iter().filter(|s| s.state.exp.dendrite.is_some()) {
+                    series.push(line(s, "synapses that released", kc(ReceptorKind::Nmda2A), dendrite(s, &|r| r.firing_nmda_open as f64)));
+                    series.push(line(s, "synapses that did not", figure_colour(0), dendrite(s, &|r| r.silent_nmda_open as f64)));
+                    series.push(line(s, "shaft (extrasynaptic)", kc(ReceptorKind::Nmda2B), dendrite(s, &|r| r.shaft_nmda_open as f64)));
+                }
+                "NMDA channels open"
+            }
+        }
         PlotId::SlowDiff => {
             let [a, b] = shown else { return None };
             for (col, name, color) in [(SlowColumn::Bdnf, "BDNF: B − A", palette::egui(palette::BDNF)), (SlowColumn::SpineDensity, "spine density: B − A", palette::egui(palette::SPINES))] {
@@ -356,10 +382,19 @@ pub fn slow_plots(ui: &mut egui::Ui, shown: &[Shown]) -> Option<PlotId> {
 /// The fast clock's plots, on the same clock as the 3D view; in a
 /// comparison A solid and B dashed, and B − A of the synaptic current.
 pub fn plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64, window_ms: f64) -> Option<PlotId> {
+    fast_plots(ui, &PlotId::FAST, shown, t_now, window_ms)
+}
+
+/// The dendrite's plots (a scenario with a dendrite).
+pub fn dendrite_plots(ui: &mut egui::Ui, shown: &[Shown], t_now: f64, window_ms: f64) -> Option<PlotId> {
+    fast_plots(ui, &PlotId::DENDRITE, shown, t_now, window_ms)
+}
+
+fn fast_plots(ui: &mut egui::Ui, ids: &[PlotId], shown: &[Shown], t_now: f64, window_ms: f64) -> Option<PlotId> {
     let n_plots = if shown.len() > 1 { 6.0 } else { 5.0 };
     let h = ((ui.available_height() - 60.0) / n_plots - 18.0).clamp(60.0, 150.0);
     let mut save = None;
-    for id in PlotId::FAST {
+    for &id in ids {
         if let Some(fig) = figure(id, shown, t_now, window_ms)
             && draw(ui, id, fig, h, super::LEGEND_TEXT, true)
         {

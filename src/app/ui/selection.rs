@@ -42,6 +42,20 @@ pub fn selection_info(ui: &mut egui::Ui, sel: Selectable, state: &SimState) {
             ui.small(format!("source: {}", n.source));
             ui.small(format!("evidence: {}", n.evidence));
         }
+        Selectable::Synapse(i) if state.exp.dendrite.as_ref().is_some_and(|d| i < d.synapses.len()) => {
+            let d = state.exp.dendrite.as_ref().expect("checked");
+            let site = &d.sites[i];
+            ui.strong(format!("Spine synapse {i} of the dendrite"));
+            ui.label(format!(
+                "PSD {:.3} µm² ({} AMPA, {} NMDA receptors)",
+                site.psd_area_um2,
+                d.synapses[i].scenario.receptors.ampa,
+                d.synapses[i].scenario.receptors.nmda_2a + d.synapses[i].scenario.receptors.nmda_2b
+            ));
+            ui.label(if site.astro_coverage > 0.0 { format!("astrocyte round {:.0} % of it", site.astro_coverage * 100.0) } else { "no astrocytic contact".to_string() });
+            ui.label(format!("{} glutamate released here, {} came back into its cleft from the shared space", d.synapses[i].ledger().released, d.returned[i]));
+            ui.small("PSD sizes: Harris & Weinberg 2012; astrocytic contact: Ventura & Harris 1999; the Dendrite panel fires it");
+        }
         Selectable::Transporters => {
             let t = &s.transporters;
             ui.strong("Astrocyte EAATs (GLT-1 + GLAST)");

@@ -10,11 +10,12 @@ pub use crate::command::view::ViewCommand;
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-/// Viewpoints and view settings; returns the commands for what changed.
-pub fn view_panel(ui: &mut egui::Ui, settings: &UiSettings) -> Vec<AppCommand> {
+/// Viewpoints (the dendrite's where the scenario has one) and view
+/// settings; returns the commands for what changed.
+pub fn view_panel(ui: &mut egui::Ui, settings: &UiSettings, dendrite: bool) -> Vec<AppCommand> {
     let mut out = Vec::new();
     ui.horizontal_wrapped(|ui| {
-        for v in Viewpoint::ALL {
+        for v in Viewpoint::ALL.into_iter().filter(|v| dendrite || *v != Viewpoint::Dendrite) {
             if ui.button(v.label()).clicked() {
                 out.push(AppCommand::Camera(CameraCommand::View(v)));
             }
