@@ -943,8 +943,7 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
     }
     // The same experiment the app drives: cascade, fast layer, drugs from t = 0.
     let mut exp = Experiment::new(scenario.clone()).map_err(|e| e.to_string())?;
-    exp.parallel = !a.single_thread;
-    exp.sim.parallel = exp.parallel;
+    exp.set_parallel(!a.single_thread);
     for line in exp.cascade.schedule_lines() {
         println!("drug: {line}");
     }

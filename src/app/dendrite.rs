@@ -14,7 +14,7 @@
 
 use super::instancing::{Instance, InstanceBatch};
 use super::palette;
-use super::scene::{Label, Labels, Selectable, Themed, label, select_on_click};
+use super::scene::{Label, Labels, Look, Selectable, Themed, label, look_of_receptor, select_on_click};
 use super::shared::{InInstance, Selection};
 use super::sim_bridge::{SimState, Slot};
 use crate::command::camera::DENDRITE_STAGE;
@@ -22,7 +22,6 @@ use bevy::camera::visibility::NoFrustumCulling;
 use bevy::picking::Pickable;
 use bevy::prelude::*;
 use synapse_core::dendrite::Dendrite;
-use synapse_core::receptors::ReceptorKind;
 
 /// World units per µm (as the single synapse's `scene::S`).
 const S: f32 = super::scene::S;
@@ -229,34 +228,20 @@ fn fill(out: &mut Vec<Instance>, d: &Dendrite, origin: Vec3) {
             out.push(Instance { position: world(d, p) + origin, radius: SPACE_DOT, color: glu });
         }
     }
-    // The shaft's receptors, on its surface under their voxel (their angle is the voxel's).
+    // The shaft's receptors, on its surface under their voxel (their angle is
+    // the voxel's), in the single synapse's colours for their state (an open
+    // channel drawn Mg²⁺-blocked as often as the block holds it at the shaft's clamp).
     let r = &d.extrasynaptic;
     let shaft = d.config.shaft_radius_um;
-    let colors = receptor_colors();
+    let mg_mm = d.synapses.first().map_or(0.0, |s| s.mg_mm());
     for k in 0..r.len() {
         let c = sp.centre(d.extrasynaptic_voxel[k] as usize);
         let around = (c[1] * c[1] + c[2] * c[2]).sqrt().max(1e-9);
         let jitter = (synapse_core::rng::mix64(k as u64) >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
         let p = [c[0] + jitter * sp.voxel_um, c[1] / around * (shaft + 0.02), c[2] / around * (shaft + 0.02)];
-        let ty = &r.types[r.kind[k] as usize];
-        let st = &ty.scheme.states[r.state[k] as usize];
-        let look = if r.blocked[k] != 0 {
-            colors[3]
-        } else if st.open {
-            colors[2]
-        } else if st.glu_bound > 0 {
-            colors[1]
-        } else {
-            colors[0]
-        };
-        out.push(Instance { position: world(d, p) + origin, radius: RECEPTOR_DOT, color: look });
+        let look = look_of_receptor(r, k, d.config.holding_mv, mg_mm, d.step_index);
+        let state = Look::ALL.iter().position(|l| *l == look).unwrap_or(0);
+        let color = palette::receptor_states(r.types[r.kind[k] as usize].kind)[state].to_linear().to_f32_array();
+        out.push(Instance { position: world(d, p) + origin, radius: RECEPTOR_DOT, color });
     }
-}
-
-/// The shaft receptors' colours: closed, glutamate-bound, open, blocked
-/// (the single synapse's NMDA colours).
-fn receptor_colors() -> [[f32; 4]; 4] {
-    let base = palette::receptor(ReceptorKind::Nmda2B).to_srgba();
-    let dim = |f: f32| Color::srgb(base.red * f, base.green * f, base.blue * f).to_linear().to_f32_array();
-    [dim(0.45), dim(0.85), palette::RECEPTOR_OPEN.to_linear().to_f32_array(), palette::RECEPTOR_BLOCKED.to_linear().to_f32_array()]
 }

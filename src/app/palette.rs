@@ -24,6 +24,14 @@ pub fn receptor(kind: ReceptorKind) -> Color {
 
 // Receptor states, on top of the kind's colour.
 pub const RECEPTOR_OPEN: Color = Color::srgb(1.0, 0.97, 0.75);
+
+/// A receptor's colour in each display state, in the order of the scene's
+/// `Look::ALL`: closed (dim), glutamate bound (bright), open, desensitised, blocked.
+pub fn receptor_states(kind: ReceptorKind) -> [Color; 5] {
+    let base = receptor(kind).to_srgba();
+    let dim = |f: f32| Color::srgb(base.red * f, base.green * f, base.blue * f);
+    [dim(0.45), dim(0.85), RECEPTOR_OPEN, RECEPTOR_DESENSITISED, RECEPTOR_BLOCKED]
+}
 pub const RECEPTOR_DESENSITISED: Color = Color::srgb(0.5, 0.5, 0.52);
 pub const RECEPTOR_BLOCKED: Color = Color::srgb(0.12, 0.12, 0.14);
 

@@ -245,17 +245,11 @@ fn setup_static(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut ma
     let mut receptor = Vec::new();
     let mut receptor_mesh = Vec::new();
     for kind in ReceptorKind::ALL {
-        let base = palette::receptor(kind).to_srgba();
-        let dim = |f: f32| Color::srgb(base.red * f, base.green * f, base.blue * f);
         let mat =
             |materials: &mut Assets<StandardMaterial>, c: Color, glow: f32| materials.add(StandardMaterial { base_color: c, emissive: (c.to_linear() * glow), perceptual_roughness: 0.5, ..default() });
-        receptor.push([
-            mat(&mut materials, dim(0.45), 0.0),
-            mat(&mut materials, dim(0.85), 0.3),
-            mat(&mut materials, palette::RECEPTOR_OPEN, 3.0),
-            mat(&mut materials, palette::RECEPTOR_DESENSITISED, 0.0),
-            mat(&mut materials, palette::RECEPTOR_BLOCKED, 0.0),
-        ]);
+        // Bound ones glow a little, open ones brightly.
+        let colours = palette::receptor_states(kind);
+        receptor.push(std::array::from_fn(|i| mat(&mut materials, colours[i], [0.0, 0.3, 3.0, 0.0, 0.0][i])));
         // 1.5× real size (receptors are ~10–15 nm across).
         let mesh: Mesh = match kind {
             ReceptorKind::Ampa => Capsule3d::new(0.06, 0.10).into(),
@@ -572,7 +566,12 @@ fn select_commands(mut commands: MessageReader<AppCommand>, instances: Option<Re
 /// The display state of receptor `k` (Mg2+ block is drawn for open NMDA
 /// channels with probability 1 − B(V), hashed per channel so it does not flicker).
 pub fn look_of(state: &SimState, k: usize) -> Look {
-    let r = &state.sim.receptors;
+    look_of_receptor(&state.sim.receptors, k, state.sim.membrane.v_mv, state.sim.mg_mm(), state.sim.step_index)
+}
+
+/// The display state of receptor `k` of `r` at membrane voltage `v_mv` in
+/// `mg_mm` Mg²⁺ at fast step `step` (the single synapse's and the dendrite's shaft's).
+pub fn look_of_receptor(r: &synapse_core::receptors::Receptors, k: usize, v_mv: f64, mg_mm: f64, step: u64) -> Look {
     let ty = &r.types[r.kind[k] as usize];
     let st = &ty.scheme.states[r.state[k] as usize];
     if r.blocked[k] != 0 {
@@ -581,8 +580,8 @@ pub fn look_of(state: &SimState, k: usize) -> Look {
     }
     if st.open {
         if matches!(ty.kind, ReceptorKind::Nmda2A | ReceptorKind::Nmda2B) {
-            let b = mg_unblock(state.sim.membrane.v_mv, state.sim.mg_mm());
-            let u = (synapse_core::rng::mix64(k as u64 ^ (state.sim.step_index / 2000)) >> 11) as f64 / (1u64 << 53) as f64;
+            let b = mg_unblock(v_mv, mg_mm);
+            let u = (synapse_core::rng::mix64(k as u64 ^ (step / 2000)) >> 11) as f64 / (1u64 << 53) as f64;
             if u >= b {
                 return Look::Blocked;
             }

@@ -53,7 +53,7 @@ impl Played {
 fn experiment(s: &synapse_core::Scenario) -> Result<Experiment, String> {
     let mut e = Experiment::new(s.clone()).map_err(|e| e.to_string())?;
     // One thread: the same bits as the app's parallel diffusion (tested in the core), and the check runs beside other work.
-    e.parallel = false;
+    e.set_parallel(false);
     Ok(e)
 }
 

@@ -274,16 +274,15 @@ impl Dendrite {
         let nvox = dims[0] * dims[1] * dims[2];
         let dt_ms = base.dt_ms();
         let dt_c = dt_ms * c.space_every_steps as f64;
-        let d_star = ecs.d_free_um2_per_ms / (ecs.tortuosity * ecs.tortuosity);
+        let (p_hop, p_uptake_normal) = c.space_probabilities(ecs, dt_ms);
         let pore_volume_um3 = ecs.volume_fraction * h * h * h;
-        let p_uptake_normal = (ecs.uptake_per_ms * dt_c).min(0.3);
         let mut space = SharedSpace {
             dims,
             origin_um,
             voxel_um: h,
             count: vec![0; nvox],
             solid: vec![false; nvox],
-            p_hop: d_star * dt_c / (h * h),
+            p_hop,
             p_uptake_normal,
             p_uptake: p_uptake_normal * c.uptake_scale,
             p_drip: 0.0,
@@ -293,6 +292,7 @@ impl Dendrite {
             taken_up: 0,
             dripped: 0,
         };
+        // `Scenario::validate` refuses a longer step, with the fix; a config built in code is checked here.
         if 6.0 * space.p_hop + p_uptake_normal > 0.5 {
             return Err("dendrite: the shared space's step is too long for its voxels (raise voxel_um or lower space_every_steps)".into());
         }
@@ -615,9 +615,11 @@ impl Dendrite {
         h.write_u64(self.space.dripped);
         h.write(self.extrasynaptic.states());
         h.write(&self.extrasynaptic.blocked);
-        for (s, i) in self.pending() {
-            h.write_u64(s);
-            h.write_u64(i as u64);
+        for (s, i, c) in &self.pending {
+            h.write_u64(*s);
+            h.write_u64(*i as u64);
+            // The stimulus too: a spike and a vesicle due at one step differ.
+            h.write(format!("{c:?}").as_bytes());
         }
         h.finish()
     }

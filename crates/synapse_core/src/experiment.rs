@@ -253,7 +253,7 @@ impl Experiment {
     pub fn with_catalogue(scenario: Scenario, catalogue: Catalogue) -> Result<Self, ScenarioError> {
         let cascade = Cascade::new(&scenario)?;
         let sim = Self::fast_from(&cascade, &scenario, true, &[]);
-        let dendrite = Self::dendrite_from(&scenario)?;
+        let dendrite = Self::dendrite_from(&scenario, true)?;
         let mut e = Self {
             dendrite,
             dendrite_history: VecDeque::new(),
@@ -289,9 +289,25 @@ impl Experiment {
         sim
     }
 
-    /// The scenario's dendrite at t = 0, if it has one.
-    fn dendrite_from(scenario: &Scenario) -> Result<Option<Dendrite>, ScenarioError> {
-        scenario.dendrite.as_ref().map(|c| Dendrite::new(c, scenario).map_err(|message| ScenarioError::Io { file: "the scenario's dendrite".into(), message })).transpose()
+    /// The scenario's dendrite at t = 0, if it has one (a validated
+    /// scenario's always builds).
+    fn dendrite_from(scenario: &Scenario, parallel: bool) -> Result<Option<Dendrite>, ScenarioError> {
+        let build = |c: &crate::dendrite::DendriteConfig| {
+            let mut d = Dendrite::new(c, scenario).map_err(|message| ScenarioError::Override { arg: "dendrite".into(), message })?;
+            d.parallel = parallel;
+            Ok(d)
+        };
+        scenario.dendrite.as_ref().map(build).transpose()
+    }
+
+    /// Step on all cores or one (the same bits either way): the synapse's
+    /// diffusion and the dendrite's synapses.
+    pub fn set_parallel(&mut self, parallel: bool) {
+        self.parallel = parallel;
+        self.sim.parallel = parallel;
+        if let Some(d) = &mut self.dendrite {
+            d.parallel = parallel;
+        }
     }
 
     fn start_slow_records(&mut self) {
@@ -581,6 +597,14 @@ impl Experiment {
         let by_hand: Vec<(Drug, f64)> = self.sim.drugs.iter().filter(|a| !scheduled.contains(&a.drug.key)).map(|a| (a.drug.clone(), a.conc_um)).collect();
         let live = self.live_scenario();
         self.sim = Self::fast_from(&self.cascade, &live, self.parallel, &by_hand);
+        // The dendrite starts again with the synapse's clock, the drugs given by hand in it.
+        self.dendrite = Self::dendrite_from(&live, self.parallel).expect("the scenario built once, so it builds again");
+        if let Some(d) = &mut self.dendrite {
+            for (drug, conc_um) in &by_hand {
+                d.set_drug(drug, *conc_um);
+            }
+        }
+        self.dendrite_history.clear();
         self.pending_spikes.clear();
         self.history = FastHistory::for_sim(&self.sim);
         self.pushed = self.cascade.concentrations_um(self.cascade.t_min()).into_iter().map(|(_, c)| c).collect();
@@ -591,7 +615,7 @@ impl Experiment {
     fn restart(&mut self) {
         let cascade = Cascade::new(&self.base).expect("the scenario built once, so it builds again");
         self.sim = Self::fast_from(&cascade, &self.base, self.parallel, &[]);
-        self.dendrite = Self::dendrite_from(&self.base).expect("the scenario built once, so it builds again");
+        self.dendrite = Self::dendrite_from(&self.base, self.parallel).expect("the scenario built once, so it builds again");
         self.dendrite_history.clear();
         self.cascade = cascade;
         self.pending_spikes.clear();
@@ -1030,6 +1054,29 @@ mod tests {
         assert!(e.dendrite_history.iter().any(|s| s.firing_nmda_open > 0), "a burst at ten synapses opens their NMDA channels");
         let ambient = e.dendrite_history.iter().map(|s| s.ambient_nm).fold(0.0, f64::max);
         assert!(ambient > 100.0, "the burst raises the ambient level above the drip's 25 nM: {ambient} nM");
+    }
+
+    #[test]
+    fn a_slow_jump_starts_the_dendrite_again_with_the_synapse_and_keeps_its_drugs() {
+        let mut e = dendrite(2.0);
+        e.apply(&Command::Drug { name: "tboa".into(), conc_um: 100.0 }).unwrap();
+        e.apply(&Command::Run { steps: 500 }).unwrap();
+        e.apply(&Command::DendriteBurst { synapse: 0, synapses: 3, count: 5, rate_hz: 100.0 }).unwrap();
+        e.apply(&Command::SlowJump { minutes: 60.0 }).unwrap();
+        let d = e.dendrite.as_ref().unwrap();
+        assert_eq!((d.step_index, e.sim.step_index), (0, 0), "one fast clock, back at 0");
+        assert_eq!(d.pending().count(), 0, "the burst's spikes went with the old fast clock, as a train's do");
+        assert!(e.dendrite_history.is_empty());
+        assert!(d.drugs.iter().any(|a| a.drug.key == "tboa" && a.conc_um == 100.0), "a drug given by hand stays");
+        e.set_parallel(false);
+        let one = {
+            let mut f = e.clone();
+            f.apply(&Command::Run { steps: 300 }).unwrap();
+            f.state_hash()
+        };
+        e.set_parallel(true);
+        e.apply(&Command::Run { steps: 300 }).unwrap();
+        assert_eq!(e.state_hash(), one, "one thread or two: the same bits");
     }
 
     #[test]

@@ -168,6 +168,16 @@ impl DendriteConfig {
         )
     }
 
+    /// The shared space's per-step probabilities for this scenario's
+    /// extracellular space and time step: (hop to each face neighbour,
+    /// uptake). Their sum over the six faces must stay at or below 0.5 (a
+    /// molecule moves at most one voxel a step, and the draws stay exact).
+    pub fn space_probabilities(&self, ecs: &crate::ecs::EcsConfig, dt_ms: f64) -> (f64, f64) {
+        let dt_c = dt_ms * self.space_every_steps as f64;
+        let d_star = ecs.d_free_um2_per_ms / (ecs.tortuosity * ecs.tortuosity);
+        (d_star * dt_c / (self.voxel_um * self.voxel_um), (ecs.uptake_per_ms * dt_c).min(0.3))
+    }
+
     /// Each number with its allowed range, through `range` (field name
     /// without the `dendrite.` prefix): the one list of the ranges.
     pub fn check_each<E>(&self, mut range: impl FnMut(&str, f64, f64, f64) -> Result<(), E>) -> Result<(), E> {
@@ -876,6 +886,22 @@ impl Scenario {
         check("geometry.ecs.radius_um", e.radius_um, lo, hi.max(lo), "µm (two shells beyond geometry.outer_radius_um at least; 20 at most)")?;
         if let Some(d) = &self.dendrite {
             d.check_each(|name, v, lo, hi| check(&format!("dendrite.{name}"), v, lo, hi, ""))?;
+            // The space's step must be short for its voxels: the most space steps this voxel allows.
+            let fits = |steps: u32| {
+                let (hop, uptake) = DendriteConfig { space_every_steps: steps, ..d.clone() }.space_probabilities(e, self.dt_ms());
+                6.0 * hop + uptake <= 0.5
+            };
+            if !fits(d.space_every_steps) {
+                let most = (1..d.space_every_steps).rev().find(|&k| fits(k)).unwrap_or(0);
+                let fix = if most == 0 { "none fits: raise dendrite.voxel_um or lower dt_us".to_string() } else { format!("1 to {most} with this voxel_um and dt_us") };
+                return Err(ScenarioError::Range {
+                    file: file.into(),
+                    at: text.and_then(|t| position_of_field(t, "dendrite.space_every_steps")),
+                    field: "dendrite.space_every_steps".into(),
+                    value: d.space_every_steps.to_string(),
+                    allowed: format!("{fix} (a molecule of the shared space may move at most one voxel a step)"),
+                });
+            }
         }
         self.resolve_drugs_in(file, text)?;
         Ok(())
@@ -1057,6 +1083,10 @@ mod tests {
         let ok = Scenario::from_ron("Scenario(version: 1, dendrite: Some(()))", "d.ron").unwrap();
         assert_eq!(ok.dendrite, Some(DendriteConfig::default()));
         assert!(!Scenario::default().to_ron().contains("dendrite"), "files without one are written as before");
+        // The numbers each in range, but the space's step too long for its voxels: refused, with the fix.
+        let text = "Scenario(version: 1, dendrite: Some((voxel_um: 0.2, space_every_steps: 20)))";
+        let err = Scenario::from_ron(text, "d.ron").unwrap_err().to_string();
+        assert!(err.contains("dendrite.space_every_steps = 20") && err.contains("1 to 11 with this voxel_um"), "{err}");
         let set = Scenario::default().with_overrides(&["dendrite.uptake_scale=0.6".into()]).unwrap();
         assert_eq!(set.dendrite, Some(DendriteConfig { uptake_scale: 0.6, ..DendriteConfig::default() }), "--set gives a scenario the default dendrite");
     }

@@ -1,6 +1,6 @@
 //! The Dendrite panel (scenarios with a stretch of dendrite): the chosen
-//! synapse, what to do to it (one vesicle, a spike, a burst at its ten
-//! neighbours), uptake blocked or not (DL-TBOA), the two viewpoints, and
+//! synapse, what to do to it (one vesicle, a spike, a burst at the ten
+//! synapses round it, itself included), uptake blocked or not (DL-TBOA), the two viewpoints, and
 //! what the model reads now: the drip's ambient level, the shaft's open
 //! extrasynaptic NMDA channels, the chosen synapse's and its nearest
 //! neighbour's.
@@ -70,9 +70,10 @@ pub fn dendrite_panel(ui: &mut egui::Ui, state: &SimState, slot: Slot, selected:
     let nmda = |c: &[synapse_core::receptors::KindCounts]| c[ReceptorKind::Nmda2A as usize].open + c[ReceptorKind::Nmda2B as usize].open;
     let total = |c: &[synapse_core::receptors::KindCounts]| c[ReceptorKind::Nmda2A as usize].total + c[ReceptorKind::Nmda2B as usize].total;
     let extra = d.extrasynaptic.counts_all();
-    ui.label(format!("Ambient glutamate: {:.0} nM", d.ambient_nm())).on_hover_text(
-        "The drip: astrocytes' non-vesicular release balanced by uptake at 25 nM (Herman & Jahr 2007; the drip's rate is calibrated to it). Microdialysis reads 1-5 µM: the probe damages the tissue around it.",
-    );
+    ui.label(format!("Ambient glutamate: {:.0} nM", d.ambient_nm())).on_hover_text(format!(
+        "The drip: astrocytes' non-vesicular release, its rate calibrated so that uptake balances it at {:.0} nM (Herman & Jahr 2007 measured ~25 nM). Microdialysis reads 1-5 µM: the probe damages the tissue around it.",
+        d.config.ambient_nm
+    ));
     ui.label(format!("Shaft, extrasynaptic NMDA open: {} of {}", nmda(&extra), total(&extra)));
     let own = d.synapses[k].receptors.counts_all();
     let site = &d.sites[k];

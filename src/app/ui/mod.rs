@@ -387,7 +387,8 @@ fn controls_panel(ui: &mut egui::Ui, ui_state: &mut UiState, f: &Frame, instance
     if state.exp.dendrite.is_some() {
         egui::CollapsingHeader::new("Dendrite").default_open(true).show(ui, |ui| {
             let shown_slot = if f.b.is_some_and(|b| std::ptr::eq(b, state)) { Slot::B } else { Slot::A };
-            let sel = selected.and_then(|(sel, (s, _))| std::ptr::eq(s, state).then_some(sel));
+            // A synapse chosen in either half: the panels may act on both.
+            let sel = selected.and_then(|(sel, (s, _))| (std::ptr::eq(s, state) || matches!(sel, Selectable::Synapse(_))).then_some(sel));
             out.extend(dendrite::dendrite_panel(ui, state, shown_slot, sel));
         });
     }

@@ -242,7 +242,9 @@ fn figure(id: PlotId, shown: &[Shown], t_now: f64, window_ms: f64) -> Option<Fig
                 for s in shown.iter().filter(|s| s.state.exp.dendrite.is_some()) {
                     series.push(line(s, "shared space", palette::egui(palette::GLUTAMATE), dendrite(s, &|r| r.ambient_nm)));
                 }
-                bands.push(("drip calibrated to 25 nM", 25.0, palette::egui_alpha(palette::GLUTAMATE, 90)));
+                // The level the drip is calibrated to (25 nM unless the scenario says otherwise).
+                let level = first.state.exp.dendrite.as_ref().or(shown.iter().find_map(|s| s.state.exp.dendrite.as_ref())).map_or(25.0, |d| d.config.ambient_nm);
+                bands.push(("the drip's calibrated level", level, palette::egui_alpha(palette::GLUTAMATE, 90)));
                 "ambient Glu (nM)"
             } else {
                 for s in shown.iter().filter(|s| s.state.exp.dendrite.is_some()) {
